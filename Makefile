@@ -1,0 +1,57 @@
+# oversight — top-level build.
+#   make            build the extension (PGXS, C++17) and the loader
+#   make install    install the extension into the PostgreSQL that pg_config names
+#   make test       every suite in a throwaway cluster (tests/run.sh)
+#   make demo       the demo on bundled data in a throwaway cluster (demo/run.sh)
+#   make bench      benchmarks (bench/run.sh)
+#   make deps       install the Debian packages the build and tests need (scripts/install-deps.sh)
+#   make format / make lint
+
+EXT         := oversight
+PG_CONFIG   ?= pg_config
+EXTVERSION  := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" extension/$(EXT).control)
+
+MODULE_big  = $(EXT)
+MODULEDIR   = extension
+OBJS        = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/src/*.cpp extension/src/*/*.cpp)))
+DATA        = extension/$(EXT).control $(sort $(wildcard sql/$(EXT)--*.sql))
+
+PG_CPPFLAGS = -Iextension/include -isystem $(shell $(PG_CONFIG) --includedir-server)
+PG_CXXFLAGS = -std=c++17 -fvisibility=hidden -fvisibility-inlines-hidden -Wall -Wextra $(WERROR) -MMD -MP
+SHLIB_LINK  = -lstdc++
+EXTRA_CLEAN = $(OBJS:.o=.d)
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# PGXS compiles LLVM bitcode with clang and BITCODE_CXXFLAGS, not PG_CXXFLAGS (guide §2.3 F3).
+BITCODE_CXXFLAGS += -std=c++17 -Iextension/include
+
+-include $(OBJS:.o=.d)
+
+.PHONY: deps loader unit test demo bench format lint
+
+
+deps:
+	bash scripts/install-deps.sh
+
+loader:
+	$(MAKE) -C loader
+
+unit:
+	$(MAKE) -C tests/unit
+
+test:
+	bash tests/run.sh
+
+demo:
+	bash demo/run.sh
+
+bench:
+	bash bench/run.sh
+
+format:
+	clang-format -i $(shell git ls-files '*.cpp' '*.hpp')
+
+lint:
+	clang-format --dry-run --Werror $(shell git ls-files '*.cpp' '*.hpp')
