@@ -1512,6 +1512,12 @@ AS $$
 $$;
 COMMENT ON FUNCTION oversight.visible_units() IS 'Units whose records the current role may see through oversight.unit_access (granted units and all below them).';
 
+-- A role reads only its own grants (visible_units() runs with the caller's rights).
+ALTER TABLE oversight.unit_access ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_grants ON oversight.unit_access
+  USING ((SELECT oversight.sees_all_units()) OR pg_catalog.pg_has_role(current_user, role_name, 'USAGE'));
+COMMENT ON POLICY own_grants ON oversight.unit_access IS 'A role sees the unit grants it holds (directly or through membership); bureau-wide roles see all.';
+
 DO $rls$
 DECLARE
   t record;
@@ -1535,7 +1541,7 @@ $rls$;
 -- Privileges (least privilege; PUBLIC gets nothing on tables).
 -------------------------------------------------------------------------------------------------------
 GRANT SELECT ON ALL TABLES IN SCHEMA oversight TO oversight_analyst, oversight_inspector, oversight_admin;
-REVOKE SELECT ON oversight.audit_log, oversight.quarantine, oversight.unit_access, oversight.person_account FROM oversight_analyst;
+REVOKE SELECT ON oversight.audit_log, oversight.quarantine, oversight.person_account FROM oversight_analyst;
 GRANT INSERT, UPDATE, DELETE ON oversight.setting, oversight.area, oversight.implementing_rule, oversight.power_item,
   oversight.key_node, oversight.node_supervision, oversight.node_owner, oversight.org_unit, oversight.person,
   oversight.person_account, oversight.post, oversight.assignment, oversight.unit_access,
