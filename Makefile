@@ -41,13 +41,15 @@ loader:
 unit:
 	$(MAKE) -C tests/unit
 
-test:
+# The README's two commands: each installs missing Debian packages first, so a fresh machine needs
+# nothing else.
+test: deps
 	bash tests/run.sh
 
-demo:
+demo: deps
 	bash demo/run.sh
 
-bench:
+bench: deps
 	bash bench/run.sh
 
 format:

@@ -87,7 +87,7 @@ chmod 777 "$CLUSTER_WORK/regress"
 	--outputdir="$CLUSTER_WORK/regress" --dbname=regress_oversight --load-extension=oversight \
 	--schedule="$ROOT/tests/regress/schedule" >"$REPORT_DIR/regress.log" 2>&1
 rc=$?
-cat "$REPORT_DIR/regress.log" | grep -E '^(ok|not ok|test |     |=|All|[0-9]+ of)' | tail -20
+cat "$REPORT_DIR/regress.log" | grep -E '^(ok|not ok|test |All|[0-9]+ of)' | tail -20
 n_ok=$(grep -cE '^(ok|test .* \.\.\. ok)' "$REPORT_DIR/regress.log")
 n_bad=$(grep -cE '^(not ok|test .* \.\.\. FAILED)' "$REPORT_DIR/regress.log")
 if [ $rc -ne 0 ]; then
