@@ -105,8 +105,8 @@ rc=$?
 grep -vE '^\s*$' "$REPORT_DIR/pgtap.log" | grep -vE ' ok$' | tail -40
 count_tap pgTAP "$REPORT_DIR/pgtap.log" $rc
 
-section "packaging and upgrade checks"
-prove -v "$ROOT"/tests/upgrade/*.t >"$REPORT_DIR/upgrade.log" 2>&1
+section "packaging, upgrade and server checks"
+prove -v "$ROOT"/tests/upgrade/*.t "$ROOT"/tests/server/*.t >"$REPORT_DIR/upgrade.log" 2>&1
 rc=$?
 grep -E '^(not ok|ok|#)' "$REPORT_DIR/upgrade.log" | tail -30
 count_tap upgrade "$REPORT_DIR/upgrade.log" $rc

@@ -32,7 +32,9 @@ class PgError : public std::exception {
 public:
 	explicit PgError(ErrorData *edata) noexcept : edata_(edata) {}
 	ErrorData *edata() const noexcept { return edata_; }
-	const char *what() const noexcept override { return edata_ && edata_->message ? edata_->message : "PostgreSQL error"; }
+	const char *what() const noexcept override {
+		return edata_ && edata_->message ? edata_->message : "PostgreSQL error";
+	}
 
 private:
 	ErrorData *edata_;
@@ -66,8 +68,7 @@ inline int to_pg_sqlstate(const char *code) noexcept {
 
 // C++ -> PostgreSQL: runs fn (C calls only, nothing with a destructor inside it); an ereport(ERROR)
 // raised inside becomes a thrown PgError after PostgreSQL's error state has been copied and flushed.
-template <typename Fn>
-auto pg_call(Fn &&fn) -> decltype(fn()) {
+template <typename Fn> auto pg_call(Fn &&fn) -> decltype(fn()) {
 	using Result = decltype(fn());
 	static_assert(std::is_void_v<Result> || std::is_trivially_destructible_v<Result>,
 	              "pg_call results must be trivially destructible: a longjmp may skip them");
@@ -92,8 +93,7 @@ inline void check_for_interrupts() {
 }
 
 // PostgreSQL -> C++: nothing escapes. Errors are recorded in the catch blocks and raised after them.
-template <typename Fn>
-Datum cpp_entry(const char *function_name, Fn &&fn, FunctionCallInfo fcinfo) noexcept {
+template <typename Fn> Datum cpp_entry(const char *function_name, Fn &&fn, FunctionCallInfo fcinfo) noexcept {
 	ErrorData *pg_error = nullptr;
 	int sqlstate = ERRCODE_INTERNAL_ERROR;
 	char *message = nullptr;
@@ -118,20 +118,24 @@ Datum cpp_entry(const char *function_name, Fn &&fn, FunctionCallInfo fcinfo) noe
 	}
 	if (pg_error)
 		ReThrowError(pg_error);
-	ereport(ERROR, (errcode(sqlstate),
-	                errmsg("%s", message ? message : (sqlstate == ERRCODE_OUT_OF_MEMORY ? "out of memory" : "unexpected C++ exception")),
-	                detail ? errdetail("%s", detail) : 0, hint ? errhint("%s", hint) : 0,
-	                errcontext("C++ function %s", function_name)));
+	ereport(ERROR,
+	        (errcode(sqlstate),
+	         errmsg("%s", message ? message
+	                              : (sqlstate == ERRCODE_OUT_OF_MEMORY ? "out of memory" : "unexpected C++ exception")),
+	         detail ? errdetail("%s", detail) : 0, hint ? errhint("%s", hint) : 0,
+	         errcontext("C++ function %s", function_name)));
 	pg_unreachable();
 }
 
 } // namespace oversight
 
 // Declares an SQL-callable V1 function whose body is ordinary, throwing C++.
-#define OVERSIGHT_FUNCTION(name)                                                                   \
-	static Datum name##_impl([[maybe_unused]] FunctionCallInfo fcinfo);                            \
-	_Pragma("GCC visibility push(default)") extern "C" {                                           \
-		PG_FUNCTION_INFO_V1(name);                                                                 \
-		Datum name(PG_FUNCTION_ARGS) { return oversight::cpp_entry(#name, name##_impl, fcinfo); } \
-	}                                                                                              \
+#define OVERSIGHT_FUNCTION(name)                                                                                       \
+	static Datum name##_impl([[maybe_unused]] FunctionCallInfo fcinfo);                                                \
+	_Pragma("GCC visibility push(default)") extern "C" {                                                               \
+		PG_FUNCTION_INFO_V1(name);                                                                                     \
+		Datum name(PG_FUNCTION_ARGS) {                                                                                 \
+			return oversight::cpp_entry(#name, name##_impl, fcinfo);                                                   \
+		}                                                                                                              \
+	}                                                                                                                  \
 	_Pragma("GCC visibility pop") static Datum name##_impl([[maybe_unused]] FunctionCallInfo fcinfo)
