@@ -839,6 +839,41 @@ END $$;
 COMMENT ON FUNCTION oversight.responsible_for(text, date) IS
   'Who was primary and first responsible for a key node on a date: the node''s owning unit that day, then that unit''s leader in charge and chief that day. Correct across reorganisations and reassignments.';
 
+CREATE VIEW oversight.node_register AS
+  SELECT a.area_code, a.name_zh AS area_name_zh, a.name_en AS area_name_en,
+         i.item_code, i.name_zh AS item_name_zh, i.power_kind,
+         k.node_code, k.name_zh AS node_name_zh, k.name_en AS node_name_en, k.risk_grade, k.risk_criteria, k.identified_by,
+         k.rule_doc_code,
+         (SELECT pg_catalog.array_agg(s.supervision_mode ORDER BY s.supervision_mode) FROM oversight.node_supervision s
+           WHERE s.node_code = k.node_code) AS supervision_modes,
+         o.unit_code AS owner_unit_code,
+         (SELECT r.full_name FROM oversight.unit_responsible(o.unit_code, oversight.today()) r WHERE r.responsibility = 'primary' LIMIT 1) AS primary_responsible,
+         (SELECT r.full_name FROM oversight.unit_responsible(o.unit_code, oversight.today()) r WHERE r.responsibility = 'first' LIMIT 1) AS first_responsible
+    FROM oversight.key_node k
+    JOIN oversight.power_item i ON i.item_code = k.item_code
+    JOIN oversight.area a ON a.area_code = i.area_code
+    LEFT JOIN oversight.node_owner o ON o.node_code = k.node_code
+          AND oversight.today() >= o.valid_from AND (o.valid_to IS NULL OR oversight.today() < o.valid_to)
+   WHERE k.is_active;
+COMMENT ON VIEW oversight.node_register IS 'The power register (权力清单) as of oversight.today(): every active key node with its area, power, grade, supervision layers, owning unit and the people primary and first responsible for it today. A NULL owner or person is a gap to fix.';
+COMMENT ON COLUMN oversight.node_register.area_code IS 'Area.';
+COMMENT ON COLUMN oversight.node_register.area_name_zh IS 'Area name (Chinese).';
+COMMENT ON COLUMN oversight.node_register.area_name_en IS 'Area name (English).';
+COMMENT ON COLUMN oversight.node_register.item_code IS 'Power item.';
+COMMENT ON COLUMN oversight.node_register.item_name_zh IS 'Power item name (Chinese).';
+COMMENT ON COLUMN oversight.node_register.power_kind IS 'Kind of power.';
+COMMENT ON COLUMN oversight.node_register.node_code IS 'Key node.';
+COMMENT ON COLUMN oversight.node_register.node_name_zh IS 'Key node name (Chinese).';
+COMMENT ON COLUMN oversight.node_register.node_name_en IS 'Key node name (English).';
+COMMENT ON COLUMN oversight.node_register.risk_grade IS 'Risk grade (1 high … 3 low).';
+COMMENT ON COLUMN oversight.node_register.risk_criteria IS 'Risk criteria met.';
+COMMENT ON COLUMN oversight.node_register.identified_by IS 'How the node was identified.';
+COMMENT ON COLUMN oversight.node_register.rule_doc_code IS 'Implementing rule.';
+COMMENT ON COLUMN oversight.node_register.supervision_modes IS 'Supervision layers applied.';
+COMMENT ON COLUMN oversight.node_register.owner_unit_code IS 'Unit owning the node today (NULL: nobody).';
+COMMENT ON COLUMN oversight.node_register.primary_responsible IS 'Leader in charge of the owning unit today (主要责任人).';
+COMMENT ON COLUMN oversight.node_register.first_responsible IS 'Chief of the owning unit today (第一责任人).';
+
 -------------------------------------------------------------------------------------------------------
 -- Canonical finance records. Natural keys make loading idempotent; OCDS maps onto the procurement
 -- tables with the original document kept in source_document. Tables a DBA already has are watched by
