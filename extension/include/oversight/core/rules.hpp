@@ -1,0 +1,153 @@
+// The rule core: record kinds and their canonical fields, the rule-kind catalogue with parameter
+// specifications, parameter validation (run when a rule version is saved, never at evaluation time),
+// row-local evaluation in C++, and the set-based SQL of the rules that need history.
+// Pure C++: no PostgreSQL headers; the engine (src/engine) feeds it records and runs its SQL.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "oversight/core/json.hpp"
+
+namespace oversight::core {
+
+// Exact fixed-point decimal (6 fractional digits): money and percentages without binary rounding.
+struct Decimal {
+	static constexpr int64_t scale = 1000000;
+	__int128 units = 0;
+
+	// Parses "-123.45", "2000000", "1e6"; throws core::Error 22P02 on anything else.
+	static Decimal parse(const std::string &text);
+	static Decimal from_int(int64_t v) { return Decimal{static_cast<__int128>(v) * scale}; }
+	std::string str() const; // shortest exact form: 2000000, 0.1, -3.25
+	bool is_multiple_of(const Decimal &m) const { return m.units != 0 && units % m.units == 0; }
+	friend bool operator<(const Decimal &a, const Decimal &b) { return a.units < b.units; }
+	friend bool operator>(const Decimal &a, const Decimal &b) { return a.units > b.units; }
+	friend bool operator<=(const Decimal &a, const Decimal &b) { return a.units <= b.units; }
+	friend bool operator>=(const Decimal &a, const Decimal &b) { return a.units >= b.units; }
+	friend bool operator==(const Decimal &a, const Decimal &b) { return a.units == b.units; }
+};
+
+enum class FieldType { Text, Decimal, Integer, Date, Timestamp, Bool };
+enum class RecordKind { Payment, Procurement, Bid, Contract, FundAllocation, Enforcement };
+
+struct FieldSpec {
+	const char *name;
+	FieldType type;
+};
+
+std::optional<RecordKind> parse_record_kind(const std::string &name);
+const char *record_kind_name(RecordKind kind);
+const std::vector<FieldSpec> &record_fields(RecordKind kind);
+int field_index(RecordKind kind, const std::string &name); // -1 when unknown
+const char *sql_type_name(FieldType type);                 // canonical SQL type of a field type
+// The field holding the organisational unit the record belongs to (row-level security of alerts).
+const char *unit_field(RecordKind kind);
+
+// One field value of a record, already converted by the engine from the PostgreSQL datum.
+struct Value {
+	bool null = true;
+	std::string text;    // Text
+	Decimal dec;         // Decimal
+	int64_t integer = 0; // Integer, Bool (0/1)
+	int32_t date = 0;    // Date: days since 2000-01-01; Timestamp: local date in the bureau's time zone
+	int64_t micros = 0;  // Timestamp: microseconds since 2000-01-01 00:00 UTC
+};
+
+struct Record {
+	std::vector<Value> fields; // indexed like record_fields(kind)
+	const Value &operator[](int i) const { return fields[static_cast<size_t>(i)]; }
+};
+
+// Days since 2000-01-01 (PostgreSQL's date epoch) <-> civil dates, and the ISO day of week (1 = Monday).
+int32_t days_from_civil(int y, int m, int d);
+void civil_from_days(int32_t days, int &y, int &m, int &d);
+int iso_dow(int32_t days);
+std::string date_text(int32_t days);
+
+// Working-day calendar as loaded from oversight.calendar_day / calendar_year.
+struct Calendar {
+	std::unordered_set<int32_t> holidays;
+	std::unordered_set<int32_t> adjusted_workdays;
+	std::unordered_set<int> loaded_years;
+	// Weekend/holiday status of a day; known is false when the day's year has no loaded calendar
+	// (then only the weekend is known and holidays cannot be).
+	bool is_working_day(int32_t day, bool &known) const;
+};
+
+enum class ParamType { Decimal, Integer, Text, TextList, Bool, Choice };
+struct ParamSpec {
+	const char *name;
+	ParamType type;
+	const char *default_json; // nullptr: required
+	const char *description;
+	const char *min = nullptr; // inclusive lower bound for Decimal/Integer
+	const char *max = nullptr; // inclusive upper bound
+	std::vector<std::string> choices = {};
+};
+
+enum class Evaluation { Row, Batch, Sweep };
+
+struct RuleKindSpec {
+	const char *kind;
+	std::vector<RecordKind> record_kinds;
+	Evaluation evaluation;
+	std::vector<ParamSpec> params;
+	const char *description;
+};
+
+const std::vector<RuleKindSpec> &rule_kinds();
+const RuleKindSpec *find_rule_kind(const std::string &kind);
+
+// Validates params against the kind's specification and returns them with defaults filled in.
+// Throws core::Error 22023 naming the parameter (unknown kind: 22023 too).
+Json validate_params(const std::string &kind, const Json &params);
+
+// An approved rule version ready to evaluate (parameters already validated when it was saved).
+struct CompiledRule {
+	int64_t version_id = 0;
+	std::string rule_code;
+	const RuleKindSpec *spec = nullptr;
+	RecordKind record_kind = RecordKind::Payment;
+	Json params;
+	bool blocking = false;
+
+	static CompiledRule compile(int64_t version_id, const std::string &rule_code, const std::string &kind,
+	                            const std::string &record_kind, const std::string &params_json, bool blocking);
+	Evaluation evaluation() const;
+	Decimal dec(const char *name) const;
+	int64_t integer(const char *name) const;
+	std::string text(const char *name) const;
+	std::vector<std::string> list(const char *name) const;
+	bool flag(const char *name) const;
+};
+
+struct Hit {
+	std::string message;
+	std::string details; // JSON object text
+	std::string period;
+};
+
+// Row-local rules (Evaluation::Row): true and fills hit when the record violates the rule.
+// May throw (the engine records the exception as an engine fault and keeps the row).
+bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar &calendar, Hit &hit);
+bool needs_calendar(const CompiledRule &rule);
+// Canonical fields a row-local rule reads (the engine converts only these from each tuple).
+std::vector<std::string> row_rule_fields(const CompiledRule &rule);
+
+// SQL of a Batch or Sweep rule. Placeholders the engine substitutes: {batch} (the rows being written,
+// canonical columns plus __key jsonb and __unit text), {hist} (the whole watched table, same shape),
+// {table} (the watched table's name as a literal), {as_of} (sweeps: $1::timestamptz) and {as_of_date}.
+// Output columns: object_table text, object_key jsonb, period text, unit_code text, message text, details jsonb.
+std::string rule_sql(const CompiledRule &rule);
+// Replaces every "{name}" in text by value.
+std::string substitute(std::string text, const std::string &name, const std::string &value);
+
+// SQL literals built by the core (values were validated; quoting is still done properly).
+std::string sql_literal(const std::string &s);
+std::string sql_text_array(const std::vector<std::string> &items);
+
+} // namespace oversight::core

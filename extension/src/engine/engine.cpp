@@ -1,0 +1,767 @@
+// The rule engine in the write path.
+//
+// One code path serves both trigger levels: the rows being written are always a tuplestore (the
+// statement's transition table, or a one-row tuplestore built for a row trigger), registered for SPI as
+// the ephemeral relation "oversight_batch". Row-local rules run in C++ over that tuplestore; rules that
+// need history run as one set-based query per rule per batch against it, so a COPY of a million rows
+// is evaluated in a handful of queries, and a single-row insert gives the same alerts as a bulk load.
+//
+// Fault isolation: each set-based rule, and the C++ pass as a whole, runs in an internal subtransaction
+// (as PL/pgSQL's EXCEPTION blocks do); a PostgreSQL error or C++ exception there is rolled back and
+// recorded in oversight.engine_fault, and the business row is kept. A C++ exception in one row's
+// evaluation is caught per row. Only rules marked blocking may make the write fail (SQLSTATE OV100).
+//
+// Privileges: rule queries and alert recording run as the owner of schema oversight (the way
+// PostgreSQL's foreign-key triggers run as the table owner), so writers need no rights on the alert
+// tables and cannot forge alerts.
+#include "oversight/engine/engine.hpp"
+
+#include "oversight/guard.hpp"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "executor/executor.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "pgtime.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/queryenvironment.h"
+#include "utils/rel.h"
+#include "utils/resowner.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+}
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "oversight/core/json.hpp"
+#include "oversight/core/rules.hpp"
+
+namespace core = oversight::core;
+using oversight::pg_call;
+
+namespace {
+
+constexpr const char *batch_relation = "oversight_batch";
+
+// ---------------------------------------------------------------------------------------------------
+// Small SPI helpers. Every SPI call may raise, so each goes through pg_call; strings are copied out of
+// PostgreSQL memory into std::string outside the pg_call region.
+// ---------------------------------------------------------------------------------------------------
+struct SpiResult {
+	std::vector<std::vector<std::string>> rows;
+	std::vector<std::vector<bool>> nulls;
+};
+
+SpiResult spi_query(const std::string &sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr, const char *nulls = nullptr,
+                    bool read_only = false) {
+	uint64 n = 0;
+	int natts = 0;
+	int rc = pg_call([&] {
+		int r = nargs ? SPI_execute_with_args(sql.c_str(), nargs, types, values, nulls, read_only, 0)
+		              : SPI_execute(sql.c_str(), read_only, 0);
+		n = SPI_processed;
+		natts = SPI_tuptable ? SPI_tuptable->tupdesc->natts : 0;
+		return r;
+	});
+	if (rc < 0)
+		throw core::Error(core::sqlstate::internal_error, "SPI failed (" + std::to_string(rc) + ") on: " + sql.substr(0, 200));
+	SpiResult out;
+	out.rows.reserve(n);
+	for (uint64 i = 0; i < n; ++i) {
+		std::vector<std::string> row(static_cast<size_t>(natts));
+		std::vector<bool> isnull(static_cast<size_t>(natts));
+		for (int c = 1; c <= natts; ++c) {
+			char *v = pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, c); });
+			if (v) {
+				row[static_cast<size_t>(c - 1)] = v;
+				pg_call([&] { pfree(v); });
+			} else
+				isnull[static_cast<size_t>(c - 1)] = true;
+		}
+		out.rows.push_back(std::move(row));
+		out.nulls.push_back(std::move(isnull));
+	}
+	pg_call([] { SPI_freetuptable(SPI_tuptable); });
+	return out;
+}
+
+Datum text_datum(const std::string &s) {
+	return pg_call([&] { return PointerGetDatum(cstring_to_text_with_len(s.data(), static_cast<int>(s.size()))); });
+}
+
+std::string quote_ident(const std::string &s) {
+	const char *q = pg_call([&] { return quote_identifier(s.c_str()); });
+	return q;
+}
+
+// Switches to the owner of schema oversight for the engine's own queries; restores on scope exit.
+class AsSchemaOwner {
+public:
+	explicit AsSchemaOwner(Oid owner) {
+		GetUserIdAndSecContext(&saved_user_, &saved_context_); // reads two globals: cannot raise
+		SetUserIdAndSecContext(owner, saved_context_ | SECURITY_LOCAL_USERID_CHANGE);
+	}
+	~AsSchemaOwner() { SetUserIdAndSecContext(saved_user_, saved_context_); } // assigns globals: cannot raise
+	AsSchemaOwner(const AsSchemaOwner &) = delete;
+	AsSchemaOwner &operator=(const AsSchemaOwner &) = delete;
+
+private:
+	Oid saved_user_ = InvalidOid;
+	int saved_context_ = 0;
+};
+
+// The error of a failed evaluation, copied into C++ strings.
+struct Fault {
+	std::string sqlstate = "XX000";
+	std::string message;
+	std::string detail;
+};
+
+// Runs fn in an internal subtransaction; on a PostgreSQL error or C++ exception the subtransaction is
+// rolled back and the error returned in fault (false). The pattern is PL/pgSQL's exec_stmt_block.
+template <typename Fn>
+bool in_subtransaction(Fn &&fn, Fault &fault) {
+	MemoryContext old_context = CurrentMemoryContext;
+	ResourceOwner old_owner = CurrentResourceOwner;
+	pg_call([] { BeginInternalSubTransaction(nullptr); });
+	MemoryContextSwitchTo(old_context); // plain assignment of a global: cannot raise
+	bool failed = false;
+	try {
+		fn();
+	} catch (const oversight::PgError &e) {
+		failed = true;
+		ErrorData *ed = e.edata();
+		fault.sqlstate = unpack_sql_state(ed->sqlerrcode);
+		fault.message = ed->message ? ed->message : "";
+		fault.detail = ed->detail ? ed->detail : "";
+	} catch (const core::Error &e) {
+		failed = true;
+		fault.sqlstate = e.sqlstate();
+		fault.message = e.what();
+		fault.detail = e.detail();
+	} catch (const std::exception &e) {
+		failed = true;
+		fault.sqlstate = "XX000";
+		fault.message = e.what();
+	}
+	if (failed)
+		pg_call([] { RollbackAndReleaseCurrentSubTransaction(); });
+	else
+		pg_call([] { ReleaseCurrentSubTransaction(); });
+	MemoryContextSwitchTo(old_context);
+	CurrentResourceOwner = old_owner;
+	return !failed;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Configuration of one watched table and its approved rules.
+// ---------------------------------------------------------------------------------------------------
+struct FieldBinding {
+	int field = -1;           // index into core::record_fields(kind)
+	AttrNumber attnum = 0;    // column in the watched table
+	Oid base_type = InvalidOid;
+	std::string column;
+};
+
+struct WatchConfig {
+	Oid relid = InvalidOid;
+	std::string table_name; // schema-qualified, quoted
+	core::RecordKind kind = core::RecordKind::Payment;
+	std::vector<FieldBinding> fields; // mapped fields only
+	std::vector<std::string> key_columns;
+	std::string timezone;
+	Oid schema_owner = InvalidOid;
+	std::vector<core::CompiledRule> rules;
+	std::vector<std::string> rule_codes_faulty; // rules whose stored definition could not be compiled
+};
+
+// Owner of schema oversight: the role the engine's own queries run as.
+Oid schema_owner() {
+	return pg_call([] {
+		Oid nsp = get_namespace_oid("oversight", false);
+		HeapTuple tup = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for schema oversight");
+		Oid owner = ((Form_pg_namespace) GETSTRUCT(tup))->nspowner;
+		ReleaseSysCache(tup);
+		return owner;
+	});
+}
+
+Oid base_type_of(Oid type) { return pg_call([&] { return getBaseType(type); }); }
+
+// Loads the watch row and the approved rules of its record kind; false when the table is not watched.
+bool load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vector<Fault> &compile_faults,
+                 std::vector<int64_t> &compile_fault_versions) {
+	Oid types[1] = {OIDOID};
+	Datum values[1] = {ObjectIdGetDatum(relid)};
+	SpiResult w = spi_query(
+	    "SELECT w.record_kind, w.column_mapping::text, pg_catalog.array_to_json(w.key_columns)::text, "
+	    "       oversight.setting_value('timezone'), n.nspowner::text, "
+	    "       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(c.relname) "
+	    "  FROM oversight.watched_table w JOIN pg_catalog.pg_class c ON c.oid = w.relid "
+	    "  JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
+	    "  CROSS JOIN pg_catalog.pg_namespace n WHERE n.nspname = 'oversight' AND w.relid = $1",
+	    1, types, values, nullptr, true);
+	if (w.rows.empty())
+		return false;
+	const auto &row = w.rows[0];
+	cfg.relid = relid;
+	auto kind = core::parse_record_kind(row[0]);
+	if (!kind)
+		throw core::Error(core::sqlstate::internal_error, "watched table has unknown record kind " + row[0]);
+	cfg.kind = *kind;
+	cfg.timezone = row[3];
+	cfg.schema_owner = static_cast<Oid>(std::stoul(row[4]));
+	cfg.table_name = row[5];
+	core::Json mapping = core::Json::parse(row[1]);
+	for (const auto &[field, column] : mapping.members()) {
+		FieldBinding b;
+		b.field = core::field_index(cfg.kind, field);
+		if (b.field < 0 || !column.is_string())
+			continue; // validated by oversight.watch(); ignore anything else defensively
+		b.column = column.text();
+		b.attnum = pg_call([&] { return static_cast<AttrNumber>(SPI_fnumber(tupdesc, b.column.c_str())); });
+		if (b.attnum <= 0)
+			throw core::Error("42703", "watched table " + cfg.table_name + " has no column \"" + b.column + "\" (mapped from " + field + ")",
+			                  {}, "The table changed after oversight.watch(); call oversight.watch() again with the new mapping.");
+		b.base_type = base_type_of(TupleDescAttr(tupdesc, b.attnum - 1)->atttypid);
+		cfg.fields.push_back(b);
+	}
+	const core::Json keys = core::Json::parse(row[2]);
+	for (const auto &k : keys.items())
+		cfg.key_columns.push_back(k.text());
+
+	Datum kv[1] = {text_datum(core::record_kind_name(cfg.kind))};
+	Oid kt[1] = {TEXTOID};
+	SpiResult r = spi_query("SELECT v.rule_version_id::text, r.rule_code, r.rule_kind, r.record_kind, v.params::text, v.blocking::text "
+	                        "  FROM oversight.rule r JOIN oversight.rule_version v ON v.rule_code = r.rule_code AND v.status = 'approved' "
+	                        " WHERE r.record_kind = $1 AND r.is_enabled ORDER BY r.rule_code",
+	                        1, kt, kv, nullptr, true);
+	for (const auto &rr : r.rows) {
+		int64_t version = std::stoll(rr[0]);
+		try {
+			cfg.rules.push_back(core::CompiledRule::compile(version, rr[1], rr[2], rr[3], rr[4], rr[5] == "true"));
+		} catch (const std::exception &e) {
+			Fault f;
+			f.message = e.what();
+			if (auto *ce = dynamic_cast<const core::Error *>(&e))
+				f.sqlstate = ce->sqlstate();
+			compile_faults.push_back(f);
+			compile_fault_versions.push_back(version);
+		}
+	}
+	return true;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// SQL shape of the batch and of the history: canonical column names over the watched table's columns.
+// ---------------------------------------------------------------------------------------------------
+std::string relation_view(const WatchConfig &cfg, TupleDesc tupdesc, const std::string &from) {
+	const auto &fields = core::record_fields(cfg.kind);
+	std::string sql = "(SELECT ";
+	for (size_t i = 0; i < fields.size(); ++i) {
+		const char *canonical_type = core::sql_type_name(fields[i].type);
+		std::string expr = std::string("NULL::") + canonical_type;
+		for (const auto &b : cfg.fields)
+			if (b.field == static_cast<int>(i)) {
+				char *tname = pg_call([&] { return format_type_be(b.base_type); });
+				std::string base = tname;
+				expr = "t." + quote_ident(b.column);
+				bool same = base == canonical_type || (std::string(canonical_type) == "timestamptz" && base == "timestamp with time zone") ||
+				            (std::string(canonical_type) == "numeric" && base == "numeric") ||
+				            (std::string(canonical_type) == "boolean" && base == "boolean");
+				if (!same)
+					expr = "(" + expr + ")::" + canonical_type;
+			}
+		sql += expr + " AS " + fields[i].name + ", ";
+	}
+	sql += "pg_catalog.jsonb_build_object(";
+	for (size_t k = 0; k < cfg.key_columns.size(); ++k)
+		sql += (k ? ", " : "") + core::sql_literal(cfg.key_columns[k]) + ", t." + quote_ident(cfg.key_columns[k]);
+	sql += ") AS __key, ";
+	const char *unit = core::unit_field(cfg.kind);
+	std::string unit_expr = "NULL::text";
+	if (unit)
+		for (const auto &b : cfg.fields)
+			if (std::string(fields[static_cast<size_t>(b.field)].name) == unit)
+				unit_expr = "(t." + quote_ident(b.column) + ")::text";
+	sql += unit_expr + " AS __unit FROM " + from + " t)";
+	(void)tupdesc;
+	return sql;
+}
+
+std::string instantiate(const core::CompiledRule &rule, const WatchConfig &cfg, TupleDesc tupdesc) {
+	std::string sql = core::rule_sql(rule);
+	if (sql.find("{batch}") != std::string::npos)
+		sql = core::substitute(sql, "batch", relation_view(cfg, tupdesc, batch_relation));
+	if (sql.find("{hist}") != std::string::npos)
+		sql = core::substitute(sql, "hist", relation_view(cfg, tupdesc, cfg.table_name));
+	sql = core::substitute(sql, "table", core::sql_literal(cfg.table_name));
+	return sql;
+}
+
+// Wraps a rule's SQL so its hits go straight to oversight.record_hits in the same statement.
+std::string recording_query(const core::CompiledRule &rule, const WatchConfig &cfg, TupleDesc tupdesc, const char *path) {
+	return "SELECT r.blocking_message FROM (SELECT pg_catalog.array_agg(" + std::to_string(rule.version_id) +
+	       "::bigint), pg_catalog.array_agg(coalesce(q.object_table, " + core::sql_literal(cfg.table_name) +
+	       ")), pg_catalog.array_agg(q.object_key), pg_catalog.array_agg(coalesce(q.period, '')), pg_catalog.array_agg(q.unit_code), "
+	       "pg_catalog.array_agg(q.message), pg_catalog.array_agg(q.details) FROM (" +
+	       instantiate(rule, cfg, tupdesc) +
+	       ") AS q(object_table, object_key, period, unit_code, message, details)) AS a(rv, tb, k, p, u, m, d) "
+	       "CROSS JOIN LATERAL oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.d, " +
+	       core::sql_literal(path) + ") AS r WHERE a.rv IS NOT NULL";
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Tuple -> core::Record conversion (only the fields row rules read).
+// ---------------------------------------------------------------------------------------------------
+struct Converter {
+	const WatchConfig &cfg;
+	std::vector<const FieldBinding *> needed; // bindings to convert
+	pg_tz *tz = nullptr;
+	MemoryContext scratch = nullptr;
+	std::vector<FmgrInfo> out_funcs;
+	std::vector<bool> use_out_func;
+
+	Converter(const WatchConfig &c, const std::vector<int> &fields) : cfg(c) {
+		for (const auto &b : cfg.fields)
+			for (int f : fields)
+				if (b.field == f)
+					needed.push_back(&b);
+		std::string tzname = cfg.timezone;
+		tz = pg_call([&] { return pg_tzset(tzname.c_str()); });
+		if (!tz)
+			throw core::Error(core::sqlstate::invalid_parameter_value, "setting timezone = \"" + tzname + "\" is not a time zone");
+		scratch = pg_call([] { return AllocSetContextCreate(CurrentMemoryContext, "oversight engine scratch", ALLOCSET_DEFAULT_SIZES); });
+		out_funcs.resize(needed.size());
+		use_out_func.resize(needed.size());
+		for (size_t i = 0; i < needed.size(); ++i) {
+			Oid t = needed[i]->base_type;
+			bool special = t == TEXTOID || t == VARCHAROID || t == BPCHAROID || t == NUMERICOID || t == DATEOID || t == TIMESTAMPTZOID ||
+			               t == TIMESTAMPOID || t == INT2OID || t == INT4OID || t == INT8OID || t == BOOLOID;
+			use_out_func[i] = !special;
+			if (!special) {
+				FmgrInfo *fi = &out_funcs[i];
+				pg_call([&] {
+					Oid func;
+					bool varlena;
+					getTypeOutputInfo(t, &func, &varlena);
+					fmgr_info(func, fi);
+				});
+			}
+		}
+	}
+
+	int32_t local_date(TimestampTz ts) const {
+		struct pg_tm tm;
+		fsec_t fsec;
+		int tzoff;
+		int rc = pg_call([&] { return timestamp2tm(ts, &tzoff, &tm, &fsec, nullptr, tz); });
+		if (rc != 0)
+			return 0;
+		return core::days_from_civil(tm.tm_year, tm.tm_mon, tm.tm_mday);
+	}
+
+	// Fills record from the slot; strings are produced in the scratch context, copied, then freed.
+	void convert(TupleTableSlot *slot, core::Record &record) {
+		const size_t n = needed.size();
+		struct Raw {
+			bool isnull;
+			Datum d;
+			char *cstr;
+		};
+		Raw raw[64];
+		if (n > 64)
+			throw core::Error(core::sqlstate::internal_error, "too many fields");
+		pg_call([&] {
+			MemoryContext old = MemoryContextSwitchTo(scratch);
+			for (size_t i = 0; i < n; ++i) {
+				const FieldBinding *b = needed[i];
+				raw[i].d = slot_getattr(slot, b->attnum, &raw[i].isnull);
+				raw[i].cstr = nullptr;
+				if (raw[i].isnull)
+					continue;
+				Oid t = b->base_type;
+				if (use_out_func[i])
+					raw[i].cstr = OutputFunctionCall(&out_funcs[i], raw[i].d);
+				else if (t == TEXTOID || t == VARCHAROID || t == BPCHAROID)
+					raw[i].cstr = TextDatumGetCString(raw[i].d);
+				else if (t == NUMERICOID)
+					raw[i].cstr = DatumGetCString(DirectFunctionCall1(numeric_out, raw[i].d));
+			}
+			MemoryContextSwitchTo(old);
+		});
+		for (size_t i = 0; i < n; ++i) {
+			const FieldBinding *b = needed[i];
+			core::Value &v = record.fields[static_cast<size_t>(b->field)];
+			v = core::Value{};
+			if (raw[i].isnull)
+				continue;
+			v.null = false;
+			const core::FieldType ft = core::record_fields(cfg.kind)[static_cast<size_t>(b->field)].type;
+			Oid t = b->base_type;
+			if (raw[i].cstr) {
+				v.text = raw[i].cstr;
+				if (ft == core::FieldType::Decimal)
+					v.dec = core::Decimal::parse(v.text);
+				else if (ft == core::FieldType::Integer)
+					v.integer = core::Decimal::parse(v.text).units / core::Decimal::scale;
+				continue;
+			}
+			switch (t) {
+			case DATEOID: v.date = DatumGetDateADT(raw[i].d); break;
+			case TIMESTAMPTZOID:
+				v.micros = DatumGetTimestampTz(raw[i].d);
+				v.date = local_date(v.micros);
+				break;
+			case TIMESTAMPOID: { // a timestamp without zone is read as local time of the bureau
+				Timestamp ts = DatumGetTimestamp(raw[i].d);
+				v.micros = ts;
+				v.date = static_cast<int32_t>(ts >= 0 ? ts / USECS_PER_DAY : -((-ts + USECS_PER_DAY - 1) / USECS_PER_DAY));
+				break;
+			}
+			case INT2OID: v.integer = DatumGetInt16(raw[i].d); break;
+			case INT4OID: v.integer = DatumGetInt32(raw[i].d); break;
+			case INT8OID: v.integer = DatumGetInt64(raw[i].d); break;
+			case BOOLOID: v.integer = DatumGetBool(raw[i].d) ? 1 : 0; break;
+			default: break;
+			}
+			if (ft == core::FieldType::Decimal && (t == INT2OID || t == INT4OID || t == INT8OID))
+				v.dec = core::Decimal::from_int(v.integer);
+			if (ft == core::FieldType::Text && (t == INT2OID || t == INT4OID || t == INT8OID))
+				v.text = std::to_string(v.integer);
+		}
+		MemoryContextReset(scratch); // frees the strings; cannot raise
+	}
+
+	// JSON object of the key columns of the row in slot (jsonb_build_object semantics for common types).
+	std::string key_json(TupleTableSlot *slot, TupleDesc tupdesc) const {
+		core::Json key = core::Json::object();
+		for (const auto &col : cfg.key_columns) {
+			AttrNumber att = pg_call([&] { return static_cast<AttrNumber>(SPI_fnumber(tupdesc, col.c_str())); });
+			bool isnull = false;
+			char *s = nullptr;
+			Oid t = base_type_of(TupleDescAttr(tupdesc, att - 1)->atttypid);
+			pg_call([&] {
+				Datum d = slot_getattr(slot, att, &isnull);
+				if (!isnull)
+					s = SPI_getvalue(ExecFetchSlotHeapTuple(slot, false, nullptr), tupdesc, att);
+				(void)d;
+			});
+			if (isnull || !s) {
+				key.set(col, core::Json::null());
+				continue;
+			}
+			std::string text = s;
+			pg_call([&] { pfree(s); });
+			if (t == INT2OID || t == INT4OID || t == INT8OID || t == NUMERICOID)
+				key.set(col, core::Json::number(text));
+			else if (t == BOOLOID)
+				key.set(col, core::Json::boolean(text == "t"));
+			else
+				key.set(col, core::Json::string(text));
+		}
+		return key.dump();
+	}
+
+	std::string unit_text(TupleTableSlot *slot, TupleDesc tupdesc) const {
+		const char *unit = core::unit_field(cfg.kind);
+		if (!unit)
+			return {};
+		for (const auto &b : cfg.fields)
+			if (std::string(core::record_fields(cfg.kind)[static_cast<size_t>(b.field)].name) == unit) {
+				char *s = pg_call([&] { return SPI_getvalue(ExecFetchSlotHeapTuple(slot, false, nullptr), tupdesc, b.attnum); });
+				if (!s)
+					return {};
+				std::string out = s;
+				pg_call([&] { pfree(s); });
+				return out;
+			}
+		return {};
+	}
+};
+
+core::Calendar load_calendar() {
+	core::Calendar cal;
+	SpiResult days = spi_query("SELECT (calendar_date - date '2000-01-01')::text, day_kind FROM oversight.calendar_day", 0, nullptr, nullptr, nullptr, true);
+	for (const auto &r : days.rows)
+		(r[1] == "holiday" ? cal.holidays : cal.adjusted_workdays).insert(std::stoi(r[0]));
+	SpiResult years = spi_query("SELECT calendar_year::text FROM oversight.calendar_year", 0, nullptr, nullptr, nullptr, true);
+	for (const auto &r : years.rows)
+		cal.loaded_years.insert(std::stoi(r[0]));
+	return cal;
+}
+
+void record_fault(int64_t version_id, const std::string &table, const std::string *object_key, const Fault &f, const char *path,
+                  int64_t batch_rows) {
+	Oid types[7] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT8OID};
+	Datum values[7] = {Int64GetDatum(version_id), text_datum(table), object_key ? text_datum(*object_key) : 0, text_datum(f.sqlstate),
+	                   text_datum(f.message), text_datum(f.detail), Int64GetDatum(batch_rows)};
+	char nulls[8] = "       ";
+	if (version_id == 0)
+		nulls[0] = 'n';
+	if (!object_key)
+		nulls[2] = 'n';
+	if (f.detail.empty())
+		nulls[5] = 'n';
+	std::string sql = std::string("SELECT oversight.record_fault($1, $2, $3::jsonb, $4, $5, $6, ") + core::sql_literal(path) + ", $7)";
+	spi_query(sql, 7, types, values, nulls);
+}
+
+struct RowHit {
+	int64_t version_id;
+	std::string key;
+	std::string unit;
+	core::Hit hit;
+};
+
+std::string hits_json(const std::vector<RowHit> &hits, const std::string &table) {
+	std::string out = "[";
+	bool first = true;
+	for (const auto &h : hits) {
+		if (!first)
+			out += ", ";
+		first = false;
+		out += "{\"rv\": " + std::to_string(h.version_id) + ", \"tb\": ";
+		core::json_quote(out, table);
+		out += ", \"k\": " + h.key + ", \"p\": ";
+		core::json_quote(out, h.hit.period);
+		out += ", \"u\": ";
+		if (h.unit.empty())
+			out += "null";
+		else
+			core::json_quote(out, h.unit);
+		out += ", \"m\": ";
+		core::json_quote(out, h.hit.message);
+		out += ", \"d\": " + (h.hit.details.empty() ? std::string("null") : h.hit.details) + "}";
+	}
+	return out + "]";
+}
+
+// Evaluates every approved rule of the watched table over the rows in store; returns the message of
+// the first blocking alert (empty when nothing blocks).
+std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path,
+                           const std::vector<Fault> &compile_faults, const std::vector<int64_t> &compile_fault_versions) {
+	TupleDesc tupdesc = RelationGetDescr(rel);
+	const int64_t nrows = pg_call([&] { return static_cast<int64_t>(tuplestore_tuple_count(store)); });
+	std::string blocking;
+	AsSchemaOwner as_owner(cfg.schema_owner);
+
+	for (size_t i = 0; i < compile_faults.size(); ++i)
+		record_fault(compile_fault_versions[i], cfg.table_name, nullptr, compile_faults[i], path, nrows);
+
+	std::vector<const core::CompiledRule *> row_rules, set_rules;
+	for (const auto &r : cfg.rules)
+		(r.evaluation() == core::Evaluation::Row ? row_rules : set_rules).push_back(&r);
+	// Sweep rules run in oversight.sweep(), not on writes.
+	set_rules.erase(std::remove_if(set_rules.begin(), set_rules.end(),
+	                               [](const core::CompiledRule *r) { return r->evaluation() == core::Evaluation::Sweep; }),
+	                set_rules.end());
+
+	// Pass 1: row-local rules in C++, one scan of the batch.
+	if (!row_rules.empty()) {
+		std::vector<RowHit> hits;
+		std::vector<std::pair<const core::CompiledRule *, std::pair<std::string, Fault>>> row_faults;
+		Fault pass_fault;
+		bool ok = in_subtransaction(
+		    [&] {
+			    std::vector<int> fields;
+			    bool calendar_needed = false;
+			    for (const auto *r : row_rules) {
+				    for (const auto &name : core::row_rule_fields(*r))
+					    fields.push_back(core::field_index(cfg.kind, name));
+				    calendar_needed = calendar_needed || core::needs_calendar(*r);
+			    }
+			    core::Calendar calendar;
+			    if (calendar_needed)
+				    calendar = load_calendar();
+			    Converter conv(cfg, fields);
+			    core::Record record;
+			    record.fields.resize(core::record_fields(cfg.kind).size());
+			    TupleTableSlot *slot = pg_call([&] { return MakeSingleTupleTableSlot(tupdesc, &TTSOpsMinimalTuple); });
+			    int reader = pg_call([&] { return tuplestore_alloc_read_pointer(store, EXEC_FLAG_REWIND); });
+			    pg_call([&] {
+				    tuplestore_select_read_pointer(store, reader);
+				    tuplestore_rescan(store);
+			    });
+			    int64_t seen = 0;
+			    core::Hit hit;
+			    while (pg_call([&] { return tuplestore_gettupleslot(store, true, false, slot); })) {
+				    if ((++seen & 0xFFF) == 0)
+					    oversight::check_for_interrupts();
+				    conv.convert(slot, record);
+				    for (const auto *r : row_rules) {
+					    try {
+						    if (core::evaluate_row(*r, record, calendar, hit))
+							    hits.push_back(RowHit{r->version_id, conv.key_json(slot, tupdesc), conv.unit_text(slot, tupdesc), hit});
+					    } catch (const oversight::PgError &) {
+						    throw; // a PostgreSQL error: handled by the subtransaction
+					    } catch (const std::exception &e) {
+						    if (row_faults.size() < 100) { // a rule failing on every row is recorded 100 times at most
+							    Fault f;
+							    f.message = e.what();
+							    if (auto *ce = dynamic_cast<const core::Error *>(&e))
+								    f.sqlstate = ce->sqlstate();
+							    row_faults.push_back({r, {conv.key_json(slot, tupdesc), f}});
+						    }
+					    }
+				    }
+			    }
+			    pg_call([&] {
+				    tuplestore_select_read_pointer(store, 0);
+				    ExecDropSingleTupleTableSlot(slot);
+			    });
+			    if (!hits.empty()) {
+				    Oid types[1] = {TEXTOID};
+				    Datum values[1] = {text_datum(hits_json(hits, cfg.table_name))};
+				    SpiResult res = spi_query(std::string("SELECT blocking_message FROM oversight.record_hits_json($1::jsonb, ") +
+				                                  core::sql_literal(path) + ")",
+				                              1, types, values);
+				    if (!res.rows.empty() && !res.nulls[0][0] && blocking.empty())
+					    blocking = res.rows[0][0];
+			    }
+		    },
+		    pass_fault);
+		if (!ok)
+			record_fault(0, cfg.table_name, nullptr, pass_fault, path, nrows);
+		for (const auto &[rule, kf] : row_faults)
+			record_fault(rule->version_id, cfg.table_name, &kf.first, kf.second, path, nrows);
+	}
+
+	// Pass 2: set-based rules, one query per rule over the whole batch, each in its own subtransaction.
+	if (!set_rules.empty()) {
+		EphemeralNamedRelation enr = pg_call([&] {
+			auto *e = static_cast<EphemeralNamedRelation>(palloc0(sizeof(EphemeralNamedRelationData)));
+			e->md.name = pstrdup(batch_relation);
+			e->md.reliddesc = RelationGetRelid(rel);
+			e->md.tupdesc = nullptr;
+			e->md.enrtype = ENR_NAMED_TUPLESTORE;
+			e->md.enrtuples = static_cast<double>(tuplestore_tuple_count(store));
+			e->reldata = store;
+			return e;
+		});
+		int rc = pg_call([&] { return SPI_register_relation(enr); });
+		if (rc != SPI_OK_REL_REGISTER)
+			throw core::Error(core::sqlstate::internal_error, "could not register the batch relation (" + std::to_string(rc) + ")");
+		for (const auto *r : set_rules) {
+			Fault fault;
+			std::string rule_blocking;
+			bool ok = in_subtransaction(
+			    [&] {
+				    SpiResult res = spi_query(recording_query(*r, cfg, tupdesc, path));
+				    if (!res.rows.empty() && !res.nulls[0][0])
+					    rule_blocking = res.rows[0][0];
+			    },
+			    fault);
+			if (!ok)
+				record_fault(r->version_id, cfg.table_name, nullptr, fault, path, nrows);
+			else if (blocking.empty() && !rule_blocking.empty())
+				blocking = rule_blocking;
+		}
+		pg_call([] { SPI_unregister_relation(batch_relation); });
+	}
+	return blocking;
+}
+
+} // namespace
+
+// AFTER trigger of watched tables, at row level (one-row batch) or statement level (transition table).
+OVERSIGHT_FUNCTION(oversight_engine_trigger) {
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		throw core::Error("39P01", "oversight_engine_trigger must be called as a trigger");
+	auto *trigdata = reinterpret_cast<TriggerData *>(fcinfo->context);
+	TriggerEvent ev = trigdata->tg_event;
+	if (!TRIGGER_FIRED_AFTER(ev) || TRIGGER_FIRED_BY_DELETE(ev) || TRIGGER_FIRED_BY_TRUNCATE(ev))
+		throw core::Error("39P01", "oversight_engine_trigger must fire AFTER INSERT or UPDATE");
+	const bool row_level = TRIGGER_FIRED_FOR_ROW(ev);
+	Relation rel = trigdata->tg_relation;
+	Tuplestorestate *store = nullptr;
+	if (!row_level) {
+		store = trigdata->tg_newtable;
+		if (!store)
+			throw core::Error("39P01", "the statement trigger must declare REFERENCING NEW TABLE");
+		if (pg_call([&] { return tuplestore_tuple_count(store); }) == 0)
+			return PointerGetDatum(nullptr);
+	}
+	pg_call([] { SPI_connect(); });
+	WatchConfig cfg;
+	std::vector<Fault> compile_faults;
+	std::vector<int64_t> compile_fault_versions;
+	Oid relid = RelationGetRelid(rel);
+	// The configuration is read as the schema owner too (writers need no rights on the rule tables).
+	Oid owner = schema_owner();
+	bool watched;
+	{
+		AsSchemaOwner as_owner(owner);
+		watched = load_config(relid, RelationGetDescr(rel), cfg, compile_faults, compile_fault_versions);
+	}
+	std::string blocking;
+	if (watched && (!cfg.rules.empty() || !compile_faults.empty())) {
+		if (row_level) {
+			HeapTuple tuple = TRIGGER_FIRED_BY_UPDATE(ev) ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+			store = pg_call([&] {
+				Tuplestorestate *ts = tuplestore_begin_heap(false, false, work_mem);
+				tuplestore_puttuple(ts, tuple);
+				return ts;
+			});
+		}
+		blocking = evaluate_batch(cfg, rel, store, row_level ? "row" : "statement", compile_faults, compile_fault_versions);
+		if (row_level)
+			pg_call([&] { tuplestore_end(store); });
+	}
+	pg_call([] { SPI_finish(); });
+	if (!blocking.empty())
+		throw core::Error("OV100", "write blocked by oversight rule: " + blocking, {},
+		                  "A blocking rule (preventive hold) fired; correct the record, or have an inspector approve a waiver.");
+	return PointerGetDatum(nullptr);
+}
+
+// Runs the deadline (sweep) rules of one watched table as of a timestamp; returns the rules run.
+OVERSIGHT_FUNCTION(oversight_sweep_table) {
+	Oid relid = PG_GETARG_OID(0);
+	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
+	pg_call([] { SPI_connect(); });
+	Relation rel = pg_call([&] { return relation_open(relid, AccessShareLock); });
+	WatchConfig cfg;
+	std::vector<Fault> compile_faults;
+	std::vector<int64_t> compile_fault_versions;
+	Oid owner = schema_owner();
+	int32 ran = 0;
+	{
+		AsSchemaOwner as_owner(owner);
+		if (load_config(relid, RelationGetDescr(rel), cfg, compile_faults, compile_fault_versions)) {
+			for (size_t i = 0; i < compile_faults.size(); ++i)
+				record_fault(compile_fault_versions[i], cfg.table_name, nullptr, compile_faults[i], "sweep", 0);
+			for (const auto &r : cfg.rules) {
+				if (r.evaluation() != core::Evaluation::Sweep)
+					continue;
+				Fault fault;
+				Oid types[1] = {TIMESTAMPTZOID};
+				Datum values[1] = {TimestampTzGetDatum(as_of)};
+				bool ok = in_subtransaction([&] { spi_query(recording_query(r, cfg, RelationGetDescr(rel), "sweep"), 1, types, values); }, fault);
+				if (!ok)
+					record_fault(r.version_id, cfg.table_name, nullptr, fault, "sweep", 0);
+				++ran;
+			}
+		}
+	}
+	pg_call([&] { relation_close(rel, AccessShareLock); });
+	pg_call([] { SPI_finish(); });
+	PG_RETURN_INT32(ran);
+}

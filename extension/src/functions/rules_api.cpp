@@ -1,0 +1,128 @@
+// SQL-callable functions of the rule core: parameter validation (used by the rule_version trigger, so
+// a bad parameter is refused when a version is saved) and the catalogue of rule kinds.
+#include "oversight/guard.hpp"
+
+extern "C" {
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+}
+
+#include <string>
+
+#include "oversight/core/json.hpp"
+#include "oversight/core/rules.hpp"
+
+namespace core = oversight::core;
+
+namespace {
+
+std::string text_arg(FunctionCallInfo fcinfo, int n) {
+	text *t = PG_GETARG_TEXT_PP(n); // detoasting happens before any C++ object exists in the caller
+	return std::string(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+std::string jsonb_arg(FunctionCallInfo fcinfo, int n) {
+	Datum d = PG_GETARG_DATUM(n);
+	char *s = oversight::pg_call([&] { return DatumGetCString(DirectFunctionCall1(jsonb_out, d)); });
+	std::string out = s;
+	oversight::pg_call([&] { pfree(s); });
+	return out;
+}
+
+Datum jsonb_result(const std::string &json) {
+	return oversight::pg_call([&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
+}
+
+const char *evaluation_name(core::Evaluation e) {
+	switch (e) {
+	case core::Evaluation::Row: return "row";
+	case core::Evaluation::Batch: return "batch";
+	case core::Evaluation::Sweep: return "sweep";
+	}
+	return "?";
+}
+
+const char *param_type_name(core::ParamType t) {
+	switch (t) {
+	case core::ParamType::Decimal: return "decimal";
+	case core::ParamType::Integer: return "integer";
+	case core::ParamType::Text: return "text";
+	case core::ParamType::TextList: return "text[]";
+	case core::ParamType::Bool: return "boolean";
+	case core::ParamType::Choice: return "choice";
+	}
+	return "?";
+}
+
+} // namespace
+
+// validate_rule_params(kind text, record_kind text, params jsonb) -> jsonb with defaults filled in.
+OVERSIGHT_FUNCTION(oversight_validate_rule_params) {
+	const std::string kind = text_arg(fcinfo, 0);
+	const std::string record_kind = text_arg(fcinfo, 1);
+	const std::string params = jsonb_arg(fcinfo, 2);
+	const core::RuleKindSpec *spec = core::find_rule_kind(kind);
+	core::Json normalized = core::validate_params(kind, core::Json::parse(params)); // unknown kind: 22023 here
+	auto rk = core::parse_record_kind(record_kind);
+	bool allowed = false;
+	if (rk)
+		for (auto k : spec->record_kinds)
+			allowed = allowed || k == *rk;
+	if (!allowed) {
+		std::string kinds;
+		for (auto k : spec->record_kinds)
+			kinds += (kinds.empty() ? "" : ", ") + std::string(core::record_kind_name(k));
+		throw core::Error(core::sqlstate::invalid_parameter_value,
+		                  "rule kind " + kind + " does not apply to record kind \"" + record_kind + "\"", {}, "It applies to: " + kinds + ".");
+	}
+	return jsonb_result(normalized.dump());
+}
+
+// rule_kind_catalog() -> jsonb array describing every rule kind and its parameters.
+OVERSIGHT_FUNCTION(oversight_rule_kind_catalog) {
+	core::Json all = core::Json::array();
+	for (const auto &k : core::rule_kinds()) {
+		core::Json o = core::Json::object();
+		o.set("kind", core::Json::string(k.kind));
+		o.set("evaluation", core::Json::string(evaluation_name(k.evaluation)));
+		o.set("description", core::Json::string(k.description));
+		core::Json rks = core::Json::array();
+		for (auto r : k.record_kinds)
+			rks.push(core::Json::string(core::record_kind_name(r)));
+		o.set("record_kinds", rks);
+		core::Json ps = core::Json::array();
+		for (const auto &p : k.params) {
+			core::Json pj = core::Json::object();
+			pj.set("name", core::Json::string(p.name));
+			pj.set("type", core::Json::string(param_type_name(p.type)));
+			pj.set("default", p.default_json ? core::Json::parse(p.default_json) : core::Json::null());
+			pj.set("required", core::Json::boolean(p.default_json == nullptr));
+			pj.set("description", core::Json::string(p.description));
+			pj.set("min", p.min ? core::Json::number(p.min) : core::Json::null());
+			pj.set("max", p.max ? core::Json::number(p.max) : core::Json::null());
+			if (!p.choices.empty()) {
+				core::Json cs = core::Json::array();
+				for (const auto &c : p.choices)
+					cs.push(core::Json::string(c));
+				pj.set("choices", cs);
+			}
+			ps.push(pj);
+		}
+		o.set("params", ps);
+		all.push(o);
+	}
+	return jsonb_result(all.dump());
+}
+
+// record_kind_fields(record_kind text) -> jsonb object {field: sql type} of the canonical shape.
+OVERSIGHT_FUNCTION(oversight_record_kind_fields) {
+	const std::string name = text_arg(fcinfo, 0);
+	auto rk = core::parse_record_kind(name);
+	if (!rk)
+		throw core::Error(core::sqlstate::invalid_parameter_value, "unknown record kind \"" + name + "\"", {},
+		                  "Record kinds: payment, procurement, bid, contract, fund_allocation, enforcement.");
+	core::Json o = core::Json::object();
+	for (const auto &f : core::record_fields(*rk))
+		o.set(f.name, core::Json::string(core::sql_type_name(f.type)));
+	return jsonb_result(o.dump());
+}

@@ -1,0 +1,195 @@
+// The pure rule core: decimals, JSON, dates and calendar, parameter validation, row-local rules and
+// the SQL of set-based rules (placeholders all substituted, parameters quoted).
+#include <gtest/gtest.h>
+
+#include "oversight/core/error.hpp"
+#include "oversight/core/json.hpp"
+#include "oversight/core/rules.hpp"
+
+using namespace oversight::core;
+
+TEST(DecimalTest, ParsesAndPrintsExactly) {
+	EXPECT_EQ(Decimal::parse("2000000").str(), "2000000");
+	EXPECT_EQ(Decimal::parse("0.1").str(), "0.1");
+	EXPECT_EQ(Decimal::parse("-3.25").str(), "-3.25");
+	EXPECT_EQ(Decimal::parse("1e6").str(), "1000000");
+	EXPECT_EQ(Decimal::parse("1999999.9999").str(), "1999999.9999");
+	EXPECT_TRUE(Decimal::parse("1999999.9999") < Decimal::parse("2000000"));
+	EXPECT_TRUE(Decimal::parse("2000000.00") == Decimal::parse("2e6"));
+	EXPECT_THROW(Decimal::parse("12a"), Error);
+	EXPECT_THROW(Decimal::parse(""), Error);
+	EXPECT_THROW(Decimal::parse("."), Error);
+}
+
+TEST(DecimalTest, MultipleOf) {
+	EXPECT_TRUE(Decimal::parse("60000").is_multiple_of(Decimal::parse("10000")));
+	EXPECT_FALSE(Decimal::parse("60000.5").is_multiple_of(Decimal::parse("10000")));
+	EXPECT_FALSE(Decimal::parse("5").is_multiple_of(Decimal::parse("0")));
+}
+
+TEST(JsonTest, RoundTripsAndKeepsNumberText) {
+	Json j = Json::parse(R"({"b": [1, 2.50, "x\"y"], "a": {"n": null, "t": true}, "u": "\u4e2d"})");
+	ASSERT_TRUE(j.is_object());
+	EXPECT_EQ(j.find("b")->items()[1].text(), "2.50");
+	EXPECT_EQ(j.find("u")->text(), "中");
+	EXPECT_EQ(j.dump(), R"({"a": {"n": null, "t": true}, "b": [1, 2.50, "x\"y"], "u": "中"})");
+}
+
+TEST(JsonTest, RejectsMalformedInputWithSqlState) {
+	try {
+		Json::parse("{\"a\": }");
+		FAIL();
+	} catch (const Error &e) {
+		EXPECT_STREQ(e.sqlstate(), "22P02");
+	}
+	EXPECT_THROW(Json::parse("[1, 2"), Error);
+	EXPECT_THROW(Json::parse("{} x"), Error);
+}
+
+TEST(DateTest, CivilRoundTripAndWeekday) {
+	EXPECT_EQ(days_from_civil(2000, 1, 1), 0);
+	EXPECT_EQ(iso_dow(0), 6); // Saturday
+	int32_t d = days_from_civil(2025, 6, 30);
+	EXPECT_EQ(iso_dow(d), 1); // Monday
+	EXPECT_EQ(date_text(d), "2025-06-30");
+	int y, m, dd;
+	civil_from_days(days_from_civil(1999, 12, 31), y, m, dd);
+	EXPECT_EQ(y, 1999);
+	EXPECT_EQ(m, 12);
+	EXPECT_EQ(dd, 31);
+}
+
+TEST(CalendarTest, HolidaysAndMovedWorkdays) {
+	Calendar c;
+	c.loaded_years.insert(2025);
+	c.holidays.insert(days_from_civil(2025, 6, 2));
+	c.adjusted_workdays.insert(days_from_civil(2025, 9, 28));
+	bool known;
+	EXPECT_FALSE(c.is_working_day(days_from_civil(2025, 6, 2), known)); // Monday holiday
+	EXPECT_TRUE(known);
+	EXPECT_TRUE(c.is_working_day(days_from_civil(2025, 9, 28), known)); // Sunday worked
+	EXPECT_TRUE(c.is_working_day(days_from_civil(2025, 6, 3), known));
+	EXPECT_FALSE(c.is_working_day(days_from_civil(2031, 6, 7), known)); // Saturday, year not loaded
+	EXPECT_FALSE(known);
+}
+
+TEST(ValidateTest, FillsDefaultsAndNormalisesNumbers) {
+	Json p = validate_params("cash_single", Json::parse(R"({"limit": "50000.00"})"));
+	EXPECT_EQ(p.find("limit")->text(), "50000");
+	EXPECT_EQ(p.find("currency")->text(), "CNY");
+}
+
+static std::string error_of(const char *kind, const char *params) {
+	try {
+		validate_params(kind, Json::parse(params));
+	} catch (const Error &e) {
+		EXPECT_STREQ(e.sqlstate(), "22023");
+		return e.what();
+	}
+	return "";
+}
+
+TEST(ValidateTest, ErrorsNameTheParameter) {
+	EXPECT_NE(error_of("cash_cumulative", "{}").find("\"limit\" is required"), std::string::npos);
+	EXPECT_NE(error_of("cash_single", R"({"limit": -1})").find("\"limit\" must be at least 0"), std::string::npos);
+	EXPECT_NE(error_of("cash_single", R"({"limit": "abc"})").find("\"limit\" must be a number"), std::string::npos);
+	EXPECT_NE(error_of("cash_single", R"({"limits": 5})").find("\"limits\" is not a parameter"), std::string::npos);
+	EXPECT_NE(error_of("cash_cumulative", R"({"limit": 5, "period": "week"})").find("\"period\" must be one of month, quarter, year"),
+	          std::string::npos);
+	EXPECT_NE(error_of("purchase_splitting", R"({"min_count": 2.5})").find("\"min_count\" must be a whole number"), std::string::npos);
+	EXPECT_NE(error_of("purchase_splitting", R"({"non_open_methods": []})").find("\"non_open_methods\" must be a non-empty array"),
+	          std::string::npos);
+	EXPECT_NE(error_of("nonworking_day_approval", R"({"include_holidays": "yes"})").find("must be true or false"), std::string::npos);
+	EXPECT_NE(error_of("no_such_kind", "{}").find("unknown rule kind"), std::string::npos);
+	EXPECT_NE(error_of("cash_single", "[]").find("must be a JSON object"), std::string::npos);
+}
+
+namespace {
+Record payment(std::initializer_list<std::pair<const char *, const char *>> values) {
+	Record r;
+	r.fields.resize(record_fields(RecordKind::Payment).size());
+	for (const auto &[k, v] : values) {
+		int i = field_index(RecordKind::Payment, k);
+		EXPECT_GE(i, 0) << k;
+		Value &f = r.fields[static_cast<size_t>(i)];
+		f.null = false;
+		f.text = v;
+		if (record_fields(RecordKind::Payment)[static_cast<size_t>(i)].type == FieldType::Decimal)
+			f.dec = Decimal::parse(v);
+	}
+	return r;
+}
+CompiledRule rule(const char *kind, const char *params, const char *record_kind = "payment") {
+	return CompiledRule::compile(1, "T", kind, record_kind, params, false);
+}
+} // namespace
+
+TEST(RowRuleTest, CashSingleBoundaryAndCurrency) {
+	Calendar cal;
+	Hit hit;
+	auto r = rule("cash_single", R"({"limit": 50000})");
+	EXPECT_FALSE(evaluate_row(r, payment({{"payment_method", "cash"}, {"amount", "50000"}}), cal, hit)); // at limit: allowed
+	EXPECT_TRUE(evaluate_row(r, payment({{"payment_method", "cash"}, {"amount", "50000.01"}}), cal, hit));
+	EXPECT_NE(hit.message.find("50000.01"), std::string::npos);
+	EXPECT_FALSE(evaluate_row(r, payment({{"payment_method", "transfer"}, {"amount", "90000"}}), cal, hit));
+	EXPECT_FALSE(evaluate_row(r, payment({{"payment_method", "cash"}, {"amount", "90000"}, {"currency", "USD"}}), cal, hit));
+	EXPECT_TRUE(evaluate_row(r, payment({{"payment_method", "cash"}, {"amount", "90000"}, {"currency", "CNY"}}), cal, hit));
+}
+
+TEST(RowRuleTest, RoundAmountAndOfficialCard) {
+	Calendar cal;
+	Hit hit;
+	auto round = rule("round_amount", "{}");
+	EXPECT_TRUE(evaluate_row(round, payment({{"amount", "50000"}}), cal, hit));
+	EXPECT_FALSE(evaluate_row(round, payment({{"amount", "40000"}}), cal, hit)); // under min_amount
+	EXPECT_FALSE(evaluate_row(round, payment({{"amount", "50001"}}), cal, hit));
+	auto card = rule("cash_official_card_type", "{}");
+	EXPECT_TRUE(evaluate_row(card, payment({{"payment_method", "cash"}, {"expense_type", "travel"}, {"amount", "10"}}), cal, hit));
+	EXPECT_FALSE(evaluate_row(card, payment({{"payment_method", "cash"}, {"expense_type", "salary"}, {"amount", "10"}}), cal, hit));
+	EXPECT_FALSE(evaluate_row(card, payment({{"payment_method", "official_card"}, {"expense_type", "travel"}, {"amount", "10"}}), cal, hit));
+}
+
+TEST(RowRuleTest, HandlerIsApprover) {
+	Calendar cal;
+	Hit hit;
+	auto r = rule("handler_is_approver", "{}");
+	EXPECT_TRUE(evaluate_row(r, payment({{"handler_code", "H1"}, {"approver_code", "H1"}}), cal, hit));
+	EXPECT_FALSE(evaluate_row(r, payment({{"handler_code", "H1"}, {"approver_code", "A1"}}), cal, hit));
+	EXPECT_FALSE(evaluate_row(r, payment({{"handler_code", "H1"}}), cal, hit));
+}
+
+TEST(RowRuleTest, TestFailureThrows) {
+	Calendar cal;
+	Hit hit;
+	auto r = rule("test_failure", "{}");
+	EXPECT_EQ(r.evaluation(), Evaluation::Row);
+	EXPECT_THROW(evaluate_row(r, payment({}), cal, hit), std::exception);
+	EXPECT_EQ(rule("test_failure", R"({"mode": "sql_error"})").evaluation(), Evaluation::Batch);
+}
+
+TEST(SqlTest, EverySetBasedKindHasCompleteSql) {
+	for (const auto &k : rule_kinds()) {
+		std::string params = "{}";
+		if (std::string(k.kind) == "cash_cumulative")
+			params = R"({"limit": 1})";
+		if (std::string(k.kind) == "test_failure")
+			params = R"({"mode": "sql_error"})";
+		auto r = CompiledRule::compile(1, "T", k.kind, record_kind_name(k.record_kinds.front()), params, false);
+		if (r.evaluation() == Evaluation::Row) {
+			EXPECT_THROW(rule_sql(r), Error) << k.kind;
+			continue;
+		}
+		std::string sql = rule_sql(r);
+		for (const char *token : {"{p:", "{base_currency}", "{as_of"})
+			EXPECT_EQ(sql.find(token), std::string::npos) << k.kind << " leaves " << token;
+		EXPECT_NE(sql.find(k.evaluation == Evaluation::Sweep ? "{hist}" : "{batch}"), std::string::npos) << k.kind;
+	}
+}
+
+TEST(SqlTest, LiteralsAreQuoted) {
+	EXPECT_EQ(sql_literal("a'b"), "'a''b'");
+	EXPECT_EQ(sql_literal("a\\b"), "E'a\\\\b'");
+	EXPECT_EQ(sql_text_array({"x", "y'z"}), "ARRAY['x', 'y''z']::text[]");
+	auto r = rule("payee_staff_account", R"({"relations": ["self", "o'brien"]})");
+	EXPECT_NE(rule_sql(r).find("'o''brien'"), std::string::npos);
+}
