@@ -1,0 +1,11 @@
+// One human line for an alert of the rule engine (payload of NOTIFY oversight_alerts, a JSON object).
+#pragma once
+
+#include <string>
+
+namespace oversight::loader {
+
+// "2025-06-30T10:00:00+08:00 WARNING  PAY.DUP v1 [open] message (oversight.payment payment_code=P1) ×2 #17"
+std::string format_alert_line(const std::string &payload);
+
+} // namespace oversight::loader

@@ -1,0 +1,51 @@
+// A CSV file read once, in chunks: SHA-256 of its bytes, encoding detected (or forced) and BOM removed,
+// records parsed and decoded to UTF-8 one at a time. Memory stays flat whatever the file size.
+#pragma once
+
+#include "core/csv_reader.hpp"
+#include "core/encoding.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace oversight::loader {
+
+// The input cannot be used at all (unreadable, empty, header undecodable): nothing is loaded.
+struct InputError : std::runtime_error {
+	using std::runtime_error::runtime_error;
+};
+
+struct CsvRow {
+	std::uint64_t line_no = 0;
+	std::vector<std::string> cells;  // UTF-8; when decode_failed, the raw bytes with non-ASCII escaped as \xNN
+	bool decode_failed = false;
+	bool unterminated_quote = false;
+	std::string as_csv_line() const; // the row re-encoded as one CSV line (quarantine raw_text)
+};
+
+class CsvSource {
+public:
+	CsvSource(std::string path, std::optional<Encoding> forced_encoding);
+	Encoding encoding() const { return encoding_; }
+	bool encoding_was_detected() const { return detected_; }
+	std::uint64_t size_bytes() const { return size_; }
+
+	// Reads the file: the first non-blank record is the header, then every data row. Rows whose cells are
+	// all empty (Excel's trailing ",,,," lines) are skipped. on_bytes reports progress.
+	void run(const std::function<void(const CsvRow &)> &on_header, const std::function<void(const CsvRow &)> &on_row,
+	         const std::function<void(std::uint64_t)> &on_bytes);
+	const std::string &sha256_hex() const { return sha256_; }
+
+private:
+	std::string path_;
+	Encoding encoding_ = Encoding::utf8;
+	bool detected_ = false;
+	std::uint64_t size_ = 0;
+	std::string sha256_;
+};
+
+} // namespace oversight::loader

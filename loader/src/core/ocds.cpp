@@ -1,0 +1,429 @@
+#include "core/ocds.hpp"
+
+#include "core/sha256.hpp"
+#include "core/values.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+namespace oversight::loader {
+namespace {
+
+using Row = StageRow;
+
+std::optional<std::string> opt(std::string s) {
+	if (trim(s).empty()) return std::nullopt;
+	return s;
+}
+
+std::optional<std::string> text_of(const Json *j) {
+	if (!j || (!j->is_string() && j->type != Json::Type::number)) return std::nullopt;
+	return opt(j->text);
+}
+
+std::optional<std::string> text_at(const Json &j, std::initializer_list<std::string_view> path) { return text_of(j.at(path)); }
+
+// A value object {amount, currency} → (amount, currency), both NULL unless both are usable (CHECK amount→currency).
+std::pair<std::optional<std::string>, std::optional<std::string>> money(const Json *value) {
+	if (!value || !value->is_object()) return {};
+	auto amount_text = text_of(value->find("amount"));
+	auto currency_text = text_of(value->find("currency"));
+	if (!amount_text || !currency_text) return {std::nullopt, currency_text ? parse_currency(*currency_text).value : std::nullopt};
+	ParsedValue amount = parse_amount(*amount_text), currency = parse_currency(*currency_text);
+	if (!amount.ok() || !currency.ok()) return {std::nullopt, currency.value};
+	return {amount.value, currency.value};
+}
+
+std::optional<std::string> timestamp_of(const Json *j) {
+	auto t = text_of(j);
+	if (!t) return std::nullopt;
+	return parse_timestamp(*t).value;
+}
+
+std::optional<std::string> date_of(const Json *j) {
+	auto t = timestamp_of(j);
+	if (!t) return std::nullopt;
+	return t->substr(0, 10); // the date as written in the publisher's offset
+}
+
+std::optional<std::string> one_of(std::optional<std::string> v, std::initializer_list<const char *> allowed) {
+	if (!v) return v;
+	for (const char *a : allowed)
+		if (*v == a) return v;
+	return std::nullopt;
+}
+
+std::string one_line_address(const Json *address) {
+	if (!address || !address->is_object()) return {};
+	std::string out;
+	for (const char *k : {"streetAddress", "locality", "region", "postalCode", "countryName"}) {
+		std::string part = address->get_text(k);
+		if (!trim(part).empty()) out += (out.empty() ? "" : ", ") + part;
+	}
+	return out;
+}
+
+// Resolves organisation references to party codes: scheme-id of the identifier when there is one (so the
+// same company is one party across processes), else the OCDS party id.
+class PartyIndex {
+public:
+	explicit PartyIndex(const Json &release) {
+		for (const Json &p : release.array("parties"))
+			if (p.is_object() && !p.get_text("id").empty()) by_id_[p.get_text("id")] = &p;
+	}
+
+	std::optional<std::string> code_of(const Json &org) const {
+		if (!org.is_object()) return std::nullopt;
+		if (auto c = identifier_code(org)) return c;
+		std::string id = org.get_text("id");
+		if (id.empty()) return std::nullopt;
+		auto p = by_id_.find(id);
+		if (p != by_id_.end())
+			if (auto c = identifier_code(*p->second)) return c;
+		return id;
+	}
+
+	// Every organisation of the release: parties[], plus organisation objects named elsewhere (OCDS 1.0).
+	void collect(const Json &release, std::vector<Row> &rows) const {
+		std::set<std::string> seen;
+		auto add = [&](const Json &org) {
+			auto code = code_of(org);
+			if (!code || !seen.insert(*code).second) return;
+			const Json *full = &org;
+			auto p = by_id_.find(org.get_text("id"));
+			if (p != by_id_.end()) full = p->second;
+			std::string name = full->get_text("name");
+			if (trim(name).empty()) name = text_at(*full, {"identifier", "legalName"}).value_or(*code);
+			rows.push_back({code, name, text_at(*full, {"identifier", "scheme"}), text_at(*full, {"identifier", "id"}), opt(one_line_address(full->find("address"))),
+			                text_at(*full, {"contactPoint", "name"}), text_at(*full, {"contactPoint", "email"}), text_at(*full, {"contactPoint", "telephone"}),
+			                full->dump()});
+		};
+		for (const Json &p : release.array("parties")) add(p);
+		if (const Json *b = release.find("buyer")) add(*b);
+		if (const Json *tender = release.find("tender")) {
+			if (const Json *pe = tender->find("procuringEntity")) add(*pe);
+			for (const Json &t : tender->array("tenderers")) add(t);
+		}
+		for (const Json &a : release.array("awards"))
+			for (const Json &s : a.array("suppliers")) add(s);
+		if (const Json *bids = release.find("bids"))
+			for (const Json &b : bids->array("details"))
+				for (const Json &t : b.array("tenderers")) add(t);
+	}
+
+private:
+	static std::optional<std::string> identifier_code(const Json &org) {
+		auto scheme = text_at(org, {"identifier", "scheme"}), id = text_at(org, {"identifier", "id"});
+		if (scheme && id) return *scheme + "-" + *id;
+		return std::nullopt;
+	}
+	std::map<std::string, const Json *> by_id_;
+};
+
+std::optional<std::string> first_related_lot(const Json &j) {
+	const auto &lots = j.array("relatedLots");
+	if (!lots.empty()) return text_of(&lots.front());
+	return text_of(j.find("relatedLot"));
+}
+
+// ProZorro writes "active" for a valid bid (sample-data README); other statuses are kept as published.
+std::optional<std::string> bid_status(std::optional<std::string> s) {
+	if (s && *s == "active") return std::string("valid");
+	return s;
+}
+
+std::string read_whole(const std::string &path) {
+	std::ifstream in(path, std::ios::binary);
+	if (!in) throw std::runtime_error(path + ": cannot read");
+	return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+bool has_jsonl_extension(const std::string &path) {
+	for (const char *ext : {".jsonl", ".ndjson", ".jl"}) {
+		std::string e(ext);
+		if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) return true;
+	}
+	return false;
+}
+
+// A record's compiled release: as published, else compiled from its embedded releases.
+std::optional<Json> compile_record(const Json &record, std::string &error) {
+	if (const Json *c = record.find("compiledRelease"); c && c->is_object()) {
+		Json compiled = *c;
+		if (compiled.get_text("ocid").empty() && !record.get_text("ocid").empty()) compiled.set("ocid", Json::make_string(record.get_text("ocid")));
+		return compiled;
+	}
+	std::vector<const Json *> releases;
+	for (const Json &r : record.array("releases"))
+		if (r.is_object() && (r.find("tag") || r.find("tender") || r.find("awards"))) releases.push_back(&r);
+	if (releases.empty()) {
+		error = "record has no compiledRelease and its releases are linked, not embedded";
+		return std::nullopt;
+	}
+	std::stable_sort(releases.begin(), releases.end(), [](const Json *a, const Json *b) { return a->get_text("date") < b->get_text("date"); });
+	Json compiled = Json::make_object();
+	for (const Json *r : releases) ocds_merge(compiled, *r);
+	if (compiled.get_text("ocid").empty() && !record.get_text("ocid").empty()) compiled.set("ocid", Json::make_string(record.get_text("ocid")));
+	return compiled;
+}
+
+void emit_error(std::uint64_t no, std::string error, std::string raw, const std::function<void(OcdsItem &)> &on_item) {
+	OcdsItem item;
+	item.item_no = no;
+	item.error = std::move(error);
+	item.raw_text = std::move(raw);
+	on_item(item);
+}
+
+void emit_compiled(std::uint64_t no, Json compiled, size_t merged, const std::function<void(OcdsItem &)> &on_item) {
+	const Json *ocid = compiled.find("ocid");
+	if (!ocid || !ocid->is_string() || trim(ocid->text).empty()) {
+		emit_error(no, ocid ? "ocid is not a non-empty string" : "release has no ocid", compiled.dump(), on_item);
+		return;
+	}
+	OcdsItem item;
+	item.item_no = no;
+	item.ocid = ocid->text;
+	item.releases_merged = merged;
+	item.compiled = std::move(compiled);
+	on_item(item);
+}
+
+// Merges releases of the same ocid (in date order), keeping the order of first appearance.
+void emit_releases(const std::vector<Json> &releases, std::uint64_t base_no, bool number_by_position, const std::function<void(OcdsItem &)> &on_item) {
+	std::vector<std::string> order;
+	std::map<std::string, std::vector<std::pair<size_t, const Json *>>> groups;
+	for (size_t i = 0; i < releases.size(); ++i) {
+		std::uint64_t no = number_by_position ? base_no + i : base_no;
+		const Json &r = releases[i];
+		if (!r.is_object()) {
+			emit_error(no, "release is not a JSON object", r.dump(), on_item);
+			continue;
+		}
+		const Json *ocid = r.find("ocid");
+		if (!ocid || !ocid->is_string() || trim(ocid->text).empty()) {
+			emit_error(no, ocid ? "ocid is not a non-empty string" : "release has no ocid", r.dump(), on_item);
+			continue;
+		}
+		if (!groups.count(ocid->text)) order.push_back(ocid->text);
+		groups[ocid->text].emplace_back(i, &r);
+	}
+	for (const auto &ocid : order) {
+		auto &group = groups[ocid];
+		std::uint64_t no = number_by_position ? base_no + group.front().first : base_no;
+		if (group.size() == 1) {
+			emit_compiled(no, *group.front().second, 1, on_item);
+			continue;
+		}
+		std::stable_sort(group.begin(), group.end(), [](const auto &a, const auto &b) { return a.second->get_text("date") < b.second->get_text("date"); });
+		Json compiled = Json::make_object();
+		for (const auto &[i, r] : group) ocds_merge(compiled, *r);
+		compiled.set("tag", [] { Json t = Json::make_array(); t.items.push_back(Json::make_string("compiled")); return t; }());
+		emit_compiled(no, std::move(compiled), group.size(), on_item);
+	}
+}
+
+} // namespace
+
+const std::array<StageTable, ocds_table_count> &ocds_stage_tables() {
+	static const std::array<StageTable, ocds_table_count> tables{{
+	    {"party", {{"party_code", "text"}, {"name", "text"}, {"identifier_scheme", "text"}, {"identifier_id", "text"}, {"address", "text"},
+	               {"contact_name", "text"}, {"contact_email", "text"}, {"contact_phone", "text"}, {"source_document", "jsonb"}}},
+	    {"procurement_process", {{"ocid", "text"}, {"title", "text"}, {"description", "text"}, {"buyer_party_code", "text"},
+	                             {"procuring_entity_party_code", "text"}, {"category_code", "text"}, {"main_procurement_category", "text"},
+	                             {"procurement_method", "text"}, {"method_details", "text"}, {"estimated_value", "numeric"}, {"currency", "text"},
+	                             {"tender_status", "text"}, {"tender_period_start", "timestamptz"}, {"tender_period_end", "timestamptz"},
+	                             {"number_of_tenderers", "integer"}, {"published_at", "timestamptz"}, {"source_document", "jsonb"}}},
+	    {"procurement_lot", {{"ocid", "text"}, {"lot_id", "text"}, {"title", "text"}, {"value", "numeric"}, {"currency", "text"}, {"status", "text"}}},
+	    {"bid", {{"ocid", "text"}, {"bid_id", "text"}, {"lot_id", "text"}, {"amount", "numeric"}, {"currency", "text"}, {"submitted_at", "text"},
+	             {"status", "text"}, {"contact_name", "text"}, {"source_document", "jsonb"}}},
+	    {"bid_tenderer", {{"ocid", "text"}, {"bid_id", "text"}, {"party_code", "text"}}},
+	    {"award", {{"ocid", "text"}, {"award_id", "text"}, {"lot_id", "text"}, {"title", "text"}, {"status", "text"}, {"amount", "numeric"},
+	               {"currency", "text"}, {"award_date", "timestamptz"}, {"source_document", "jsonb"}}},
+	    {"award_supplier", {{"ocid", "text"}, {"award_id", "text"}, {"party_code", "text"}}},
+	    {"contract", {{"contract_code", "text"}, {"ocid", "text"}, {"award_id", "text"}, {"supplier_party_code", "text"}, {"title", "text"},
+	                  {"amount", "numeric"}, {"currency", "text"}, {"status", "text"}, {"signed_on", "date"}, {"period_start", "date"},
+	                  {"period_end", "date"}, {"source_document", "jsonb"}}},
+	}};
+	return tables;
+}
+
+void flatten_compiled_release(const Json &release, OcdsRows &out) {
+	auto rows = [&](OcdsTable t) -> std::vector<Row> & { return out[static_cast<size_t>(t)]; };
+	const std::string ocid = release.get_text("ocid");
+	PartyIndex parties(release);
+	parties.collect(release, rows(OcdsTable::party));
+
+	static const Json empty = Json::make_object();
+	const Json *tender_ptr = release.find("tender");
+	const Json &tender = tender_ptr && tender_ptr->is_object() ? *tender_ptr : empty;
+	auto code_of = [&](const Json *org) { return org ? parties.code_of(*org) : std::nullopt; };
+
+	auto method = text_of(tender.find("procurementMethod"));
+	auto canonical_method = one_of(method, {"open", "selective", "limited", "direct"});
+	auto method_details = text_of(tender.find("procurementMethodDetails"));
+	if (!method_details && method && !canonical_method) method_details = method; // a local name such as "Licitaţie publică"
+	auto [value, currency] = money(tender.find("value"));
+	std::optional<std::string> category;
+	if (!tender.array("items").empty()) category = text_at(tender.array("items").front(), {"classification", "id"});
+	std::optional<std::string> tenderers;
+	if (auto n = text_of(tender.find("numberOfTenderers"))) tenderers = parse_integer(*n, 0, 2147483647).value;
+	rows(OcdsTable::process)
+	    .push_back({ocid, text_of(tender.find("title")), text_of(tender.find("description")), code_of(release.find("buyer")),
+	                code_of(tender.find("procuringEntity")), category,
+	                one_of(text_of(tender.find("mainProcurementCategory")), {"goods", "works", "services"}), canonical_method, method_details, value,
+	                currency, text_of(tender.find("status")), timestamp_of(tender.at({"tenderPeriod", "startDate"})),
+	                timestamp_of(tender.at({"tenderPeriod", "endDate"})), tenderers, timestamp_of(release.find("date")), release.dump()});
+
+	std::set<std::string> lot_ids;
+	for (const Json &lot : tender.array("lots")) {
+		auto id = text_of(lot.find("id"));
+		if (!id || !lot_ids.insert(*id).second) continue;
+		auto [lot_value, lot_currency] = money(lot.find("value"));
+		rows(OcdsTable::lot).push_back({ocid, id, text_of(lot.find("title")), lot_value, lot_currency, text_of(lot.find("status"))});
+	}
+
+	if (const Json *bids = release.find("bids")) {
+		std::set<std::string> bid_ids;
+		size_t position = 0;
+		for (const Json &bid : bids->array("details")) {
+			++position;
+			// A bid without an id still counts: it is numbered by its position, which is stable for the same data.
+			std::string id = text_of(bid.find("id")).value_or("#" + std::to_string(position));
+			if (!bid_ids.insert(id).second) continue;
+			auto [amount, bid_currency] = money(bid.find("value"));
+			std::optional<std::string> contact;
+			for (const Json &t : bid.array("tenderers"))
+				if (!contact) contact = text_at(t, {"contactPoint", "name"});
+			rows(OcdsTable::bid).push_back({ocid, id, first_related_lot(bid), amount, bid_currency, text_of(bid.find("date")),
+			                                bid_status(text_of(bid.find("status"))), contact, bid.dump()});
+			std::set<std::string> seen;
+			for (const Json &t : bid.array("tenderers"))
+				if (auto c = parties.code_of(t); c && seen.insert(*c).second) rows(OcdsTable::bid_tenderer).push_back({ocid, id, c});
+		}
+	}
+
+	std::map<std::string, std::optional<std::string>> first_supplier_of_award;
+	for (const Json &award : release.array("awards")) {
+		auto id = text_of(award.find("id"));
+		if (!id || first_supplier_of_award.count(*id)) continue;
+		auto [amount, award_currency] = money(award.find("value"));
+		rows(OcdsTable::award).push_back({ocid, id, first_related_lot(award), text_of(award.find("title")), text_of(award.find("status")), amount,
+		                                  award_currency, timestamp_of(award.find("date")), award.dump()});
+		auto &first = first_supplier_of_award[*id];
+		std::set<std::string> seen;
+		for (const Json &s : award.array("suppliers"))
+			if (auto c = parties.code_of(s); c && seen.insert(*c).second) {
+				if (!first) first = c;
+				rows(OcdsTable::award_supplier).push_back({ocid, id, c});
+			}
+	}
+
+	std::set<std::string> contract_ids;
+	for (const Json &contract : release.array("contracts")) {
+		auto id = text_of(contract.find("id"));
+		if (!id || !contract_ids.insert(*id).second) continue;
+		auto award_id = text_of(contract.find("awardID"));
+		std::optional<std::string> supplier;
+		if (award_id) {
+			auto a = first_supplier_of_award.find(*award_id);
+			if (a == first_supplier_of_award.end()) award_id.reset(); // names no award of this process (kept in source_document)
+			else supplier = a->second;
+		}
+		auto [amount, contract_currency] = money(contract.find("value"));
+		rows(OcdsTable::contract).push_back({ocid + "/" + *id, ocid, award_id, supplier, text_of(contract.find("title")), amount, contract_currency,
+		                                     text_of(contract.find("status")), date_of(contract.find("dateSigned")),
+		                                     date_of(contract.at({"period", "startDate"})), date_of(contract.at({"period", "endDate"})), contract.dump()});
+	}
+}
+
+void emit_document_items(const Json &doc, std::uint64_t base_no, bool number_by_position, const std::string &raw_text,
+                         const std::function<void(OcdsItem &)> &on_item) {
+	if (doc.is_array()) return emit_releases(doc.items, base_no, number_by_position, on_item);
+	if (!doc.is_object()) return emit_error(base_no, "not an OCDS release, record or package (not a JSON object)", raw_text, on_item);
+	if (const Json *records = doc.find("records"); records && records->is_array() && !doc.find("ocid")) {
+		for (size_t i = 0; i < records->items.size(); ++i) {
+			std::uint64_t no = number_by_position ? base_no + i : base_no;
+			std::string error;
+			if (!records->items[i].is_object()) {
+				emit_error(no, "record is not a JSON object", records->items[i].dump(), on_item);
+				continue;
+			}
+			auto compiled = compile_record(records->items[i], error);
+			if (compiled) emit_compiled(no, std::move(*compiled), 1, on_item);
+			else emit_error(no, error, records->items[i].dump(), on_item);
+		}
+		return;
+	}
+	if (doc.find("compiledRelease") || (doc.find("ocid") && doc.find("releases"))) {
+		std::string error;
+		auto compiled = compile_record(doc, error);
+		if (compiled) emit_compiled(base_no, std::move(*compiled), 1, on_item);
+		else emit_error(base_no, error, raw_text, on_item);
+		return;
+	}
+	if (const Json *releases = doc.find("releases"); releases && releases->is_array()) return emit_releases(releases->items, base_no, number_by_position, on_item);
+	if (doc.find("ocid") || doc.find("tag") || doc.find("tender")) return emit_compiled(base_no, doc, 1, on_item);
+	emit_error(base_no, "not an OCDS release, record, release package or record package", raw_text, on_item);
+}
+
+OcdsReader::OcdsReader(std::string path, OcdsFormat format) : path_(std::move(path)), format_(format) {
+	if (format_ != OcdsFormat::automatic) return;
+	std::ifstream in(path_, std::ios::binary);
+	if (!in) throw std::runtime_error(path_ + ": cannot read");
+	if (has_jsonl_extension(path_)) {
+		format_ = OcdsFormat::json_lines;
+		return;
+	}
+	// JSON Lines when the first line is a whole JSON object by itself (a package's first line is "{").
+	std::string first_line;
+	std::getline(in, first_line);
+	simdjson::dom::parser parser;
+	simdjson::dom::element e;
+	bool more = in.peek() != std::char_traits<char>::eof();
+	format_ = more && !parser.parse(simdjson::padded_string(first_line)).get(e) && e.is_object() ? OcdsFormat::json_lines : OcdsFormat::json;
+}
+
+void OcdsReader::run(const std::function<void(OcdsItem &)> &on_item, const std::function<void(std::uint64_t)> &on_bytes) {
+	Sha256 sha;
+	simdjson::dom::parser parser;
+	if (format_ == OcdsFormat::json) {
+		std::string whole = read_whole(path_);
+		sha.update(whole);
+		sha256_ = sha.hex_digest();
+		simdjson::dom::element root;
+		if (auto err = parser.parse(simdjson::padded_string(whole)).get(root)) {
+			emit_error(1, std::string("invalid JSON: ") + simdjson::error_message(err), whole, on_item);
+		} else {
+			emit_document_items(Json::from_dom(root), 1, true, whole, on_item);
+		}
+		on_bytes(whole.size());
+		return;
+	}
+	std::ifstream in(path_, std::ios::binary);
+	if (!in) throw std::runtime_error(path_ + ": cannot read");
+	std::string line;
+	std::uint64_t line_no = 0, bytes = 0;
+	while (std::getline(in, line)) {
+		++line_no;
+		bytes += line.size() + 1;
+		sha.update(line);
+		if (!in.eof()) sha.update("\n");
+		if (!line.empty() && line.back() == '\r') line.pop_back();
+		if (trim(line).empty()) continue;
+		simdjson::dom::element root;
+		if (auto err = parser.parse(simdjson::padded_string(line)).get(root)) {
+			emit_error(line_no, std::string("invalid JSON: ") + simdjson::error_message(err), line, on_item);
+		} else {
+			emit_document_items(Json::from_dom(root), line_no, false, line, on_item);
+		}
+		if ((line_no & 255) == 0) on_bytes(bytes);
+	}
+	on_bytes(bytes);
+	sha256_ = sha.hex_digest();
+}
+
+} // namespace oversight::loader

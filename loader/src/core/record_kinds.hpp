@@ -1,0 +1,84 @@
+// The record kinds the loader knows: for each, the canonical table it merges into, its natural key, and
+// its fields with their types, defaults, references and the table's CHECK constraints restated as
+// client-side rules (so a row the database would refuse is quarantined with a reason instead of aborting
+// the load). Adding an export format needs a mapping file; adding a record kind is one entry here.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace oversight::loader {
+
+enum class FieldType {
+	text,        // any non-empty text
+	code,        // identifier of org units, people, posts: ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$
+	amount,      // oversight.amount: ≥ 0, < 10^15, ≤ 4 decimals
+	date,        // date
+	timestamp,   // timestamptz
+	integer,     // integer within [min_value, max_value]
+	boolean,     // boolean
+	currency,    // oversight.currency
+	enumeration, // one of allowed (after the mapping file's value aliases)
+};
+
+// A reference to another table, checked set-based at merge time (anti-join), so an unknown unit or person
+// quarantines the row instead of failing the whole load.
+struct Reference {
+	std::string table;  // unqualified, in schema oversight
+	std::string column;
+};
+
+struct FieldSpec {
+	std::string name;                 // canonical name = column of the target table (or of the staging table)
+	FieldType type = FieldType::text;
+	bool required = false;            // NOT NULL without a usable default
+	std::string default_value;        // used when the column is absent or the cell empty ("" = none)
+	std::vector<std::string> allowed; // enumeration values
+	std::optional<Reference> references;
+	bool positive = false;            // amount > 0
+	long long min_value = -2147483648LL, max_value = 2147483647LL;
+	std::string sql_type() const;     // type of the staging column
+};
+
+// Read access to a validated row by field name, for cross-field rules.
+class RowView {
+public:
+	virtual ~RowView() = default;
+	virtual const std::optional<std::string> &get(const std::string &field) const = 0;
+};
+
+// A cross-field rule (a CHECK constraint of the table): returns the field at fault and the reason, or nothing.
+struct RowRule {
+	std::string field;
+	std::function<std::optional<std::string>(const RowView &)> check;
+};
+
+struct RecordKind {
+	std::string command;     // CLI subcommand, e.g. "payments"; also the mapping file's name
+	std::string table;       // target table in schema oversight
+	std::string summary;     // one line for --help
+	std::vector<std::string> key;       // natural key fields
+	std::string conflict_target;        // for ON CONFLICT: "(payment_code)" or "ON CONSTRAINT …"
+	std::vector<FieldSpec> fields;
+	std::vector<RowRule> rules;
+	// Extra set-based refusals at merge time: rows of the staging table "s" for which `condition` holds are
+	// quarantined with `reason` (e.g. a contract naming an award its process does not have).
+	struct MergeCheck {
+		std::string field, condition, reason;
+	};
+	std::vector<MergeCheck> merge_checks;
+	// Set-based statement run before the upsert, with $1 = load id, $2 = file name (e.g. registering the
+	// calendar years the days belong to). Empty for most kinds.
+	std::string prepare_sql = {};
+
+	const FieldSpec *field(const std::string &name) const;
+	int field_index(const std::string &name) const; // -1 when unknown
+};
+
+// Every CSV record kind, in the order a first load of a bureau's data should follow (references first).
+const std::vector<RecordKind> &record_kinds();
+const RecordKind *find_record_kind(const std::string &command);
+
+} // namespace oversight::loader

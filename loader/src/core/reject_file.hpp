@@ -1,0 +1,32 @@
+// The reject file written beside the input (or in --reject-dir): the refused rows with the line, field and
+// reason, as UTF-8 CSV with a BOM (Excel opens it correctly). Its extra columns are not mapped, so a fixed
+// reject file can be loaded again as it is. Written to NAME.partial and renamed only when the load commits.
+#pragma once
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace oversight::loader {
+
+std::string reject_path_for(const std::string &input, const std::string &reject_dir);
+
+class RejectFile {
+public:
+	RejectFile(std::string final_path, std::vector<std::string> header);
+	~RejectFile(); // removes the partial file unless committed
+	void add(std::uint64_t line_no, const std::string &field, const std::string &reason, const std::vector<std::string> &cells);
+	// Renames the partial file into place; removes it when no row was refused. Returns the path or "".
+	std::string commit();
+	std::uint64_t rows() const { return rows_; }
+
+private:
+	std::string final_path_, partial_path_;
+	std::vector<std::string> header_;
+	std::ofstream out_;
+	std::uint64_t rows_ = 0;
+	bool committed_ = false;
+};
+
+} // namespace oversight::loader

@@ -1,0 +1,53 @@
+// Parsing of the value forms found in Chinese finance exports (Excel, treasury and budget systems) into the
+// canonical text PostgreSQL reads: amounts with thousands separators or full-width digits, Chinese and
+// slashed dates, timestamps with or without an offset, booleans in Chinese or English.
+// Pure functions: no I/O, no database.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace oversight::loader {
+
+// Outcome of parsing one field: the canonical text, or why the text is refused.
+struct ParsedValue {
+	std::optional<std::string> value; // set on success
+	std::string error;                // set on failure: "is not a number", …
+	bool ok() const { return value.has_value(); }
+	static ParsedValue success(std::string v) { return {std::move(v), {}}; }
+	static ParsedValue failure(std::string e) { return {std::nullopt, std::move(e)}; }
+};
+
+// Full-width forms (０-９, ，, ．, －, ／, ：, ideographic space) folded to ASCII; other text unchanged.
+std::string fold_fullwidth(std::string_view text);
+
+// Trims ASCII and ideographic spaces at both ends.
+std::string_view trim(std::string_view text);
+
+// A money amount: "1,234.50", "１２３４．５", "¥1,234.50", "1234元" → "1234.50". Refuses negatives, more than
+// 4 decimals, values ≥ 10^15, misplaced separators and scientific notation (Excel's rounding of long numbers).
+ParsedValue parse_amount(std::string_view text);
+
+// A calendar date: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305 (an Excel "2024-03-05 00:00:00"
+// too) → "2024-03-05". Refuses impossible dates (2023-02-29) and years outside 1900–2200.
+ParsedValue parse_date(std::string_view text);
+
+// A timestamp: any date form above, then a time (9:30, 09:30:15.5, 9时30分) and an optional offset (Z,
+// +08, +08:00, +0800). Without an offset the time is read in the bureau's time zone (the loader sets the
+// session TimeZone), so the canonical text keeps no offset then.
+ParsedValue parse_timestamp(std::string_view text);
+
+// An integer in [min_value, max_value] (thousands separators allowed).
+ParsedValue parse_integer(std::string_view text, long long min_value, long long max_value);
+
+// true/false, t/f, yes/no, y/n, 1/0, 是/否, √/× → "true" / "false".
+ParsedValue parse_boolean(std::string_view text);
+
+// ISO 4217 code, upper-cased: "cny" → "CNY" (aliases such as 人民币 come from the mapping file).
+ParsedValue parse_currency(std::string_view text);
+
+// Case-insensitive (ASCII) equality, for headers and enumerated values.
+bool iequals(std::string_view a, std::string_view b);
+
+} // namespace oversight::loader

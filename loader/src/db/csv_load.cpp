@@ -1,0 +1,175 @@
+#include "core/copy_text.hpp"
+#include "core/csv_source.hpp"
+#include "core/json.hpp"
+#include "core/mapping.hpp"
+#include "core/merge_sql.hpp"
+#include "core/progress.hpp"
+#include "core/reject_file.hpp"
+#include "core/row_validator.hpp"
+#include "db/load.hpp"
+#include "pqxx_compat.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <sys/stat.h>
+
+namespace oversight::loader {
+namespace {
+
+std::string default_mapping_path(const RecordKind &kind, const LoadOptions &o) {
+	if (!o.mapping_file.empty()) return o.mapping_file;
+	return o.mapping_dir + "/" + kind.command + ".map";
+}
+
+std::string options_json(const LoadOptions &o, const std::string &mapping_path, bool detected) {
+	Json j = Json::make_object();
+	j.set("mapping", Json::make_string(mapping_path));
+	j.set("encoding_detected", [&] { Json b; b.type = Json::Type::boolean; b.boolean = detected; return b; }());
+	if (o.dry_run) j.set("dry_run", [] { Json b; b.type = Json::Type::boolean; b.boolean = true; return b; }());
+	return j.dump();
+}
+
+// A row the merge refused comes back as the staged values (JSON); lay them out under the file's header.
+std::vector<std::string> cells_from_staged_json(const std::string &json, const RowValidator &validator, size_t width) {
+	std::vector<std::string> cells(width);
+	simdjson::dom::parser parser;
+	simdjson::dom::element root;
+	if (parser.parse(simdjson::padded_string(json)).get(root) || !root.is_object()) return cells;
+	Json row = Json::from_dom(root);
+	const auto &kind = validator.kind();
+	for (int f : validator.staged_fields()) {
+		const Json *v = row.find(kind.fields[static_cast<size_t>(f)].name);
+		size_t col = static_cast<size_t>(validator.binding().column_of_field[static_cast<size_t>(f)]);
+		if (v && !v->is_null() && col < width) cells[col] = v->type == Json::Type::boolean ? (v->boolean ? "true" : "false") : v->text;
+	}
+	return cells;
+}
+
+} // namespace
+
+LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const LoadOptions &o) {
+	auto started = std::chrono::steady_clock::now();
+	LoadSummary s;
+	s.record_kind = kind.command;
+	s.file = o.file;
+	CsvSource source(o.file, o.encoding);
+	s.encoding = encoding_name(source.encoding());
+	s.bytes = source.size_bytes();
+	std::string mapping_path = default_mapping_path(kind, o);
+	Mapping mapping = Mapping::load(mapping_path, kind);
+
+	pqxx::work tx(conn, "oversight-load");
+	std::optional<RowValidator> validator;
+	std::optional<RejectFile> rejects;
+	std::unique_ptr<pqxx::stream_to> copy;
+	CsvMergePlan plan;
+	MessageLimiter messages(o);
+	Progress progress(kind.command, source.size_bytes(), o.progress);
+	std::string line;
+	std::vector<std::optional<std::string>> values;
+	std::uint64_t refused_before_copy = 0, bytes_done = 0;
+	size_t header_width = 0;
+
+	auto refuse = [&](const CsvRow &row, const RowError &e) {
+		++refused_before_copy;
+		std::string raw_value;
+		if (!e.field.empty() && validator) {
+			int col = validator->binding().column_of_field[static_cast<size_t>(kind.field_index(e.field))];
+			if (col >= 0 && static_cast<size_t>(col) < row.cells.size()) raw_value = row.cells[static_cast<size_t>(col)];
+		}
+		messages.print(RowValidator::message(o.file, row.line_no, e, raw_value));
+		if (!o.dry_run) rejects->add(row.line_no, e.field, e.reason, row.cells);
+		line = std::to_string(row.line_no);
+		copy_append_field(line, e.field.empty() ? std::nullopt : std::optional<std::string>(e.field));
+		copy_append_field(line, e.reason);
+		copy_append_field(line, row.as_csv_line());
+		for (size_t i = 0; i < validator->staged_fields().size(); ++i) line += "\t\\N";
+		pqxx_compat::write_copy_line(*copy, line);
+	};
+
+	source.run(
+	    [&](const CsvRow &header) {
+		    HeaderBinding binding = bind_header(header.cells, mapping, kind);
+		    if (!binding.missing_required.empty()) {
+			    std::string missing;
+			    for (const auto &f : binding.missing_required) missing += (missing.empty() ? "" : ", ") + f;
+			    throw InputError(fmt::format("{}:{}: no column for required field(s) {} (add the export's header name to [columns] in {})", o.file,
+			                                 header.line_no, missing, mapping_path));
+		    }
+		    for (const auto &h : binding.unmapped_headers)
+			    if (!o.quiet) std::fprintf(stderr, "%s:%llu: column \"%s\" is not mapped to a field of %s; ignored\n", o.file.c_str(),
+			                               static_cast<unsigned long long>(header.line_no), h.c_str(), kind.command.c_str());
+		    header_width = header.cells.size();
+		    validator.emplace(kind, mapping, binding, header_width);
+		    plan = plan_csv_merge(kind, validator->staged_fields());
+		    tx.exec(plan.create_stage);
+		    copy = pqxx_compat::open_copy(tx, "pg_temp", "oversight_stage", plan.copy_columns);
+		    rejects.emplace(reject_path_for(o.file, o.reject_dir), header.cells);
+	    },
+	    [&](const CsvRow &row) {
+		    ++s.rows_read;
+		    if (row.decode_failed)
+			    return refuse(row, {{}, "is not valid " + s.encoding + " text" +
+			                                (source.encoding_was_detected() ? " (the file was detected as " + s.encoding + "; give --encoding if it is mixed)" : "")});
+		    if (row.unterminated_quote) return refuse(row, {{}, "ends inside a quoted field at the end of the file (truncated file?)"});
+		    if (auto error = validator->validate(row.cells, values)) return refuse(row, *error);
+		    line = std::to_string(row.line_no);
+		    line += "\t\\N\t\\N\t\\N";
+		    for (int f : validator->staged_fields()) copy_append_field(line, values[static_cast<size_t>(f)]);
+		    pqxx_compat::write_copy_line(*copy, line);
+		    if ((s.rows_read & 1023) == 0) progress.update(bytes_done, s.rows_read);
+	    },
+	    [&](std::uint64_t bytes) { progress.update(bytes_done = bytes, s.rows_read); });
+	copy->complete(); // explicitly: the 6.4 destructor swallows COPY errors (guide §3 pitfall 14)
+	progress.finish();
+	s.sha256 = source.sha256_hex();
+	s.rows_staged = s.rows_read - refused_before_copy;
+
+	if (o.stop_after_staging) {
+		tx.abort();
+		s.status = "staged";
+		s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+		return s;
+	}
+
+	s.load_id = insert_ledger(tx, s, options_json(o, mapping_path, source.encoding_was_detected()));
+	auto run = [&](const std::string &sql) { return pqxx_compat::exec_params(tx, sql, s.load_id, o.file); };
+	run(plan.quarantine_client_rejects);
+	run(plan.quarantine_duplicate_keys);
+	for (const auto &check : plan.quarantine_checks) run(check);
+	// A row referring to a row of the same file that was itself refused must go too: repeat until stable.
+	for (bool moved = true; moved;) {
+		moved = false;
+		for (const auto &check : plan.quarantine_self_references) moved = run(check).affected_rows() > 0 || moved;
+	}
+	if (!plan.prepare.empty()) run(plan.prepare);
+	auto staged = tx.exec("SELECT pg_catalog.count(*) FROM " + stage_table)[0][0].as<std::uint64_t>();
+	auto merged = tx.exec(plan.upsert);
+	s.rows_loaded = merged[0][0].as<std::uint64_t>();
+	s.rows_updated = merged[0][1].as<std::uint64_t>();
+	s.rows_unchanged = staged - s.rows_loaded - s.rows_updated;
+	finish_ledger(tx, s, o.dry_run);
+
+	auto refused_at_merge = pqxx_compat::exec_params(
+	    tx, "SELECT q.line_no, COALESCE(q.field, ''), q.reason, q.raw_text FROM " + refused_at_merge_table +
+	            " m JOIN oversight.quarantine q ON q.load_id = $1 AND q.line_no = m.line_no ORDER BY q.line_no",
+	    s.load_id);
+	for (const auto &r : refused_at_merge) {
+		RowError e{r[1].as<std::string>(), r[2].as<std::string>()};
+		messages.print(fmt::format("{}:{}: {}{}", o.file, r[0].as<std::uint64_t>(), e.field.empty() ? "row " : "field " + e.field + ": ", e.reason));
+		if (!o.dry_run)
+			rejects->add(r[0].as<std::uint64_t>(), e.field, e.reason,
+			             cells_from_staged_json(r[3].as<std::string>(), *validator, header_width));
+	}
+	if (o.dry_run) {
+		tx.abort();
+	} else {
+		tx.commit();
+		s.reject_file = rejects->commit();
+	}
+	s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+	return s;
+}
+
+} // namespace oversight::loader

@@ -1,0 +1,105 @@
+// CSV parsing (libcsv) with line numbers, encodings and the file-level reader.
+#include "core/csv_reader.hpp"
+#include "core/csv_source.hpp"
+#include "core/encoding.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+using namespace oversight::loader;
+
+namespace {
+
+struct Collected {
+	std::uint64_t line;
+	std::vector<std::string> fields;
+	bool unterminated;
+};
+
+std::vector<Collected> parse(const std::string &text, size_t chunk = 3) {
+	std::vector<Collected> out;
+	CsvParser p([&](const RawRecord &r) { out.push_back({r.line_no, {r.fields.begin(), r.fields.end()}, r.unterminated_quote}); });
+	for (size_t i = 0; i < text.size(); i += chunk) p.feed(std::string_view(text).substr(i, chunk)); // records span chunk boundaries
+	p.finish();
+	return out;
+}
+
+std::string write_temp(const std::string &name, const std::string &bytes) {
+	std::string path = ::testing::TempDir() + name;
+	std::ofstream(path, std::ios::binary) << bytes;
+	return path;
+}
+
+} // namespace
+
+TEST(CsvParser, QuotedFieldsEmbeddedNewlinesAndLineNumbers) {
+	auto r = parse("a,b\r\n\"x, y\",\"he said \"\"hi\"\"\"\r\n\r\n\"multi\nline\",z\nlast,row");
+	ASSERT_EQ(r.size(), 4u);
+	EXPECT_EQ(r[1].fields, (std::vector<std::string>{"x, y", "he said \"hi\""}));
+	EXPECT_EQ(r[1].line, 2u);
+	EXPECT_EQ(r[2].line, 4u); // the blank line 3 still counts
+	EXPECT_EQ(r[2].fields[0], "multi\nline");
+	EXPECT_EQ(r[3].line, 6u); // after a record spanning lines 4-5
+	EXPECT_EQ(r[3].fields, (std::vector<std::string>{"last", "row"}));
+}
+
+TEST(CsvParser, UnterminatedQuoteAtEndIsFlagged) {
+	auto r = parse("a,b\n1,\"never closed\n");
+	ASSERT_EQ(r.size(), 2u);
+	EXPECT_FALSE(r[0].unterminated);
+	EXPECT_TRUE(r[1].unterminated);
+}
+
+TEST(CsvQuote, QuotesOnlyWhenNeeded) {
+	EXPECT_EQ(csv_quote("plain"), "plain");
+	EXPECT_EQ(csv_quote("a,b"), "\"a,b\"");
+	EXPECT_EQ(csv_quote("say \"x\""), "\"say \"\"x\"\"\"");
+}
+
+TEST(Encoding, DetectsUtf8Gb18030AndBoms) {
+	EXPECT_EQ(detect_encoding("编号,金额\n", true), Encoding::utf8);
+	EXPECT_EQ(detect_encoding("\xB1\xE0\xBA\xC5,\xBD\xF0\xB6\xEE\n", true), Encoding::gb18030); // 编号,金额 in GBK
+	EXPECT_EQ(detect_encoding("\xEF\xBB\xBFx", true), Encoding::utf8);
+	// A sample cut inside a UTF-8 character is still UTF-8.
+	std::string cut = "金额";
+	EXPECT_EQ(detect_encoding(cut.substr(0, 4), false), Encoding::utf8);
+	EXPECT_EQ(detect_encoding(cut.substr(0, 4), true), Encoding::gb18030);
+	EXPECT_EQ(parse_encoding_name("GBK"), Encoding::gb18030);
+	EXPECT_THROW(parse_encoding_name("latin1"), std::invalid_argument);
+}
+
+TEST(Decoder, Gb18030ToUtf8AndInvalidBytes) {
+	Decoder d(Encoding::gb18030);
+	std::string out;
+	ASSERT_TRUE(d.decode("\xB1\xE0\xBA\xC5", out));
+	EXPECT_EQ(out, "编号");
+	out.clear();
+	EXPECT_FALSE(d.decode("\xB1", out)); // a lead byte alone
+	Decoder u(Encoding::utf8);
+	EXPECT_FALSE(u.decode("\xB1\xE0", out));
+}
+
+TEST(CsvSource, ReadsGb18030WithBomAndFlagsBadRows) {
+	// GB18030 BOM, header 编号,金额, a good row, then a row with a stray lead byte.
+	std::string path = write_temp("gb.csv", "\x84\x31\x95\x33\xB1\xE0\xBA\xC5,\xBD\xF0\xB6\xEE\r\nP1,10\r\nP2,\xFF\r\n");
+	CsvSource src(path, std::nullopt);
+	EXPECT_EQ(src.encoding(), Encoding::gb18030);
+	std::vector<std::string> header;
+	std::vector<CsvRow> rows;
+	src.run([&](const CsvRow &h) { header = h.cells; }, [&](const CsvRow &r) { rows.push_back(r); }, [](std::uint64_t) {});
+	EXPECT_EQ(header, (std::vector<std::string>{"编号", "金额"}));
+	ASSERT_EQ(rows.size(), 2u);
+	EXPECT_FALSE(rows[0].decode_failed);
+	EXPECT_TRUE(rows[1].decode_failed);
+	EXPECT_EQ(rows[1].cells[1], "\\xFF");
+	EXPECT_EQ(rows[1].line_no, 3u);
+	EXPECT_EQ(src.sha256_hex().size(), 64u);
+}
+
+TEST(CsvSource, EmptyFileAndMissingFileAreInputErrors) {
+	EXPECT_THROW(CsvSource("/nonexistent/x.csv", std::nullopt), InputError);
+	std::string path = write_temp("empty.csv", "");
+	CsvSource src(path, std::nullopt);
+	EXPECT_THROW(src.run([](const CsvRow &) {}, [](const CsvRow &) {}, [](std::uint64_t) {}), InputError);
+}

@@ -1,0 +1,111 @@
+// OCDS: normalisation, merging, classification of documents and flattening onto the staging tables.
+#include "core/alert_line.hpp"
+#include "core/ocds.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace oversight::loader;
+
+namespace {
+
+Json parse(const std::string &text) {
+	simdjson::dom::parser p;
+	return Json::from_dom(p.parse(simdjson::padded_string(text)).value());
+}
+
+std::vector<OcdsItem> items_of(const std::string &text) {
+	std::vector<OcdsItem> out;
+	emit_document_items(parse(text), 1, true, text, [&](OcdsItem &i) { out.push_back(i); });
+	return out;
+}
+
+const std::vector<StageRow> &rows(const OcdsRows &r, OcdsTable t) { return r[static_cast<size_t>(t)]; }
+
+std::string column(OcdsTable t, const StageRow &row, const std::string &name) {
+	const auto &cols = ocds_stage_tables()[static_cast<size_t>(t)].columns;
+	for (size_t i = 0; i < cols.size(); ++i)
+		if (cols[i].name == name) return row[i].value_or("NULL");
+	return "no such column";
+}
+
+} // namespace
+
+TEST(Json, NormalisesObjectsWhereArraysAndNumericIds) {
+	Json j = parse(R"({"tender":{"items":[{"id":1,"quantity":2.5}],"milestones":[{"id":7,"documents":{"id":"d1"}}]}})");
+	EXPECT_EQ(j.dump(), R"({"tender":{"items":[{"id":"1","quantity":2.5}],"milestones":[{"id":"7","documents":[{"id":"d1"}]}]}})");
+}
+
+TEST(Json, OcdsMergeByIdentifierNullRemovesArraysReplace) {
+	Json compiled = parse(R"({"ocid":"o","tender":{"title":"A","status":"planned"},"awards":[{"id":"1","status":"pending"}],"tag":["tender"]})");
+	ocds_merge(compiled, parse(R"({"tender":{"status":"active","title":null},"awards":[{"id":"1","status":"active"},{"id":"2"}],"tag":["award"]})"));
+	EXPECT_EQ(compiled.dump(), R"({"ocid":"o","tender":{"status":"active"},"awards":[{"id":"1","status":"active"},{"id":"2"}],"tag":["award"]})");
+}
+
+TEST(OcdsDocuments, ReleasePackageMergesReleasesOfOneOcidInDateOrder) {
+	auto items = items_of(R"({"version":"1.1","releases":[
+	  {"ocid":"ocds-1","id":"2","date":"2020-02-01","tender":{"status":"active"}},
+	  {"ocid":"ocds-1","id":"1","date":"2020-01-01","tender":{"status":"planning","title":"Pens"}},
+	  {"id":"3","date":"2020-01-01"},
+	  {"ocid":"ocds-2","id":"1","date":"2020-01-01"}]})");
+	ASSERT_EQ(items.size(), 3u);
+	EXPECT_EQ(items[0].error, "release has no ocid");
+	EXPECT_EQ(items[0].item_no, 3u);
+	EXPECT_EQ(items[1].ocid, "ocds-1");
+	EXPECT_EQ(items[1].releases_merged, 2u);
+	EXPECT_EQ(items[1].compiled->at({"tender", "status"})->text, "active");
+	EXPECT_EQ(items[1].compiled->at({"tender", "title"})->text, "Pens");
+	EXPECT_EQ(items[2].ocid, "ocds-2");
+}
+
+TEST(OcdsDocuments, RecordsUseTheirCompiledRelease) {
+	auto items = items_of(R"({"records":[{"ocid":"o1","compiledRelease":{"ocid":"o1","tag":["compiled"]}},{"ocid":"o2","releases":[{"url":"x"}]}]})");
+	ASSERT_EQ(items.size(), 2u);
+	EXPECT_TRUE(items[0].compiled);
+	EXPECT_NE(items[1].error.find("linked"), std::string::npos);
+	auto single = items_of(R"({"compiledRelease":{"ocid":"o3"},"releases":[]})");
+	ASSERT_EQ(single.size(), 1u);
+	EXPECT_EQ(single[0].ocid, "o3");
+	EXPECT_NE(items_of(R"({"hello":1})")[0].error.find("not an OCDS"), std::string::npos);
+}
+
+TEST(OcdsFlatten, PartiesByIdentifierBidsAwardsContracts) {
+	Json release = parse(R"({"ocid":"ocds-x","date":"2016-06-02T10:00:00+03:00",
+	  "parties":[{"id":"UA-EDR-1","name":"Buyer","identifier":{"scheme":"UA-EDR","id":"1"},"roles":["buyer"]},
+	             {"id":"p2","name":"","identifier":{"scheme":"UA-EDR","id":"2","legalName":"Supplier Ltd"}}],
+	  "buyer":{"id":"UA-EDR-1","name":"Buyer"},
+	  "tender":{"title":"Paper","procurementMethod":"Licitaţie publică","value":{"amount":"1000","currency":"uah"},
+	            "tenderPeriod":{"startDate":"2016-06-02T10:00:00+03:00","endDate":"2016-06-22T10:00:00+03:00"},"numberOfTenderers":1,
+	            "lots":[{"id":1,"title":"Lot 1"}]},
+	  "bids":{"details":[{"id":"b1","status":"active","value":{"amount":900,"currency":"UAH"},"tenderers":[{"id":"p2"}]}]},
+	  "awards":[{"id":"a1","status":"active","suppliers":[{"id":"p2","name":"Supplier"}],"value":{"amount":-1,"currency":"UAH"}}],
+	  "contracts":[{"id":"c1","awardID":"a1","dateSigned":"2016-07-18T00:00:00+03:00"},{"id":"c2","awardID":"nope"}]})");
+	OcdsRows r;
+	flatten_compiled_release(release, r);
+	ASSERT_EQ(rows(r, OcdsTable::party).size(), 2u);
+	EXPECT_EQ(column(OcdsTable::party, rows(r, OcdsTable::party)[1], "party_code"), "UA-EDR-2");
+	EXPECT_EQ(column(OcdsTable::party, rows(r, OcdsTable::party)[1], "name"), "Supplier Ltd"); // empty name: the legal name
+	const auto &p = rows(r, OcdsTable::process).at(0);
+	EXPECT_EQ(column(OcdsTable::process, p, "buyer_party_code"), "UA-EDR-1");
+	EXPECT_EQ(column(OcdsTable::process, p, "procurement_method"), "NULL");
+	EXPECT_EQ(column(OcdsTable::process, p, "method_details"), "Licitaţie publică");
+	EXPECT_EQ(column(OcdsTable::process, p, "estimated_value"), "1000");
+	EXPECT_EQ(column(OcdsTable::process, p, "currency"), "UAH");
+	EXPECT_EQ(column(OcdsTable::process, p, "number_of_tenderers"), "1");
+	EXPECT_EQ(column(OcdsTable::lot, rows(r, OcdsTable::lot).at(0), "lot_id"), "1");
+	EXPECT_EQ(column(OcdsTable::bid, rows(r, OcdsTable::bid).at(0), "status"), "valid"); // ProZorro "active"
+	EXPECT_EQ(column(OcdsTable::bid_tenderer, rows(r, OcdsTable::bid_tenderer).at(0), "party_code"), "UA-EDR-2");
+	EXPECT_EQ(column(OcdsTable::award, rows(r, OcdsTable::award).at(0), "amount"), "NULL"); // negative: kept in the document only
+	ASSERT_EQ(rows(r, OcdsTable::contract).size(), 2u);
+	EXPECT_EQ(column(OcdsTable::contract, rows(r, OcdsTable::contract)[0], "contract_code"), "ocds-x/c1");
+	EXPECT_EQ(column(OcdsTable::contract, rows(r, OcdsTable::contract)[0], "supplier_party_code"), "UA-EDR-2");
+	EXPECT_EQ(column(OcdsTable::contract, rows(r, OcdsTable::contract)[0], "signed_on"), "2016-07-18");
+	EXPECT_EQ(column(OcdsTable::contract, rows(r, OcdsTable::contract)[1], "award_id"), "NULL"); // names no award of the process
+}
+
+TEST(AlertLine, FormatsThePayload) {
+	std::string line = format_alert_line(R"({"alert_id":17,"rule_code":"PAY.DUP","rule_version":2,"severity":"warning","status":"open",
+	  "object_table":"oversight.payment","object_key":{"payment_code":"P1"},"fingerprint":"f","repeat_count":3,"message":"duplicate payment",
+	  "fired_at":"2025-06-30T10:00:00+08:00"})");
+	EXPECT_EQ(line, "2025-06-30T10:00:00+08:00 WARNING  PAY.DUP v2 [open] duplicate payment (oversight.payment payment_code=P1) ×3 #17");
+	EXPECT_EQ(format_alert_line("not json"), "(unreadable alert) not json");
+}

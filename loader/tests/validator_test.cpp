@@ -1,0 +1,101 @@
+// Mapping files, header binding, row validation and the generated merge SQL of a CSV load.
+#include "core/mapping.hpp"
+#include "core/merge_sql.hpp"
+#include "core/row_validator.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace oversight::loader;
+
+namespace {
+
+const RecordKind &payments() { return *find_record_kind("payments"); }
+
+Mapping payment_mapping() {
+	return Mapping::parse("[columns]\npayment_code = 支付凭证号\npayer_unit_code = 单位编码\npayee_name = 收款人\namount = 金额（元）\n"
+	                      "payment_method = 支付方式\npaid_on = 支付日期\n[values.payment_method]\ncash = 现金\ntransfer = 转账 | 银行转账\n",
+	                      "test.map", payments());
+}
+
+} // namespace
+
+TEST(Mapping, ParsesAndRefusesUnknownFieldsWithTheLine) {
+	Mapping m = payment_mapping();
+	EXPECT_EQ(m.canonical_value("payment_method", " 银行转账 "), "transfer");
+	EXPECT_EQ(m.canonical_value("payment_method", "other"), "other");
+	try {
+		Mapping::parse("[columns]\nno_such_field = x\n", "bad.map", payments());
+		FAIL();
+	} catch (const MappingError &e) {
+		EXPECT_STREQ(e.what(), "bad.map:2: no field \"no_such_field\" in record kind payments");
+	}
+	EXPECT_THROW(Mapping::parse("[values.payment_method]\ncheque = 支票\n", "bad.map", payments()), MappingError);
+}
+
+TEST(HeaderBinding, MatchesAliasesCanonicalNamesAndFullWidthForms) {
+	Mapping m = payment_mapping();
+	auto b = bind_header({"\xEF\xBB\xBF支付凭证号", "单位编码", "收款人", "金额(元)", "Payment_Method", "支付日期", "备注"}, m, payments());
+	EXPECT_EQ(b.column_of_field[static_cast<size_t>(payments().field_index("payment_code"))], 0);
+	EXPECT_EQ(b.column_of_field[static_cast<size_t>(payments().field_index("amount"))], 3); // （元） matches (元)
+	EXPECT_EQ(b.column_of_field[static_cast<size_t>(payments().field_index("payment_method"))], 4);
+	EXPECT_EQ(b.unmapped_headers, std::vector<std::string>{"备注"});
+	EXPECT_TRUE(b.missing_required.empty());
+	auto missing = bind_header({"支付凭证号", "收款人"}, m, payments());
+	EXPECT_EQ(missing.missing_required, (std::vector<std::string>{"payer_unit_code", "amount", "payment_method"}));
+}
+
+TEST(RowValidator, CanonicalValuesDefaultsAndErrors) {
+	Mapping m = payment_mapping();
+	std::vector<std::string> header{"支付凭证号", "单位编码", "收款人", "金额（元）", "支付方式", "支付日期"};
+	RowValidator v(payments(), m, bind_header(header, m, payments()), header.size());
+	std::vector<std::optional<std::string>> values;
+	ASSERT_FALSE(v.validate({"P1", "EDU01", "张三", "1,234.50", "现金", "2024年3月5日"}, values));
+	EXPECT_EQ(*values[static_cast<size_t>(payments().field_index("amount"))], "1234.50");
+	EXPECT_EQ(*values[static_cast<size_t>(payments().field_index("payment_method"))], "cash");
+	EXPECT_EQ(*values[static_cast<size_t>(payments().field_index("currency"))], "CNY"); // default
+	EXPECT_EQ(*values[static_cast<size_t>(payments().field_index("status"))], "paid");
+
+	auto e = v.validate({"P1", "EDU01", "张三", "12,3x", "现金", "2024-03-05"}, values);
+	ASSERT_TRUE(e);
+	EXPECT_EQ(RowValidator::message("payments.csv", 17, *e, "12,3x"), "payments.csv:17: field amount: \"12,3x\" is not a number");
+	EXPECT_EQ(v.validate({"P1", "EDU01", "张三", "0", "现金", "2024-03-05"}, values)->reason, "must be greater than 0");
+	EXPECT_EQ(v.validate({"P1", "EDU01", "张三", "1", "支票", "2024-03-05"}, values)->field, "payment_method");
+	EXPECT_EQ(v.validate({"P1", "EDU01", "", "1", "现金", "2024-03-05"}, values)->reason, "is required but empty");
+	// status defaults to paid, and a paid payment needs its date (CHECK payment_paid_has_date).
+	EXPECT_EQ(v.validate({"P1", "EDU01", "张三", "1", "现金", ""}, values)->field, "paid_on");
+	EXPECT_NE(v.validate({"P1", "EDU01"}, values)->reason.find("has 2 fields but the header has 6"), std::string::npos);
+	EXPECT_NE(v.validate({"P1", "EDU01", "张三", "1", "现金", "2024-03-05", "extra"}, values)->reason.find("extra columns"), std::string::npos);
+}
+
+TEST(MergeSql, UpsertComparesNonKeyColumnsAndChecksReferences) {
+	Mapping m = payment_mapping();
+	std::vector<std::string> header{"支付凭证号", "单位编码", "收款人", "金额（元）", "支付方式", "支付日期"};
+	RowValidator v(payments(), m, bind_header(header, m, payments()), header.size());
+	CsvMergePlan plan = plan_csv_merge(payments(), v.staged_fields());
+	EXPECT_NE(plan.upsert.find("ON CONFLICT (payment_code) DO UPDATE SET \"payer_unit_code\" = EXCLUDED.\"payer_unit_code\""), std::string::npos);
+	EXPECT_NE(plan.upsert.find("IS DISTINCT FROM"), std::string::npos);
+	EXPECT_EQ(plan.upsert.find("SET \"payment_code\""), std::string::npos); // the key is never updated
+	ASSERT_EQ(plan.quarantine_checks.size(), 1u); // only payer_unit_code is a staged reference
+	EXPECT_NE(plan.quarantine_checks[0].find("NOT EXISTS (SELECT FROM oversight.\"org_unit\" t WHERE t.\"unit_code\" = s.\"payer_unit_code\")"),
+	          std::string::npos);
+	EXPECT_NE(plan.quarantine_duplicate_keys.find("PARTITION BY \"payment_code\""), std::string::npos);
+	EXPECT_NE(plan.create_stage.find("\"amount\" numeric"), std::string::npos);
+	// Unit hierarchy: a parent may come in the same file, so the check also looks in staging.
+	const RecordKind &units = *find_record_kind("org-units");
+	CsvMergePlan unit_plan = plan_csv_merge(units, {0, 1, 3, 4});
+	ASSERT_EQ(unit_plan.quarantine_self_references.size(), 1u);
+	EXPECT_NE(unit_plan.quarantine_self_references[0].find(stage_table + " o WHERE o.\"unit_code\" = s.\"parent_code\""), std::string::npos);
+}
+
+TEST(MergeSql, QuotesIdentifiersAndLiterals) {
+	EXPECT_EQ(quote_ident("a\"b"), "\"a\"\"b\"");
+	EXPECT_EQ(quote_literal("it's"), "'it''s'");
+}
+
+TEST(RecordKinds, EveryKindHasAMappingFileField) {
+	for (const auto &k : record_kinds()) {
+		EXPECT_FALSE(k.key.empty()) << k.command;
+		for (const auto &key : k.key) EXPECT_GE(k.field_index(key), 0) << k.command << " key " << key;
+		for (const auto &rule : k.rules) EXPECT_GE(k.field_index(rule.field), 0) << k.command;
+	}
+}
