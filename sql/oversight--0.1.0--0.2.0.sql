@@ -124,7 +124,12 @@ CREATE FUNCTION oversight.rule_check() RETURNS trigger
 AS $$
 DECLARE allowed text[];
 BEGIN
-  SELECT k.record_kinds INTO allowed FROM oversight.rule_kinds k WHERE k.rule_kind = NEW.rule_kind;
+  IF NEW.rule_kind = 'test_failure' AND NOT (pg_catalog.pg_has_role(session_user, 'oversight_admin', 'MEMBER')
+      OR (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user)) THEN
+    RAISE EXCEPTION 'rule kind test_failure is reserved to administrators' USING ERRCODE = '42501';
+  END IF;
+  SELECT ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'record_kinds')) INTO allowed
+    FROM pg_catalog.jsonb_array_elements(oversight.rule_kind_catalog()) AS k WHERE k ->> 'kind' = NEW.rule_kind;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'unknown rule kind "%"', NEW.rule_kind USING ERRCODE = '22023',
       HINT = 'The kinds are listed in view oversight.rule_kinds.';
@@ -137,10 +142,6 @@ BEGIN
      AND EXISTS (SELECT FROM oversight.rule_version v WHERE v.rule_code = OLD.rule_code) THEN
     RAISE EXCEPTION 'rule %: kind and record kind are fixed once the rule has versions', OLD.rule_code USING ERRCODE = '55000',
       HINT = 'Create a new rule instead.';
-  END IF;
-  IF NEW.rule_kind = 'test_failure' AND NOT (pg_catalog.pg_has_role(session_user, 'oversight_admin', 'MEMBER')
-      OR (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user)) THEN
-    RAISE EXCEPTION 'rule kind test_failure is reserved to administrators' USING ERRCODE = '42501';
   END IF;
   RETURN NEW;
 END $$;
@@ -400,9 +401,10 @@ BEGIN
   END IF;
 
   -- Re-watching replaces the previous watch.
-  EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS oversight_engine_insert ON %s', qualified);
-  EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS oversight_engine_update ON %s', qualified);
-  EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS oversight_engine_row ON %s', qualified);
+  FOR col IN SELECT t.tgname FROM pg_catalog.pg_trigger t WHERE t.tgrelid = p_table
+                AND t.tgname IN ('oversight_engine_insert', 'oversight_engine_update', 'oversight_engine_row') LOOP
+    EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', col, qualified);
+  END LOOP;
   DELETE FROM oversight.watched_table w WHERE w.relid = p_table;
 
   IF p_trigger_level = 'statement' THEN
@@ -442,15 +444,18 @@ CREATE FUNCTION oversight.unwatch(p_table regclass) RETURNS boolean
   LANGUAGE plpgsql VOLATILE
   SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE qualified text;
+DECLARE
+  qualified text;
+  trigger_name name;
 BEGIN
   SELECT pg_catalog.format('%I.%I', c.relnamespace::regnamespace::text, c.relname) INTO qualified FROM pg_catalog.pg_class c WHERE c.oid = p_table;
   IF NOT EXISTS (SELECT FROM oversight.watched_table w WHERE w.relid = p_table) THEN
     RETURN false;
   END IF;
-  EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS oversight_engine_insert ON %s', qualified);
-  EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS oversight_engine_update ON %s', qualified);
-  EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS oversight_engine_row ON %s', qualified);
+  FOR trigger_name IN SELECT t.tgname FROM pg_catalog.pg_trigger t WHERE t.tgrelid = p_table
+                        AND t.tgname IN ('oversight_engine_insert', 'oversight_engine_update', 'oversight_engine_row') LOOP
+    EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', trigger_name, qualified);
+  END LOOP;
   DELETE FROM oversight.watched_table w WHERE w.relid = p_table;
   PERFORM oversight.audit('system', 'oversight.watched_table', pg_catalog.jsonb_build_object('relid', qualified), NULL, NULL, 'unwatch');
   RETURN true;

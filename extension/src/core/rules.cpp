@@ -1013,7 +1013,7 @@ SELECT {table}, h.__key, '', h.__unit,
 const char *sql_test_failure = R"SQL(
 SELECT {table}, b.__key, '', b.__unit, 'never reported', NULL::jsonb
   FROM {batch} b
- WHERE (SELECT count(*) FROM {batch}) / (SELECT count(*) - count(*) FROM {batch}) > 0
+ WHERE (SELECT count(*) FROM {batch} x) / (SELECT count(*) - count(*) FROM {batch} y) > 0
 )SQL";
 
 std::string param_literal(const CompiledRule &rule, const ParamSpec &p) {
