@@ -103,3 +103,11 @@ TEST(CsvSource, EmptyFileAndMissingFileAreInputErrors) {
 	CsvSource src(path, std::nullopt);
 	EXPECT_THROW(src.run([](const CsvRow &) {}, [](const CsvRow &) {}, [](std::uint64_t) {}), InputError);
 }
+
+TEST(Encoding, AFewGbkLinesInAUtf8FileKeepItUtf8) {
+	std::string utf8_line = "P1,张三,办公用品\n";
+	std::string sample = "编号,收款人,用途\n" + utf8_line + utf8_line + "P9,\xD5\xC5\xC8\xFD,x\n" + utf8_line;
+	EXPECT_EQ(detect_encoding(sample, true), Encoding::utf8);
+	std::string gbk_line = "P1,\xD5\xC5\xC8\xFD,\xB0\xEC\xB9\xAB\n";
+	EXPECT_EQ(detect_encoding("\xB1\xE0\xBA\xC5\n" + gbk_line + gbk_line, true), Encoding::gb18030);
+}

@@ -33,7 +33,20 @@ Encoding detect_encoding(std::string_view sample, bool is_whole_file) {
 		else if (back) end = sample.size(); // continuation bytes without a lead: leave them for validation to refuse
 		sample = sample.substr(0, end);
 	}
-	return is_valid_utf8(sample) ? Encoding::utf8 : Encoding::gb18030;
+	if (is_valid_utf8(sample)) return Encoding::utf8;
+	// Not all valid: vote line by line among lines with non-ASCII bytes. GB18030 text is almost never valid
+	// UTF-8, so a UTF-8 export with a few pasted GBK lines stays UTF-8 (those lines are then quarantined).
+	size_t utf8_lines = 0, other_lines = 0;
+	for (size_t start = 0; start < sample.size();) {
+		size_t end = sample.find('\n', start);
+		std::string_view line = sample.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+		bool ascii = true;
+		for (char c : line) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+		if (!ascii) (is_valid_utf8(line) ? utf8_lines : other_lines)++;
+		if (end == std::string_view::npos) break;
+		start = end + 1;
+	}
+	return utf8_lines > other_lines ? Encoding::utf8 : Encoding::gb18030;
 }
 
 size_t bom_length(std::string_view data, Encoding e) {

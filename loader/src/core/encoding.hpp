@@ -15,7 +15,8 @@ std::string encoding_name(Encoding e); // "UTF-8" / "GB18030"
 // Parses a user's --encoding: utf8, utf-8, gb18030, gbk, gb2312, cp936 (case-insensitive); throws std::invalid_argument.
 Encoding parse_encoding_name(const std::string &name);
 
-// Detects the encoding of a file from its first bytes. `is_whole_file` says the sample is not cut, so
+// Detects the encoding of a file from its first bytes: valid UTF-8 → UTF-8; otherwise the encoding most
+// lines with non-ASCII bytes are valid in (UTF-8 or GB18030). `is_whole_file` says the sample is not cut, so
 // a truncated multi-byte sequence at its end is an error rather than the cut.
 Encoding detect_encoding(std::string_view sample, bool is_whole_file);
 
