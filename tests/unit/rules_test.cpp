@@ -183,6 +183,17 @@ TEST(SqlTest, EverySetBasedKindHasCompleteSql) {
 		for (const char *token : {"{p:", "{base_currency}", "{as_of"})
 			EXPECT_EQ(sql.find(token), std::string::npos) << k.kind << " leaves " << token;
 		EXPECT_NE(sql.find(k.evaluation == Evaluation::Sweep ? "{hist}" : "{batch}"), std::string::npos) << k.kind;
+		int depth = 0;
+		bool quoted = false;
+		for (char c : sql) {
+			if (c == '\'')
+				quoted = !quoted;
+			if (quoted)
+				continue;
+			depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+			EXPECT_GE(depth, 0) << k.kind << ": unbalanced ')'";
+		}
+		EXPECT_EQ(depth, 0) << k.kind << ": unbalanced parentheses";
 	}
 }
 

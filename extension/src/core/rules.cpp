@@ -1003,7 +1003,7 @@ SELECT {table}, h.__key, '', h.__unit,
          CASE WHEN h.paid_on IS NULL THEN 'still unpaid on ' || {as_of_date} ELSE 'paid late on ' || h.paid_on END
          || ' (due ' || (h.decided_on + {p:days}) || ')',
        pg_catalog.jsonb_build_object('due', h.decided_on + {p:days}, 'days_late', coalesce(h.paid_on, {as_of_date}) - (h.decided_on + {p:days}),
-         'surcharge', LEAST(h.fine_amount, h.fine_amount * {p:surcharge_pct_per_day} / 100 * (coalesce(h.paid_on, {as_of_date}) - (h.decided_on + {p:days})))))
+         'surcharge', LEAST(h.fine_amount, h.fine_amount * {p:surcharge_pct_per_day} / 100 * (coalesce(h.paid_on, {as_of_date}) - (h.decided_on + {p:days}))))
   FROM {hist} h
  WHERE h.penalty_kind = 'fine' AND h.fine_amount > 0 AND h.decided_on IS NOT NULL
    AND coalesce(h.status, 'decided') NOT IN ('revoked', 'reconsidered')
