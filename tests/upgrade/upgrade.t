@@ -45,7 +45,12 @@ no_replace() { # install scripts only (upgrade scripts may replace what they rea
 	return $bad
 }
 check "base install scripts never CREATE OR REPLACE" no_replace
-guarded() { local f; for f in "$ROOT"/sql/oversight--*.sql; do head -20 "$f" | grep -q '^\\echo Use "CREATE EXTENSION oversight"' || { echo "$f lacks the \\echo guard"; return 1; }; done; }
+guarded() { # psql refuses to run a script that starts with \echo … \quit; CREATE/ALTER EXTENSION skips it
+	local f
+	for f in "$ROOT"/sql/oversight--*.sql; do
+		head -20 "$f" | grep -qE '^\\echo Use "(CREATE|ALTER) EXTENSION oversight.*\\quit$' || { echo "$f lacks the \\echo guard"; return 1; }
+	done
+}
 check "every script starts with the \\echo … \\quit guard" guarded
 search_path_pinned() { local f; for f in "$ROOT"/sql/oversight--*.sql; do grep -q "^SET LOCAL search_path = pg_catalog, pg_temp;" "$f" || { echo "$f does not pin search_path"; return 1; }; done; }
 check "every script pins search_path" search_path_pinned
