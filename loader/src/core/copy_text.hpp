@@ -8,6 +8,12 @@
 namespace oversight::loader {
 
 inline void copy_append_escaped(std::string &line, std::string_view value) {
+	bool plain = true; // most values need no escape: append them whole
+	for (char c : value) plain = plain && c != '\\' && c != '\t' && c != '\n' && c != '\r';
+	if (plain) {
+		line.append(value);
+		return;
+	}
 	for (char c : value) {
 		switch (c) {
 		case '\\': line += "\\\\"; break;

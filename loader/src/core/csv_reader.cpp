@@ -1,5 +1,6 @@
 #include "core/csv_reader.hpp"
 
+#include <cstring>
 #include <stdexcept>
 
 namespace oversight::loader {
@@ -17,8 +18,8 @@ void CsvParser::on_field(void *data, size_t len, void *self_ptr) {
 	auto *self = static_cast<CsvParser *>(self_ptr);
 	size_t start = self->arena_.size();
 	self->arena_.append(static_cast<const char *>(data), len);
-	for (size_t i = start; i < self->arena_.size(); ++i)
-		if (self->arena_[i] == '\n') ++self->newlines_in_record_;
+	for (const char *p = static_cast<const char *>(data), *end = p + len; (p = static_cast<const char *>(std::memchr(p, '\n', end - p))); ++p)
+		++self->newlines_in_record_;
 	self->spans_.emplace_back(start, len);
 }
 

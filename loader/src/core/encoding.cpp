@@ -66,15 +66,22 @@ Decoder::~Decoder() {
 	if (cd_ != reinterpret_cast<iconv_t>(-1)) iconv_close(cd_);
 }
 
+namespace {
+bool is_ascii(std::string_view s) {
+	unsigned char any = 0;
+	for (char c : s) any |= static_cast<unsigned char>(c);
+	return any < 0x80;
+}
+} // namespace
+
 bool Decoder::decode(std::string_view in, std::string &out) {
-	if (encoding_ == Encoding::utf8) {
-		if (!is_valid_utf8(in)) return false;
+	// ASCII is the same in every encoding here: codes, amounts and dates skip validation and iconv.
+	if (is_ascii(in)) {
 		out.append(in);
 		return true;
 	}
-	bool ascii = true; // ASCII is the same in GB18030: skip iconv for codes, amounts and dates
-	for (char c : in) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-	if (ascii) {
+	if (encoding_ == Encoding::utf8) {
+		if (!is_valid_utf8(in)) return false;
 		out.append(in);
 		return true;
 	}

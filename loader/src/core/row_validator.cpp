@@ -66,6 +66,11 @@ std::optional<RowError> RowValidator::parse_field(const FieldSpec &spec, const s
 	case FieldType::boolean: parsed = parse_boolean(mapping_.canonical_value(spec.name, std::string(trimmed))); break;
 	case FieldType::currency: parsed = parse_currency(mapping_.canonical_value(spec.name, std::string(trimmed))); break;
 	case FieldType::enumeration: {
+		for (const auto &a : spec.allowed) // canonical exports: no alias lookup
+			if (a == trimmed) {
+				out = a;
+				return std::nullopt;
+			}
 		std::string v = mapping_.canonical_value(spec.name, std::string(trimmed));
 		parsed = ParsedValue::failure("is not one of " + join(spec.allowed) + " (add an alias under [values." + spec.name + "] in the mapping file)");
 		for (const auto &a : spec.allowed)
@@ -79,7 +84,8 @@ std::optional<RowError> RowValidator::parse_field(const FieldSpec &spec, const s
 }
 
 std::optional<RowError> RowValidator::validate(const std::vector<std::string> &cells, std::vector<std::optional<std::string>> &values) const {
-	values.assign(kind_.fields.size(), std::nullopt);
+	values.resize(kind_.fields.size()); // reused row to row: reset, not reallocated
+	for (auto &v : values) v.reset();
 	if (cells.size() < header_width_)
 		return RowError{{}, "has " + std::to_string(cells.size()) + " fields but the header has " + std::to_string(header_width_) +
 		                        " (missing columns, or a line cut short)"};

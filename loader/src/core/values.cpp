@@ -69,10 +69,10 @@ std::string read_date(std::string_view s, size_t &pos, DateParts &d) {
 	return {};
 }
 
-std::string format_date(const DateParts &d) {
-	char buf[16];
-	std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
-	return buf;
+std::string format_date(const DateParts &d) { // by hand: snprintf showed in the loader's profile
+	char buf[10] = {char('0' + d.year / 1000), char('0' + d.year / 100 % 10), char('0' + d.year / 10 % 10), char('0' + d.year % 10), '-',
+	                char('0' + d.month / 10), char('0' + d.month % 10), '-', char('0' + d.day / 10), char('0' + d.day % 10)};
+	return std::string(buf, sizeof buf);
 }
 
 } // namespace
@@ -93,6 +93,7 @@ std::string_view trim(std::string_view text) {
 }
 
 std::string fold_fullwidth(std::string_view text) {
+	if (text.find('\xEF') == std::string_view::npos && text.find('\xE3') == std::string_view::npos) return std::string(text);
 	std::string out;
 	out.reserve(text.size());
 	for (size_t i = 0; i < text.size();) {

@@ -63,6 +63,7 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 	std::optional<RowValidator> validator;
 	std::optional<RejectFile> rejects;
 	std::unique_ptr<pqxx::stream_to> copy;
+	std::optional<pqxx_compat::CopyBatcher> batcher;
 	CsvMergePlan plan;
 	MessageLimiter messages(o);
 	Progress progress(kind.command, source.size_bytes(), o.progress);
@@ -85,7 +86,7 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		copy_append_field(line, e.reason);
 		copy_append_field(line, row.as_csv_line());
 		for (size_t i = 0; i < validator->staged_fields().size(); ++i) line += "\t\\N";
-		pqxx_compat::write_copy_line(*copy, line);
+		batcher->add(line);
 	};
 
 	source.run(
@@ -105,6 +106,7 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		    plan = plan_csv_merge(kind, validator->staged_fields());
 		    tx.exec(plan.create_stage);
 		    copy = pqxx_compat::open_copy(tx, "pg_temp", "oversight_stage", plan.copy_columns);
+		    batcher.emplace(*copy);
 		    rejects.emplace(reject_path_for(o.file, o.reject_dir), header.cells);
 	    },
 	    [&](const CsvRow &row) {
@@ -117,10 +119,11 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		    line = std::to_string(row.line_no);
 		    line += "\t\\N\t\\N\t\\N";
 		    for (int f : validator->staged_fields()) copy_append_field(line, values[static_cast<size_t>(f)]);
-		    pqxx_compat::write_copy_line(*copy, line);
+		    batcher->add(line);
 		    if ((s.rows_read & 1023) == 0) progress.update(bytes_done, s.rows_read);
 	    },
 	    [&](std::uint64_t bytes) { progress.update(bytes_done = bytes, s.rows_read); });
+	batcher->flush();
 	copy->complete(); // explicitly: the 6.4 destructor swallows COPY errors (guide §3 pitfall 14)
 	progress.finish();
 	s.sha256 = source.sha256_hex();

@@ -33,10 +33,12 @@ public:
 		char *buffer = nullptr;
 		size_t capacity = 0;
 		std::string line;
+		pqxx_compat::CopyBatcher batcher(copy);
 		for (ssize_t n; (n = ::getline(&buffer, &capacity, file_)) > 0;) {
 			line.assign(buffer, static_cast<size_t>(n - 1)); // COPY text escapes newlines: one line per row
-			pqxx_compat::write_copy_line(copy, line);
+			batcher.add(line);
 		}
+		batcher.flush();
 		std::free(buffer);
 	}
 
