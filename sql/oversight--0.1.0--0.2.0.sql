@@ -468,9 +468,12 @@ COMMENT ON FUNCTION oversight.unwatch(regclass) IS 'Removes the rule engine''s t
 CREATE TABLE oversight.alert (
   alert_id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   fingerprint     text NOT NULL CONSTRAINT alert_fingerprint_unique UNIQUE,
-  rule_code       text NOT NULL REFERENCES oversight.rule ON UPDATE CASCADE,
-  rule_version_id bigint NOT NULL REFERENCES oversight.rule_version,
-  first_rule_version_id bigint NOT NULL REFERENCES oversight.rule_version,
+  -- No foreign keys on the engine's hot path (a bulk load records alerts by the hundred thousand and
+  -- foreign-key checks run per row): alerts are written only by oversight.record_hits(), which joins
+  -- the approved rule version, and approved or retired versions can never be deleted.
+  rule_code       text NOT NULL,
+  rule_version_id bigint NOT NULL,
+  first_rule_version_id bigint NOT NULL,
   node_code       text NOT NULL,
   severity        text NOT NULL,
   blocking        boolean NOT NULL DEFAULT false,
@@ -525,7 +528,7 @@ COMMENT ON COLUMN oversight.alert.last_muted_at IS 'When a finding was last mute
 
 CREATE TABLE oversight.alert_event (
   event_id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  alert_id    bigint NOT NULL REFERENCES oversight.alert ON DELETE CASCADE,
+  alert_id    bigint NOT NULL, -- no foreign key: written with its alert by the engine or the lifecycle functions (see oversight.alert)
   event_at    timestamptz NOT NULL,
   actor       text NOT NULL,
   event       text NOT NULL CONSTRAINT alert_event_known
@@ -534,7 +537,7 @@ CREATE TABLE oversight.alert_event (
   from_status text,
   to_status   text,
   reason      text,
-  rule_version_id bigint REFERENCES oversight.rule_version,
+  rule_version_id bigint,
   waiver_id   bigint
 );
 CREATE INDEX alert_event_alert ON oversight.alert_event (alert_id, event_id);

@@ -45,6 +45,7 @@ extern "C" {
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -67,17 +68,20 @@ struct SpiResult {
 	std::vector<std::vector<bool>> nulls;
 };
 
+SpiResult collect(int rc, const std::string &sql);
+
 SpiResult spi_query(const std::string &sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr, const char *nulls = nullptr,
                     bool read_only = false) {
-	uint64 n = 0;
-	int natts = 0;
 	int rc = pg_call([&] {
-		int r = nargs ? SPI_execute_with_args(sql.c_str(), nargs, types, values, nulls, read_only, 0)
-		              : SPI_execute(sql.c_str(), read_only, 0);
-		n = SPI_processed;
-		natts = SPI_tuptable ? SPI_tuptable->tupdesc->natts : 0;
-		return r;
+		return nargs ? SPI_execute_with_args(sql.c_str(), nargs, types, values, nulls, read_only, 0) : SPI_execute(sql.c_str(), read_only, 0);
 	});
+	return collect(rc, sql);
+}
+
+// Copies the rows of the last SPI result into C++ strings.
+SpiResult collect(int rc, const std::string &sql) {
+	uint64 n = SPI_processed;                               // plain reads of SPI globals: cannot raise
+	int natts = SPI_tuptable ? SPI_tuptable->tupdesc->natts : 0;
 	if (rc < 0)
 		throw core::Error(core::sqlstate::internal_error, "SPI failed (" + std::to_string(rc) + ") on: " + sql.substr(0, 200));
 	SpiResult out;
@@ -98,6 +102,46 @@ SpiResult spi_query(const std::string &sql, int nargs = 0, Oid *types = nullptr,
 	}
 	pg_call([] { SPI_freetuptable(SPI_tuptable); });
 	return out;
+}
+
+// Backend-local cache of saved plans, keyed by SQL text (which embeds rule version ids, parameters and
+// the table's mapping, so a changed rule or mapping is a new key). PostgreSQL's plan cache revalidates
+// them after DDL. Used for per-row work; a statement-level batch is planned afresh for its size.
+std::unordered_map<std::string, SPIPlanPtr> &plan_cache() {
+	static std::unordered_map<std::string, SPIPlanPtr> cache; // lives for the backend; never crosses an ereport on the stack
+	return cache;
+}
+
+SPIPlanPtr cached_plan(const std::string &sql, int nargs, Oid *types) {
+	auto &cache = plan_cache();
+	auto it = cache.find(sql);
+	if (it != cache.end())
+		return it->second;
+	if (cache.size() >= 2000) { // bounded: old rule versions and mappings age out wholesale
+		for (auto &entry : cache) {
+			SPIPlanPtr old = entry.second;
+			pg_call([&] { SPI_freeplan(old); });
+		}
+		cache.clear();
+	}
+	SPIPlanPtr plan = pg_call([&] {
+		SPIPlanPtr p = SPI_prepare(sql.c_str(), nargs, types);
+		if (p)
+			SPI_keepplan(p);
+		return p;
+	});
+	if (!plan)
+		throw core::Error(core::sqlstate::internal_error, "could not prepare: " + sql.substr(0, 200));
+	cache.emplace(sql, plan);
+	return plan;
+}
+
+// Runs sql through a cached plan (nargs parameters of the given types).
+SpiResult spi_query_cached(const std::string &sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr, const char *nulls = nullptr,
+                           bool read_only = false) {
+	SPIPlanPtr plan = cached_plan(sql, nargs, types);
+	int rc = pg_call([&] { return SPI_execute_plan(plan, values, nulls, read_only, 0); });
+	return collect(rc, sql);
 }
 
 Datum text_datum(const std::string &s) {
@@ -210,7 +254,7 @@ bool load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vector<Fau
                  std::vector<int64_t> &compile_fault_versions) {
 	Oid types[1] = {OIDOID};
 	Datum values[1] = {ObjectIdGetDatum(relid)};
-	SpiResult w = spi_query(
+	SpiResult w = spi_query_cached(
 	    "SELECT w.record_kind, w.column_mapping::text, pg_catalog.array_to_json(w.key_columns)::text, "
 	    "       oversight.setting_value('timezone'), n.nspowner::text, "
 	    "       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(c.relname) "
@@ -249,7 +293,7 @@ bool load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vector<Fau
 
 	Datum kv[1] = {text_datum(core::record_kind_name(cfg.kind))};
 	Oid kt[1] = {TEXTOID};
-	SpiResult r = spi_query("SELECT v.rule_version_id::text, r.rule_code, r.rule_kind, r.record_kind, v.params::text, v.blocking::text "
+	SpiResult r = spi_query_cached("SELECT v.rule_version_id::text, r.rule_code, r.rule_kind, r.record_kind, v.params::text, v.blocking::text "
 	                        "  FROM oversight.rule r JOIN oversight.rule_version v ON v.rule_code = r.rule_code AND v.status = 'approved' "
 	                        " WHERE r.record_kind = $1 AND r.is_enabled ORDER BY r.rule_code",
 	                        1, kt, kv, nullptr, true);
@@ -450,59 +494,101 @@ struct Converter {
 		MemoryContextReset(scratch); // frees the strings; cannot raise
 	}
 
-	// JSON object of the key columns of the row in slot (jsonb_build_object semantics for common types).
-	std::string key_json(TupleTableSlot *slot, TupleDesc tupdesc) const {
-		core::Json key = core::Json::object();
-		for (const auto &col : cfg.key_columns) {
-			AttrNumber att = pg_call([&] { return static_cast<AttrNumber>(SPI_fnumber(tupdesc, col.c_str())); });
-			bool isnull = false;
-			char *s = nullptr;
-			Oid t = base_type_of(TupleDescAttr(tupdesc, att - 1)->atttypid);
+	// Key and unit columns, resolved once per batch.
+	struct Column {
+		std::string name;
+		AttrNumber attnum = 0;
+		Oid type = InvalidOid;
+		FmgrInfo out;
+	};
+	std::vector<Column> key_columns;
+	Column unit_column;
+	bool has_unit = false;
+
+	void resolve_columns(TupleDesc tupdesc) {
+		auto resolve = [&](Column &c) {
+			std::string name = c.name;
+			c.attnum = pg_call([&] { return static_cast<AttrNumber>(SPI_fnumber(tupdesc, name.c_str())); });
+			if (c.attnum <= 0)
+				throw core::Error("42703", "watched table " + cfg.table_name + " has no key column \"" + name + "\"");
+			Oid atttype = TupleDescAttr(tupdesc, c.attnum - 1)->atttypid;
+			c.type = base_type_of(atttype);
+			FmgrInfo *fi = &c.out;
 			pg_call([&] {
-				Datum d = slot_getattr(slot, att, &isnull);
-				if (!isnull)
-					s = SPI_getvalue(ExecFetchSlotHeapTuple(slot, false, nullptr), tupdesc, att);
-				(void)d;
+				Oid func;
+				bool varlena;
+				getTypeOutputInfo(atttype, &func, &varlena);
+				fmgr_info(func, fi);
 			});
-			if (isnull || !s) {
-				key.set(col, core::Json::null());
+		};
+		for (const auto &k : cfg.key_columns) {
+			Column c;
+			c.name = k;
+			key_columns.push_back(c);
+			resolve(key_columns.back());
+		}
+		const char *unit = core::unit_field(cfg.kind);
+		if (unit)
+			for (const auto &b : cfg.fields)
+				if (std::string(core::record_fields(cfg.kind)[static_cast<size_t>(b.field)].name) == unit) {
+					unit_column.name = b.column;
+					resolve(unit_column);
+					has_unit = true;
+				}
+	}
+
+	// Text of one column of the row in slot (output function), or false when NULL.
+	bool column_text(TupleTableSlot *slot, const Column &c, std::string &out) {
+		char *s = nullptr;
+		pg_call([&] {
+			bool isnull;
+			Datum d = slot_getattr(slot, c.attnum, &isnull);
+			if (!isnull) {
+				MemoryContext old = MemoryContextSwitchTo(scratch);
+				s = OutputFunctionCall(const_cast<FmgrInfo *>(&c.out), d);
+				MemoryContextSwitchTo(old);
+			}
+		});
+		if (!s)
+			return false;
+		out = s;
+		MemoryContextReset(scratch); // cannot raise
+		return true;
+	}
+
+	// JSON object of the key columns of the row in slot (jsonb_build_object semantics for common types).
+	std::string key_json(TupleTableSlot *slot) {
+		core::Json key = core::Json::object();
+		std::string text;
+		for (const auto &c : key_columns) {
+			if (!column_text(slot, c, text)) {
+				key.set(c.name, core::Json::null());
 				continue;
 			}
-			std::string text = s;
-			pg_call([&] { pfree(s); });
-			if (t == INT2OID || t == INT4OID || t == INT8OID || t == NUMERICOID)
-				key.set(col, core::Json::number(text));
-			else if (t == BOOLOID)
-				key.set(col, core::Json::boolean(text == "t"));
+			if (c.type == INT2OID || c.type == INT4OID || c.type == INT8OID || c.type == NUMERICOID)
+				key.set(c.name, core::Json::number(text));
+			else if (c.type == BOOLOID)
+				key.set(c.name, core::Json::boolean(text == "t"));
 			else
-				key.set(col, core::Json::string(text));
+				key.set(c.name, core::Json::string(text));
 		}
 		return key.dump();
 	}
 
-	std::string unit_text(TupleTableSlot *slot, TupleDesc tupdesc) const {
-		const char *unit = core::unit_field(cfg.kind);
-		if (!unit)
-			return {};
-		for (const auto &b : cfg.fields)
-			if (std::string(core::record_fields(cfg.kind)[static_cast<size_t>(b.field)].name) == unit) {
-				char *s = pg_call([&] { return SPI_getvalue(ExecFetchSlotHeapTuple(slot, false, nullptr), tupdesc, b.attnum); });
-				if (!s)
-					return {};
-				std::string out = s;
-				pg_call([&] { pfree(s); });
-				return out;
-			}
+	std::string unit_text(TupleTableSlot *slot) {
+		std::string text;
+		if (has_unit && column_text(slot, unit_column, text))
+			return text;
 		return {};
 	}
 };
 
 core::Calendar load_calendar() {
 	core::Calendar cal;
-	SpiResult days = spi_query("SELECT (calendar_date - date '2000-01-01')::text, day_kind FROM oversight.calendar_day", 0, nullptr, nullptr, nullptr, true);
+	SpiResult days = spi_query_cached("SELECT (calendar_date - date '2000-01-01')::text, day_kind FROM oversight.calendar_day", 0, nullptr, nullptr, nullptr, true);
 	for (const auto &r : days.rows)
 		(r[1] == "holiday" ? cal.holidays : cal.adjusted_workdays).insert(std::stoi(r[0]));
-	SpiResult years = spi_query("SELECT calendar_year::text FROM oversight.calendar_year", 0, nullptr, nullptr, nullptr, true);
+	SpiResult years = spi_query_cached("SELECT calendar_year::text FROM oversight.calendar_year", 0, nullptr, nullptr, nullptr, true);
 	for (const auto &r : years.rows)
 		cal.loaded_years.insert(std::stoi(r[0]));
 	return cal;
@@ -521,7 +607,7 @@ void record_fault(int64_t version_id, const std::string &table, const std::strin
 	if (f.detail.empty())
 		nulls[5] = 'n';
 	std::string sql = std::string("SELECT oversight.record_fault($1, $2, $3::jsonb, $4, $5, $6, ") + core::sql_literal(path) + ", $7)";
-	spi_query(sql, 7, types, values, nulls);
+	spi_query_cached(sql, 7, types, values, nulls);
 }
 
 struct RowHit {
@@ -592,6 +678,7 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 			    if (calendar_needed)
 				    calendar = load_calendar();
 			    Converter conv(cfg, fields);
+			    conv.resolve_columns(tupdesc);
 			    core::Record record;
 			    record.fields.resize(core::record_fields(cfg.kind).size());
 			    TupleTableSlot *slot = pg_call([&] { return MakeSingleTupleTableSlot(tupdesc, &TTSOpsMinimalTuple); });
@@ -609,7 +696,7 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 				    for (const auto *r : row_rules) {
 					    try {
 						    if (core::evaluate_row(*r, record, calendar, hit))
-							    hits.push_back(RowHit{r->version_id, conv.key_json(slot, tupdesc), conv.unit_text(slot, tupdesc), hit});
+							    hits.push_back(RowHit{r->version_id, conv.key_json(slot), conv.unit_text(slot), hit});
 					    } catch (const oversight::PgError &) {
 						    throw; // a PostgreSQL error: handled by the subtransaction
 					    } catch (const std::exception &e) {
@@ -618,7 +705,7 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 							    f.message = e.what();
 							    if (auto *ce = dynamic_cast<const core::Error *>(&e))
 								    f.sqlstate = ce->sqlstate();
-							    row_faults.push_back({r, {conv.key_json(slot, tupdesc), f}});
+							    row_faults.push_back({r, {conv.key_json(slot), f}});
 						    }
 					    }
 				    }
@@ -630,7 +717,7 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 			    if (!hits.empty()) {
 				    Oid types[1] = {TEXTOID};
 				    Datum values[1] = {text_datum(hits_json(hits, cfg.table_name))};
-				    SpiResult res = spi_query(std::string("SELECT blocking_message FROM oversight.record_hits_json($1::jsonb, ") +
+				    SpiResult res = spi_query_cached(std::string("SELECT blocking_message FROM oversight.record_hits_json($1::jsonb, ") +
 				                                  core::sql_literal(path) + ")",
 				                              1, types, values);
 				    if (!res.rows.empty() && !res.nulls[0][0] && blocking.empty())
@@ -664,7 +751,9 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 			std::string rule_blocking;
 			bool ok = in_subtransaction(
 			    [&] {
-				    SpiResult res = spi_query(recording_query(*r, cfg, tupdesc, path));
+				    const std::string sql = recording_query(*r, cfg, tupdesc, path);
+				    // One-row batches reuse a saved plan; a statement's batch is planned for its own size.
+				    SpiResult res = std::string(path) == "row" ? spi_query_cached(sql) : spi_query(sql);
 				    if (!res.rows.empty() && !res.nulls[0][0])
 					    rule_blocking = res.rows[0][0];
 			    },
@@ -754,7 +843,7 @@ OVERSIGHT_FUNCTION(oversight_sweep_table) {
 				Fault fault;
 				Oid types[1] = {TIMESTAMPTZOID};
 				Datum values[1] = {TimestampTzGetDatum(as_of)};
-				bool ok = in_subtransaction([&] { spi_query(recording_query(r, cfg, RelationGetDescr(rel), "sweep"), 1, types, values); }, fault);
+				bool ok = in_subtransaction([&] { spi_query_cached(recording_query(r, cfg, RelationGetDescr(rel), "sweep"), 1, types, values); }, fault);
 				if (!ok)
 					record_fault(r.version_id, cfg.table_name, nullptr, fault, "sweep", 0);
 				++ran;

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Rule-engine benchmark, run against an already running cluster (PGHOST/PGPORT/PGUSER set; OVERSIGHT_ROOT
+# set; the extension installed). Creates its own database, prints ratios and writes bench/out/engine.csv.
+#
+#   1. COPY of BENCH_ENGINE_ROWS payments (default 1,000,000) into a table watched by the C++ engine with
+#      the full default rule set, vs into the same table unwatched (target: ≥ 0.5 of unwatched throughput).
+#   2. Peers on BENCH_ENGINE_PEER_ROWS rows (default 200,000), same rules, same data, same run:
+#      (a) PL/pgSQL row triggers (target: C++ ≥ 5× faster), (b) set-based SQL statement triggers over
+#      transition tables (target: C++ not slower).
+#   3. Single-row INSERT latency p50/p99 (pgbench, BENCH_ENGINE_LATENCY_TX transactions) with rules off,
+#      on (statement-level triggers) and on (row-level triggers), on the loaded table.
+# BENCH_QUICK=1 scales everything down (about a minute).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=${OVERSIGHT_ROOT:-$(cd "$HERE/../.." && pwd)}
+ROWS=${BENCH_ENGINE_ROWS:-1000000}
+PEER_ROWS=${BENCH_ENGINE_PEER_ROWS:-200000}
+LAT_TX=${BENCH_ENGINE_LATENCY_TX:-2000}
+if [ -n "${BENCH_QUICK:-}" ]; then ROWS=100000; PEER_ROWS=20000; LAT_TX=300; fi
+DB=oversight_bench_engine
+OUT=$ROOT/bench/out
+mkdir -p "$OUT"
+WORK=$(mktemp -d -t oversight-engine.XXXXXX)
+chmod 755 "$WORK"
+trap 'rm -rf "$WORK"' EXIT
+PSQL=(psql -X -q -v ON_ERROR_STOP=1)
+
+"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
+export PGDATABASE=$DB
+"${PSQL[@]}" -f "$HERE/setup.sql" >/dev/null
+"${PSQL[@]}" -f "$HERE/peers.sql" >/dev/null
+"${PSQL[@]}" -c "COPY (SELECT * FROM bench.generate(1, $ROWS)) TO STDOUT (FORMAT csv)" >"$WORK/big.csv"
+"${PSQL[@]}" -c "COPY (SELECT * FROM bench.generate(1, $PEER_ROWS)) TO STDOUT (FORMAT csv)" >"$WORK/peer.csv"
+chmod 644 "$WORK"/*.csv
+
+detach='SELECT oversight.unwatch($$bench.payment$$); DROP TRIGGER IF EXISTS peer_row ON bench.payment; DROP TRIGGER IF EXISTS peer_stmt ON bench.payment;'
+attach_cpp="$detach SELECT oversight.watch('bench.payment', 'payment');"
+attach_cpp_row="$detach SELECT oversight.watch('bench.payment', 'payment', '{}', 'row');"
+attach_plpgsql="$detach CREATE TRIGGER peer_row AFTER INSERT ON bench.payment FOR EACH ROW EXECUTE FUNCTION bench.plpgsql_row_rules();"
+attach_sql="$detach CREATE TRIGGER peer_stmt AFTER INSERT ON bench.payment REFERENCING NEW TABLE AS nt FOR EACH STATEMENT EXECUTE FUNCTION bench.sql_statement_rules();"
+
+# load NAME FILE ATTACH_SQL: empties the table and the alerts, attaches the variant, times one COPY.
+load() {
+	local name=$1 file=$2 attach=$3
+	"${PSQL[@]}" -c "TRUNCATE bench.payment, bench.peer_alert; TRUNCATE oversight.alert, oversight.alert_event, oversight.engine_fault CASCADE;" \
+		-c "$attach" -c "VACUUM ANALYZE bench.payment" -c "CHECKPOINT" >/dev/null 2>&1
+	local t0 t1
+	t0=$(date +%s.%N)
+	"${PSQL[@]}" -c "COPY bench.payment FROM '$file' (FORMAT csv)" >/dev/null 2>"$WORK/$name.err" || { cat "$WORK/$name.err"; exit 1; }
+	t1=$(date +%s.%N)
+	echo "$t1 - $t0" | bc -l >"$WORK/$name.seconds"
+	"${PSQL[@]}" -At -F' ' -c "SELECT rule_code, count(*) FROM (SELECT rule_code FROM oversight.alert UNION ALL SELECT rule_code FROM bench.peer_alert) a GROUP BY 1 ORDER BY 1" >"$WORK/$name.alerts"
+	"${PSQL[@]}" -At -c "SELECT count(*) FROM oversight.engine_fault" >"$WORK/$name.faults"
+	printf '  %-26s %8.2f s  %10.0f rows/s  %6s alerts  %s faults\n' "$name" "$(cat "$WORK/$name.seconds")" \
+		"$(echo "$(wc -l <"$file") / $(cat "$WORK/$name.seconds")" | bc -l)" "$(awk '{s += $2} END {print s + 0}' "$WORK/$name.alerts")" "$(cat "$WORK/$name.faults")"
+}
+secs() { cat "$WORK/$1.seconds"; }
+ratio() { echo "scale=3; $(secs "$1") / $(secs "$2")" | bc -l; }
+
+echo "engine benchmark: $ROWS rows bulk, $PEER_ROWS rows for the peers, $LAT_TX single-row inserts per latency run"
+echo "bulk COPY ($ROWS rows):"
+load unwatched_bulk "$WORK/big.csv" "$detach"
+load cpp_bulk "$WORK/big.csv" "$attach_cpp"
+echo "peers ($PEER_ROWS rows, same rules and data):"
+load unwatched_peer "$WORK/peer.csv" "$detach"
+load cpp_statement "$WORK/peer.csv" "$attach_cpp"
+load sql_statement "$WORK/peer.csv" "$attach_sql"
+load plpgsql_row "$WORK/peer.csv" "$attach_plpgsql"
+load cpp_row "$WORK/peer.csv" "$attach_cpp_row"
+
+echo "alerts per rule (C++ statement | SQL statement | PL/pgSQL row | C++ row), $PEER_ROWS rows:"
+join -a1 -a2 -e0 -o auto "$WORK/cpp_statement.alerts" "$WORK/sql_statement.alerts" | join -a1 -a2 -e0 -o auto - "$WORK/plpgsql_row.alerts" |
+	join -a1 -a2 -e0 -o auto - "$WORK/cpp_row.alerts" | awk '{printf "  %-26s %8s %8s %8s %8s%s\n", $1, $2, $3, $4, $5, ($2 == $3 && $3 == $4 && $4 == $5) ? "" : "   <-- differs"}'
+
+# Single-row latency on the loaded table (the bulk data again, unwatched load).
+"${PSQL[@]}" -c "TRUNCATE bench.payment; TRUNCATE oversight.alert, oversight.alert_event, oversight.engine_fault CASCADE;" -c "$detach" >/dev/null 2>&1
+"${PSQL[@]}" -c "COPY bench.payment FROM '$WORK/big.csv' (FORMAT csv)" -c "VACUUM ANALYZE bench.payment" >/dev/null
+cat >"$WORK/insert.sql" <<'SQL'
+\set u random(0, 199)
+\set p random(0, 49999)
+\set a random(100, 90000)
+\set d random(0, 359)
+INSERT INTO bench.payment (payment_code, payer_unit_code, payee_name, payee_account, amount, payment_method, expense_type, invoice_no, paid_on, approved_at, handler_code, approver_code)
+VALUES ('L' || nextval('bench.latency_seq'), 'U' || :u, 'payee ' || :p, 'ACC' || :p, :a, CASE WHEN :a % 50 = 0 THEN 'cash' ELSE 'transfer' END, 'office',
+        'LINV' || currval('bench.latency_seq'), date '2025-01-01' + :d, (date '2025-01-01' + :d) + time '10:00', 'H1', 'A1');
+SQL
+latency() {
+	local name=$1 attach=$2
+	"${PSQL[@]}" -c "$attach" >/dev/null 2>&1
+	(cd "$WORK" && pgbench -n -q -c 1 -t "$LAT_TX" -f insert.sql -l --log-prefix="lat_$name" "$DB" >/dev/null 2>&1)
+	cat "$WORK"/lat_"$name".* | awk '{print $3}' | sort -n >"$WORK/$name.lat"
+	local n p50 p99
+	n=$(wc -l <"$WORK/$name.lat")
+	p50=$(sed -n "$(((n + 1) / 2))p" "$WORK/$name.lat")
+	p99=$(sed -n "$(((n * 99 + 99) / 100))p" "$WORK/$name.lat")
+	echo "$p50 $p99" >"$WORK/$name.pct"
+	printf '  %-26s p50 %7.3f ms   p99 %7.3f ms\n' "$name" "$(echo "$p50 / 1000" | bc -l)" "$(echo "$p99 / 1000" | bc -l)"
+}
+echo "single-row INSERT latency on a table of $ROWS rows ($LAT_TX transactions each):"
+latency rules_off "$detach"
+latency rules_on_statement "$attach_cpp"
+latency rules_on_row "$attach_cpp_row"
+
+bulk_ratio=$(ratio unwatched_bulk cpp_bulk)
+plpgsql_speedup=$(ratio plpgsql_row cpp_statement)
+sql_speedup=$(ratio sql_statement cpp_statement)
+echo
+echo "results:"
+echo "  watched/unwatched bulk throughput: $bulk_ratio (target >= 0.5)"
+echo "  C++ engine vs PL/pgSQL row triggers: ${plpgsql_speedup}x faster (target >= 5)"
+echo "  C++ engine vs set-based SQL statement triggers: ${sql_speedup}x (target >= 1, not slower)"
+{
+	echo "metric,value,unit,target"
+	echo "rows_bulk,$ROWS,rows,"
+	echo "rows_peers,$PEER_ROWS,rows,"
+	for v in unwatched_bulk cpp_bulk unwatched_peer cpp_statement sql_statement plpgsql_row cpp_row; do echo "seconds_$v,$(secs $v),s,"; done
+	echo "bulk_throughput_ratio_watched_vs_unwatched,$bulk_ratio,ratio,>=0.5"
+	echo "speedup_vs_plpgsql_row_triggers,$plpgsql_speedup,ratio,>=5"
+	echo "speedup_vs_sql_statement_triggers,$sql_speedup,ratio,>=1"
+	for v in rules_off rules_on_statement rules_on_row; do
+		read -r p50 p99 <"$WORK/$v.pct"
+		echo "latency_p50_$v,$p50,us,"
+		echo "latency_p99_$v,$p99,us,"
+	done
+} >"$OUT/engine.csv"
+echo "written: $OUT/engine.csv"
