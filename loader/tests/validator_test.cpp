@@ -87,6 +87,17 @@ TEST(MergeSql, UpsertComparesNonKeyColumnsAndChecksReferences) {
 	EXPECT_NE(unit_plan.quarantine_self_references[0].find(stage_table + " o WHERE o.\"unit_code\" = s.\"parent_code\""), std::string::npos);
 }
 
+TEST(MergeSql, CompositeKeysInDuplicateDetection) {
+	const RecordKind &a = *find_record_kind("assignments");
+	CsvMergePlan plan = plan_csv_merge(a, {0, 1, 2, 4});
+	EXPECT_NE(plan.quarantine_duplicate_keys.find("PARTITION BY \"person_code\", \"unit_code\", \"assignment_role\", \"valid_from\""), std::string::npos);
+	EXPECT_NE(plan.quarantine_duplicate_keys.find("concat_ws(', ', r.\"person_code\", r.\"unit_code\", r.\"assignment_role\", r.\"valid_from\")"),
+	          std::string::npos);
+	// Assignments merge by UPDATE then INSERT (the single-holder trigger fires before ON CONFLICT).
+	EXPECT_NE(plan.upsert.find("INSERT INTO oversight.\"assignment\""), std::string::npos);
+	EXPECT_NE(plan.upsert.find("WHERE NOT EXISTS (SELECT FROM oversight.\"assignment\" t WHERE t.\"person_code\" = s.\"person_code\""), std::string::npos);
+}
+
 TEST(MergeSql, QuotesIdentifiersAndLiterals) {
 	EXPECT_EQ(quote_ident("a\"b"), "\"a\"\"b\"");
 	EXPECT_EQ(quote_literal("it's"), "'it''s'");

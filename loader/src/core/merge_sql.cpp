@@ -87,7 +87,7 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 	std::vector<std::string> key_columns;
 	for (const auto &k : kind.key) key_columns.push_back(quote_ident(k));
 	std::string key_list = join(key_columns, ", ");
-	std::string key_text = "pg_catalog.concat_ws(', '" + join(key_columns, ", r.", ", r.") + ")";
+	std::string key_text = "pg_catalog.concat_ws(', ', " + join(key_columns, ", ", "r.") + ")";
 	plan.quarantine_duplicate_keys = quarantine_statement(
 	    stage_table,
 	    "(SELECT line_no, first_line FROM (SELECT line_no, pg_catalog.min(line_no) OVER w AS first_line, pg_catalog.row_number() OVER w AS n FROM " +
@@ -125,6 +125,24 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 	for (int f : staged_fields) column_names.push_back(kind.fields[static_cast<size_t>(f)].name);
 	plan.upsert = upsert_statement(kind.table, column_names, kind.key, kind.conflict_target,
 	                               "SELECT " + join(columns, ", ", "s.") + " FROM " + stage_table + " s ORDER BY " + join(key_columns, ", ", "s."));
+	if (kind.update_then_insert) {
+		std::vector<std::string> key_match, sets, stored, staged;
+		for (const auto &k : key_columns) key_match.push_back("t." + k + " = s." + k);
+		for (const auto &c : columns)
+			if (std::find(key_columns.begin(), key_columns.end(), c) == key_columns.end()) {
+				sets.push_back(c + " = s." + c);
+				stored.push_back("t." + c);
+				staged.push_back("s." + c);
+			}
+		std::string table = "oversight." + quote_ident(kind.table);
+		std::string update = sets.empty() ? "SELECT 1 AS n WHERE false" // nothing but the key: nothing to update
+		                                  : "UPDATE " + table + " t SET " + join(sets, ", ") + " FROM " + stage_table + " s WHERE " + join(key_match, " AND ") +
+		                                        " AND ROW(" + join(stored, ", ") + ") IS DISTINCT FROM ROW(" + join(staged, ", ") + ") RETURNING 1 AS n";
+		plan.upsert = "WITH updated AS (" + update + "), inserted AS (INSERT INTO " + table + " (" + join(columns, ", ") + ") SELECT " +
+		              join(columns, ", ", "s.") + " FROM " + stage_table + " s WHERE NOT EXISTS (SELECT FROM " + table + " t WHERE " +
+		              join(key_match, " AND ") + ") ORDER BY " + join(key_columns, ", ", "s.") +
+		              " RETURNING 1) SELECT (SELECT pg_catalog.count(*) FROM inserted), (SELECT pg_catalog.count(*) FROM updated)";
+	}
 	return plan;
 }
 

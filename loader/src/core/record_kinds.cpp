@@ -83,6 +83,7 @@ std::vector<RecordKind> build_kinds() {
 	             {ordered("valid_from", "valid_to", true)},
 	             {}});
 	k.back().fields[0].required = true;
+	k.back().update_then_insert = true;
 	k.push_back({"budget-projects", "budget_project", "budget projects of a fiscal year: oversight.budget_project", {"project_code"}, "(project_code)",
 	             {text("project_code", true), integer("fiscal_year", 1990, 2200, true), unit("unit_code", true), text("name", true), text("category_code"),
 	              amount("budget_amount", true), currency("currency"), boolean("is_special_fund", "false"), text("special_purpose"), date_field("adjusted_on")},
@@ -150,7 +151,7 @@ std::vector<RecordKind> build_kinds() {
 	             {{"calendar_date", "EXTRACT(year FROM s.calendar_date) NOT BETWEEN 1990 AND 2200", "is outside the calendar's years 1990-2200"}},
 	             // A day belongs to a loaded year: register the years of the file (source: the file) when new.
 	             "INSERT INTO oversight.calendar_year (calendar_year, source) SELECT DISTINCT EXTRACT(year FROM s.calendar_date)::integer, "
-	             "'oversight-load ' || $2::text FROM pg_temp.oversight_stage s ON CONFLICT (calendar_year) DO NOTHING"});
+	             "'oversight-load ' || $2::text || ' (load ' || $1::bigint || ')' FROM pg_temp.oversight_stage s ON CONFLICT (calendar_year) DO NOTHING"});
 	return k;
 }
 

@@ -72,6 +72,10 @@ struct RecordKind {
 	// Set-based statement run before the upsert, with $1 = load id, $2 = file name (e.g. registering the
 	// calendar years the days belong to). Empty for most kinds.
 	std::string prepare_sql = {};
+	// Merge with UPDATE of existing keys, then INSERT of new ones, instead of INSERT … ON CONFLICT: for tables
+	// whose BEFORE INSERT trigger would refuse a row that only corrects an existing one (assignment's
+	// single-holder check fires before ON CONFLICT is considered).
+	bool update_then_insert = false;
 
 	const FieldSpec *field(const std::string &name) const;
 	int field_index(const std::string &name) const; // -1 when unknown
