@@ -86,4 +86,19 @@ like "$out" 'no column for required field\(s\) payer_unit_code, amount, payment_
 load payments -q "$WORK/empty.csv" >/dev/null 2>&1
 is "$?" 3 "empty file: exit 3"
 is "$(q "SELECT count(*) FROM oversight.load WHERE file_name LIKE '%nocols%' OR file_name LIKE '%empty%'")" 0 "unusable files leave no ledger row"
+
+# Command line.
+"$LOADER" --help >/dev/null 2>&1
+is "$?" 0 "--help exits 0"
+like "$("$LOADER" payments --help 2>&1)" 'reject-dir' "a kind's --help lists its options"
+"$LOADER" no-such-kind x.csv >/dev/null 2>&1
+is "$?" 2 "unknown command: exit 2"
+"$LOADER" payments --no-such-option x.csv >/dev/null 2>&1
+is "$?" 2 "unknown option: exit 2"
+"$LOADER" --dsn "host=$WORK/no-server dbname=$DB" payments "$WORK/payments.csv" >/dev/null 2>&1
+is "$?" 6 "no server: exit 6"
+printf '[columns]\nno_such_field = x\n' >"$WORK/bad.map"
+out=$(load payments --mapping "$WORK/bad.map" "$WORK/payments.csv" 2>&1)
+is "$?" 3 "bad mapping file: exit 3"
+like "$out" 'bad.map:2: no field "no_such_field" in record kind payments' "mapping error names the file and line"
 done_testing

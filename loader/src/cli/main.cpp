@@ -61,7 +61,7 @@ Examples:
 std::string usage() {
 	std::string kinds;
 	for (const auto &k : record_kinds()) kinds += fmt::format("  {:<16} {}\n", k.command, k.summary);
-	kinds += fmt::format("  {:<16} {}\n", "ocds", "OCDS releases or records: processes, parties, lots, bids, awards, contracts");
+	kinds += fmt::format("  {:<16} {}\n\n", "ocds", "OCDS releases or records: processes, parties, lots, bids, awards, contracts");
 	std::string text = usage_text;
 	text.replace(text.find("%KINDS%\n"), 8, kinds);
 	return text;
@@ -250,6 +250,7 @@ int main(int argc, char **argv) {
 		// Everything after the command belongs to it (its own options included).
 		std::vector<std::string> rest = po::collect_unrecognized(parsed.options, po::include_positional);
 		rest.erase(rest.begin()); // the command itself
+		if (vm.count("help")) rest.push_back("--help"); // "KIND --help" is the command's help, not the global one
 		std::string dsn = vm["dsn"].as<std::string>();
 		if (command == "follow") return run_follow(dsn, rest);
 		if (command == "fields") return run_fields(rest);
