@@ -87,7 +87,8 @@ SQL
 latency() {
 	local name=$1 attach=$2
 	"${PSQL[@]}" -c "$attach" >/dev/null 2>&1
-	(cd "$WORK" && pgbench -n -q -c 1 -t "$LAT_TX" -f insert.sql -l --log-prefix="lat_$name" "$DB" >/dev/null 2>&1)
+	(cd "$WORK" && pgbench -n -c 1 -t "$LAT_TX" -f insert.sql -l --log-prefix="lat_$name" "$DB" >"$WORK/pgbench_$name.out" 2>&1) ||
+		{ cat "$WORK/pgbench_$name.out"; exit 1; }
 	cat "$WORK"/lat_"$name".* | awk '{print $3}' | sort -n >"$WORK/$name.lat"
 	local n p50 p99
 	n=$(wc -l <"$WORK/$name.lat")

@@ -42,9 +42,11 @@ INSERT INTO oversight.person_account (account_no, person_code, relation, holder_
 SELECT 'ACC' || s, 'S' || s, CASE WHEN s % 2 = 0 THEN 'self' ELSE 'spouse' END, 'holder ' || s FROM generate_series(0, 99) s;
 
 -- Deterministic payments: 200 units, 50000 payees, 2% cash, 10% on contracts, one duplicate per 1000,
--- round amounts every 97th, handler = approver every 500th, approvals on weekdays (one in 200 on a Saturday).
+-- round amounts every 97th, handler = approver every 500th, paid and approved on working days (one in 200 on a Saturday).
+CREATE TABLE bench.working_days_2025 AS
+  SELECT array_agg(calendar_date ORDER BY calendar_date) AS days FROM oversight.calendar WHERE calendar_year = 2025 AND is_working_day;
 CREATE FUNCTION bench.generate(p_from bigint, p_to bigint) RETURNS SETOF bench.payment
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
   SELECT 'P' || lpad(i::text, 9, '0'),
          'U' || (b % 200),
          'payee ' || (h % 50000),
@@ -65,6 +67,7 @@ LANGUAGE sql IMMUTABLE AS $$
     FROM generate_series(p_from, p_to) AS i
    CROSS JOIN LATERAL (SELECT CASE WHEN i % 1000 = 0 THEN i - 1 ELSE i END AS b) bb
    CROSS JOIN LATERAL (SELECT ((bb.b * 2654435761) % 1000000007) AS h) hh
-   -- payments on weekdays of 50 weeks from Monday 2025-01-06, one in 200 on a Saturday
-   CROSS JOIN LATERAL (SELECT date '2025-01-06' + ((bb.b % 250) / 5)::integer * 7 + CASE WHEN bb.b % 200 = 7 THEN 5 ELSE (bb.b % 5)::integer END AS paid_on) d
+   -- payments on the 247 working days of 2025 (the treasury is closed on holidays), one in 200 on a Saturday
+   CROSS JOIN LATERAL (SELECT CASE WHEN bb.b % 200 = 7 THEN date '2025-01-04' + ((bb.b / 200) % 52)::integer * 7
+                                   ELSE (SELECT wd.days[1 + (bb.b % 247)::integer] FROM bench.working_days_2025 wd) END AS paid_on) d
 $$;

@@ -4,7 +4,7 @@
 -- the documented NOTIFY payload, and the analyst views.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(33);
+SELECT plan(34);
 SELECT oversight.set_clock('2025-06-30 10:00+08', true);
 SELECT oversight.install_default_catalog();
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('U1', '单位一', 'budget_unit');
@@ -99,6 +99,9 @@ SELECT is((SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(oversight.alert
 SELECT is(jsonb_typeof(oversight.alert_payload(1, 'R', 2, 10, 'high', 'open', 't', '{"k": 1}', '', NULL, 'fp', 3, 'msg', now(), 'row', 'N', false) -> 'object_key'),
           'object', 'object_key is a JSON object');
 
+SELECT is_empty($$ SELECT k FROM jsonb_object_keys(oversight.alert_payload(1, 'R', 2, 10, 'high', 'open', 't', '{}', '', NULL, 'fp', 3, 'msg', now(), 'row', 'N', false)) k
+                    WHERE position(quote_literal(k) || ', ' IN pg_get_functiondef('oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], jsonb[], text)'::regprocedure)) = 0 $$,
+                'the recorder''s NOTIFY sends every key of the documented payload');
 -- Noise statistics.
 SELECT oversight.mark_false_positive((SELECT alert_id FROM a2), 'petty cash float, not a withdrawal');
 SELECT is((SELECT alerts || '/' || false_positives || '/' || justified || '/' || false_positive_rate FROM oversight.rule_noise WHERE rule_code = 'T.CASH'),

@@ -574,6 +574,44 @@ std::vector<std::string> row_rule_fields(const CompiledRule &rule) {
 	return {};
 }
 
+std::vector<std::string> prefilter_fields(const CompiledRule &rule) {
+	const std::string kind = rule.spec->kind;
+	if (kind == "payment_duplicate") return {"invoice_no"};
+	if (kind == "payment_near_duplicate") return {"amount"};
+	if (kind == "payment_exceeds_contract" || kind == "payment_before_contract_signed") return {"contract_code"};
+	if (kind == "cash_cumulative") return {"payment_method"};
+	if (kind == "payee_staff_account") return {"payee_account"};
+	if (kind == "purchase_splitting" || kind == "near_threshold_purchases")
+		return {"procurement_method", "budget_project_code", "category_code"};
+	if (kind == "single_source_topup") return {"parent_contract_code"};
+	if (kind == "collusion_same_contact") return {"contact_name"};
+	if (kind == "collusion_same_bond_account") return {"bond_account"};
+	if (kind == "collusion_identical_price") return {"amount"};
+	if (kind == "allocation_over_budget" || kind == "special_fund_misuse") return {"budget_project_code"};
+	if (kind == "penalty_outside_band") return {"penalty_kind"};
+	return {};
+}
+
+bool may_fire(const CompiledRule &rule, const Record &record) {
+	const std::string kind = rule.spec->kind;
+	Fields f{rule.record_kind, record};
+	if (kind == "payment_duplicate") return !f("invoice_no").null;
+	if (kind == "payment_near_duplicate") return !f("amount").null && f("amount").dec >= rule.dec("min_amount");
+	if (kind == "payment_exceeds_contract" || kind == "payment_before_contract_signed") return !f("contract_code").null;
+	if (kind == "cash_cumulative") return !f("payment_method").null && f("payment_method").text == "cash";
+	if (kind == "payee_staff_account") return !f("payee_account").null;
+	if (kind == "purchase_splitting" || kind == "near_threshold_purchases")
+		return !f("procurement_method").null && in_list(rule.list("non_open_methods"), f("procurement_method").text) &&
+		       !f("budget_project_code").null && !f("category_code").null;
+	if (kind == "single_source_topup") return !f("parent_contract_code").null;
+	if (kind == "collusion_same_contact") return !f("contact_name").null;
+	if (kind == "collusion_same_bond_account") return !f("bond_account").null;
+	if (kind == "collusion_identical_price") return !f("amount").null;
+	if (kind == "allocation_over_budget" || kind == "special_fund_misuse") return !f("budget_project_code").null;
+	if (kind == "penalty_outside_band") return !f("penalty_kind").null && f("penalty_kind").text == "fine";
+	return true;
+}
+
 bool needs_calendar(const CompiledRule &rule) { return std::string(rule.spec->kind) == "nonworking_day_approval"; }
 
 bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar &calendar, Hit &hit) {

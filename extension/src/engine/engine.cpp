@@ -30,6 +30,8 @@ extern "C" {
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "pgtime.h"
+#include "storage/bufmgr.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
@@ -107,14 +109,16 @@ SpiResult collect(int rc, const std::string &sql) {
 // Backend-local cache of saved plans, keyed by SQL text (which embeds rule version ids, parameters and
 // the table's mapping, so a changed rule or mapping is a new key). PostgreSQL's plan cache revalidates
 // them after DDL. Used for per-row work; a statement-level batch is planned afresh for its size.
+std::unordered_map<std::string, BlockNumber> &plan_table_size();
+
 std::unordered_map<std::string, SPIPlanPtr> &plan_cache() {
 	static std::unordered_map<std::string, SPIPlanPtr> cache; // lives for the backend; never crosses an ereport on the stack
 	return cache;
 }
 
-SPIPlanPtr cached_plan(const std::string &sql, int nargs, Oid *types) {
+SPIPlanPtr cached_plan(const std::string &key, const std::string &sql, int nargs = 0, Oid *types = nullptr) {
 	auto &cache = plan_cache();
-	auto it = cache.find(sql);
+	auto it = cache.find(key);
 	if (it != cache.end())
 		return it->second;
 	if (cache.size() >= 2000) { // bounded: old rule versions and mappings age out wholesale
@@ -123,6 +127,7 @@ SPIPlanPtr cached_plan(const std::string &sql, int nargs, Oid *types) {
 			pg_call([&] { SPI_freeplan(old); });
 		}
 		cache.clear();
+		plan_table_size().clear();
 	}
 	SPIPlanPtr plan = pg_call([&] {
 		SPIPlanPtr p = SPI_prepare(sql.c_str(), nargs, types);
@@ -132,14 +137,44 @@ SPIPlanPtr cached_plan(const std::string &sql, int nargs, Oid *types) {
 	});
 	if (!plan)
 		throw core::Error(core::sqlstate::internal_error, "could not prepare: " + sql.substr(0, 200));
-	cache.emplace(sql, plan);
+	cache.emplace(key, plan);
 	return plan;
+}
+
+// Size of the watched table when each keyed plan was made: a plan made when the table was small (say,
+// the first row of a load) may scan it sequentially, so it is remade whenever the table has doubled.
+std::unordered_map<std::string, BlockNumber> &plan_table_size() {
+	static std::unordered_map<std::string, BlockNumber> sizes;
+	return sizes;
+}
+
+// Runs the query saved under key, building and preparing its SQL only when there is no plan yet or the
+// watched table has outgrown the plan.
+template <typename Build>
+SpiResult spi_query_keyed(const std::string &key, Relation rel, Build &&build) {
+	auto &cache = plan_cache();
+	auto &sizes = plan_table_size();
+	BlockNumber blocks = pg_call([&] { return RelationGetNumberOfBlocks(rel); });
+	auto it = cache.find(key);
+	if (it != cache.end()) {
+		auto sz = sizes.find(key);
+		if (sz == sizes.end() || blocks > 2 * sz->second + 8) {
+			SPIPlanPtr stale = it->second;
+			cache.erase(it);
+			pg_call([&] { SPI_freeplan(stale); });
+			it = cache.end();
+		}
+	}
+	SPIPlanPtr plan = it != cache.end() ? it->second : cached_plan(key, build());
+	sizes[key] = it != cache.end() ? sizes[key] : blocks;
+	int rc = pg_call([&] { return SPI_execute_plan(plan, nullptr, nullptr, false, 0); });
+	return collect(rc, key);
 }
 
 // Runs sql through a cached plan (nargs parameters of the given types).
 SpiResult spi_query_cached(const std::string &sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr, const char *nulls = nullptr,
                            bool read_only = false) {
-	SPIPlanPtr plan = cached_plan(sql, nargs, types);
+	SPIPlanPtr plan = cached_plan(sql, sql, nargs, types);
 	int rc = pg_call([&] { return SPI_execute_plan(plan, values, nulls, read_only, 0); });
 	return collect(rc, sql);
 }
@@ -231,7 +266,7 @@ struct WatchConfig {
 	std::string timezone;
 	Oid schema_owner = InvalidOid;
 	std::vector<core::CompiledRule> rules;
-	std::vector<std::string> rule_codes_faulty; // rules whose stored definition could not be compiled
+	std::string signature; // table, mapping and key: part of the key of per-row saved plans
 };
 
 // Owner of schema oversight: the role the engine's own queries run as.
@@ -273,6 +308,7 @@ bool load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vector<Fau
 	cfg.timezone = row[3];
 	cfg.schema_owner = static_cast<Oid>(std::stoul(row[4]));
 	cfg.table_name = row[5];
+	cfg.signature = std::to_string(relid) + "|" + row[5] + "|" + row[1] + "|" + row[2];
 	core::Json mapping = core::Json::parse(row[1]);
 	for (const auto &[field, column] : mapping.members()) {
 		FieldBinding b;
@@ -583,7 +619,36 @@ struct Converter {
 	}
 };
 
-core::Calendar load_calendar() {
+// The rules and the calendar are read once per top-level statement (a multi-row statement watched at
+// row level reads them once, not per row); a change inside the same statement is seen by the next one.
+struct StatementKey {
+	LocalTransactionId lxid = InvalidLocalTransactionId;
+	TimestampTz started = 0;
+	bool operator==(const StatementKey &o) const { return lxid == o.lxid && started == o.started; }
+};
+
+StatementKey current_statement() {
+	StatementKey k;
+	k.lxid = MyProc->lxid;                              // plain reads: cannot raise
+	k.started = GetCurrentStatementStartTimestamp();
+	return k;
+}
+
+core::Calendar load_calendar_uncached();
+
+const core::Calendar &load_calendar() {
+	static StatementKey key;
+	static core::Calendar calendar;
+	StatementKey now = current_statement();
+	if (!(key == now)) {
+		key = StatementKey{};
+		calendar = load_calendar_uncached();
+		key = now;
+	}
+	return calendar;
+}
+
+core::Calendar load_calendar_uncached() {
 	core::Calendar cal;
 	SpiResult days = spi_query_cached("SELECT (calendar_date - date '2000-01-01')::text, day_kind FROM oversight.calendar_day", 0, nullptr, nullptr, nullptr, true);
 	for (const auto &r : days.rows)
@@ -660,8 +725,12 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 	                               [](const core::CompiledRule *r) { return r->evaluation() == core::Evaluation::Sweep; }),
 	                set_rules.end());
 
-	// Pass 1: row-local rules in C++, one scan of the batch.
-	if (!row_rules.empty()) {
+	// Candidates of each set-based rule (C++ pre-filter); a failed pass leaves every rule a candidate.
+	std::vector<bool> candidate(set_rules.size(), false);
+	bool prefiltered = false;
+
+	// Pass 1: row-local rules and the pre-filters in C++, one scan of the batch.
+	if (!row_rules.empty() || !set_rules.empty()) {
 		std::vector<RowHit> hits;
 		std::vector<std::pair<const core::CompiledRule *, std::pair<std::string, Fault>>> row_faults;
 		Fault pass_fault;
@@ -674,9 +743,12 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 					    fields.push_back(core::field_index(cfg.kind, name));
 				    calendar_needed = calendar_needed || core::needs_calendar(*r);
 			    }
-			    core::Calendar calendar;
-			    if (calendar_needed)
-				    calendar = load_calendar();
+			    for (const auto *r : set_rules)
+				    for (const auto &name : core::prefilter_fields(*r))
+					    fields.push_back(core::field_index(cfg.kind, name));
+			    size_t undecided = set_rules.size();
+			    static const core::Calendar no_calendar;
+			    const core::Calendar &calendar = calendar_needed ? load_calendar() : no_calendar;
 			    Converter conv(cfg, fields);
 			    conv.resolve_columns(tupdesc);
 			    core::Record record;
@@ -693,6 +765,12 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 				    if ((++seen & 0xFFF) == 0)
 					    oversight::check_for_interrupts();
 				    conv.convert(slot, record);
+				    if (undecided > 0)
+					    for (size_t i = 0; i < set_rules.size(); ++i)
+						    if (!candidate[i] && core::may_fire(*set_rules[i], record)) {
+							    candidate[i] = true;
+							    --undecided;
+						    }
 				    for (const auto *r : row_rules) {
 					    try {
 						    if (core::evaluate_row(*r, record, calendar, hit))
@@ -714,6 +792,7 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 				    tuplestore_select_read_pointer(store, 0);
 				    ExecDropSingleTupleTableSlot(slot);
 			    });
+			    prefiltered = true;
 			    if (!hits.empty()) {
 				    Oid types[1] = {TEXTOID};
 				    Datum values[1] = {text_datum(hits_json(hits, cfg.table_name))};
@@ -732,7 +811,9 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 	}
 
 	// Pass 2: set-based rules, one query per rule over the whole batch, each in its own subtransaction.
-	if (!set_rules.empty()) {
+	// Small batches (single-row writes) reuse saved plans; a large batch is planned for its own size.
+	const bool small_batch = nrows <= 16;
+	if (std::any_of(candidate.begin(), candidate.end(), [](bool c) { return c; }) || (!prefiltered && !set_rules.empty())) {
 		EphemeralNamedRelation enr = pg_call([&] {
 			auto *e = static_cast<EphemeralNamedRelation>(palloc0(sizeof(EphemeralNamedRelationData)));
 			e->md.name = pstrdup(batch_relation);
@@ -746,14 +827,19 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 		int rc = pg_call([&] { return SPI_register_relation(enr); });
 		if (rc != SPI_OK_REL_REGISTER)
 			throw core::Error(core::sqlstate::internal_error, "could not register the batch relation (" + std::to_string(rc) + ")");
-		for (const auto *r : set_rules) {
+		for (size_t i = 0; i < set_rules.size(); ++i) {
+			const core::CompiledRule *r = set_rules[i];
+			if (prefiltered && !candidate[i])
+				continue; // no row of the batch can take part in a finding of this rule
 			Fault fault;
 			std::string rule_blocking;
 			bool ok = in_subtransaction(
 			    [&] {
-				    const std::string sql = recording_query(*r, cfg, tupdesc, path);
 				    // One-row batches reuse a saved plan; a statement's batch is planned for its own size.
-				    SpiResult res = std::string(path) == "row" ? spi_query_cached(sql) : spi_query(sql);
+				    SpiResult res = small_batch
+				                        ? spi_query_keyed("small|" + std::to_string(r->version_id) + "|" + cfg.signature, rel,
+				                                          [&] { return recording_query(*r, cfg, tupdesc, path); })
+				                        : spi_query(recording_query(*r, cfg, tupdesc, path));
 				    if (!res.rows.empty() && !res.nulls[0][0])
 					    rule_blocking = res.rows[0][0];
 			    },
@@ -797,8 +883,29 @@ OVERSIGHT_FUNCTION(oversight_engine_trigger) {
 	Oid owner = schema_owner();
 	bool watched;
 	{
-		AsSchemaOwner as_owner(owner);
-		watched = load_config(relid, RelationGetDescr(rel), cfg, compile_faults, compile_fault_versions);
+		static StatementKey cached_key;
+		static Oid cached_relid = InvalidOid;
+		static bool cached_watched = false;
+		static WatchConfig cached_cfg;
+		static std::vector<Fault> cached_faults;
+		static std::vector<int64_t> cached_fault_versions;
+		StatementKey now = current_statement();
+		if (row_level && cached_key == now && cached_relid == relid) {
+			watched = cached_watched;
+			cfg = cached_cfg;
+			compile_faults = cached_faults;
+			compile_fault_versions = cached_fault_versions;
+		} else {
+			AsSchemaOwner as_owner(owner);
+			watched = load_config(relid, RelationGetDescr(rel), cfg, compile_faults, compile_fault_versions);
+			cached_key = StatementKey{};
+			cached_relid = relid;
+			cached_watched = watched;
+			cached_cfg = cfg;
+			cached_faults = compile_faults;
+			cached_fault_versions = compile_fault_versions;
+			cached_key = now;
+		}
 	}
 	std::string blocking;
 	if (watched && (!cfg.rules.empty() || !compile_faults.empty())) {

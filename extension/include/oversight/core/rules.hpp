@@ -135,6 +135,12 @@ struct Hit {
 // May throw (the engine records the exception as an engine fault and keeps the row).
 bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar &calendar, Hit &hit);
 bool needs_calendar(const CompiledRule &rule);
+
+// Pre-filter of set-based rules, evaluated in C++ on each written row: false when the row cannot take
+// part in a finding of the rule (e.g. a transfer for the cash rules, no contract for the contract
+// rules), so a batch without any candidate row skips the rule's query altogether.
+std::vector<std::string> prefilter_fields(const CompiledRule &rule);
+bool may_fire(const CompiledRule &rule, const Record &record);
 // Canonical fields a row-local rule reads (the engine converts only these from each tuple).
 std::vector<std::string> row_rule_fields(const CompiledRule &rule);
 
