@@ -204,3 +204,25 @@ TEST(SqlTest, LiteralsAreQuoted) {
 	auto r = rule("payee_staff_account", R"({"relations": ["self", "o'brien"]})");
 	EXPECT_NE(rule_sql(r).find("'o''brien'"), std::string::npos);
 }
+
+TEST(PrefilterTest, SkipsRowsThatCannotTakePart) {
+	auto cash = rule("cash_cumulative", R"({"limit": 1})");
+	EXPECT_TRUE(may_fire(cash, payment({{"payment_method", "cash"}})));
+	EXPECT_FALSE(may_fire(cash, payment({{"payment_method", "transfer"}})));
+	auto near = rule("payment_near_duplicate", "{}");
+	EXPECT_FALSE(may_fire(near, payment({{"amount", "9999.99"}})));
+	EXPECT_TRUE(may_fire(near, payment({{"amount", "10000"}})));
+	auto contract = rule("payment_exceeds_contract", "{}");
+	EXPECT_FALSE(may_fire(contract, payment({{"amount", "5"}})));
+	EXPECT_TRUE(may_fire(contract, payment({{"contract_code", "K1"}})));
+	EXPECT_TRUE(may_fire(rule("test_failure", R"({"mode": "sql_error"})"), payment({})));
+	for (const auto &k : rule_kinds()) // every pre-filter field is a field of the kind's record
+		for (auto rk : k.record_kinds) {
+			std::string params = std::string(k.kind) == "cash_cumulative" ? R"({"limit": 1})" : "{}";
+			auto r = CompiledRule::compile(1, "T", k.kind, record_kind_name(rk), params, false);
+			for (const auto &f : prefilter_fields(r))
+				EXPECT_GE(field_index(rk, f), 0) << k.kind << "." << f;
+			for (const auto &f : row_rule_fields(r))
+				EXPECT_GE(field_index(rk, f), 0) << k.kind << "." << f;
+		}
+}
