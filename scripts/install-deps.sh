@@ -9,12 +9,15 @@ packages=(
 	postgresql-15 postgresql-server-dev-15        # the server, and PGXS + server headers for the extension
 	postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl   # pgTAP and pg_prove
 	libgtest-dev                                  # GoogleTest, for the pure C++ units
-	libpqxx-dev                                   # the loader's PostgreSQL client (libpqxx 6.4)
+	libpqxx-dev libpq-dev                         # the loader's PostgreSQL client (libpqxx 6.4 over libpq)
 	libboost-program-options-dev                  # the loader's command line
 	libcsv-dev                                    # RFC 4180 CSV parsing in the loader
 	libsimdjson-dev                               # OCDS JSON parsing in the loader
 	libssl-dev                                    # SHA-256 of input files (load ledger)
-	time                                          # peak-memory measurement in the benchmarks
+	libhowardhinnant-date-dev                     # calendar dates in the loader (civil-date arithmetic)
+	libfmt-dev                                    # formatting of messages, progress and summaries
+	python3                                       # tests/loader/04_ocds.t counts the OCDS samples independently
+	bc time                                       # benchmark arithmetic and peak-memory measurement
 )
 
 missing=()

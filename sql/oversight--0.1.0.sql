@@ -747,9 +747,12 @@ BEGIN
   END IF;
   -- Serialise concurrent assignments to the same unit so the check below cannot race.
   PERFORM FROM oversight.org_unit WHERE unit_code = NEW.unit_code FOR UPDATE;
+  -- The row being re-stated (same natural key: an upsert that corrects valid_to) is not a clash;
+  -- BEFORE triggers fire before INSERT … ON CONFLICT finds it.
   SELECT a.* INTO clash FROM oversight.assignment a
    WHERE a.unit_code = NEW.unit_code
      AND a.assignment_id IS DISTINCT FROM NEW.assignment_id
+     AND (a.person_code, a.assignment_role, a.valid_from) IS DISTINCT FROM (NEW.person_code, NEW.assignment_role, NEW.valid_from)
      AND (a.assignment_role = NEW.assignment_role
           OR (a.assignment_role = ANY (chief_roles) AND NEW.assignment_role = ANY (chief_roles)))
      AND daterange(a.valid_from, a.valid_to) && daterange(NEW.valid_from, NEW.valid_to)
@@ -1337,15 +1340,17 @@ COMMENT ON COLUMN oversight.load.options IS 'Options the load ran with (mapping 
 CREATE TABLE oversight.quarantine (
   load_id     bigint NOT NULL REFERENCES oversight.load ON DELETE CASCADE,
   line_no     bigint NOT NULL CONSTRAINT quarantine_line_positive CHECK (line_no > 0),
+  item_no     integer NOT NULL DEFAULT 0 CONSTRAINT quarantine_item_non_negative CHECK (item_no >= 0),
   file_name   text NOT NULL,
   field       text,
   reason      text NOT NULL,
   raw_text    text NOT NULL,
-  PRIMARY KEY (load_id, line_no)
+  PRIMARY KEY (load_id, line_no, item_no)
 );
 COMMENT ON TABLE oversight.quarantine IS 'Input rows a load refused, with the field and reason, and the raw text to fix and reload.';
 COMMENT ON COLUMN oversight.quarantine.load_id IS 'Load that refused the row.';
 COMMENT ON COLUMN oversight.quarantine.line_no IS 'Line (or record) number in the file where the row starts.';
+COMMENT ON COLUMN oversight.quarantine.item_no IS 'Item within the line when one line holds several records (an OCDS package on one JSON Lines line); 0 otherwise.';
 COMMENT ON COLUMN oversight.quarantine.file_name IS 'Input file.';
 COMMENT ON COLUMN oversight.quarantine.field IS 'Field at fault (NULL when the whole row is).';
 COMMENT ON COLUMN oversight.quarantine.reason IS 'Why the row was refused.';

@@ -2,7 +2,7 @@
 -- responsible for a key node on a date, across reassignments and a reorganisation that moves the node.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(12);
+SELECT plan(13);
 
 SELECT oversight.install_default_catalog();
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind, parent_code) VALUES
@@ -46,6 +46,9 @@ SELECT throws_ok($$ INSERT INTO oversight.assignment (person_code, unit_code, as
   '23P01', NULL, 'section_chief and unit_head count as the same chief seat');
 SELECT lives_ok($$ INSERT INTO oversight.assignment (person_code, unit_code, assignment_role, valid_from) VALUES ('C1', 'PROC_SEC', 'handler', '2025-07-01') $$,
   'handlers are not exclusive');
+SELECT lives_ok($$ INSERT INTO oversight.assignment (person_code, unit_code, assignment_role, valid_from, valid_to) VALUES ('C2', 'PROC_SEC', 'section_chief', '2025-07-01', '2026-01-01')
+                   ON CONFLICT (person_code, unit_code, assignment_role, valid_from) DO UPDATE SET valid_to = EXCLUDED.valid_to $$,
+  'an upsert re-stating an assignment (to close it) does not clash with itself');
 SELECT throws_ok($$ INSERT INTO oversight.node_owner (node_code, unit_code, valid_from) VALUES ('PROC.AWARD.CONFIRM', 'TREASURY_SEC', '2025-10-01') $$,
   '23P01', NULL, 'a node has one owner on any day');
 SELECT throws_ok($$ UPDATE oversight.org_unit SET parent_code = 'PROC_CENTER' WHERE unit_code = 'BUREAU' $$,
