@@ -1,26 +1,46 @@
--- What the demo prints: the catalog, responsibility on two dates, deadlines in working days, the
--- audit trail. (Rule alerts and load summaries are printed by demo/run.sh as they are produced.)
+-- Demo, last step: what the analysts and the discipline office see after the loads and the sweep.
 \pset footer off
-\echo '== Power catalog: areas, items, key nodes, grade-1 (high-risk) nodes'
-SELECT a.area_code, a.name_zh, a.name_en, count(DISTINCT i.item_code) AS items, count(k.node_code) AS nodes,
-       count(k.node_code) FILTER (WHERE k.risk_grade = 1) AS grade1
-  FROM oversight.area a JOIN oversight.power_item i USING (area_code) LEFT JOIN oversight.key_node k USING (item_code)
- GROUP BY a.area_code, a.name_zh, a.name_en, a.sort_order ORDER BY a.sort_order;
+\echo
+\echo '== Loads: every row read is loaded, updated, unchanged or quarantined'
+SELECT load_id, record_kind, regexp_replace(file_name, '^.*/', '') AS file, file_encoding AS encoding,
+       rows_read AS read, rows_loaded AS loaded, rows_updated AS updated, rows_unchanged AS unchanged, rows_quarantined AS quarantined
+  FROM oversight.load ORDER BY load_id;
 
-\echo '== Who answers for award confirmation (PROC.AWARD.CONFIRM), before and after the reorganisation'
+\echo '== Quarantine: why rows were refused (fix them in the reject file and load it again)'
+SELECT q.load_id, q.line_no, COALESCE(q.field, '(row)') AS field, q.reason
+  FROM oversight.quarantine q ORDER BY q.load_id, q.line_no;
+
+\echo '== Alerts by rule (real time on load, deadlines by the sweeper)'
+SELECT a.rule_code, a.severity, k.name_zh AS key_node, count(*) AS alerts, sum(a.repeat_count) AS findings,
+       string_agg(DISTINCT a.last_path, ', ') AS raised_by
+  FROM oversight.alert a LEFT JOIN oversight.key_node k USING (node_code)
+ GROUP BY a.rule_code, a.severity, k.name_zh ORDER BY min(CASE a.severity WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END), a.rule_code;
+
+\echo '== Highest-severity open alerts, with who answered for the key node on the day of the event'
+SELECT a.alert_id, a.rule_code, a.object_key ->> (SELECT min(k) FROM jsonb_object_keys(a.object_key) k) AS object,
+       e.event_on, left(a.message, 60) AS finding,
+       (SELECT string_agg(r.full_name || ' (' || r.responsibility || ')', ', ' ORDER BY r.responsibility DESC)
+          FROM oversight.responsible_for(a.node_code, e.event_on) r) AS responsible
+  FROM oversight.open_alerts a
+  CROSS JOIN LATERAL (SELECT COALESCE(
+           (SELECT p.paid_on FROM oversight.payment p WHERE a.object_table = 'oversight.payment' AND p.payment_code = a.object_key ->> 'payment_code'),
+           (SELECT (t.tender_period_start AT TIME ZONE 'Asia/Shanghai')::date FROM oversight.procurement_process t
+             WHERE a.object_table IN ('oversight.procurement_process', 'oversight.bid') AND t.ocid = a.object_key ->> 'ocid'),
+           (a.first_fired_at AT TIME ZONE 'Asia/Shanghai')::date) AS event_on) e
+ ORDER BY CASE a.severity WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, a.rule_code, a.alert_id
+ LIMIT 12;
+
+\echo '== Who answered for procurement approvals before and after the April 2024 reshuffle'
 SELECT d AS on_date, r.responsibility, r.full_name, r.unit_code, r.assignment_role
-  FROM unnest(ARRAY['2025-03-15', '2025-06-30']::date[]) d, oversight.responsible_for('PROC.AWARD.CONFIRM', d) r
+  FROM unnest(ARRAY['2024-03-15', '2024-07-15']::date[]) d, oversight.responsible_for('PROC.METHOD.NONOPEN', d) r
  ORDER BY d, r.responsibility DESC;
 
-\echo '== Deadlines in working days (calendar with holidays and moved working weekends)'
-SELECT m.matter, m.formed_on, s.supervision_mode, s.due_working_days,
-       oversight.add_working_days(m.formed_on, s.due_working_days) AS due_on
-  FROM (VALUES ('non-open method approved', '2025-09-26'::date, 'PROC.METHOD.NONOPEN'),
-               ('special fund project reviewed', '2026-02-12'::date, 'SPEC.PROJECT.REVIEW')) AS m(matter, formed_on, node_code)
-  JOIN oversight.node_supervision s USING (node_code)
- WHERE s.due_working_days IS NOT NULL ORDER BY m.formed_on, s.due_working_days;
+\echo '== Deadlines in working days: a filing due 5 working days after 2024-09-27 skips National Day'
+SELECT s.node_code, s.supervision_mode, s.due_working_days, oversight.add_working_days('2024-09-27', s.due_working_days) AS due_on
+  FROM oversight.node_supervision s WHERE s.node_code = 'PROC.METHOD.NONOPEN' AND s.due_working_days IS NOT NULL
+ ORDER BY s.due_working_days;
 
-\echo '== Audit trail (append-only, hash-chained): last entries and chain check'
-SELECT audit_id, recorded_at, actor, action, table_name, object_key, reason
-  FROM oversight.audit_log ORDER BY audit_id DESC LIMIT 3;
+\echo '== Engine health: faults recorded instead of lost writes'
+SELECT count(*) AS engine_faults FROM oversight.engine_fault;
+\echo '== Audit trail (append-only, hash-chained)'
 SELECT * FROM oversight.verify_audit_chain();

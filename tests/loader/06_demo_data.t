@@ -12,8 +12,8 @@ expect() { # KIND FILE READ QUARANTINED
 	like "$out" "\"rows_read\":$3,.*\"rows_quarantined\":$4," "$2: $3 read, $4 quarantined"
 }
 expect org-units org-units.csv 7 0
-expect people people.csv 5 0
-expect assignments assignments.csv 5 0
+expect people people.csv 7 0
+expect assignments assignments.csv 8 0
 expect parties parties.csv 6 0
 expect budget-projects budget-projects.csv 3 0
 expect calendar calendar-2027.csv 5 0

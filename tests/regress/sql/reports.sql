@@ -4,7 +4,7 @@ SET datestyle = ISO;
 \getenv root OVERSIGHT_ROOT
 SET oversight.now = '2025-06-30 17:00+08';
 \o /dev/null
-\i :root/demo/bureau.sql
+\i :root/tests/regress/fixtures/bureau.sql
 \o
 -- One node with no owner, to show the gap report.
 INSERT INTO oversight.area (area_code, name_zh, name_en) VALUES ('TAX_REFUND', '退税返还', 'Tax refunds');
