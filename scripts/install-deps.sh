@@ -13,6 +13,7 @@ packages=(
 	libboost-program-options-dev                  # the loader's command line
 	libcsv-dev                                    # RFC 4180 CSV parsing in the loader
 	libsimdjson-dev                               # OCDS JSON parsing in the loader
+	nlohmann-json3-dev                            # JSON trees: rule parameters, mappings, OCDS merging, payloads
 	libssl-dev                                    # SHA-256 of input files (load ledger)
 	libhowardhinnant-date-dev                     # calendar dates in the loader (civil-date arithmetic)
 	libfmt-dev                                    # formatting of messages, progress and summaries
