@@ -17,18 +17,8 @@ SELECT a.rule_code, a.severity, k.name_zh AS key_node, count(*) AS alerts, sum(a
  GROUP BY a.rule_code, a.severity, k.name_zh ORDER BY min(CASE a.severity WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END), a.rule_code;
 
 \echo '== Highest-severity open alerts, with who answered for the key node on the day of the event'
-SELECT a.alert_id, a.rule_code, a.object_key ->> (SELECT min(k) FROM jsonb_object_keys(a.object_key) k) AS object,
-       e.event_on, left(a.message, 60) AS finding,
-       (SELECT string_agg(r.full_name || ' (' || r.responsibility || ')', ', ' ORDER BY r.responsibility DESC)
-          FROM oversight.responsible_for(a.node_code, e.event_on) r) AS responsible
-  FROM oversight.open_alerts a
-  CROSS JOIN LATERAL (SELECT COALESCE(
-           (SELECT p.paid_on FROM oversight.payment p WHERE a.object_table = 'oversight.payment' AND p.payment_code = a.object_key ->> 'payment_code'),
-           (SELECT (t.tender_period_start AT TIME ZONE 'Asia/Shanghai')::date FROM oversight.procurement_process t
-             WHERE a.object_table IN ('oversight.procurement_process', 'oversight.bid') AND t.ocid = a.object_key ->> 'ocid'),
-           (a.first_fired_at AT TIME ZONE 'Asia/Shanghai')::date) AS event_on) e
- ORDER BY CASE a.severity WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, a.rule_code, a.alert_id
- LIMIT 12;
+\set limit 12
+\ir ../reports/alert_worklist.sql
 
 \echo '== Who answered for procurement approvals before and after the April 2024 reshuffle'
 SELECT d AS on_date, r.responsibility, r.full_name, r.unit_code, r.assignment_role
