@@ -1215,6 +1215,26 @@ SELECT pg_catalog.pg_extension_config_dump('oversight.engine_fault', '');
 SELECT pg_catalog.pg_extension_config_dump('oversight.engine_fault_fault_id_seq', '');
 
 -------------------------------------------------------------------------------------------------------
+-- History lookups of the set-based rules on the canonical tables, index-driven: a rule joins each
+-- written row to the rows sharing these columns (a single-row write probes the index instead of
+-- scanning the table).
+-------------------------------------------------------------------------------------------------------
+CREATE INDEX payment_invoice_amount ON oversight.payment (invoice_no, amount) WHERE invoice_no IS NOT NULL;
+COMMENT ON INDEX oversight.payment_invoice_amount IS 'Rule lookups: payments with the same invoice and amount (duplicate payments).';
+CREATE INDEX payment_payee_day ON oversight.payment (payee_name, (COALESCE(paid_on, requested_on)));
+COMMENT ON INDEX oversight.payment_payee_day IS 'Rule lookups: payments to the same payee around a date (near-duplicate payments).';
+CREATE INDEX payment_contract ON oversight.payment (contract_code) WHERE contract_code IS NOT NULL;
+COMMENT ON INDEX oversight.payment_contract IS 'Rule lookups: payments on a contract (payments exceeding the contract).';
+CREATE INDEX payment_cash_unit_day ON oversight.payment (payer_unit_code, paid_on) WHERE payment_method = 'cash';
+COMMENT ON INDEX oversight.payment_cash_unit_day IS 'Rule lookups: cash paid by a unit in a period (cumulative cash limits).';
+CREATE INDEX procurement_project_category_year ON oversight.procurement_process (budget_project_code, category_code, fiscal_year);
+COMMENT ON INDEX oversight.procurement_project_category_year IS 'Rule lookups: purchases of one category on one budget project in one fiscal year (purchase splitting).';
+CREATE INDEX contract_parent ON oversight.contract (parent_contract_code) WHERE parent_contract_code IS NOT NULL;
+COMMENT ON INDEX oversight.contract_parent IS 'Rule lookups: supplementary contracts of a contract (single-source top-ups).';
+CREATE INDEX fund_allocation_project ON oversight.fund_allocation (budget_project_code) WHERE budget_project_code IS NOT NULL;
+COMMENT ON INDEX oversight.fund_allocation_project IS 'Rule lookups: allocations charged to a budget project (over budget).';
+
+-------------------------------------------------------------------------------------------------------
 -- The canonical finance tables are watched from the start (statement-level triggers: bulk loads are
 -- evaluated in batches). With no approved rule the triggers only look the rules up.
 -------------------------------------------------------------------------------------------------------

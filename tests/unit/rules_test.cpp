@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "oversight/core/error.hpp"
-#include "oversight/core/json.hpp"
 #include "oversight/core/rules.hpp"
 
 using namespace oversight::core;
@@ -27,23 +26,62 @@ TEST(DecimalTest, MultipleOf) {
 	EXPECT_FALSE(Decimal::parse("5").is_multiple_of(Decimal::parse("0")));
 }
 
-TEST(JsonTest, RoundTripsAndKeepsNumberText) {
-	Json j = Json::parse(R"({"b": [1, 2.50, "x\"y"], "a": {"n": null, "t": true}, "u": "\u4e2d"})");
+TEST(JsonTest, ParsesWithNlohmannAndKeepsKeyOrder) {
+	Json j = parse_json(R"({"b": [1, 2.50, "x\"y"], "a": {"n": null, "t": true}, "u": "\u4e2d"})");
 	ASSERT_TRUE(j.is_object());
-	EXPECT_EQ(j.find("b")->items()[1].text(), "2.50");
-	EXPECT_EQ(j.find("u")->text(), "中");
-	EXPECT_EQ(j.dump(), R"({"a": {"n": null, "t": true}, "b": [1, 2.50, "x\"y"], "u": "中"})");
+	EXPECT_EQ(json_decimal(j["b"][1]).str(), "2.5");
+	EXPECT_EQ(j["u"].get<std::string>(), "中");
+	EXPECT_EQ(j.dump(), R"({"a":{"n":null,"t":true},"b":[1,2.5,"x\"y"],"u":"中"})");
+	EXPECT_EQ(json_quote("a\"b\\c\n中"), R"("a\"b\\c\n中")");
 }
 
 TEST(JsonTest, RejectsMalformedInputWithSqlState) {
 	try {
-		Json::parse("{\"a\": }");
+		parse_json("{\"a\": }");
 		FAIL();
 	} catch (const Error &e) {
 		EXPECT_STREQ(e.sqlstate(), "22P02");
 	}
-	EXPECT_THROW(Json::parse("[1, 2"), Error);
-	EXPECT_THROW(Json::parse("{} x"), Error);
+	EXPECT_THROW(parse_json("[1, 2"), Error);
+	EXPECT_THROW(parse_json("{} x"), Error);
+}
+
+// Thresholds go JSON text -> nlohmann (int64 or double) -> Decimal and back without any rounding.
+TEST(JsonTest, DecimalsRoundTripExactly) {
+	for (const char *text : {"2000000", "0.1", "1234567.89", "0.05", "-3.25", "50000.01", "999999999.999999", "123456789012345"}) {
+		Json j = parse_json(std::string("[") + text + "]");
+		Decimal d = json_decimal(j[0]);
+		EXPECT_EQ(d, Decimal::parse(text)) << text;
+		Json back = decimal_json(d);
+		EXPECT_EQ(back.dump(), Decimal::parse(text).str()) << text; // shortest round-trip form = the exact decimal
+		EXPECT_EQ(json_decimal(parse_json(back.dump())), d) << text;
+	}
+	EXPECT_TRUE(decimal_json(Decimal::parse("2000000")).is_number_integer());
+	EXPECT_EQ(json_decimal(parse_json("1e6")), Decimal::parse("1000000"));
+	EXPECT_EQ(json_decimal(parse_json("\"1234567.89\"")), Decimal::parse("1234567.89"));
+	// jsonb prints numerics with their scale: 0.10 and 2000000.00 are the same thresholds.
+	EXPECT_EQ(json_decimal(parse_json("0.10")), Decimal::parse("0.1"));
+	EXPECT_EQ(json_decimal(parse_json("2000000.00")), Decimal::parse("2000000"));
+	// A number a double cannot hold exactly is refused, not rounded.
+	EXPECT_THROW(parse_json("[1234567890123.456789]"), Error);
+	EXPECT_THROW(decimal_json(Decimal::parse("1234567890123.456789")), Error);
+}
+
+TEST(JsonTest, ThresholdsSurviveValidationAndStorage) {
+	// validate -> jsonb text -> compile: the rule sees exactly the decimal that was saved.
+	for (const char *limit : {"2000000", "0.1", "1234567.89"}) {
+		Json p = validate_params("cash_single", parse_json(std::string(R"({"limit": )") + limit + "}"));
+		EXPECT_EQ(p["limit"].dump(), limit);
+		CompiledRule r = CompiledRule::compile(1, "R", "cash_single", "payment", p.dump(), false);
+		EXPECT_EQ(r.dec("limit"), Decimal::parse(limit)) << limit;
+	}
+	try {
+		validate_params("cash_single", parse_json(R"({"limit": "1234567890123.456789"})"));
+		FAIL();
+	} catch (const Error &e) {
+		EXPECT_STREQ(e.sqlstate(), "22023");
+		EXPECT_NE(std::string(e.what()).find("\"limit\""), std::string::npos) << e.what();
+	}
 }
 
 TEST(DateTest, CivilRoundTripAndWeekday) {
@@ -74,14 +112,14 @@ TEST(CalendarTest, HolidaysAndMovedWorkdays) {
 }
 
 TEST(ValidateTest, FillsDefaultsAndNormalisesNumbers) {
-	Json p = validate_params("cash_single", Json::parse(R"({"limit": "50000.00"})"));
-	EXPECT_EQ(p.find("limit")->text(), "50000");
-	EXPECT_EQ(p.find("currency")->text(), "CNY");
+	Json p = validate_params("cash_single", parse_json(R"({"limit": "50000.00"})"));
+	EXPECT_EQ(p["limit"].dump(), "50000");
+	EXPECT_EQ(p["currency"].get<std::string>(), "CNY");
 }
 
 static std::string error_of(const char *kind, const char *params) {
 	try {
-		validate_params(kind, Json::parse(params));
+		validate_params(kind, parse_json(params));
 	} catch (const Error &e) {
 		EXPECT_STREQ(e.sqlstate(), "22023");
 		return e.what();

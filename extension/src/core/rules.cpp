@@ -1,13 +1,152 @@
 #include "oversight/core/rules.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "oversight/core/error.hpp"
 
 #include "oversight/core/cpp_only.hpp"
 
 namespace oversight::core {
+
+// ---------------------------------------------------------------------------------------------------
+// JSON (nlohmann) with exact numbers
+// ---------------------------------------------------------------------------------------------------
+namespace {
+// Canonical form of a JSON number text: sign, significant digits without leading/trailing zeros, and
+// the decimal exponent of the last digit ("1234567.89" and "1.23456789e6" give the same form).
+std::string canonical_number(const std::string &text) {
+	std::string digits;
+	long exponent = 0;
+	bool negative = false, dot = false;
+	size_t i = 0;
+	if (i < text.size() && (text[i] == '-' || text[i] == '+'))
+		negative = text[i++] == '-';
+	for (; i < text.size() && text[i] != 'e' && text[i] != 'E'; ++i) {
+		if (text[i] == '.')
+			dot = true;
+		else {
+			digits += text[i];
+			if (dot)
+				--exponent;
+		}
+	}
+	if (i < text.size())
+		exponent += std::strtol(text.c_str() + i + 1, nullptr, 10);
+	size_t first = digits.find_first_not_of('0');
+	if (first == std::string::npos)
+		return "0";
+	digits.erase(0, first);
+	while (digits.back() == '0') {
+		digits.pop_back();
+		++exponent;
+	}
+	return (negative ? "-" : "") + digits + "e" + std::to_string(exponent);
+}
+
+// SAX handler building the document; a float whose shortest round-trip form is not its source text
+// (as a number) is refused instead of being rounded.
+class ExactParser : public nlohmann::json_sax<Json> {
+public:
+	Json root;
+	std::string error;
+
+	bool null() override { return put(nullptr); }
+	bool boolean(bool b) override { return put(b); }
+	bool number_integer(number_integer_t v) override { return put(v); }
+	bool number_unsigned(number_unsigned_t v) override { return put(v); }
+	bool number_float(number_float_t v, const string_t &raw) override {
+		Json j(v);
+		if (canonical_number(j.dump()) != canonical_number(raw)) {
+			error = "number " + raw + " cannot be kept exactly (at most 15 significant digits)";
+			return false;
+		}
+		return put(std::move(j));
+	}
+	bool string(string_t &s) override { return put(std::move(s)); }
+	bool binary(binary_t &) override {
+		error = "binary values are not JSON";
+		return false;
+	}
+	bool start_object(std::size_t) override { return open(Json::object()); }
+	bool key(string_t &k) override {
+		key_ = std::move(k);
+		return true;
+	}
+	bool end_object() override {
+		stack_.pop_back();
+		return true;
+	}
+	bool start_array(std::size_t) override { return open(Json::array()); }
+	bool end_array() override {
+		stack_.pop_back();
+		return true;
+	}
+	bool parse_error(std::size_t, const std::string &, const nlohmann::detail::exception &ex) override {
+		error = ex.what();
+		return false;
+	}
+
+private:
+	std::vector<Json *> stack_; // open containers; a parent never moves while a child is being filled
+	std::string key_;
+
+	Json *place(Json v) {
+		if (stack_.empty()) {
+			root = std::move(v);
+			return &root;
+		}
+		Json &top = *stack_.back();
+		if (top.is_array()) {
+			top.push_back(std::move(v));
+			return &top.back();
+		}
+		Json &slot = top[key_];
+		slot = std::move(v);
+		return &slot;
+	}
+	bool put(Json v) {
+		place(std::move(v));
+		return true;
+	}
+	bool open(Json v) {
+		stack_.push_back(place(std::move(v)));
+		return true;
+	}
+};
+} // namespace
+
+Json parse_json(const std::string &text) {
+	ExactParser parser;
+	bool ok = Json::sax_parse(text, &parser);
+	if (!ok)
+		throw Error("22P02", "invalid JSON: " + (parser.error.empty() ? std::string("malformed input") : parser.error));
+	return std::move(parser.root);
+}
+
+Decimal json_decimal(const Json &v) {
+	if (v.is_number())
+		return Decimal::parse(v.dump());
+	if (v.is_string())
+		return Decimal::parse(v.get_ref<const std::string &>());
+	throw Error("22P02", "not a number: " + v.dump());
+}
+
+Json decimal_json(const Decimal &d) {
+	if (d.units % Decimal::scale == 0) {
+		__int128 whole = d.units / Decimal::scale;
+		if (whole >= INT64_MIN && whole <= INT64_MAX)
+			return Json(static_cast<int64_t>(whole));
+	}
+	Json j(std::strtod(d.str().c_str(), nullptr));
+	if (!(Decimal::parse(j.dump()) == d))
+		throw Error(sqlstate::numeric_value_out_of_range, "decimal " + d.str() + " cannot be kept exactly in JSON (at most 15 significant digits)");
+	return j;
+}
+
+std::string json_quote(const std::string &s) { return Json(s).dump(); }
 
 // ---------------------------------------------------------------------------------------------------
 // Decimal
@@ -401,8 +540,8 @@ Json validate_params(const std::string &kind, const Json &params) {
 	}
 	if (!params.is_object())
 		throw Error(sqlstate::invalid_parameter_value, "rule kind " + kind + ": parameters must be a JSON object");
-	for (const auto &member : params.members()) {
-		const std::string &name = member.first;
+	for (auto member = params.begin(); member != params.end(); ++member) {
+		const std::string &name = member.key();
 		bool known = std::any_of(spec->params.begin(), spec->params.end(), [&](const ParamSpec &p) { return name == p.name; });
 		if (!known) {
 			std::string names;
@@ -413,27 +552,23 @@ Json validate_params(const std::string &kind, const Json &params) {
 	}
 	Json out = Json::object();
 	for (const auto &p : spec->params) {
-		const Json *given = params.find(p.name);
+		auto given = params.find(p.name);
 		Json v;
-		if (!given || given->is_null()) {
+		if (given == params.end() || given->is_null()) {
 			if (!p.default_json)
 				param_error(kind, p.name, "is required", p.description);
-			v = Json::parse(p.default_json);
+			v = parse_json(p.default_json);
 		} else
 			v = *given;
 		switch (p.type) {
 		case P::Decimal:
 		case P::Integer: {
-			std::string text;
-			if (v.is_number())
-				text = v.text();
-			else if (v.is_string())
-				text = v.text();
-			else
+			if (!v.is_number() && !v.is_string())
 				param_error(kind, p.name, "must be a number");
+			const std::string text = v.is_string() ? v.get<std::string>() : v.dump();
 			Decimal d;
 			try {
-				d = Decimal::parse(text);
+				d = json_decimal(v);
 			} catch (const Error &) {
 				param_error(kind, p.name, "must be a number, not \"" + text + "\"");
 			}
@@ -443,15 +578,19 @@ Json validate_params(const std::string &kind, const Json &params) {
 				param_error(kind, p.name, "must be at least " + std::string(p.min) + ", not " + d.str());
 			if (p.max && d > Decimal::parse(p.max))
 				param_error(kind, p.name, "must be at most " + std::string(p.max) + ", not " + d.str());
-			v = Json::number(d.str());
+			try {
+				v = decimal_json(d);
+			} catch (const Error &) {
+				param_error(kind, p.name, "has more significant digits than can be kept exactly (at most 15), not " + d.str());
+			}
 			break;
 		}
 		case P::Text:
-			if (!v.is_string() || v.text().empty())
+			if (!v.is_string() || v.get_ref<const std::string &>().empty())
 				param_error(kind, p.name, "must be a non-empty string");
 			break;
 		case P::Choice: {
-			if (!v.is_string() || std::find(p.choices.begin(), p.choices.end(), v.text()) == p.choices.end()) {
+			if (!v.is_string() || std::find(p.choices.begin(), p.choices.end(), v.get<std::string>()) == p.choices.end()) {
 				std::string c;
 				for (const auto &s : p.choices)
 					c += (c.empty() ? "" : ", ") + s;
@@ -460,18 +599,18 @@ Json validate_params(const std::string &kind, const Json &params) {
 			break;
 		}
 		case P::TextList:
-			if (!v.is_array() || v.items().empty())
+			if (!v.is_array() || v.empty())
 				param_error(kind, p.name, "must be a non-empty array of strings");
-			for (const auto &item : v.items())
-				if (!item.is_string() || item.text().empty())
+			for (const auto &item : v)
+				if (!item.is_string() || item.get_ref<const std::string &>().empty())
 					param_error(kind, p.name, "must contain only non-empty strings");
 			break;
 		case P::Bool:
-			if (!v.is_bool())
+			if (!v.is_boolean())
 				param_error(kind, p.name, "must be true or false");
 			break;
 		}
-		out.set(p.name, v);
+		out[p.name] = std::move(v);
 	}
 	return out;
 }
@@ -493,38 +632,40 @@ CompiledRule CompiledRule::compile(int64_t version_id, const std::string &rule_c
 	r.record_kind = *rk;
 	// Stored parameters were validated (and completed) when the version was saved; validating again
 	// here only fills defaults of versions saved before a parameter existed.
-	r.params = validate_params(kind, Json::parse(params_json));
+	r.params = validate_params(kind, parse_json(params_json));
 	r.blocking = blocking;
+	r.kind = r.spec->kind;
+	for (const auto &p : r.spec->params)
+		if (p.type == P::Decimal || p.type == P::Integer)
+			r.decimals.emplace_back(p.name, json_decimal(r.params.at(p.name)));
 	return r;
 }
 
 Evaluation CompiledRule::evaluation() const {
-	if (std::string(spec->kind) == "test_failure")
+	if (kind == "test_failure")
 		return text("mode") == "sql_error" ? Evaluation::Batch : Evaluation::Row;
 	return spec->evaluation;
 }
 
 namespace {
 const Json &param(const CompiledRule &r, const char *name) {
-	const Json *v = r.params.find(name);
-	if (!v)
+	auto v = r.params.find(name);
+	if (v == r.params.end())
 		throw Error(sqlstate::internal_error, "rule " + r.rule_code + ": parameter \"" + name + "\" missing after validation");
 	return *v;
 }
 } // namespace
 
-Decimal CompiledRule::dec(const char *name) const { return Decimal::parse(param(*this, name).text()); }
-int64_t CompiledRule::integer(const char *name) const {
-	return static_cast<int64_t>(Decimal::parse(param(*this, name).text()).units / Decimal::scale);
+Decimal CompiledRule::dec(const char *name) const {
+	for (const auto &[n, d] : decimals)
+		if (n == name)
+			return d;
+	return json_decimal(param(*this, name));
 }
-std::string CompiledRule::text(const char *name) const { return param(*this, name).text(); }
-std::vector<std::string> CompiledRule::list(const char *name) const {
-	std::vector<std::string> out;
-	for (const auto &i : param(*this, name).items())
-		out.push_back(i.text());
-	return out;
-}
-bool CompiledRule::flag(const char *name) const { return param(*this, name).as_bool(); }
+int64_t CompiledRule::integer(const char *name) const { return static_cast<int64_t>(dec(name).units / Decimal::scale); }
+std::string CompiledRule::text(const char *name) const { return param(*this, name).get<std::string>(); }
+std::vector<std::string> CompiledRule::list(const char *name) const { return param(*this, name).get<std::vector<std::string>>(); }
+bool CompiledRule::flag(const char *name) const { return param(*this, name).get<bool>(); }
 
 // ---------------------------------------------------------------------------------------------------
 // Row-local evaluation
@@ -534,7 +675,11 @@ struct Fields {
 	RecordKind kind;
 	const Record &r;
 	const Value &operator()(const char *name) const {
-		int i = field_index(kind, name);
+		// Rules name fields by string literals: their index is looked up once per literal and kind.
+		static std::unordered_map<const char *, int> cache[6];
+		auto &known = cache[static_cast<size_t>(kind)];
+		auto it = known.find(name);
+		int i = it != known.end() ? it->second : (known[name] = field_index(kind, name));
 		if (i < 0)
 			throw Error(sqlstate::internal_error, std::string("field ") + name + " is not a field of " + record_kind_name(kind));
 		return r[i];
@@ -548,19 +693,26 @@ bool in_list(const std::vector<std::string> &list, const std::string &s) {
 std::string details(std::initializer_list<std::pair<const char *, Json>> members) {
 	Json o = Json::object();
 	for (const auto &[k, v] : members)
-		o.set(k, v);
+		o[k] = v;
 	return o.dump();
 }
 
-Json jtext(const Value &v) { return v.null ? Json::null() : Json::string(v.text); }
-Json jdec(const Decimal &d) { return Json::number(d.str()); }
+Json jtext(const Value &v) { return v.null ? Json(nullptr) : Json(v.text); }
+// A decimal in alert details: an exact JSON number, or its exact text when no double holds it.
+Json jdec(const Decimal &d) {
+	try {
+		return decimal_json(d);
+	} catch (const Error &) {
+		return Json(d.str());
+	}
+}
 
 // Currency of a record for threshold comparisons: a record without one is in the base currency.
 bool currency_is(const Value &currency, const std::string &wanted) { return currency.null || currency.text == wanted; }
 } // namespace
 
 std::vector<std::string> row_rule_fields(const CompiledRule &rule) {
-	const std::string kind = rule.spec->kind;
+	const std::string &kind = rule.kind;
 	if (kind == "cash_single") return {"payment_method", "amount", "currency", "payee_name"};
 	if (kind == "cash_official_card_type") return {"payment_method", "expense_type", "amount"};
 	if (kind == "round_amount") return {"amount"};
@@ -575,7 +727,7 @@ std::vector<std::string> row_rule_fields(const CompiledRule &rule) {
 }
 
 std::vector<std::string> prefilter_fields(const CompiledRule &rule) {
-	const std::string kind = rule.spec->kind;
+	const std::string &kind = rule.kind;
 	if (kind == "payment_duplicate") return {"invoice_no"};
 	if (kind == "payment_near_duplicate") return {"amount"};
 	if (kind == "payment_exceeds_contract" || kind == "payment_before_contract_signed") return {"contract_code"};
@@ -593,7 +745,7 @@ std::vector<std::string> prefilter_fields(const CompiledRule &rule) {
 }
 
 bool may_fire(const CompiledRule &rule, const Record &record) {
-	const std::string kind = rule.spec->kind;
+	const std::string &kind = rule.kind;
 	Fields f{rule.record_kind, record};
 	if (kind == "payment_duplicate") return !f("invoice_no").null;
 	if (kind == "payment_near_duplicate") return !f("amount").null && f("amount").dec >= rule.dec("min_amount");
@@ -615,7 +767,7 @@ bool may_fire(const CompiledRule &rule, const Record &record) {
 bool needs_calendar(const CompiledRule &rule) { return std::string(rule.spec->kind) == "nonworking_day_approval"; }
 
 bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar &calendar, Hit &hit) {
-	const std::string kind = rule.spec->kind;
+	const std::string &kind = rule.kind;
 	Fields f{rule.record_kind, record};
 	hit.period.clear();
 	if (kind == "cash_single") {
@@ -660,7 +812,7 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 			return false;
 		std::string what = weekend ? "a weekend" : "a public holiday";
 		hit.message = "payment approved on " + what + " (" + date_text(at.date) + ")";
-		hit.details = details({{"approved_on", Json::string(date_text(at.date))}, {"calendar_loaded", Json::boolean(known)}});
+		hit.details = details({{"approved_on", Json(date_text(at.date))}, {"calendar_loaded", Json(known)}});
 		return true;
 	}
 	if (kind == "handler_is_approver") {
@@ -690,7 +842,7 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 		hit.message = "non-open method \"" + method.text + "\" for " + category + " worth " + value.dec.str() +
 		              ", at or above the public-tender threshold " + threshold.str() + ", without prior approval";
 		hit.details = details({{"method", jtext(method)}, {"estimated_value", jdec(value.dec)}, {"threshold", jdec(threshold)},
-		                       {"category", Json::string(category)}});
+		                       {"category", Json(category)}});
 		return true;
 	}
 	if (kind == "tender_period_short") {
@@ -709,7 +861,7 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 			return false;
 		hit.message = "tender period of " + std::to_string(days) + " days for a " + method.text + " procedure, under the minimum of " +
 		              std::to_string(min_days);
-		hit.details = details({{"days", Json::number(std::to_string(days))}, {"min_days", Json::number(std::to_string(min_days))},
+		hit.details = details({{"days", Json(days)}, {"min_days", Json(min_days)},
 		                       {"method", jtext(method)}});
 		return true;
 	}
@@ -720,7 +872,7 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 		if (!f("tender_status").null && f("tender_status").text == "cancelled")
 			return false;
 		hit.message = "only one tenderer in a " + method.text + " procedure";
-		hit.details = details({{"number_of_tenderers", Json::number("1")}, {"method", jtext(method)}});
+		hit.details = details({{"number_of_tenderers", Json(1)}, {"method", jtext(method)}});
 		return true;
 	}
 	if (kind == "fine_collected_by_agency") {
@@ -728,7 +880,7 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 		if (by.null || by.text != "deciding_agency")
 			return false;
 		hit.message = "fine collected by the deciding agency itself (罚缴分离 requires payment to the designated bank)";
-		hit.details = details({{"collected_by", jtext(by)}, {"fine_amount", f("fine_amount").null ? Json::null() : jdec(f("fine_amount").dec)}});
+		hit.details = details({{"collected_by", jtext(by)}, {"fine_amount", f("fine_amount").null ? Json(nullptr) : jdec(f("fine_amount").dec)}});
 		return true;
 	}
 	if (kind == "test_failure")
@@ -782,7 +934,7 @@ SELECT {table} AS object_table, GREATEST(b.__key, h.__key) AS object_key, '' AS 
          'amount', b.amount, 'invoice_no', b.invoice_no) AS details
   FROM {batch} b
   JOIN {hist} h ON h.invoice_no = b.invoice_no AND h.amount = b.amount
- WHERE b.invoice_no IS NOT NULL AND h.__key <> b.__key
+ WHERE b.invoice_no IS NOT NULL AND {other_row:h:b}
    AND h.currency IS NOT DISTINCT FROM b.currency
    AND coalesce(h.payee_account, h.payee_name) = coalesce(b.payee_account, b.payee_name)
    AND coalesce(h.status, '') <> 'returned' AND coalesce(b.status, '') <> 'returned'
@@ -801,7 +953,7 @@ SELECT {table}, GREATEST(b.__key, h.__key), '',
   JOIN {hist} h ON h.payee_name = b.payee_name
               AND coalesce(h.paid_on, h.requested_on) BETWEEN coalesce(b.paid_on, b.requested_on) - {p:window_days}
                                                           AND coalesce(b.paid_on, b.requested_on) + {p:window_days}
- WHERE h.__key <> b.__key AND b.amount >= {p:min_amount} AND h.amount >= {p:min_amount}
+ WHERE {other_row:h:b} AND b.amount >= {p:min_amount} AND h.amount >= {p:min_amount}
    AND h.currency IS NOT DISTINCT FROM b.currency
    AND abs(h.amount - b.amount) <= GREATEST(h.amount, b.amount) * {p:amount_tolerance_pct} / 100
    AND NOT (h.amount = b.amount AND h.invoice_no IS NOT DISTINCT FROM b.invoice_no AND b.invoice_no IS NOT NULL)
@@ -1055,21 +1207,20 @@ SELECT {table}, b.__key, '', b.__unit, 'never reported', NULL::jsonb
 )SQL";
 
 std::string param_literal(const CompiledRule &rule, const ParamSpec &p) {
-	const Json &v = *rule.params.find(p.name);
 	switch (p.type) {
 	case P::Decimal:
-	case P::Integer: return "(" + Decimal::parse(v.text()).str() + ")";
+	case P::Integer: return "(" + rule.dec(p.name).str() + ")";
 	case P::Text:
-	case P::Choice: return sql_literal(v.text());
+	case P::Choice: return sql_literal(rule.text(p.name));
 	case P::TextList: return sql_text_array(rule.list(p.name));
-	case P::Bool: return v.as_bool() ? "true" : "false";
+	case P::Bool: return rule.flag(p.name) ? "true" : "false";
 	}
 	return "NULL";
 }
 } // namespace
 
 std::string rule_sql(const CompiledRule &rule) {
-	const std::string kind = rule.spec->kind;
+	const std::string &kind = rule.kind;
 	std::string sql;
 	if (kind == "payment_duplicate") sql = sql_duplicate;
 	else if (kind == "payment_near_duplicate") sql = sql_near_duplicate;

@@ -32,6 +32,7 @@ extern "C" {
 #include "pgtime.h"
 #include "storage/bufmgr.h"
 #include "storage/proc.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
@@ -51,7 +52,6 @@ extern "C" {
 #include <string>
 #include <vector>
 
-#include "oversight/core/json.hpp"
 #include "oversight/core/rules.hpp"
 
 namespace core = oversight::core;
@@ -151,7 +151,8 @@ std::unordered_map<std::string, BlockNumber> &plan_table_size() {
 // Runs the query saved under key, building and preparing its SQL only when there is no plan yet or the
 // watched table has outgrown the plan.
 template <typename Build>
-SpiResult spi_query_keyed(const std::string &key, Relation rel, Build &&build) {
+SpiResult spi_query_keyed(const std::string &key, Relation rel, Build &&build, int nargs = 0, Oid *types = nullptr,
+                          Datum *values = nullptr, const char *nulls = nullptr) {
 	auto &cache = plan_cache();
 	auto &sizes = plan_table_size();
 	BlockNumber blocks = pg_call([&] { return RelationGetNumberOfBlocks(rel); });
@@ -165,9 +166,9 @@ SpiResult spi_query_keyed(const std::string &key, Relation rel, Build &&build) {
 			it = cache.end();
 		}
 	}
-	SPIPlanPtr plan = it != cache.end() ? it->second : cached_plan(key, build());
+	SPIPlanPtr plan = it != cache.end() ? it->second : cached_plan(key, build(), nargs, types);
 	sizes[key] = it != cache.end() ? sizes[key] : blocks;
-	int rc = pg_call([&] { return SPI_execute_plan(plan, nullptr, nullptr, false, 0); });
+	int rc = pg_call([&] { return SPI_execute_plan(plan, values, nulls, false, 0); });
 	return collect(rc, key);
 }
 
@@ -309,13 +310,14 @@ bool load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vector<Fau
 	cfg.schema_owner = static_cast<Oid>(std::stoul(row[4]));
 	cfg.table_name = row[5];
 	cfg.signature = std::to_string(relid) + "|" + row[5] + "|" + row[1] + "|" + row[2];
-	core::Json mapping = core::Json::parse(row[1]);
-	for (const auto &[field, column] : mapping.members()) {
+	const core::Json mapping = core::parse_json(row[1]);
+	for (auto member = mapping.begin(); member != mapping.end(); ++member) {
+		const std::string &field = member.key();
 		FieldBinding b;
 		b.field = core::field_index(cfg.kind, field);
-		if (b.field < 0 || !column.is_string())
+		if (b.field < 0 || !member->is_string())
 			continue; // validated by oversight.watch(); ignore anything else defensively
-		b.column = column.text();
+		b.column = member->get<std::string>();
 		b.attnum = pg_call([&] { return static_cast<AttrNumber>(SPI_fnumber(tupdesc, b.column.c_str())); });
 		if (b.attnum <= 0)
 			throw core::Error("42703", "watched table " + cfg.table_name + " has no column \"" + b.column + "\" (mapped from " + field + ")",
@@ -323,9 +325,9 @@ bool load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vector<Fau
 		b.base_type = base_type_of(TupleDescAttr(tupdesc, b.attnum - 1)->atttypid);
 		cfg.fields.push_back(b);
 	}
-	const core::Json keys = core::Json::parse(row[2]);
-	for (const auto &k : keys.items())
-		cfg.key_columns.push_back(k.text());
+	const core::Json keys = core::parse_json(row[2]);
+	for (const auto &k : keys)
+		cfg.key_columns.push_back(k.get<std::string>());
 
 	Datum kv[1] = {text_datum(core::record_kind_name(cfg.kind))};
 	Oid kt[1] = {TEXTOID};
@@ -375,6 +377,8 @@ std::string relation_view(const WatchConfig &cfg, TupleDesc tupdesc, const std::
 	for (size_t k = 0; k < cfg.key_columns.size(); ++k)
 		sql += (k ? ", " : "") + core::sql_literal(cfg.key_columns[k]) + ", t." + quote_ident(cfg.key_columns[k]);
 	sql += ") AS __key, ";
+	for (size_t k = 0; k < cfg.key_columns.size(); ++k)
+		sql += "t." + quote_ident(cfg.key_columns[k]) + " AS __k" + std::to_string(k) + ", ";
 	const char *unit = core::unit_field(cfg.kind);
 	std::string unit_expr = "NULL::text";
 	if (unit)
@@ -393,19 +397,45 @@ std::string instantiate(const core::CompiledRule &rule, const WatchConfig &cfg, 
 	if (sql.find("{hist}") != std::string::npos)
 		sql = core::substitute(sql, "hist", relation_view(cfg, tupdesc, cfg.table_name));
 	sql = core::substitute(sql, "table", core::sql_literal(cfg.table_name));
+	// {other_row:h:b}: the two rows differ in a key column (same truth as h.__key <> b.__key: jsonb
+	// null equals null, hence IS DISTINCT FROM).
+	std::string differs;
+	for (size_t k = 0; k < cfg.key_columns.size(); ++k) {
+		std::string col = "__k" + std::to_string(k);
+		differs += (k ? " OR " : "") + std::string("h.") + col + " IS DISTINCT FROM b." + col;
+	}
+	sql = core::substitute(sql, "other_row:h:b", cfg.key_columns.empty() ? "h.__key <> b.__key" : "(" + differs + ")");
 	return sql;
 }
 
-// Wraps a rule's SQL so its hits go straight to oversight.record_hits in the same statement.
-std::string recording_query(const core::CompiledRule &rule, const WatchConfig &cfg, TupleDesc tupdesc, const char *path) {
-	return "SELECT r.blocking_message FROM (SELECT pg_catalog.array_agg(" + std::to_string(rule.version_id) +
-	       "::bigint), pg_catalog.array_agg(coalesce(q.object_table, " + core::sql_literal(cfg.table_name) +
-	       ")), pg_catalog.array_agg(q.object_key), pg_catalog.array_agg(coalesce(q.period, '')), pg_catalog.array_agg(q.unit_code), "
-	       "pg_catalog.array_agg(q.message), pg_catalog.array_agg(q.details) FROM (" +
-	       instantiate(rule, cfg, tupdesc) +
-	       ") AS q(object_table, object_key, period, unit_code, message, details)) AS a(rv, tb, k, p, u, m, d) "
+// Wraps the findings of a batch into one call of oversight.record_hits: the row pass's hits (arrays
+// in $1..$7, or NULLs) and the hits of each given set-based rule, all in the same statement, so a batch
+// upserts its alerts, logs their events and queues their notifications once.
+std::string recording_query(const std::vector<const core::CompiledRule *> &rules, const WatchConfig &cfg, TupleDesc tupdesc,
+                            const char *path, bool with_row_hits) {
+	std::string parts;
+	if (with_row_hits) // $1..$7: the row pass's hits as parallel arrays (NULL when none)
+		parts = "SELECT x.rv, x.tb, x.k::jsonb, x.p, x.u, x.m, x.d::jsonb FROM ROWS FROM (pg_catalog.unnest($1::bigint[]), "
+		        "pg_catalog.unnest($2::text[]), pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::text[]), pg_catalog.unnest($5::text[]), "
+		        "pg_catalog.unnest($6::text[]), pg_catalog.unnest($7::text[])) AS x(rv, tb, k, p, u, m, d)";
+	for (const auto *rule : rules) {
+		if (!parts.empty())
+			parts += "\n UNION ALL\n";
+		parts += "SELECT " + std::to_string(rule->version_id) + "::bigint, q.* FROM (" + instantiate(*rule, cfg, tupdesc) +
+		         ") AS q(object_table, object_key, period, unit_code, message, details)";
+	}
+	return "SELECT r.blocking_message FROM (SELECT pg_catalog.array_agg(q.rv), pg_catalog.array_agg(coalesce(q.tb, " +
+	       core::sql_literal(cfg.table_name) +
+	       ")), pg_catalog.array_agg(q.k), pg_catalog.array_agg(coalesce(q.p, '')), pg_catalog.array_agg(q.u), "
+	       "pg_catalog.array_agg(q.m), pg_catalog.array_agg(q.d) FROM (" +
+	       parts +
+	       ") AS q(rv, tb, k, p, u, m, d)) AS a(rv, tb, k, p, u, m, d) "
 	       "CROSS JOIN LATERAL oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.d, " +
 	       core::sql_literal(path) + ") AS r WHERE a.rv IS NOT NULL";
+}
+
+std::string recording_query(const core::CompiledRule &rule, const WatchConfig &cfg, TupleDesc tupdesc, const char *path) {
+	return recording_query(std::vector<const core::CompiledRule *>{&rule}, cfg, tupdesc, path, false);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -418,6 +448,7 @@ struct Converter {
 	MemoryContext scratch = nullptr;
 	std::vector<FmgrInfo> out_funcs;
 	std::vector<bool> use_out_func;
+	std::vector<core::FieldType> field_types;
 
 	Converter(const WatchConfig &c, const std::vector<int> &fields) : cfg(c) {
 		for (const auto &b : cfg.fields)
@@ -431,6 +462,8 @@ struct Converter {
 		scratch = pg_call([] { return AllocSetContextCreate(CurrentMemoryContext, "oversight engine scratch", ALLOCSET_DEFAULT_SIZES); });
 		out_funcs.resize(needed.size());
 		use_out_func.resize(needed.size());
+		for (const auto *b : needed)
+			field_types.push_back(core::record_fields(cfg.kind)[static_cast<size_t>(b->field)].type);
 		for (size_t i = 0; i < needed.size(); ++i) {
 			Oid t = needed[i]->base_type;
 			bool special = t == TEXTOID || t == VARCHAROID || t == BPCHAROID || t == NUMERICOID || t == DATEOID || t == TIMESTAMPTZOID ||
@@ -448,7 +481,20 @@ struct Converter {
 		}
 	}
 
-	int32_t local_date(TimestampTz ts) const {
+	// Local date of a timestamp; the last answer is remembered (a load often repeats approval times).
+	TimestampTz last_ts = 0;
+	int32_t last_date = 0;
+	bool have_last = false;
+	int32_t local_date(TimestampTz ts) {
+		if (have_last && ts == last_ts)
+			return last_date;
+		last_date = local_date_uncached(ts);
+		last_ts = ts;
+		have_last = true;
+		return last_date;
+	}
+
+	int32_t local_date_uncached(TimestampTz ts) const {
 		struct pg_tm tm;
 		fsec_t fsec;
 		int tzoff;
@@ -465,6 +511,7 @@ struct Converter {
 			bool isnull;
 			Datum d;
 			char *cstr;
+			int len; // text: length of cstr (not NUL-terminated); -1 otherwise
 		};
 		Raw raw[64];
 		if (n > 64)
@@ -475,14 +522,18 @@ struct Converter {
 				const FieldBinding *b = needed[i];
 				raw[i].d = slot_getattr(slot, b->attnum, &raw[i].isnull);
 				raw[i].cstr = nullptr;
+				raw[i].len = -1;
 				if (raw[i].isnull)
 					continue;
 				Oid t = b->base_type;
 				if (use_out_func[i])
 					raw[i].cstr = OutputFunctionCall(&out_funcs[i], raw[i].d);
-				else if (t == TEXTOID || t == VARCHAROID || t == BPCHAROID)
-					raw[i].cstr = TextDatumGetCString(raw[i].d);
-				else if (t == NUMERICOID)
+				else if (t == TEXTOID || t == VARCHAROID || t == BPCHAROID) {
+					// the text in place (a copy only when compressed or out of line)
+					text *tx = pg_detoast_datum_packed(reinterpret_cast<text *>(DatumGetPointer(raw[i].d)));
+					raw[i].cstr = VARDATA_ANY(tx);
+					raw[i].len = static_cast<int>(VARSIZE_ANY_EXHDR(tx));
+				} else if (t == NUMERICOID)
 					raw[i].cstr = DatumGetCString(DirectFunctionCall1(numeric_out, raw[i].d));
 			}
 			MemoryContextSwitchTo(old);
@@ -490,14 +541,22 @@ struct Converter {
 		for (size_t i = 0; i < n; ++i) {
 			const FieldBinding *b = needed[i];
 			core::Value &v = record.fields[static_cast<size_t>(b->field)];
-			v = core::Value{};
+			v.null = true; // reset in place: the text keeps its buffer from row to row
+			v.text.clear();
+			v.dec = core::Decimal{};
+			v.integer = 0;
+			v.date = 0;
+			v.micros = 0;
 			if (raw[i].isnull)
 				continue;
 			v.null = false;
-			const core::FieldType ft = core::record_fields(cfg.kind)[static_cast<size_t>(b->field)].type;
+			const core::FieldType ft = field_types[i];
 			Oid t = b->base_type;
 			if (raw[i].cstr) {
-				v.text = raw[i].cstr;
+				if (raw[i].len >= 0)
+					v.text.assign(raw[i].cstr, static_cast<size_t>(raw[i].len));
+				else
+					v.text = raw[i].cstr;
 				if (ft == core::FieldType::Decimal)
 					v.dec = core::Decimal::parse(v.text);
 				else if (ft == core::FieldType::Integer)
@@ -593,22 +652,24 @@ struct Converter {
 	}
 
 	// JSON object of the key columns of the row in slot (jsonb_build_object semantics for common types).
+	// Numbers are written with their PostgreSQL text (numeric scale kept, as jsonb_build_object does).
 	std::string key_json(TupleTableSlot *slot) {
-		core::Json key = core::Json::object();
+		std::string key = "{";
 		std::string text;
 		for (const auto &c : key_columns) {
-			if (!column_text(slot, c, text)) {
-				key.set(c.name, core::Json::null());
-				continue;
-			}
-			if (c.type == INT2OID || c.type == INT4OID || c.type == INT8OID || c.type == NUMERICOID)
-				key.set(c.name, core::Json::number(text));
+			if (key.size() > 1)
+				key += ", ";
+			key += core::json_quote(c.name) + ": ";
+			if (!column_text(slot, c, text))
+				key += "null";
+			else if (c.type == INT2OID || c.type == INT4OID || c.type == INT8OID || c.type == NUMERICOID)
+				key += text;
 			else if (c.type == BOOLOID)
-				key.set(c.name, core::Json::boolean(text == "t"));
+				key += text == "t" ? "true" : "false";
 			else
-				key.set(c.name, core::Json::string(text));
+				key += core::json_quote(text);
 		}
-		return key.dump();
+		return key + "}";
 	}
 
 	std::string unit_text(TupleTableSlot *slot) {
@@ -682,27 +743,52 @@ struct RowHit {
 	core::Hit hit;
 };
 
-std::string hits_json(const std::vector<RowHit> &hits, const std::string &table) {
-	std::string out = "[";
-	bool first = true;
-	for (const auto &h : hits) {
-		if (!first)
-			out += ", ";
-		first = false;
-		out += "{\"rv\": " + std::to_string(h.version_id) + ", \"tb\": ";
-		core::json_quote(out, table);
-		out += ", \"k\": " + h.key + ", \"p\": ";
-		core::json_quote(out, h.hit.period);
-		out += ", \"u\": ";
-		if (h.unit.empty())
-			out += "null";
-		else
-			core::json_quote(out, h.unit);
-		out += ", \"m\": ";
-		core::json_quote(out, h.hit.message);
-		out += ", \"d\": " + (h.hit.details.empty() ? std::string("null") : h.hit.details) + "}";
-	}
-	return out + "]";
+// The row pass's findings as the seven parallel arrays of oversight.record_hits (rule version, table,
+// key, period, unit, message, details; key and details as jsonb text), built directly as datums: no
+// JSON document to write and parse again.
+struct HitArrays {
+	Datum values[7] = {};
+	char nulls[8] = "nnnnnnn";
+};
+
+HitArrays hit_arrays(const std::vector<RowHit> &hits, const std::string &table) {
+	HitArrays out;
+	if (hits.empty())
+		return out;
+	const int n = static_cast<int>(hits.size());
+	pg_call([&] {
+		Datum *rv = static_cast<Datum *>(palloc(sizeof(Datum) * n));
+		Datum *col[6];
+		bool *isnull[6];
+		for (int c = 0; c < 6; ++c) {
+			col[c] = static_cast<Datum *>(palloc(sizeof(Datum) * n));
+			isnull[c] = static_cast<bool *>(palloc0(sizeof(bool) * n));
+		}
+		text *tb = cstring_to_text_with_len(table.data(), static_cast<int>(table.size()));
+		for (int i = 0; i < n; ++i) {
+			const RowHit &h = hits[static_cast<size_t>(i)];
+			rv[i] = Int64GetDatum(h.version_id);
+			col[0][i] = PointerGetDatum(tb);
+			col[1][i] = PointerGetDatum(cstring_to_text_with_len(h.key.data(), static_cast<int>(h.key.size())));
+			col[2][i] = PointerGetDatum(cstring_to_text_with_len(h.hit.period.data(), static_cast<int>(h.hit.period.size())));
+			if (h.unit.empty())
+				isnull[3][i] = true;
+			else
+				col[3][i] = PointerGetDatum(cstring_to_text_with_len(h.unit.data(), static_cast<int>(h.unit.size())));
+			col[4][i] = PointerGetDatum(cstring_to_text_with_len(h.hit.message.data(), static_cast<int>(h.hit.message.size())));
+			if (h.hit.details.empty())
+				isnull[5][i] = true;
+			else
+				col[5][i] = PointerGetDatum(cstring_to_text_with_len(h.hit.details.data(), static_cast<int>(h.hit.details.size())));
+		}
+		int dims[1] = {n}, lbs[1] = {1};
+		out.values[0] = PointerGetDatum(construct_array(rv, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		for (int c = 0; c < 6; ++c)
+			out.values[c + 1] = PointerGetDatum(construct_md_array(col[c], isnull[c], 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
+	});
+	for (int c = 0; c < 7; ++c)
+		out.nulls[c] = ' ';
+	return out;
 }
 
 // Evaluates every approved rule of the watched table over the rows in store; returns the message of
@@ -729,7 +815,10 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 	std::vector<bool> candidate(set_rules.size(), false);
 	bool prefiltered = false;
 
-	// Pass 1: row-local rules and the pre-filters in C++, one scan of the batch.
+	// Pass 1: row-local rules and the pre-filters in C++, one scan of the batch. Its findings are
+	// recorded with those of the set-based rules in pass 2.
+	HitArrays row_hits; // the row pass's findings (all NULL when none)
+	bool have_row_hits = false;
 	if (!row_rules.empty() || !set_rules.empty()) {
 		std::vector<RowHit> hits;
 		std::vector<std::pair<const core::CompiledRule *, std::pair<std::string, Fault>>> row_faults;
@@ -794,13 +883,8 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 			    });
 			    prefiltered = true;
 			    if (!hits.empty()) {
-				    Oid types[1] = {TEXTOID};
-				    Datum values[1] = {text_datum(hits_json(hits, cfg.table_name))};
-				    SpiResult res = spi_query_cached(std::string("SELECT blocking_message FROM oversight.record_hits_json($1::jsonb, ") +
-				                                  core::sql_literal(path) + ")",
-				                              1, types, values);
-				    if (!res.rows.empty() && !res.nulls[0][0] && blocking.empty())
-					    blocking = res.rows[0][0];
+				    row_hits = hit_arrays(hits, cfg.table_name);
+				    have_row_hits = true;
 			    }
 		    },
 		    pass_fault);
@@ -810,10 +894,20 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 			record_fault(rule->version_id, cfg.table_name, &kf.first, kf.second, path, nrows);
 	}
 
-	// Pass 2: set-based rules, one query per rule over the whole batch, each in its own subtransaction.
+	// Pass 2: one statement runs every candidate set-based rule over the whole batch and records all
+	// findings of the batch (the row pass's too) with one call of oversight.record_hits, in one
+	// subtransaction. Only if it fails are the parts re-run one by one, each in its own subtransaction,
+	// so the faulty rule is the one recorded and the findings of the others are kept.
 	// Small batches (single-row writes) reuse saved plans; a large batch is planned for its own size.
+	std::vector<const core::CompiledRule *> run;
+	for (size_t i = 0; i < set_rules.size(); ++i)
+		if (!prefiltered || candidate[i]) // otherwise no row of the batch can take part in a finding
+			run.push_back(set_rules[i]);
+	if (run.empty() && !have_row_hits)
+		return blocking;
 	const bool small_batch = nrows <= 16;
-	if (std::any_of(candidate.begin(), candidate.end(), [](bool c) { return c; }) || (!prefiltered && !set_rules.empty())) {
+	bool registered = false;
+	if (!run.empty()) {
 		EphemeralNamedRelation enr = pg_call([&] {
 			auto *e = static_cast<EphemeralNamedRelation>(palloc0(sizeof(EphemeralNamedRelationData)));
 			e->md.name = pstrdup(batch_relation);
@@ -827,30 +921,53 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 		int rc = pg_call([&] { return SPI_register_relation(enr); });
 		if (rc != SPI_OK_REL_REGISTER)
 			throw core::Error(core::sqlstate::internal_error, "could not register the batch relation (" + std::to_string(rc) + ")");
-		for (size_t i = 0; i < set_rules.size(); ++i) {
-			const core::CompiledRule *r = set_rules[i];
-			if (prefiltered && !candidate[i])
-				continue; // no row of the batch can take part in a finding of this rule
-			Fault fault;
-			std::string rule_blocking;
-			bool ok = in_subtransaction(
-			    [&] {
-				    // One-row batches reuse a saved plan; a statement's batch is planned for its own size.
-				    SpiResult res = small_batch
-				                        ? spi_query_keyed("small|" + std::to_string(r->version_id) + "|" + cfg.signature, rel,
-				                                          [&] { return recording_query(*r, cfg, tupdesc, path); })
-				                        : spi_query(recording_query(*r, cfg, tupdesc, path));
-				    if (!res.rows.empty() && !res.nulls[0][0])
-					    rule_blocking = res.rows[0][0];
-			    },
-			    fault);
-			if (!ok)
-				record_fault(r->version_id, cfg.table_name, nullptr, fault, path, nrows);
-			else if (blocking.empty() && !rule_blocking.empty())
-				blocking = rule_blocking;
-		}
-		pg_call([] { SPI_unregister_relation(batch_relation); });
+		registered = true;
 	}
+	// Runs the row hits (when given) and rules as one recording statement; returns the blocking message.
+	auto record = [&](const std::vector<const core::CompiledRule *> &rules, bool with_row_hits) {
+		Oid types[7] = {INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+		HitArrays none;
+		HitArrays &args = with_row_hits ? row_hits : none;
+		std::string key = "rec|" + std::string(path) + "|" + (with_row_hits ? "h" : "-");
+		for (const auto *r : rules)
+			key += "|" + std::to_string(r->version_id);
+		key += "|" + cfg.signature;
+		auto build = [&] { return recording_query(rules, cfg, tupdesc, path, true); };
+		SpiResult res;
+		if (small_batch)
+			res = spi_query_keyed(key, rel, build, 7, types, args.values, args.nulls);
+		else
+			res = spi_query(build(), 7, types, args.values, args.nulls);
+		return !res.rows.empty() && !res.nulls[0][0] ? res.rows[0][0] : std::string();
+	};
+	Fault fault;
+	std::string found;
+	bool ok = in_subtransaction([&] { found = record(run, true); }, fault);
+	if (ok) {
+		if (blocking.empty())
+			blocking = found;
+	} else {
+		if (have_row_hits) {
+			Fault f;
+			std::string b;
+			if (in_subtransaction([&] { b = record({}, true); }, f)) {
+				if (blocking.empty())
+					blocking = b;
+			} else
+				record_fault(0, cfg.table_name, nullptr, f, path, nrows);
+		}
+		for (const auto *r : run) {
+			Fault f;
+			std::string b;
+			if (in_subtransaction([&] { b = record({r}, false); }, f)) {
+				if (blocking.empty())
+					blocking = b;
+			} else
+				record_fault(r->version_id, cfg.table_name, nullptr, f, path, nrows);
+		}
+	}
+	if (registered)
+		pg_call([] { SPI_unregister_relation(batch_relation); });
 	return blocking;
 }
 

@@ -9,7 +9,6 @@ extern "C" {
 
 #include <string>
 
-#include "oversight/core/json.hpp"
 #include "oversight/core/rules.hpp"
 
 namespace core = oversight::core;
@@ -62,7 +61,7 @@ OVERSIGHT_FUNCTION(oversight_validate_rule_params) {
 	const std::string record_kind = text_arg(fcinfo, 1);
 	const std::string params = jsonb_arg(fcinfo, 2);
 	const core::RuleKindSpec *spec = core::find_rule_kind(kind);
-	core::Json normalized = core::validate_params(kind, core::Json::parse(params)); // unknown kind: 22023 here
+	core::Json normalized = core::validate_params(kind, core::parse_json(params)); // unknown kind: 22023 here
 	auto rk = core::parse_record_kind(record_kind);
 	bool allowed = false;
 	if (rk)
@@ -83,33 +82,29 @@ OVERSIGHT_FUNCTION(oversight_rule_kind_catalog) {
 	core::Json all = core::Json::array();
 	for (const auto &k : core::rule_kinds()) {
 		core::Json o = core::Json::object();
-		o.set("kind", core::Json::string(k.kind));
-		o.set("evaluation", core::Json::string(evaluation_name(k.evaluation)));
-		o.set("description", core::Json::string(k.description));
+		o["kind"] = k.kind;
+		o["evaluation"] = evaluation_name(k.evaluation);
+		o["description"] = k.description;
 		core::Json rks = core::Json::array();
 		for (auto r : k.record_kinds)
-			rks.push(core::Json::string(core::record_kind_name(r)));
-		o.set("record_kinds", rks);
+			rks.push_back(core::record_kind_name(r));
+		o["record_kinds"] = std::move(rks);
 		core::Json ps = core::Json::array();
 		for (const auto &p : k.params) {
 			core::Json pj = core::Json::object();
-			pj.set("name", core::Json::string(p.name));
-			pj.set("type", core::Json::string(param_type_name(p.type)));
-			pj.set("default", p.default_json ? core::Json::parse(p.default_json) : core::Json::null());
-			pj.set("required", core::Json::boolean(p.default_json == nullptr));
-			pj.set("description", core::Json::string(p.description));
-			pj.set("min", p.min ? core::Json::number(p.min) : core::Json::null());
-			pj.set("max", p.max ? core::Json::number(p.max) : core::Json::null());
-			if (!p.choices.empty()) {
-				core::Json cs = core::Json::array();
-				for (const auto &c : p.choices)
-					cs.push(core::Json::string(c));
-				pj.set("choices", cs);
-			}
-			ps.push(pj);
+			pj["name"] = p.name;
+			pj["type"] = param_type_name(p.type);
+			pj["default"] = p.default_json ? core::parse_json(p.default_json) : core::Json(nullptr);
+			pj["required"] = p.default_json == nullptr;
+			pj["description"] = p.description;
+			pj["min"] = p.min ? core::decimal_json(core::Decimal::parse(p.min)) : core::Json(nullptr);
+			pj["max"] = p.max ? core::decimal_json(core::Decimal::parse(p.max)) : core::Json(nullptr);
+			if (!p.choices.empty())
+				pj["choices"] = p.choices;
+			ps.push_back(std::move(pj));
 		}
-		o.set("params", ps);
-		all.push(o);
+		o["params"] = std::move(ps);
+		all.push_back(std::move(o));
 	}
 	return jsonb_result(all.dump());
 }
@@ -123,6 +118,6 @@ OVERSIGHT_FUNCTION(oversight_record_kind_fields) {
 		                  "Record kinds: payment, procurement, bid, contract, fund_allocation, enforcement.");
 	core::Json o = core::Json::object();
 	for (const auto &f : core::record_fields(*rk))
-		o.set(f.name, core::Json::string(core::sql_type_name(f.type)));
+		o[f.name] = core::sql_type_name(f.type);
 	return jsonb_result(o.dump());
 }

@@ -10,7 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "oversight/core/json.hpp"
+#include <nlohmann/json.hpp>
 
 namespace oversight::core {
 
@@ -30,6 +30,24 @@ struct Decimal {
 	friend bool operator>=(const Decimal &a, const Decimal &b) { return a.units >= b.units; }
 	friend bool operator==(const Decimal &a, const Decimal &b) { return a.units == b.units; }
 };
+
+// JSON of the core (rule parameters, column mappings, alert details): nlohmann::json from Debian's
+// nlohmann-json3-dev. Objects keep their members in key order. nlohmann throws C++ exceptions: fine in
+// this zone; the engine and the SQL functions call the core through the guard (cpp_entry).
+using Json = nlohmann::json;
+
+// Parses a complete JSON text. Throws core::Error 22P02 on malformed input, and on a number a double
+// cannot hold exactly (its shortest round-trip form would differ from the text, e.g. more than 15
+// significant digits), so a decimal threshold is never rounded silently.
+Json parse_json(const std::string &text);
+// Exact decimal value of a JSON number (an integer, or a double re-serialised in its shortest
+// round-trip form, which is the text it was parsed from) or of a numeric string; throws 22P02.
+Decimal json_decimal(const Json &v);
+// A JSON number holding d exactly: an integer when d is whole, else the double whose shortest form is
+// d; throws core::Error 22003 when no double holds d exactly.
+Json decimal_json(const Decimal &d);
+// s as a JSON string literal, quotes included.
+std::string json_quote(const std::string &s);
 
 enum class FieldType { Text, Decimal, Integer, Date, Timestamp, Bool };
 enum class RecordKind { Payment, Procurement, Bid, Contract, FundAllocation, Enforcement };
@@ -114,6 +132,8 @@ struct CompiledRule {
 	RecordKind record_kind = RecordKind::Payment;
 	Json params;
 	bool blocking = false;
+	std::string kind;                                  // spec->kind, once
+	std::vector<std::pair<std::string, Decimal>> decimals; // Decimal and Integer parameters, parsed once
 
 	static CompiledRule compile(int64_t version_id, const std::string &rule_code, const std::string &kind,
 	                            const std::string &record_kind, const std::string &params_json, bool blocking);
@@ -146,7 +166,9 @@ std::vector<std::string> row_rule_fields(const CompiledRule &rule);
 
 // SQL of a Batch or Sweep rule. Placeholders the engine substitutes: {batch} (the rows being written,
 // canonical columns plus __key jsonb and __unit text), {hist} (the whole watched table, same shape),
-// {table} (the watched table's name as a literal), {as_of} (sweeps: $1::timestamptz) and {as_of_date}.
+// {table} (the watched table's name as a literal), {as_of} (sweeps: $1::timestamptz), {as_of_date}, and
+// {other_row:h:b} (rows h and b have different keys: compared on the key columns, so a self-join does
+// not build two jsonb keys per candidate pair).
 // Output columns: object_table text, object_key jsonb, period text, unit_code text, message text, details jsonb.
 std::string rule_sql(const CompiledRule &rule);
 // Replaces every "{name}" in text by value.
