@@ -639,6 +639,10 @@ CREATE FUNCTION oversight.record_hits(p_rule_version_ids bigint[], p_object_tabl
   LANGUAGE plpgsql VOLATILE
   SET search_path = pg_catalog, pg_temp
   SET jit = off -- the array sizes are unknown to the planner; JIT compilation would cost more than the statement
+  -- Every table access here is a keyed lookup (fingerprint, alert id, rule version): never a scan. Its
+  -- cached plan would otherwise keep the sequential scan of oversight.alert chosen while the table was
+  -- small, and row-level evaluation of a long load would slow down as the alerts grow.
+  SET enable_seqscan = off
 AS $$
 DECLARE
   v_now timestamptz := oversight.now();
@@ -694,9 +698,12 @@ BEGIN
                     THEN v_now ELSE a.last_muted_at END
     RETURNING a.*),
   classified AS (
+    -- (the rule version's number by its id: no join back to h on the fingerprint, which sorted every
+    -- upserted row on bulk loads)
     SELECT up.*, p.alert_id IS NULL AS is_new, (p.status IS NOT NULL AND p.status <> up.status) AS is_reopened,
-           COALESCE(p.snoozed OR p.waived, false) AS is_muted, h.version
-      FROM up JOIN h ON h.fp = up.fingerprint LEFT JOIN prev p ON p.fingerprint = up.fingerprint),
+           COALESCE(p.snoozed OR p.waived, false) AS is_muted, v.version
+      FROM up JOIN oversight.rule_version v ON v.rule_version_id = up.rule_version_id
+      LEFT JOIN prev p ON p.fingerprint = up.fingerprint),
   ev AS (
     INSERT INTO oversight.alert_event (alert_id, event_at, actor, event, from_status, to_status, reason, rule_version_id)
     SELECT c.alert_id, v_now, session_user, CASE WHEN c.is_new THEN 'opened' ELSE 'reopened' END,
