@@ -1,4 +1,5 @@
 // CSV parsing (libcsv) with line numbers, encodings and the file-level reader.
+#include "core/copy_text.hpp"
 #include "core/csv_reader.hpp"
 #include "core/csv_source.hpp"
 #include "core/encoding.hpp"
@@ -86,15 +87,37 @@ TEST(CsvSource, ReadsGb18030WithBomAndFlagsBadRows) {
 	CsvSource src(path, std::nullopt);
 	EXPECT_EQ(src.encoding(), Encoding::gb18030);
 	std::vector<std::string> header;
-	std::vector<CsvRow> rows;
-	src.run([&](const CsvRow &h) { header = h.cells; }, [&](const CsvRow &r) { rows.push_back(r); }, [](std::uint64_t) {});
+	struct Row {
+		std::uint64_t line_no;
+		std::vector<std::string> cells;
+		bool decode_failed;
+	};
+	std::vector<Row> rows; // the cells are views valid during the callback only: copied here
+	src.run([&](const CsvRow &h) { header = h.cell_strings(); }, [&](const CsvRow &r) { rows.push_back({r.line_no, r.cell_strings(), r.decode_failed}); },
+	        [](std::uint64_t) {});
 	EXPECT_EQ(header, (std::vector<std::string>{"编号", "金额"}));
 	ASSERT_EQ(rows.size(), 2u);
 	EXPECT_FALSE(rows[0].decode_failed);
+	EXPECT_EQ(rows[0].cells, (std::vector<std::string>{"P1", "10"}));
 	EXPECT_TRUE(rows[1].decode_failed);
 	EXPECT_EQ(rows[1].cells[1], "\\xFF");
 	EXPECT_EQ(rows[1].line_no, 3u);
 	EXPECT_EQ(src.sha256_hex().size(), 64u);
+}
+
+TEST(CsvSource, Utf8CellsAreReadInPlaceAndACharacterSplitByACommaIsRefused) {
+	// Row 2 is valid UTF-8 (cells used in place); row 3 splits 张 (E5 BC A0) by a comma: the bytes of the
+	// record are valid UTF-8 as a whole, but neither cell is, so the row must fail to decode.
+	std::string path = write_temp("split.csv", "a,b,c\n\xE5\xBC\xA0\xE4\xB8\x89,\"x,\"\"y\"\"\",z\n\xE5,\xBC\xA0,q\n");
+	CsvSource src(path, Encoding::utf8);
+	std::vector<std::vector<std::string>> cells;
+	std::vector<bool> failed;
+	src.run([](const CsvRow &) {}, [&](const CsvRow &r) { cells.push_back(r.cell_strings()); failed.push_back(r.decode_failed); }, [](std::uint64_t) {});
+	ASSERT_EQ(cells.size(), 2u);
+	EXPECT_FALSE(failed[0]);
+	EXPECT_EQ(cells[0], (std::vector<std::string>{"张三", "x,\"y\"", "z"}));
+	EXPECT_TRUE(failed[1]);
+	EXPECT_EQ(cells[1], (std::vector<std::string>{"\\xE5", "\\xBC\\xA0", "q"}));
 }
 
 TEST(CsvSource, EmptyFileAndMissingFileAreInputErrors) {
@@ -110,4 +133,19 @@ TEST(Encoding, AFewGbkLinesInAUtf8FileKeepItUtf8) {
 	EXPECT_EQ(detect_encoding(sample, true), Encoding::utf8);
 	std::string gbk_line = "P1,\xD5\xC5\xC8\xFD,\xB0\xEC\xB9\xAB\n";
 	EXPECT_EQ(detect_encoding("\xB1\xE0\xBA\xC5\n" + gbk_line + gbk_line, true), Encoding::gb18030);
+}
+
+TEST(CopyText, SpecialBytesAreFoundAnywhereAndEscaped) {
+	EXPECT_FALSE(has_copy_special_bytes(""));
+	EXPECT_FALSE(has_copy_special_bytes("PAY00000001EDU01供应商00001有限公司7920.01"));
+	for (char special : {'\\', '\t', '\n', '\r', '\0'})
+		for (size_t at = 0; at < 19; ++at) { // every position within and after the 8-byte words
+			std::string text(19, 'x');
+			text[at] = special;
+			EXPECT_TRUE(has_copy_special_bytes(text)) << int(special) << " at " << at;
+		}
+	std::string line;
+	copy_append_field(line, std::optional<std::string_view>("a\tb\\c\nd\re"), true);
+	copy_append_field(line, std::optional<std::string_view>());
+	EXPECT_EQ(line, "a\\tb\\\\c\\nd\\re\t\\N");
 }

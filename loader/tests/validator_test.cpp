@@ -55,6 +55,15 @@ TEST(RowValidator, CanonicalValuesDefaultsAndErrors) {
 	EXPECT_EQ(*values[static_cast<size_t>(payments().field_index("currency"))], "CNY"); // default
 	EXPECT_EQ(*values[static_cast<size_t>(payments().field_index("status"))], "paid");
 
+	// Amounts already canonical are taken as they are; the others are rewritten.
+	for (auto [in, out] : std::vector<std::pair<std::string, std::string>>{
+	         {"12.5", "12.5"}, {"0012.5", "12.5"}, {"5.", "5"}, {".5", "0.5"}, {"0.0001", "0.0001"}, {"999999999999999.9999", "999999999999999.9999"}}) {
+		ASSERT_FALSE(v.validate({"P1", "EDU01", "张三", in, "现金", "2024-03-05"}, values)) << in;
+		EXPECT_EQ(*values[static_cast<size_t>(payments().field_index("amount"))], out) << in;
+	}
+	for (std::string bad : {"1000000000000000", "1.23456", "0.00", "00", "1e5", "1.2.3"})
+		EXPECT_TRUE(v.validate({"P1", "EDU01", "张三", bad, "现金", "2024-03-05"}, values)) << bad;
+
 	auto e = v.validate({"P1", "EDU01", "张三", "12,3x", "现金", "2024-03-05"}, values);
 	ASSERT_TRUE(e);
 	EXPECT_EQ(RowValidator::message("payments.csv", 17, *e, "12,3x"), "payments.csv:17: field amount: \"12,3x\" is not a number");

@@ -18,8 +18,6 @@ void CsvParser::on_field(void *data, size_t len, void *self_ptr) {
 	auto *self = static_cast<CsvParser *>(self_ptr);
 	size_t start = self->arena_.size();
 	self->arena_.append(static_cast<const char *>(data), len);
-	for (const char *p = static_cast<const char *>(data), *end = p + len; (p = static_cast<const char *>(std::memchr(p, '\n', end - p))); ++p)
-		++self->newlines_in_record_;
 	self->spans_.emplace_back(start, len);
 }
 
@@ -30,6 +28,9 @@ void CsvParser::on_record_end(int terminator, void *self_ptr) {
 		if (terminator == '\n') ++self->line_;
 		return;
 	}
+	// Line ends inside quoted fields: counted once over the record's bytes (contiguous in the arena).
+	const char *p = self->arena_.data() + self->spans_[self->record_first_span_].first, *end = self->arena_.data() + self->arena_.size();
+	for (; (p = static_cast<const char *>(std::memchr(p, '\n', static_cast<size_t>(end - p)))); ++p) ++self->newlines_in_record_;
 	self->queued_.push_back({self->line_, self->record_first_span_, span_count, self->finishing_unterminated_});
 	self->record_first_span_ = self->spans_.size();
 	self->line_ += self->newlines_in_record_ + (terminator == '\n' ? 1 : 0);
@@ -42,6 +43,8 @@ void CsvParser::deliver_queued() {
 		record_.unterminated_quote = q.unterminated;
 		record_.fields.clear();
 		for (size_t i = q.first_span; i < q.first_span + q.span_count; ++i) record_.fields.emplace_back(arena_.data() + spans_[i].first, spans_[i].second);
+		const auto &last = spans_[q.first_span + q.span_count - 1];
+		record_.bytes = std::string_view(arena_.data() + spans_[q.first_span].first, last.first + last.second - spans_[q.first_span].first);
 		on_record_(record_);
 	}
 	queued_.clear();

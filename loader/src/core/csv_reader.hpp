@@ -17,6 +17,7 @@ namespace oversight::loader {
 struct RawRecord {
 	std::uint64_t line_no = 0;            // line the record starts on (1-based)
 	std::vector<std::string_view> fields; // valid during the callback only
+	std::string_view bytes;               // all the fields' bytes, contiguous (for one validation pass per record)
 	bool unterminated_quote = false;      // the file ended inside a quoted field (truncated file)
 };
 

@@ -1,5 +1,6 @@
 #include "core/csv_source.hpp"
 
+#include "core/copy_text.hpp"
 #include "core/sha256.hpp"
 #include "core/values.hpp"
 
@@ -37,6 +38,8 @@ std::string CsvRow::as_csv_line() const {
 	return out;
 }
 
+std::vector<std::string> CsvRow::cell_strings() const { return {cells.begin(), cells.end()}; }
+
 CsvSource::CsvSource(std::string path, std::optional<Encoding> forced) : path_(std::move(path)) {
 	struct stat st {};
 	if (stat(path_.c_str(), &st) != 0) throw InputError(path_ + ": cannot open: " + std::strerror(errno));
@@ -60,19 +63,40 @@ void CsvSource::run(const std::function<void(const CsvRow &)> &on_header, const 
 	Decoder decoder(encoding_);
 	bool header_seen = false;
 	CsvRow row;
+	std::vector<size_t> ends; // end offset of each cell in row.decoded (views are built once it stops growing)
 	CsvParser parser([&](const RawRecord &raw) {
 		row.line_no = raw.line_no;
 		row.unterminated_quote = raw.unterminated_quote;
 		row.decode_failed = false;
-		row.cells.resize(raw.fields.size());
+		size_t n = raw.fields.size();
+		row.cells.resize(n);
 		bool all_empty = true;
-		for (size_t i = 0; i < raw.fields.size(); ++i) {
-			row.cells[i].clear();
-			if (!decoder.decode(raw.fields[i], row.cells[i])) row.decode_failed = true;
-			all_empty = all_empty && trim(raw.fields[i]).empty();
+		for (size_t i = 0; i < n && all_empty; ++i) all_empty = raw.fields[i].empty() || trim(raw.fields[i]).empty();
+		// One check per record: text already valid UTF-8 (ASCII in either encoding) is used in place. The
+		// fields are contiguous, so the record is valid as a whole; no field may start with a continuation
+		// byte, else a character would straddle two fields and each would be invalid on its own.
+		bool starts_ok = true;
+		for (size_t i = 0; i < n; ++i) starts_ok = starts_ok && (raw.fields[i].empty() || (static_cast<unsigned char>(raw.fields[i][0]) & 0xC0) != 0x80);
+		if (starts_ok && decoder.is_identity(raw.bytes)) {
+			for (size_t i = 0; i < n; ++i) row.cells[i] = raw.fields[i];
+			row.plain = !has_copy_special_bytes(raw.bytes);
+		} else {
+			row.decoded.clear();
+			ends.resize(n);
+			for (size_t i = 0; i < n && !row.decode_failed; ++i) {
+				if (!decoder.decode(raw.fields[i], row.decoded)) row.decode_failed = true;
+				ends[i] = row.decoded.size();
+			}
+			if (row.decode_failed) {
+				row.decoded.clear();
+				for (size_t i = 0; i < n; ++i) {
+					row.decoded += escape_bytes(raw.fields[i]);
+					ends[i] = row.decoded.size();
+				}
+			}
+			for (size_t i = 0, start = 0; i < n; start = ends[i++]) row.cells[i] = std::string_view(row.decoded).substr(start, ends[i] - start);
+			row.plain = !has_copy_special_bytes(row.decoded);
 		}
-		if (row.decode_failed)
-			for (size_t i = 0; i < raw.fields.size(); ++i) row.cells[i] = escape_bytes(raw.fields[i]);
 		if (all_empty && !raw.unterminated_quote) return;
 		if (!header_seen) {
 			if (row.decode_failed) // thrown after csv_parse returned (CsvParser delivers outside libcsv)

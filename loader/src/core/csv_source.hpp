@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace oversight::loader {
@@ -19,12 +20,17 @@ struct InputError : std::runtime_error {
 	using std::runtime_error::runtime_error;
 };
 
+// One record, valid during the callback only: the cells are views into the parser's buffer when the bytes
+// are already UTF-8 (no copy per cell), or into the row's own decoding buffer (GB18030 text, escapes).
 struct CsvRow {
 	std::uint64_t line_no = 0;
-	std::vector<std::string> cells;  // UTF-8; when decode_failed, the raw bytes with non-ASCII escaped as \xNN
+	std::vector<std::string_view> cells; // UTF-8; when decode_failed, the raw bytes with non-ASCII escaped as \xNN
 	bool decode_failed = false;
 	bool unterminated_quote = false;
-	std::string as_csv_line() const; // the row re-encoded as one CSV line (quarantine raw_text)
+	bool plain = false; // no cell holds a NUL or a byte COPY text escapes (backslash, tab, CR, LF)
+	std::string as_csv_line() const;             // the row re-encoded as one CSV line (quarantine raw_text)
+	std::vector<std::string> cell_strings() const; // owned copies of the cells
+	std::string decoded;                         // storage for cells that needed decoding or escaping
 };
 
 class CsvSource {

@@ -74,6 +74,11 @@ bool is_ascii(std::string_view s) {
 }
 } // namespace
 
+bool Decoder::is_identity(std::string_view in) const {
+	if (encoding_ == Encoding::utf8) return is_valid_utf8(in); // SIMD; ASCII runs are skipped quickly
+	return is_ascii(in);
+}
+
 bool Decoder::decode(std::string_view in, std::string &out) {
 	// ASCII is the same in every encoding here: codes, amounts and dates skip validation and iconv.
 	if (is_ascii(in)) {

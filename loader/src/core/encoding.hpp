@@ -35,6 +35,8 @@ public:
 
 	// Appends the UTF-8 form of `in` to `out`; false when `in` is not valid in the encoding.
 	bool decode(std::string_view in, std::string &out);
+	// True when `in` decodes to itself (ASCII, or valid UTF-8 when reading UTF-8): usable without a copy.
+	bool is_identity(std::string_view in) const;
 	Encoding encoding() const { return encoding_; }
 
 private:

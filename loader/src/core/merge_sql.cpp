@@ -40,7 +40,7 @@ std::string quarantine_statement(const std::string &stage, const std::string &us
 	       "), recorded AS (INSERT INTO oversight.quarantine (load_id, line_no, file_name, field, reason, raw_text) "
 	       "SELECT $1, r.line_no, $2, " +
 	       (field.empty() ? std::string("NULL") : quote_literal(field)) + ", " + reason_expr +
-	       ", (pg_catalog.to_jsonb(r) - 'line_no' - 'q_field' - 'q_reason' - 'q_raw' - 'first_line')::text FROM refused r RETURNING line_no) "
+	       ", (pg_catalog.to_jsonb(r) - 'line_no' - 'first_line')::text FROM refused r RETURNING line_no) "
 	       "INSERT INTO " + refused_at_merge_table + " SELECT line_no FROM recorded";
 }
 
@@ -75,14 +75,14 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 		columns.push_back(quote_ident(spec.name));
 		typed_columns.push_back(quote_ident(spec.name) + " " + spec.sql_type());
 	}
-	plan.create_stage = "CREATE TEMP TABLE oversight_stage (line_no bigint NOT NULL, q_field text, q_reason text, q_raw text, " +
-	                    join(typed_columns, ", ") + ") ON COMMIT DROP; CREATE TEMP TABLE oversight_refused_at_merge (line_no bigint) ON COMMIT DROP";
-	plan.copy_columns = {"line_no", "q_field", "q_reason", "q_raw"};
+	plan.create_stage = "CREATE TEMP TABLE oversight_stage (line_no bigint NOT NULL, " + join(typed_columns, ", ") +
+	                    ") ON COMMIT DROP; CREATE TEMP TABLE oversight_client_refused (line_no bigint NOT NULL, field text, reason text NOT NULL, "
+	                    "raw_text text) ON COMMIT DROP; CREATE TEMP TABLE oversight_refused_at_merge (line_no bigint) ON COMMIT DROP";
+	plan.copy_columns = {"line_no"};
 	plan.copy_columns.insert(plan.copy_columns.end(), columns.begin(), columns.end());
 
-	plan.quarantine_client_rejects =
-	    "WITH refused AS (DELETE FROM " + stage_table + " s WHERE s.q_reason IS NOT NULL RETURNING s.line_no, s.q_field, s.q_reason, s.q_raw) "
-	    "INSERT INTO oversight.quarantine (load_id, line_no, file_name, field, reason, raw_text) SELECT $1, line_no, $2, q_field, q_reason, q_raw FROM refused";
+	plan.quarantine_client_rejects = "INSERT INTO oversight.quarantine (load_id, line_no, file_name, field, reason, raw_text) SELECT $1, line_no, $2, "
+	                                 "field, reason, raw_text FROM " + client_refused_table + " ORDER BY line_no";
 
 	std::vector<std::string> key_columns;
 	for (const auto &k : kind.key) key_columns.push_back(quote_ident(k));

@@ -14,6 +14,10 @@ namespace oversight::loader {
 inline const std::string stage_table = "pg_temp.oversight_stage";
 // Lines the merge refused, so the reject file can show them too.
 inline const std::string refused_at_merge_table = "pg_temp.oversight_refused_at_merge";
+// Rows the loader refused before COPY (line, field, reason, raw text): a COPY of their own, after the
+// staging COPY, so the staging table and its stream carry the validated columns only.
+inline const std::string client_refused_table = "pg_temp.oversight_client_refused";
+inline const std::vector<std::string> client_refused_columns = {"line_no", "field", "reason", "raw_text"};
 
 // Double-quotes an SQL identifier.
 std::string quote_ident(const std::string &name);
@@ -21,7 +25,7 @@ std::string quote_ident(const std::string &name);
 std::string quote_literal(const std::string &text);
 
 struct CsvMergePlan {
-	std::string create_stage;                 // CREATE TEMP TABLE … ON COMMIT DROP (and the refused-lines table)
+	std::string create_stage;                 // CREATE TEMP TABLE … ON COMMIT DROP (and the refused-rows tables)
 	std::vector<std::string> copy_columns;    // staging columns fed by COPY, in order (quoted)
 	std::string quarantine_client_rejects;    // rows refused by the loader before COPY
 	std::string quarantine_duplicate_keys;    // the second and later rows of a key within the file

@@ -31,29 +31,32 @@ FieldSpec unit(std::string name, bool required = false) { return ref(std::move(n
 
 // CHECK (b IS NULL OR a IS NULL OR b >= a), reported on b.
 RowRule ordered(std::string first, std::string second, bool strictly = false) {
-	return {second, [first, second, strictly](const RowView &r) -> std::optional<std::string> {
-		        const auto &a = r.get(first), &b = r.get(second);
+	return {second, {first, second}, [first, strictly](const RowView &r) -> std::optional<std::string> {
+		        auto a = r.get(0), b = r.get(1);
 		        // Canonical dates and timestamps compare correctly as text (same offsets assumed within a row).
-		        if (a && b && (strictly ? *b <= *a : *b < *a)) return "is " + std::string(strictly ? "not after " : "before ") + first + " (" + *a + ")";
+		        if (a && b && (strictly ? *b <= *a : *b < *a))
+			        return "is " + std::string(strictly ? "not after " : "before ") + first + " (" + std::string(*a) + ")";
 		        return std::nullopt;
 	        }};
 }
 // CHECK (a IS NULL OR b IS NOT NULL), reported on b.
 RowRule needs(std::string a, std::string b, std::string why) {
-	return {b, [a, b, why](const RowView &r) -> std::optional<std::string> {
-		        if (r.get(a) && !r.get(b)) return "is required when " + why;
+	return {b, {a, b}, [why](const RowView &r) -> std::optional<std::string> {
+		        if (r.get(0) && !r.get(1)) return "is required when " + why;
 		        return std::nullopt;
 	        }};
 }
 RowRule differs(std::string a, std::string b) {
-	return {b, [a, b](const RowView &r) -> std::optional<std::string> {
-		        if (r.get(a) && r.get(b) && *r.get(a) == *r.get(b)) return "must differ from " + a;
+	return {b, {a, b}, [a](const RowView &r) -> std::optional<std::string> {
+		        auto x = r.get(0), y = r.get(1);
+		        if (x && y && *x == *y) return "must differ from " + a;
 		        return std::nullopt;
 	        }};
 }
 RowRule when_equals(std::string field, std::string value, std::string required_field) {
-	return {required_field, [field, value, required_field](const RowView &r) -> std::optional<std::string> {
-		        if (r.get(field) && *r.get(field) == value && !r.get(required_field)) return "is required when " + field + " is " + value;
+	return {required_field, {field, required_field}, [field, value](const RowView &r) -> std::optional<std::string> {
+		        auto v = r.get(0);
+		        if (v && *v == value && !r.get(1)) return "is required when " + field + " is " + value;
 		        return std::nullopt;
 	        }};
 }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace oversight::loader {
@@ -42,16 +43,18 @@ struct FieldSpec {
 	std::string sql_type() const;     // type of the staging column
 };
 
-// Read access to a validated row by field name, for cross-field rules.
+// Read access to the validated values of a rule's inputs: get(i) is the value of inputs[i] (nullopt = NULL).
+// The validator resolves the input names to field positions once, not per row.
 class RowView {
 public:
 	virtual ~RowView() = default;
-	virtual const std::optional<std::string> &get(const std::string &field) const = 0;
+	virtual std::optional<std::string_view> get(size_t input) const = 0;
 };
 
 // A cross-field rule (a CHECK constraint of the table): returns the field at fault and the reason, or nothing.
 struct RowRule {
 	std::string field;
+	std::vector<std::string> inputs; // the fields the rule reads, in the order of RowView::get
 	std::function<std::optional<std::string>(const RowView &)> check;
 };
 

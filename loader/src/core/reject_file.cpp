@@ -24,6 +24,10 @@ RejectFile::~RejectFile() {
 }
 
 void RejectFile::add(std::uint64_t line_no, const std::string &field, const std::string &reason, const std::vector<std::string> &cells) {
+	add_views(line_no, field, reason, std::vector<std::string_view>(cells.begin(), cells.end()));
+}
+
+void RejectFile::add_views(std::uint64_t line_no, const std::string &field, const std::string &reason, const std::vector<std::string_view> &cells) {
 	if (!out_.is_open()) { // opened on the first refusal: a clean load leaves no file behind
 		out_.open(partial_path_, std::ios::binary | std::ios::trunc);
 		if (!out_) throw std::runtime_error(partial_path_ + ": cannot write the reject file (use --reject-dir)");

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace oversight::loader {
@@ -15,12 +16,24 @@ struct RowError {
 	std::string reason;
 };
 
+// The validated values of one row, one per field of the kind (nullopt = NULL), reused row to row. A value
+// is a view of its cell when the cell is already canonical (most are: no copy), of storage[f] when it had
+// to be rewritten (1,234.50 → 1234.50), or of a constant (a default, an enumeration value). Valid while
+// the cells live and until the next validate().
+struct RowValues {
+	std::vector<std::optional<std::string_view>> values;
+	std::vector<std::string> storage;
+	const std::optional<std::string_view> &operator[](size_t f) const { return values[f]; }
+};
+
 class RowValidator {
 public:
 	RowValidator(const RecordKind &kind, const Mapping &mapping, HeaderBinding binding, size_t header_width);
 
-	// Validates `cells` (decoded UTF-8) into `values` (one per field of the kind; nullopt = NULL).
-	// Returns the error when the row must be quarantined.
+	// Validates `cells` (decoded UTF-8) into `out`. Returns the error when the row must be quarantined.
+	// `may_hold_nul` = false skips the per-cell NUL check (the caller checked the whole row).
+	std::optional<RowError> validate(const std::vector<std::string_view> &cells, RowValues &out, bool may_hold_nul = true) const;
+	// The same with owned strings (tests, tools).
 	std::optional<RowError> validate(const std::vector<std::string> &cells, std::vector<std::optional<std::string>> &values) const;
 
 	// Fields that come from the file, in staging-table order.
@@ -29,16 +42,17 @@ public:
 	const RecordKind &kind() const { return kind_; }
 
 	// Formats an error as the one-line message the user sees: FILE:LINE: field F: "raw" reason
-	static std::string message(const std::string &file, std::uint64_t line, const RowError &e, const std::string &raw_value);
+	static std::string message(const std::string &file, std::uint64_t line, const RowError &e, std::string_view raw_value);
 
 private:
-	std::optional<RowError> parse_field(const FieldSpec &spec, const std::string &cell, std::optional<std::string> &out) const;
+	std::optional<RowError> parse_field(const FieldSpec &spec, std::string_view cell, std::optional<std::string_view> &out, std::string &storage, bool may_hold_nul) const;
 
 	const RecordKind &kind_;
 	const Mapping &mapping_;
 	HeaderBinding binding_;
 	size_t header_width_;
 	std::vector<int> staged_fields_;
+	std::vector<std::vector<int>> rule_inputs_; // per rule of the kind: the field position of each input (-1: unknown)
 };
 
 } // namespace oversight::loader

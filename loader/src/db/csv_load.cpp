@@ -7,11 +7,14 @@
 #include "core/reject_file.hpp"
 #include "core/row_validator.hpp"
 #include "db/load.hpp"
+#include "db/spool.hpp"
 #include "pqxx_compat.hpp"
 
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdio>
+#include <memory>
 #include <sys/stat.h>
 
 namespace oversight::loader {
@@ -68,30 +71,32 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 	MessageLimiter messages(o);
 	Progress progress(kind.command, source.size_bytes(), o.progress);
 	std::string line;
-	std::vector<std::optional<std::string>> values;
+	RowValues values;
+	std::optional<Spool> refused; // rows refused before COPY: their own COPY after the staging one
 	std::uint64_t refused_before_copy = 0, bytes_done = 0;
 	size_t header_width = 0;
 
 	auto refuse = [&](const CsvRow &row, const RowError &e) {
 		++refused_before_copy;
-		std::string raw_value;
+		std::string_view raw_value;
 		if (!e.field.empty() && validator) {
 			int col = validator->binding().column_of_field[static_cast<size_t>(kind.field_index(e.field))];
 			if (col >= 0 && static_cast<size_t>(col) < row.cells.size()) raw_value = row.cells[static_cast<size_t>(col)];
 		}
 		messages.print(RowValidator::message(o.file, row.line_no, e, raw_value));
-		if (!o.dry_run) rejects->add(row.line_no, e.field, e.reason, row.cells);
+		if (!o.dry_run) rejects->add_views(row.line_no, e.field, e.reason, row.cells);
 		line = std::to_string(row.line_no);
-		copy_append_field(line, e.field.empty() ? std::nullopt : std::optional<std::string>(e.field));
-		copy_append_field(line, e.reason);
-		copy_append_field(line, row.as_csv_line());
-		for (size_t i = 0; i < validator->staged_fields().size(); ++i) line += "\t\\N";
-		batcher->add(line);
+		copy_append_field(line, e.field.empty() ? std::nullopt : std::optional<std::string_view>(e.field));
+		copy_append_field(line, std::optional<std::string_view>(e.reason));
+		copy_append_field(line, std::optional<std::string_view>(row.as_csv_line()));
+		if (!refused) refused.emplace();
+		refused->add(line);
 	};
 
 	source.run(
 	    [&](const CsvRow &header) {
-		    HeaderBinding binding = bind_header(header.cells, mapping, kind);
+		    std::vector<std::string> header_cells = header.cell_strings();
+		    HeaderBinding binding = bind_header(header_cells, mapping, kind);
 		    if (!binding.missing_required.empty()) {
 			    std::string missing;
 			    for (const auto &f : binding.missing_required) missing += (missing.empty() ? "" : ", ") + f;
@@ -107,7 +112,7 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		    tx.exec(plan.create_stage);
 		    copy = pqxx_compat::open_copy(tx, "pg_temp", "oversight_stage", plan.copy_columns);
 		    batcher.emplace(*copy);
-		    rejects.emplace(reject_path_for(o.file, o.reject_dir), header.cells);
+		    rejects.emplace(reject_path_for(o.file, o.reject_dir), header_cells);
 	    },
 	    [&](const CsvRow &row) {
 		    ++s.rows_read;
@@ -115,16 +120,28 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 			    return refuse(row, {{}, "is not valid " + s.encoding + " text" +
 			                                (source.encoding_was_detected() ? " (the file was detected as " + s.encoding + "; give --encoding if it is mixed)" : "")});
 		    if (row.unterminated_quote) return refuse(row, {{}, "ends inside a quoted field at the end of the file (truncated file?)"});
-		    if (auto error = validator->validate(row.cells, values)) return refuse(row, *error);
-		    line = std::to_string(row.line_no);
-		    line += "\t\\N\t\\N\t\\N";
-		    for (int f : validator->staged_fields()) copy_append_field(line, values[static_cast<size_t>(f)]);
-		    batcher->add(line);
+		    if (auto error = validator->validate(row.cells, values, !row.plain)) return refuse(row, *error);
+		    std::string &out = batcher->row(); // formatted in place: no per-row line
+		    copy_append_uint(out, row.line_no);
+		    // Values are views of the cells or canonical texts: nothing to escape when the cells have nothing.
+		    if (row.plain)
+			    for (int f : validator->staged_fields()) copy_append_plain_field(out, values[static_cast<size_t>(f)]);
+		    else
+			    for (int f : validator->staged_fields()) copy_append_field(out, values[static_cast<size_t>(f)]);
+		    batcher->end_row();
 		    if ((s.rows_read & 1023) == 0) progress.update(bytes_done, s.rows_read);
 	    },
 	    [&](std::uint64_t bytes) { progress.update(bytes_done = bytes, s.rows_read); });
 	batcher->flush();
 	copy->complete(); // explicitly: the 6.4 destructor swallows COPY errors (guide §3 pitfall 14)
+	batcher.reset();
+	copy.reset();
+	if (refused) { // the refused rows' COPY, once the staging COPY is complete
+		auto refused_copy = pqxx_compat::open_copy(tx, "pg_temp", "oversight_client_refused", client_refused_columns);
+		refused->replay(*refused_copy);
+		refused_copy->complete();
+		refused.reset();
+	}
 	progress.finish();
 	s.sha256 = source.sha256_hex();
 	s.rows_staged = s.rows_read - refused_before_copy;

@@ -4,6 +4,7 @@
 #include "core/progress.hpp"
 #include "core/reject_file.hpp"
 #include "db/load.hpp"
+#include "db/spool.hpp"
 #include "pqxx_compat.hpp"
 
 #include <fmt/format.h>
@@ -16,35 +17,6 @@
 namespace oversight::loader {
 namespace {
 
-// COPY lines of one staging table, spooled to an anonymous temporary file while the input is read (one
-// connection runs one COPY at a time), so memory stays flat however many processes the file holds.
-class Spool {
-public:
-	Spool() : file_(std::tmpfile()) {
-		if (!file_) throw std::runtime_error("cannot create a temporary file for staging");
-	}
-	~Spool() { std::fclose(file_); }
-	void add(const std::string &line) {
-		std::fwrite(line.data(), 1, line.size(), file_);
-		std::fputc('\n', file_);
-	}
-	void replay(pqxx::stream_to &copy) {
-		std::rewind(file_);
-		char *buffer = nullptr;
-		size_t capacity = 0;
-		std::string line;
-		pqxx_compat::CopyBatcher batcher(copy);
-		for (ssize_t n; (n = ::getline(&buffer, &capacity, file_)) > 0;) {
-			line.assign(buffer, static_cast<size_t>(n - 1)); // COPY text escapes newlines: one line per row
-			batcher.add(line);
-		}
-		batcher.flush();
-		std::free(buffer);
-	}
-
-private:
-	std::FILE *file_;
-};
 
 std::string stage_name(const StageTable &t) { return "oversight_ocds_" + t.target; }
 std::string stage_ref(const StageTable &t) { return "pg_temp." + stage_name(t); }
