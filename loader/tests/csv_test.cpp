@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 
 using namespace oversight::loader;
 
@@ -148,4 +149,39 @@ TEST(CopyText, SpecialBytesAreFoundAnywhereAndEscaped) {
 	copy_append_field(line, std::optional<std::string_view>("a\tb\\c\nd\re"), true);
 	copy_append_field(line, std::optional<std::string_view>());
 	EXPECT_EQ(line, "a\\tb\\\\c\\nd\\re\t\\N");
+}
+
+// The plain-line fast path must give exactly what libcsv alone gives: records, fields and line numbers.
+TEST(CsvParser, FastPathAgreesWithLibcsvOnRandomInput) {
+	const std::vector<std::string> pieces = {"a", "PAY001", "张三", "1,234.50", " x ", "\t", " ", "\"q\"", "\"a,b\"", "\"x\"\"y\"", "\"l1\nl2\"",
+	                                         "\"\r\n\"", "", "y\"z", "\xE5\xBC\xA0", "\"unterminated"};
+	const std::vector<std::string> ends = {"\n", "\r\n", "\r", "\n\n", "\r\n\r\n", " \n", "\n   \n"};
+	std::mt19937 rng(42);
+	auto pick = [&](const std::vector<std::string> &v) { return v[rng() % v.size()]; };
+	auto parse = [](const std::string &input, bool fast, std::mt19937 &chunks) {
+		std::vector<std::string> out;
+		CsvParser p([&](const RawRecord &r) {
+			std::string rec = std::to_string(r.line_no) + (r.unterminated_quote ? "U" : "") + ":";
+			for (auto f : r.fields) rec += "[" + std::string(f) + "]";
+			out.push_back(rec);
+		}, ',', fast);
+		for (size_t pos = 0; pos < input.size();) {
+			size_t n = std::min<size_t>(input.size() - pos, 1 + chunks() % 40);
+			p.feed(std::string_view(input).substr(pos, n));
+			pos += n;
+		}
+		p.finish();
+		return out;
+	};
+	for (int round = 0; round < 400; ++round) {
+		std::string input;
+		int lines = 1 + static_cast<int>(rng() % 8);
+		for (int l = 0; l < lines; ++l) {
+			int fields = 1 + static_cast<int>(rng() % 4);
+			for (int f = 0; f < fields; ++f) input += (f ? "," : "") + pick(pieces);
+			if (l + 1 < lines || rng() % 2) input += pick(ends);
+		}
+		std::mt19937 c1(round), c2(round + 1000);
+		EXPECT_EQ(parse(input, true, c1), parse(input, false, c2)) << "input: " << input;
+	}
 }

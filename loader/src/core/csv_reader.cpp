@@ -5,7 +5,8 @@
 
 namespace oversight::loader {
 
-CsvParser::CsvParser(Callback on_record, char delimiter) : on_record_(std::move(on_record)) {
+CsvParser::CsvParser(Callback on_record, char delimiter, bool plain_line_fast_path)
+    : on_record_(std::move(on_record)), delimiter_(delimiter), fast_path_(plain_line_fast_path) {
 	// CSV_REPALL_NL reports every line end, so blank lines are counted in line numbers. Not CSV_STRICT: a
 	// stray quote must not stop the whole file (the row is then refused by its field count instead).
 	if (csv_init(&parser_, CSV_REPALL_NL) != 0) throw std::runtime_error("libcsv: cannot initialise the parser");
@@ -56,10 +57,53 @@ void CsvParser::deliver_queued() {
 	record_first_span_ = 0;
 }
 
-void CsvParser::feed(std::string_view bytes) {
+void CsvParser::parse_with_libcsv(std::string_view bytes) {
 	size_t parsed = csv_parse(&parser_, bytes.data(), bytes.size(), on_field, on_record_end, this);
+	if (parsed != bytes.size()) {
+		deliver_queued();
+		throw std::runtime_error(std::string("CSV parser: ") + csv_strerror(csv_error(&parser_)));
+	}
+}
+
+bool CsvParser::split_plain_line(std::string_view line) {
+	if (!line.empty() && line.back() == '\r') line.remove_suffix(1); // CRLF
+	// Left to libcsv: blank lines and lines starting with a space (libcsv reads an all-space line as blank),
+	// quotes anywhere, a CR inside the line (a line end for libcsv).
+	if (line.empty() || line[0] == ' ' || line[0] == '\t' || std::memchr(line.data(), '"', line.size()) ||
+	    std::memchr(line.data(), '\r', line.size()))
+		return false;
+	size_t base = arena_.size();
+	arena_.append(line);
+	const char *arena = arena_.data(), *p = arena + base, *end = p + line.size();
+	for (;;) {
+		const char *d = static_cast<const char *>(std::memchr(p, delimiter_, static_cast<size_t>(end - p)));
+		const char *field_end = d ? d : end;
+		while (p < field_end && (*p == ' ' || *p == '\t')) ++p; // libcsv trims unquoted fields
+		while (field_end > p && (field_end[-1] == ' ' || field_end[-1] == '\t')) --field_end;
+		spans_.emplace_back(static_cast<size_t>(p - arena), static_cast<size_t>(field_end - p));
+		if (!d) break;
+		p = d + 1;
+	}
+	queued_.push_back({line_, record_first_span_, spans_.size() - record_first_span_, false});
+	record_first_span_ = spans_.size();
+	++line_;
+	return true;
+}
+
+void CsvParser::feed(std::string_view bytes) {
+	if (!fast_path_) {
+		parse_with_libcsv(bytes);
+		deliver_queued();
+		return;
+	}
+	while (!bytes.empty()) {
+		const char *nl = static_cast<const char *>(std::memchr(bytes.data(), '\n', bytes.size()));
+		size_t len = nl ? static_cast<size_t>(nl - bytes.data()) + 1 : bytes.size();
+		// pstate 0 (ROW_NOT_BEGUN, libcsv.c): libcsv is between records, so the line is whole.
+		if (!(nl && parser_.pstate == 0 && split_plain_line(bytes.substr(0, len - 1)))) parse_with_libcsv(bytes.substr(0, len));
+		bytes.remove_prefix(len);
+	}
 	deliver_queued();
-	if (parsed != bytes.size()) throw std::runtime_error(std::string("CSV parser: ") + csv_strerror(csv_error(&parser_)));
 }
 
 void CsvParser::finish() {
