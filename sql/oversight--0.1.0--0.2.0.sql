@@ -663,7 +663,9 @@ BEGIN
     SELECT a.alert_id, a.fingerprint, a.status,
            (a.snoozed_until IS NOT NULL AND a.snoozed_until > v_now) AS snoozed,
            EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now) AS waived
-      FROM oversight.alert a JOIN h ON a.fingerprint = h.fp),
+      -- one probe of the fingerprint index per finding (LIMIT keeps the lookup a parameterised index
+      -- scan: a join could hash the whole alert table, per written row at row level)
+      FROM h CROSS JOIN LATERAL (SELECT * FROM oversight.alert x WHERE x.fingerprint = h.fp LIMIT 1) a),
   up AS (
     INSERT INTO oversight.alert AS a (fingerprint, rule_code, rule_version_id, first_rule_version_id, node_code, severity, blocking,
                                       object_table, object_key, period, unit_code, message, details, status, repeat_count,

@@ -6,7 +6,10 @@
 #      the full default rule set, vs into the same table unwatched (target: ≥ 0.5 of unwatched throughput).
 #   2. Peers on BENCH_ENGINE_PEER_ROWS rows (default 200,000), same rules, same data, same run:
 #      (a) PL/pgSQL row triggers (target: C++ ≥ 5× faster), (b) set-based SQL statement triggers over
-#      transition tables (target: C++ not slower).
+#      transition tables (target: C++ not slower), writing their own light alert table, and (b') the same
+#      set-based SQL recording through the product's recorder (oversight.record_hits: alert lifecycle,
+#      events, documented NOTIFY payload), i.e. producing what the C++ engine produces.
+#   The engine runs its batch statement and recorder without JIT; the SQL peers have SET jit = off too.
 #   3. Single-row INSERT latency p50/p99 (pgbench, BENCH_ENGINE_LATENCY_TX transactions) with rules off,
 #      on (statement-level triggers) and on (row-level triggers), on the loaded table.
 # BENCH_QUICK=1 scales everything down (about a minute).
@@ -38,6 +41,7 @@ attach_cpp="$detach SELECT oversight.watch('bench.payment', 'payment');"
 attach_cpp_row="$detach SELECT oversight.watch('bench.payment', 'payment', '{}', 'row');"
 attach_plpgsql="$detach CREATE TRIGGER peer_row AFTER INSERT ON bench.payment FOR EACH ROW EXECUTE FUNCTION bench.plpgsql_row_rules();"
 attach_sql="$detach CREATE TRIGGER peer_stmt AFTER INSERT ON bench.payment REFERENCING NEW TABLE AS nt FOR EACH STATEMENT EXECUTE FUNCTION bench.sql_statement_rules();"
+attach_sql_rec="$detach CREATE TRIGGER peer_stmt AFTER INSERT ON bench.payment REFERENCING NEW TABLE AS nt FOR EACH STATEMENT EXECUTE FUNCTION bench.sql_statement_rules_recorded();"
 
 # load NAME FILE ATTACH_SQL: empties the table and the alerts, attaches the variant, times one COPY.
 load() {
@@ -65,12 +69,14 @@ echo "peers ($PEER_ROWS rows, same rules and data):"
 load unwatched_peer "$WORK/peer.csv" "$detach"
 load cpp_statement "$WORK/peer.csv" "$attach_cpp"
 load sql_statement "$WORK/peer.csv" "$attach_sql"
+load sql_statement_recorded "$WORK/peer.csv" "$attach_sql_rec"
 load plpgsql_row "$WORK/peer.csv" "$attach_plpgsql"
 load cpp_row "$WORK/peer.csv" "$attach_cpp_row"
 
-echo "alerts per rule (C++ statement | SQL statement | PL/pgSQL row | C++ row), $PEER_ROWS rows:"
-join -a1 -a2 -e0 -o auto "$WORK/cpp_statement.alerts" "$WORK/sql_statement.alerts" | join -a1 -a2 -e0 -o auto - "$WORK/plpgsql_row.alerts" |
-	join -a1 -a2 -e0 -o auto - "$WORK/cpp_row.alerts" | awk '{printf "  %-26s %8s %8s %8s %8s%s\n", $1, $2, $3, $4, $5, ($2 == $3 && $3 == $4 && $4 == $5) ? "" : "   <-- differs"}'
+echo "alerts per rule (C++ statement | SQL statement | SQL statement, recorder | PL/pgSQL row | C++ row), $PEER_ROWS rows:"
+join -a1 -a2 -e0 -o auto "$WORK/cpp_statement.alerts" "$WORK/sql_statement.alerts" | join -a1 -a2 -e0 -o auto - "$WORK/sql_statement_recorded.alerts" |
+	join -a1 -a2 -e0 -o auto - "$WORK/plpgsql_row.alerts" | join -a1 -a2 -e0 -o auto - "$WORK/cpp_row.alerts" |
+	awk '{printf "  %-26s %8s %8s %8s %8s %8s%s\n", $1, $2, $3, $4, $5, $6, ($2 == $3 && $3 == $4 && $4 == $5 && $5 == $6) ? "" : "   <-- differs"}'
 
 # Single-row latency on the loaded table (the bulk data again, unwatched load).
 "${PSQL[@]}" -c "TRUNCATE bench.payment; TRUNCATE oversight.alert, oversight.alert_event, oversight.engine_fault CASCADE;" -c "$detach" >/dev/null 2>&1
@@ -105,19 +111,26 @@ latency rules_on_row "$attach_cpp_row"
 bulk_ratio=$(ratio unwatched_bulk cpp_bulk)
 plpgsql_speedup=$(ratio plpgsql_row cpp_statement)
 sql_speedup=$(ratio sql_statement cpp_statement)
+sql_rec_speedup=$(ratio sql_statement_recorded cpp_statement)
+row_speedup=$(ratio plpgsql_row cpp_row)
 echo
 echo "results:"
 echo "  watched/unwatched bulk throughput: $bulk_ratio (target >= 0.5)"
 echo "  C++ engine vs PL/pgSQL row triggers: ${plpgsql_speedup}x faster (target >= 5)"
 echo "  C++ engine vs set-based SQL statement triggers: ${sql_speedup}x (target >= 1, not slower)"
+echo "  C++ engine vs the same SQL recording through oversight.record_hits: ${sql_rec_speedup}x"
+echo "  C++ row-level triggers vs PL/pgSQL row triggers: ${row_speedup}x"
+echo "  (all ratios are of times measured in this run; see bench/engine/README.md for where C++ wins and loses)"
 {
 	echo "metric,value,unit,target"
 	echo "rows_bulk,$ROWS,rows,"
 	echo "rows_peers,$PEER_ROWS,rows,"
-	for v in unwatched_bulk cpp_bulk unwatched_peer cpp_statement sql_statement plpgsql_row cpp_row; do echo "seconds_$v,$(secs $v),s,"; done
+	for v in unwatched_bulk cpp_bulk unwatched_peer cpp_statement sql_statement sql_statement_recorded plpgsql_row cpp_row; do echo "seconds_$v,$(secs $v),s,"; done
 	echo "bulk_throughput_ratio_watched_vs_unwatched,$bulk_ratio,ratio,>=0.5"
 	echo "speedup_vs_plpgsql_row_triggers,$plpgsql_speedup,ratio,>=5"
 	echo "speedup_vs_sql_statement_triggers,$sql_speedup,ratio,>=1"
+	echo "speedup_vs_sql_statement_triggers_same_recorder,$sql_rec_speedup,ratio,"
+	echo "speedup_row_level_vs_plpgsql_row_triggers,$row_speedup,ratio,"
 	for v in rules_off rules_on_statement rules_on_row; do
 		read -r p50 p99 <"$WORK/$v.pct"
 		echo "latency_p50_$v,$p50,us,"
