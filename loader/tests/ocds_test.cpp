@@ -10,7 +10,7 @@ namespace {
 
 Json parse(const std::string &text) {
 	simdjson::dom::parser p;
-	return Json::from_dom(p.parse(simdjson::padded_string(text)).value());
+	return from_dom(p.parse(simdjson::padded_string(text)).value());
 }
 
 std::vector<OcdsItem> items_of(const std::string &text) {
@@ -32,13 +32,13 @@ std::string column(OcdsTable t, const StageRow &row, const std::string &name) {
 
 TEST(Json, NormalisesObjectsWhereArraysAndNumericIds) {
 	Json j = parse(R"({"tender":{"items":[{"id":1,"quantity":2.5}],"milestones":[{"id":7,"documents":{"id":"d1"}}]}})");
-	EXPECT_EQ(j.dump(), R"({"tender":{"items":[{"id":"1","quantity":2.5}],"milestones":[{"id":"7","documents":[{"id":"d1"}]}]}})");
+	EXPECT_EQ(dump(j), R"({"tender":{"items":[{"id":"1","quantity":2.5}],"milestones":[{"id":"7","documents":[{"id":"d1"}]}]}})");
 }
 
 TEST(Json, OcdsMergeByIdentifierNullRemovesArraysReplace) {
 	Json compiled = parse(R"({"ocid":"o","tender":{"title":"A","status":"planned"},"awards":[{"id":"1","status":"pending"}],"tag":["tender"]})");
 	ocds_merge(compiled, parse(R"({"tender":{"status":"active","title":null},"awards":[{"id":"1","status":"active"},{"id":"2"}],"tag":["award"]})"));
-	EXPECT_EQ(compiled.dump(), R"({"ocid":"o","tender":{"status":"active"},"awards":[{"id":"1","status":"active"},{"id":"2"}],"tag":["award"]})");
+	EXPECT_EQ(dump(compiled), R"({"ocid":"o","tender":{"status":"active"},"awards":[{"id":"1","status":"active"},{"id":"2"}],"tag":["award"]})");
 }
 
 TEST(OcdsDocuments, ReleasePackageMergesReleasesOfOneOcidInDateOrder) {
@@ -52,8 +52,8 @@ TEST(OcdsDocuments, ReleasePackageMergesReleasesOfOneOcidInDateOrder) {
 	EXPECT_EQ(items[0].item_no, 3u);
 	EXPECT_EQ(items[1].ocid, "ocds-1");
 	EXPECT_EQ(items[1].releases_merged, 2u);
-	EXPECT_EQ(items[1].compiled->at({"tender", "status"})->text, "active");
-	EXPECT_EQ(items[1].compiled->at({"tender", "title"})->text, "Pens");
+	EXPECT_EQ(at(*items[1].compiled, {"tender", "status"})->get<std::string>(), "active");
+	EXPECT_EQ(at(*items[1].compiled, {"tender", "title"})->get<std::string>(), "Pens");
 	EXPECT_EQ(items[2].ocid, "ocds-2");
 }
 
@@ -108,4 +108,14 @@ TEST(AlertLine, FormatsThePayload) {
 	  "fired_at":"2025-06-30T10:00:00+08:00"})");
 	EXPECT_EQ(line, "2025-06-30T10:00:00+08:00 WARNING  PAY.DUP v2 [open] duplicate payment (oversight.payment payment_code=P1) ×3 #17");
 	EXPECT_EQ(format_alert_line("not json"), "(unreadable alert) not json");
+}
+
+// Amounts go into jsonb through nlohmann's writer: they must come back exactly as published.
+TEST(OcdsJson, NumbersRoundTripExactly) {
+	const std::string text =
+	    R"({"value":{"amount":12345678901234.56,"currency":"CNY"},"small":0.1,"cents":1234.05,"int":100,"max":18446744073709551615,"neg":-5,"exp":1.5e+20})";
+	Json j = parse(text);
+	EXPECT_EQ(dump(j), text);
+	EXPECT_EQ(get_text(*find(j, "value"), "amount"), "12345678901234.56");
+	EXPECT_EQ(get_text(j, "small"), "0.1");
 }

@@ -166,7 +166,7 @@ int run_load(const std::string &command, const std::string &dsn, const std::vect
 		} catch (const std::exception &e) {
 			Failure f = classify(e);
 			std::cerr << "oversight-load: " << f.message << std::endl;
-			if (json) std::cout << fmt::format("{{\"status\": \"failed\", \"file\": {}, \"exit_code\": {}}}", Json::make_string(file).dump(), f.code) << std::endl;
+			if (json) std::cout << fmt::format("{{\"status\": \"failed\", \"file\": {}, \"exit_code\": {}}}", dump(Json(file)), f.code) << std::endl;
 			if (f.code == exit_code::connection_lost || f.code == exit_code::commit_in_doubt) return f.code; // later files need a connection
 			if (worst == exit_code::ok || worst == exit_code::quarantined) worst = f.code;
 		}

@@ -20,16 +20,17 @@ std::string format_alert_line(const std::string &payload) {
 	simdjson::dom::parser parser;
 	simdjson::dom::element root;
 	if (parser.parse(simdjson::padded_string(payload)).get(root) || !root.is_object()) return "(unreadable alert) " + payload;
-	Json a = Json::from_dom(root);
+	Json a = from_dom(root);
 	std::string key;
-	if (const Json *k = a.find("object_key"); k && k->is_object())
-		for (const auto &[name, v] : k->members) key += (key.empty() ? "" : ", ") + name + "=" + (v.is_string() || v.type == Json::Type::number ? v.text : v.dump());
-	std::string repeat = a.get_text("repeat_count");
-	std::string line = fmt::format("{} {:<8} {} v{} [{}] {}", a.get_text("fired_at"), upper(a.get_text("severity")), a.get_text("rule_code"),
-	                               a.get_text("rule_version"), a.get_text("status"), a.get_text("message"));
-	line += fmt::format(" ({} {})", a.get_text("object_table"), key);
+	if (const Json *k = find(a, "object_key"); k && k->is_object())
+		for (auto it = k->begin(); it != k->end(); ++it)
+			key += (key.empty() ? "" : ", ") + it.key() + "=" + (it->is_string() || it->is_number() ? text_of_value(*it) : dump(*it));
+	std::string repeat = get_text(a, "repeat_count");
+	std::string line = fmt::format("{} {:<8} {} v{} [{}] {}", get_text(a, "fired_at"), upper(get_text(a, "severity")), get_text(a, "rule_code"),
+	                               get_text(a, "rule_version"), get_text(a, "status"), get_text(a, "message"));
+	line += fmt::format(" ({} {})", get_text(a, "object_table"), key);
 	if (!repeat.empty() && repeat != "1" && repeat != "0") line += " ×" + repeat;
-	if (!a.get_text("alert_id").empty()) line += " #" + a.get_text("alert_id");
+	if (!get_text(a, "alert_id").empty()) line += " #" + get_text(a, "alert_id");
 	return line;
 }
 

@@ -1,7 +1,5 @@
 #include "core/json.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <iterator>
 
@@ -20,168 +18,102 @@ constexpr std::string_view identifier_members[] = {"id", "awardID", "relatedLot"
 
 template <size_t N> bool contains(const std::string_view (&list)[N], std::string_view key) { return std::find(std::begin(list), std::end(list), key) != std::end(list); }
 
-void escape_json_string(std::string &out, std::string_view s) {
-	out.push_back('"');
-	for (char ch : s) {
-		auto c = static_cast<unsigned char>(ch);
-		switch (c) {
-		case '"': out += "\\\""; break;
-		case '\\': out += "\\\\"; break;
-		case '\n': out += "\\n"; break;
-		case '\r': out += "\\r"; break;
-		case '\t': out += "\\t"; break;
-		default:
-			if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-			else out.push_back(ch);
-		}
-	}
-	out.push_back('"');
-}
-
-bool all_have_ids(const std::vector<Json> &items) {
-	if (items.empty()) return false;
+bool all_have_ids(const Json &items) {
+	if (!items.is_array() || items.empty()) return false;
 	for (const auto &i : items)
-		if (!i.is_object() || !i.find("id")) return false;
+		if (!i.is_object() || !find(i, "id")) return false;
 	return true;
 }
 
 } // namespace
 
-Json Json::make_string(std::string s) {
-	Json j;
-	j.type = Type::string;
-	j.text = std::move(s);
-	return j;
-}
-
-const Json *Json::find(std::string_view key) const {
-	for (const auto &m : members)
-		if (m.first == key) return &m.second;
+const Json *find(const Json &j, std::string_view key) {
+	if (!j.is_object()) return nullptr;
+	for (auto it = j.begin(); it != j.end(); ++it) // ordered_map: a linear scan, as small OCDS objects favour
+		if (it.key() == key) return &it.value();
 	return nullptr;
 }
 
-Json *Json::find(std::string_view key) {
-	for (auto &m : members)
-		if (m.first == key) return &m.second;
-	return nullptr;
+Json *find(Json &j, std::string_view key) { return const_cast<Json *>(find(static_cast<const Json &>(j), key)); }
+
+std::string text_of_value(const Json &j) {
+	if (j.is_string()) return j.get_ref<const std::string &>();
+	if (j.is_number()) return j.dump();
+	return {};
 }
 
-Json &Json::set(const std::string &key, Json value) {
-	if (Json *existing = find(key)) return *existing = std::move(value);
-	members.emplace_back(key, std::move(value));
-	return members.back().second;
+std::string get_text(const Json &j, std::string_view key) {
+	const Json *v = find(j, key);
+	return v ? text_of_value(*v) : std::string();
 }
 
-void Json::erase(std::string_view key) {
-	members.erase(std::remove_if(members.begin(), members.end(), [&](const auto &m) { return m.first == key; }), members.end());
-}
-
-std::string Json::get_text(std::string_view key) const {
-	const Json *v = find(key);
-	return v && (v->type == Type::string || v->type == Type::number) ? v->text : std::string();
-}
-
-const Json *Json::at(std::initializer_list<std::string_view> path) const {
-	const Json *cur = this;
-	for (auto key : path) {
-		if (!cur->is_object()) return nullptr;
-		cur = cur->find(key);
-		if (!cur) return nullptr;
-	}
+const Json *at(const Json &j, std::initializer_list<std::string_view> path) {
+	const Json *cur = &j;
+	for (auto key : path)
+		if (!(cur = find(*cur, key))) return nullptr;
 	return cur;
 }
 
-const std::vector<Json> &Json::array(std::string_view key) const {
-	static const std::vector<Json> none;
-	const Json *v = find(key);
-	return v && v->is_array() ? v->items : none;
+const Json &array(const Json &j, std::string_view key) {
+	static const Json none = Json::array();
+	const Json *v = find(j, key);
+	return v && v->is_array() ? *v : none;
 }
 
-void Json::dump_to(std::string &out) const {
-	switch (type) {
-	case Type::null: out += "null"; break;
-	case Type::boolean: out += boolean ? "true" : "false"; break;
-	case Type::number: out += text; break;
-	case Type::string: escape_json_string(out, text); break;
-	case Type::array:
-		out.push_back('[');
-		for (size_t i = 0; i < items.size(); ++i) {
-			if (i) out.push_back(',');
-			items[i].dump_to(out);
-		}
-		out.push_back(']');
-		break;
-	case Type::object:
-		out.push_back('{');
-		for (size_t i = 0; i < members.size(); ++i) {
-			if (i) out.push_back(',');
-			escape_json_string(out, members[i].first);
-			out.push_back(':');
-			members[i].second.dump_to(out);
-		}
-		out.push_back('}');
-		break;
-	}
-}
+// Invalid UTF-8 cannot reach here (simdjson validates its input); `replace` keeps dump() from throwing anyway.
+std::string dump(const Json &j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-std::string Json::dump() const {
-	std::string out;
-	dump_to(out);
-	return out;
-}
-
-Json Json::from_dom(simdjson::dom::element e, std::string_view key, bool is_item) {
+Json from_dom(simdjson::dom::element e, std::string_view key, bool is_item) {
 	using simdjson::dom::element_type;
 	Json j;
 	switch (e.type()) {
 	case element_type::NULL_VALUE: break;
-	case element_type::BOOL:
-		j.type = Type::boolean;
-		j.boolean = bool(e);
-		break;
-	case element_type::INT64: j.type = Type::number; j.text = std::to_string(int64_t(e)); break;
-	case element_type::UINT64: j.type = Type::number; j.text = std::to_string(uint64_t(e)); break;
-	case element_type::DOUBLE: j.type = Type::number; j.text = fmt::format("{}", double(e)); break;
-	case element_type::STRING: j.type = Type::string; j.text = std::string(std::string_view(e)); break;
+	case element_type::BOOL: j = bool(e); break;
+	case element_type::INT64: j = int64_t(e); break;
+	case element_type::UINT64: j = uint64_t(e); break;
+	case element_type::DOUBLE: j = double(e); break;
+	case element_type::STRING: j = std::string(std::string_view(e)); break;
 	case element_type::ARRAY:
-		j.type = Type::array;
-		for (auto item : simdjson::dom::array(e)) j.items.push_back(from_dom(item, key, true)); // items keep the member's name (relatedLots: [1])
+		j = Json::array();
+		for (auto item : simdjson::dom::array(e)) j.push_back(from_dom(item, key, true)); // items keep the member's name (relatedLots: [1])
 		break;
 	case element_type::OBJECT:
-		j.type = Type::object;
-		for (auto field : simdjson::dom::object(e)) j.members.emplace_back(std::string(field.key), from_dom(field.value, field.key));
+		j = Json::object();
+		for (auto field : simdjson::dom::object(e)) j[std::string(field.key)] = from_dom(field.value, field.key); // a repeated key: the last wins
 		if (!is_item && contains(array_members, key)) { // an object where OCDS expects an array
-			Json wrapper = make_array();
-			wrapper.items.push_back(std::move(j));
+			Json wrapper = Json::array();
+			wrapper.push_back(std::move(j));
 			return wrapper;
 		}
 		break;
 	}
-	if (j.type == Type::number && contains(identifier_members, key)) j.type = Type::string; // 1 → "1" (text kept as written)
+	if (j.is_number() && contains(identifier_members, key)) j = j.dump(); // 1 → "1"
 	return j;
 }
 
 void ocds_merge(Json &compiled, const Json &release) {
 	if (!release.is_object()) return;
-	if (!compiled.is_object()) compiled = Json::make_object();
-	for (const auto &[key, value] : release.members) {
+	if (!compiled.is_object()) compiled = Json::object();
+	for (auto it = release.begin(); it != release.end(); ++it) {
+		const std::string &key = it.key();
+		const Json &value = it.value();
 		if (value.is_null()) {
 			compiled.erase(key);
 		} else if (value.is_object()) {
-			Json *target = compiled.find(key);
-			if (!target || !target->is_object()) target = &compiled.set(key, Json::make_object());
+			Json *target = find(compiled, key);
+			if (!target || !target->is_object()) target = &(compiled[key] = Json::object());
 			ocds_merge(*target, value);
-		} else if (value.is_array() && all_have_ids(value.items)) {
-			Json *target = compiled.find(key);
-			if (!target || !target->is_array()) target = &compiled.set(key, Json::make_array());
-			for (const auto &item : value.items) {
-				std::string id = item.get_text("id");
-				auto match = std::find_if(target->items.begin(), target->items.end(), [&](const Json &t) { return t.is_object() && t.get_text("id") == id; });
-				if (match == target->items.end()) target->items.push_back(item);
+		} else if (value.is_array() && all_have_ids(value)) {
+			Json *target = find(compiled, key);
+			if (!target || !target->is_array()) target = &(compiled[key] = Json::array());
+			for (const auto &item : value) {
+				std::string id = get_text(item, "id");
+				auto match = std::find_if(target->begin(), target->end(), [&](const Json &t) { return t.is_object() && get_text(t, "id") == id; });
+				if (match == target->end()) target->push_back(item);
 				else ocds_merge(*match, item);
 			}
 		} else {
-			compiled.set(key, value);
+			compiled[key] = value;
 		}
 	}
 }

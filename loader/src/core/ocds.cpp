@@ -20,17 +20,17 @@ std::optional<std::string> opt(std::string s) {
 }
 
 std::optional<std::string> text_of(const Json *j) {
-	if (!j || (!j->is_string() && j->type != Json::Type::number)) return std::nullopt;
-	return opt(j->text);
+	if (!j || (!j->is_string() && !j->is_number())) return std::nullopt;
+	return opt(text_of_value(*j));
 }
 
-std::optional<std::string> text_at(const Json &j, std::initializer_list<std::string_view> path) { return text_of(j.at(path)); }
+std::optional<std::string> text_at(const Json &j, std::initializer_list<std::string_view> path) { return text_of(at(j, path)); }
 
 // A value object {amount, currency} → (amount, currency), both NULL unless both are usable (CHECK amount→currency).
 std::pair<std::optional<std::string>, std::optional<std::string>> money(const Json *value) {
 	if (!value || !value->is_object()) return {};
-	auto amount_text = text_of(value->find("amount"));
-	auto currency_text = text_of(value->find("currency"));
+	auto amount_text = text_of(find(*value, "amount"));
+	auto currency_text = text_of(find(*value, "currency"));
 	if (!amount_text || !currency_text) return {std::nullopt, currency_text ? parse_currency(*currency_text).value : std::nullopt};
 	ParsedValue amount = parse_amount(*amount_text), currency = parse_currency(*currency_text);
 	if (!amount.ok() || !currency.ok()) return {std::nullopt, currency.value};
@@ -60,7 +60,7 @@ std::string one_line_address(const Json *address) {
 	if (!address || !address->is_object()) return {};
 	std::string out;
 	for (const char *k : {"streetAddress", "locality", "region", "postalCode", "countryName"}) {
-		std::string part = address->get_text(k);
+		std::string part = get_text(*address, k);
 		if (!trim(part).empty()) out += (out.empty() ? "" : ", ") + part;
 	}
 	return out;
@@ -71,14 +71,14 @@ std::string one_line_address(const Json *address) {
 class PartyIndex {
 public:
 	explicit PartyIndex(const Json &release) {
-		for (const Json &p : release.array("parties"))
-			if (p.is_object() && !p.get_text("id").empty()) by_id_[p.get_text("id")] = &p;
+		for (const Json &p : array(release, "parties"))
+			if (p.is_object() && !get_text(p, "id").empty()) by_id_[get_text(p, "id")] = &p;
 	}
 
 	std::optional<std::string> code_of(const Json &org) const {
 		if (!org.is_object()) return std::nullopt;
 		if (auto c = identifier_code(org)) return c;
-		std::string id = org.get_text("id");
+		std::string id = get_text(org, "id");
 		if (id.empty()) return std::nullopt;
 		auto p = by_id_.find(id);
 		if (p != by_id_.end())
@@ -93,25 +93,25 @@ public:
 			auto code = code_of(org);
 			if (!code || !seen.insert(*code).second) return;
 			const Json *full = &org;
-			auto p = by_id_.find(org.get_text("id"));
+			auto p = by_id_.find(get_text(org, "id"));
 			if (p != by_id_.end()) full = p->second;
-			std::string name = full->get_text("name");
+			std::string name = get_text(*full, "name");
 			if (trim(name).empty()) name = text_at(*full, {"identifier", "legalName"}).value_or(*code);
-			rows.push_back({code, name, text_at(*full, {"identifier", "scheme"}), text_at(*full, {"identifier", "id"}), opt(one_line_address(full->find("address"))),
+			rows.push_back({code, name, text_at(*full, {"identifier", "scheme"}), text_at(*full, {"identifier", "id"}), opt(one_line_address(find(*full, "address"))),
 			                text_at(*full, {"contactPoint", "name"}), text_at(*full, {"contactPoint", "email"}), text_at(*full, {"contactPoint", "telephone"}),
-			                full->dump()});
+			                dump(*full)});
 		};
-		for (const Json &p : release.array("parties")) add(p);
-		if (const Json *b = release.find("buyer")) add(*b);
-		if (const Json *tender = release.find("tender")) {
-			if (const Json *pe = tender->find("procuringEntity")) add(*pe);
-			for (const Json &t : tender->array("tenderers")) add(t);
+		for (const Json &p : array(release, "parties")) add(p);
+		if (const Json *b = find(release, "buyer")) add(*b);
+		if (const Json *tender = find(release, "tender")) {
+			if (const Json *pe = find(*tender, "procuringEntity")) add(*pe);
+			for (const Json &t : array(*tender, "tenderers")) add(t);
 		}
-		for (const Json &a : release.array("awards"))
-			for (const Json &s : a.array("suppliers")) add(s);
-		if (const Json *bids = release.find("bids"))
-			for (const Json &b : bids->array("details"))
-				for (const Json &t : b.array("tenderers")) add(t);
+		for (const Json &a : array(release, "awards"))
+			for (const Json &s : array(a, "suppliers")) add(s);
+		if (const Json *bids = find(release, "bids"))
+			for (const Json &b : array(*bids, "details"))
+				for (const Json &t : array(b, "tenderers")) add(t);
 	}
 
 private:
@@ -124,9 +124,9 @@ private:
 };
 
 std::optional<std::string> first_related_lot(const Json &j) {
-	const auto &lots = j.array("relatedLots");
+	const auto &lots = array(j, "relatedLots");
 	if (!lots.empty()) return text_of(&lots.front());
-	return text_of(j.find("relatedLot"));
+	return text_of(find(j, "relatedLot"));
 }
 
 // ProZorro writes "active" for a valid bid (sample-data README); other statuses are kept as published.
@@ -151,22 +151,22 @@ bool has_jsonl_extension(const std::string &path) {
 
 // A record's compiled release: as published, else compiled from its embedded releases.
 std::optional<Json> compile_record(const Json &record, std::string &error) {
-	if (const Json *c = record.find("compiledRelease"); c && c->is_object()) {
+	if (const Json *c = find(record, "compiledRelease"); c && c->is_object()) {
 		Json compiled = *c;
-		if (compiled.get_text("ocid").empty() && !record.get_text("ocid").empty()) compiled.set("ocid", Json::make_string(record.get_text("ocid")));
+		if (get_text(compiled, "ocid").empty() && !get_text(record, "ocid").empty()) compiled["ocid"] = get_text(record, "ocid");
 		return compiled;
 	}
 	std::vector<const Json *> releases;
-	for (const Json &r : record.array("releases"))
-		if (r.is_object() && (r.find("tag") || r.find("tender") || r.find("awards"))) releases.push_back(&r);
+	for (const Json &r : array(record, "releases"))
+		if (r.is_object() && (find(r, "tag") || find(r, "tender") || find(r, "awards"))) releases.push_back(&r);
 	if (releases.empty()) {
 		error = "record has no compiledRelease and its releases are linked, not embedded";
 		return std::nullopt;
 	}
-	std::stable_sort(releases.begin(), releases.end(), [](const Json *a, const Json *b) { return a->get_text("date") < b->get_text("date"); });
-	Json compiled = Json::make_object();
+	std::stable_sort(releases.begin(), releases.end(), [](const Json *a, const Json *b) { return get_text(*a, "date") < get_text(*b, "date"); });
+	Json compiled = Json::object();
 	for (const Json *r : releases) ocds_merge(compiled, *r);
-	if (compiled.get_text("ocid").empty() && !record.get_text("ocid").empty()) compiled.set("ocid", Json::make_string(record.get_text("ocid")));
+	if (get_text(compiled, "ocid").empty() && !get_text(record, "ocid").empty()) compiled["ocid"] = get_text(record, "ocid");
 	return compiled;
 }
 
@@ -179,37 +179,37 @@ void emit_error(std::uint64_t no, std::string error, std::string raw, const std:
 }
 
 void emit_compiled(std::uint64_t no, Json compiled, size_t merged, const std::function<void(OcdsItem &)> &on_item) {
-	const Json *ocid = compiled.find("ocid");
-	if (!ocid || !ocid->is_string() || trim(ocid->text).empty()) {
-		emit_error(no, ocid ? "ocid is not a non-empty string" : "release has no ocid", compiled.dump(), on_item);
+	const Json *ocid = find(compiled, "ocid");
+	if (!ocid || !ocid->is_string() || trim(ocid->get_ref<const std::string &>()).empty()) {
+		emit_error(no, ocid ? "ocid is not a non-empty string" : "release has no ocid", dump(compiled), on_item);
 		return;
 	}
 	OcdsItem item;
 	item.item_no = no;
-	item.ocid = ocid->text;
+	item.ocid = ocid->get_ref<const std::string &>();
 	item.releases_merged = merged;
 	item.compiled = std::move(compiled);
 	on_item(item);
 }
 
 // Merges releases of the same ocid (in date order), keeping the order of first appearance.
-void emit_releases(const std::vector<Json> &releases, std::uint64_t base_no, bool number_by_position, const std::function<void(OcdsItem &)> &on_item) {
+void emit_releases(const Json &releases, std::uint64_t base_no, bool number_by_position, const std::function<void(OcdsItem &)> &on_item) {
 	std::vector<std::string> order;
 	std::map<std::string, std::vector<std::pair<size_t, const Json *>>> groups;
 	for (size_t i = 0; i < releases.size(); ++i) {
 		std::uint64_t no = number_by_position ? base_no + i : base_no;
 		const Json &r = releases[i];
 		if (!r.is_object()) {
-			emit_error(no, "release is not a JSON object", r.dump(), on_item);
+			emit_error(no, "release is not a JSON object", dump(r), on_item);
 			continue;
 		}
-		const Json *ocid = r.find("ocid");
-		if (!ocid || !ocid->is_string() || trim(ocid->text).empty()) {
-			emit_error(no, ocid ? "ocid is not a non-empty string" : "release has no ocid", r.dump(), on_item);
+		const Json *ocid = find(r, "ocid");
+		if (!ocid || !ocid->is_string() || trim(ocid->get_ref<const std::string &>()).empty()) {
+			emit_error(no, ocid ? "ocid is not a non-empty string" : "release has no ocid", dump(r), on_item);
 			continue;
 		}
-		if (!groups.count(ocid->text)) order.push_back(ocid->text);
-		groups[ocid->text].emplace_back(i, &r);
+		if (!groups.count(ocid->get_ref<const std::string &>())) order.push_back(ocid->get_ref<const std::string &>());
+		groups[ocid->get_ref<const std::string &>()].emplace_back(i, &r);
 	}
 	for (const auto &ocid : order) {
 		auto &group = groups[ocid];
@@ -218,10 +218,10 @@ void emit_releases(const std::vector<Json> &releases, std::uint64_t base_no, boo
 			emit_compiled(no, *group.front().second, 1, on_item);
 			continue;
 		}
-		std::stable_sort(group.begin(), group.end(), [](const auto &a, const auto &b) { return a.second->get_text("date") < b.second->get_text("date"); });
-		Json compiled = Json::make_object();
+		std::stable_sort(group.begin(), group.end(), [](const auto &a, const auto &b) { return get_text(*a.second, "date") < get_text(*b.second, "date"); });
+		Json compiled = Json::object();
 		for (const auto &[i, r] : group) ocds_merge(compiled, *r);
-		compiled.set("tag", [] { Json t = Json::make_array(); t.items.push_back(Json::make_string("compiled")); return t; }());
+		compiled["tag"] = Json::array({"compiled"});
 		emit_compiled(no, std::move(compiled), group.size(), on_item);
 	}
 }
@@ -253,69 +253,69 @@ const std::array<StageTable, ocds_table_count> &ocds_stage_tables() {
 
 void flatten_compiled_release(const Json &release, OcdsRows &out) {
 	auto rows = [&](OcdsTable t) -> std::vector<Row> & { return out[static_cast<size_t>(t)]; };
-	const std::string ocid = release.get_text("ocid");
+	const std::string ocid = get_text(release, "ocid");
 	PartyIndex parties(release);
 	parties.collect(release, rows(OcdsTable::party));
 
-	static const Json empty = Json::make_object();
-	const Json *tender_ptr = release.find("tender");
+	static const Json empty = Json::object();
+	const Json *tender_ptr = find(release, "tender");
 	const Json &tender = tender_ptr && tender_ptr->is_object() ? *tender_ptr : empty;
 	auto code_of = [&](const Json *org) { return org ? parties.code_of(*org) : std::nullopt; };
 
-	auto method = text_of(tender.find("procurementMethod"));
+	auto method = text_of(find(tender, "procurementMethod"));
 	auto canonical_method = one_of(method, {"open", "selective", "limited", "direct"});
-	auto method_details = text_of(tender.find("procurementMethodDetails"));
+	auto method_details = text_of(find(tender, "procurementMethodDetails"));
 	if (!method_details && method && !canonical_method) method_details = method; // a local name such as "Licitaţie publică"
-	auto [value, currency] = money(tender.find("value"));
+	auto [value, currency] = money(find(tender, "value"));
 	std::optional<std::string> category;
-	if (!tender.array("items").empty()) category = text_at(tender.array("items").front(), {"classification", "id"});
+	if (!array(tender, "items").empty()) category = text_at(array(tender, "items").front(), {"classification", "id"});
 	std::optional<std::string> tenderers;
-	if (auto n = text_of(tender.find("numberOfTenderers"))) tenderers = parse_integer(*n, 0, 2147483647).value;
+	if (auto n = text_of(find(tender, "numberOfTenderers"))) tenderers = parse_integer(*n, 0, 2147483647).value;
 	rows(OcdsTable::process)
-	    .push_back({ocid, text_of(tender.find("title")), text_of(tender.find("description")), code_of(release.find("buyer")),
-	                code_of(tender.find("procuringEntity")), category,
-	                one_of(text_of(tender.find("mainProcurementCategory")), {"goods", "works", "services"}), canonical_method, method_details, value,
-	                currency, text_of(tender.find("status")), timestamp_of(tender.at({"tenderPeriod", "startDate"})),
-	                timestamp_of(tender.at({"tenderPeriod", "endDate"})), tenderers, timestamp_of(release.find("date")), release.dump()});
+	    .push_back({ocid, text_of(find(tender, "title")), text_of(find(tender, "description")), code_of(find(release, "buyer")),
+	                code_of(find(tender, "procuringEntity")), category,
+	                one_of(text_of(find(tender, "mainProcurementCategory")), {"goods", "works", "services"}), canonical_method, method_details, value,
+	                currency, text_of(find(tender, "status")), timestamp_of(at(tender, {"tenderPeriod", "startDate"})),
+	                timestamp_of(at(tender, {"tenderPeriod", "endDate"})), tenderers, timestamp_of(find(release, "date")), dump(release)});
 
 	std::set<std::string> lot_ids;
-	for (const Json &lot : tender.array("lots")) {
-		auto id = text_of(lot.find("id"));
+	for (const Json &lot : array(tender, "lots")) {
+		auto id = text_of(find(lot, "id"));
 		if (!id || !lot_ids.insert(*id).second) continue;
-		auto [lot_value, lot_currency] = money(lot.find("value"));
-		rows(OcdsTable::lot).push_back({ocid, id, text_of(lot.find("title")), lot_value, lot_currency, text_of(lot.find("status"))});
+		auto [lot_value, lot_currency] = money(find(lot, "value"));
+		rows(OcdsTable::lot).push_back({ocid, id, text_of(find(lot, "title")), lot_value, lot_currency, text_of(find(lot, "status"))});
 	}
 
-	if (const Json *bids = release.find("bids")) {
+	if (const Json *bids = find(release, "bids")) {
 		std::set<std::string> bid_ids;
 		size_t position = 0;
-		for (const Json &bid : bids->array("details")) {
+		for (const Json &bid : array(*bids, "details")) {
 			++position;
 			// A bid without an id still counts: it is numbered by its position, which is stable for the same data.
-			std::string id = text_of(bid.find("id")).value_or("#" + std::to_string(position));
+			std::string id = text_of(find(bid, "id")).value_or("#" + std::to_string(position));
 			if (!bid_ids.insert(id).second) continue;
-			auto [amount, bid_currency] = money(bid.find("value"));
+			auto [amount, bid_currency] = money(find(bid, "value"));
 			std::optional<std::string> contact;
-			for (const Json &t : bid.array("tenderers"))
+			for (const Json &t : array(bid, "tenderers"))
 				if (!contact) contact = text_at(t, {"contactPoint", "name"});
-			rows(OcdsTable::bid).push_back({ocid, id, first_related_lot(bid), amount, bid_currency, text_of(bid.find("date")),
-			                                bid_status(text_of(bid.find("status"))), contact, bid.dump()});
+			rows(OcdsTable::bid).push_back({ocid, id, first_related_lot(bid), amount, bid_currency, text_of(find(bid, "date")),
+			                                bid_status(text_of(find(bid, "status"))), contact, dump(bid)});
 			std::set<std::string> seen;
-			for (const Json &t : bid.array("tenderers"))
+			for (const Json &t : array(bid, "tenderers"))
 				if (auto c = parties.code_of(t); c && seen.insert(*c).second) rows(OcdsTable::bid_tenderer).push_back({ocid, id, c});
 		}
 	}
 
 	std::map<std::string, std::optional<std::string>> first_supplier_of_award;
-	for (const Json &award : release.array("awards")) {
-		auto id = text_of(award.find("id"));
+	for (const Json &award : array(release, "awards")) {
+		auto id = text_of(find(award, "id"));
 		if (!id || first_supplier_of_award.count(*id)) continue;
-		auto [amount, award_currency] = money(award.find("value"));
-		rows(OcdsTable::award).push_back({ocid, id, first_related_lot(award), text_of(award.find("title")), text_of(award.find("status")), amount,
-		                                  award_currency, timestamp_of(award.find("date")), award.dump()});
+		auto [amount, award_currency] = money(find(award, "value"));
+		rows(OcdsTable::award).push_back({ocid, id, first_related_lot(award), text_of(find(award, "title")), text_of(find(award, "status")), amount,
+		                                  award_currency, timestamp_of(find(award, "date")), dump(award)});
 		auto &first = first_supplier_of_award[*id];
 		std::set<std::string> seen;
-		for (const Json &s : award.array("suppliers"))
+		for (const Json &s : array(award, "suppliers"))
 			if (auto c = parties.code_of(s); c && seen.insert(*c).second) {
 				if (!first) first = c;
 				rows(OcdsTable::award_supplier).push_back({ocid, id, c});
@@ -323,50 +323,50 @@ void flatten_compiled_release(const Json &release, OcdsRows &out) {
 	}
 
 	std::set<std::string> contract_ids;
-	for (const Json &contract : release.array("contracts")) {
-		auto id = text_of(contract.find("id"));
+	for (const Json &contract : array(release, "contracts")) {
+		auto id = text_of(find(contract, "id"));
 		if (!id || !contract_ids.insert(*id).second) continue;
-		auto award_id = text_of(contract.find("awardID"));
+		auto award_id = text_of(find(contract, "awardID"));
 		std::optional<std::string> supplier;
 		if (award_id) {
 			auto a = first_supplier_of_award.find(*award_id);
 			if (a == first_supplier_of_award.end()) award_id.reset(); // names no award of this process (kept in source_document)
 			else supplier = a->second;
 		}
-		auto [amount, contract_currency] = money(contract.find("value"));
-		rows(OcdsTable::contract).push_back({ocid + "/" + *id, ocid, award_id, supplier, text_of(contract.find("title")), amount, contract_currency,
-		                                     text_of(contract.find("status")), date_of(contract.find("dateSigned")),
-		                                     date_of(contract.at({"period", "startDate"})), date_of(contract.at({"period", "endDate"})), contract.dump()});
+		auto [amount, contract_currency] = money(find(contract, "value"));
+		rows(OcdsTable::contract).push_back({ocid + "/" + *id, ocid, award_id, supplier, text_of(find(contract, "title")), amount, contract_currency,
+		                                     text_of(find(contract, "status")), date_of(find(contract, "dateSigned")),
+		                                     date_of(at(contract, {"period", "startDate"})), date_of(at(contract, {"period", "endDate"})), dump(contract)});
 	}
 }
 
 void emit_document_items(const Json &doc, std::uint64_t base_no, bool number_by_position, const std::string &raw_text,
                          const std::function<void(OcdsItem &)> &on_item) {
-	if (doc.is_array()) return emit_releases(doc.items, base_no, number_by_position, on_item);
+	if (doc.is_array()) return emit_releases(doc, base_no, number_by_position, on_item);
 	if (!doc.is_object()) return emit_error(base_no, "not an OCDS release, record or package (not a JSON object)", raw_text, on_item);
-	if (const Json *records = doc.find("records"); records && records->is_array() && !doc.find("ocid")) {
-		for (size_t i = 0; i < records->items.size(); ++i) {
+	if (const Json *records = find(doc, "records"); records && records->is_array() && !find(doc, "ocid")) {
+		for (size_t i = 0; i < records->size(); ++i) {
 			std::uint64_t no = number_by_position ? base_no + i : base_no;
 			std::string error;
-			if (!records->items[i].is_object()) {
-				emit_error(no, "record is not a JSON object", records->items[i].dump(), on_item);
+			if (!(*records)[i].is_object()) {
+				emit_error(no, "record is not a JSON object", dump((*records)[i]), on_item);
 				continue;
 			}
-			auto compiled = compile_record(records->items[i], error);
+			auto compiled = compile_record((*records)[i], error);
 			if (compiled) emit_compiled(no, std::move(*compiled), 1, on_item);
-			else emit_error(no, error, records->items[i].dump(), on_item);
+			else emit_error(no, error, dump((*records)[i]), on_item);
 		}
 		return;
 	}
-	if (doc.find("compiledRelease") || (doc.find("ocid") && doc.find("releases"))) {
+	if (find(doc, "compiledRelease") || (find(doc, "ocid") && find(doc, "releases"))) {
 		std::string error;
 		auto compiled = compile_record(doc, error);
 		if (compiled) emit_compiled(base_no, std::move(*compiled), 1, on_item);
 		else emit_error(base_no, error, raw_text, on_item);
 		return;
 	}
-	if (const Json *releases = doc.find("releases"); releases && releases->is_array()) return emit_releases(releases->items, base_no, number_by_position, on_item);
-	if (doc.find("ocid") || doc.find("tag") || doc.find("tender")) return emit_compiled(base_no, doc, 1, on_item);
+	if (const Json *releases = find(doc, "releases"); releases && releases->is_array()) return emit_releases(*releases, base_no, number_by_position, on_item);
+	if (find(doc, "ocid") || find(doc, "tag") || find(doc, "tender")) return emit_compiled(base_no, doc, 1, on_item);
 	emit_error(base_no, "not an OCDS release, record, release package or record package", raw_text, on_item);
 }
 
@@ -398,7 +398,7 @@ void OcdsReader::run(const std::function<void(OcdsItem &)> &on_item, const std::
 		if (auto err = parser.parse(simdjson::padded_string(whole)).get(root)) {
 			emit_error(1, std::string("invalid JSON: ") + simdjson::error_message(err), whole, on_item);
 		} else {
-			emit_document_items(Json::from_dom(root), 1, true, whole, on_item);
+			emit_document_items(from_dom(root), 1, true, whole, on_item);
 		}
 		on_bytes(whole.size());
 		return;
@@ -418,7 +418,7 @@ void OcdsReader::run(const std::function<void(OcdsItem &)> &on_item, const std::
 		if (auto err = parser.parse(simdjson::padded_string(line)).get(root)) {
 			emit_error(line_no, std::string("invalid JSON: ") + simdjson::error_message(err), line, on_item);
 		} else {
-			emit_document_items(Json::from_dom(root), line_no, false, line, on_item);
+			emit_document_items(from_dom(root), line_no, false, line, on_item);
 		}
 		if ((line_no & 255) == 0) on_bytes(bytes);
 	}

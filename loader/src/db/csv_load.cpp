@@ -26,11 +26,11 @@ std::string default_mapping_path(const RecordKind &kind, const LoadOptions &o) {
 }
 
 std::string options_json(const LoadOptions &o, const std::string &mapping_path, bool detected) {
-	Json j = Json::make_object();
-	j.set("mapping", Json::make_string(mapping_path));
-	j.set("encoding_detected", [&] { Json b; b.type = Json::Type::boolean; b.boolean = detected; return b; }());
-	if (o.dry_run) j.set("dry_run", [] { Json b; b.type = Json::Type::boolean; b.boolean = true; return b; }());
-	return j.dump();
+	Json j = Json::object();
+	j["mapping"] = mapping_path;
+	j["encoding_detected"] = detected;
+	if (o.dry_run) j["dry_run"] = true;
+	return dump(j);
 }
 
 // A row the merge refused comes back as the staged values (JSON); lay them out under the file's header.
@@ -39,12 +39,12 @@ std::vector<std::string> cells_from_staged_json(const std::string &json, const R
 	simdjson::dom::parser parser;
 	simdjson::dom::element root;
 	if (parser.parse(simdjson::padded_string(json)).get(root) || !root.is_object()) return cells;
-	Json row = Json::from_dom(root);
+	Json row = from_dom(root);
 	const auto &kind = validator.kind();
 	for (int f : validator.staged_fields()) {
-		const Json *v = row.find(kind.fields[static_cast<size_t>(f)].name);
+		const Json *v = find(row, kind.fields[static_cast<size_t>(f)].name);
 		size_t col = static_cast<size_t>(validator.binding().column_of_field[static_cast<size_t>(f)]);
-		if (v && !v->is_null() && col < width) cells[col] = v->type == Json::Type::boolean ? (v->boolean ? "true" : "false") : v->text;
+		if (v && !v->is_null() && col < width) cells[col] = v->is_boolean() ? (v->get<bool>() ? "true" : "false") : text_of_value(*v);
 	}
 	return cells;
 }

@@ -58,38 +58,28 @@ void MessageLimiter::print(const std::string &message) {
 }
 
 std::string LoadSummary::to_json() const {
-	Json j = Json::make_object();
-	auto str = [&](const char *k, const std::string &v) { j.set(k, v.empty() ? Json() : Json::make_string(v)); };
-	auto num = [&](const char *k, double v) {
-		Json n;
-		n.type = Json::Type::number;
-		n.text = fmt::format("{}", v);
-		j.set(k, n);
-	};
+	Json j = Json::object();
+	auto str = [&](const char *k, const std::string &v) { j[k] = v.empty() ? Json() : Json(v); };
+	auto num = [&](const char *k, std::uint64_t v) { j[k] = v; };
 	str("status", status);
-	num("load_id", static_cast<double>(load_id));
+	num("load_id", load_id);
 	str("record_kind", record_kind);
 	str("file", file);
 	str("sha256", sha256);
 	str("encoding", encoding);
-	num("rows_read", static_cast<double>(rows_read));
-	num("rows_loaded", static_cast<double>(rows_loaded));
-	num("rows_updated", static_cast<double>(rows_updated));
-	num("rows_unchanged", static_cast<double>(rows_unchanged));
-	num("rows_quarantined", static_cast<double>(rows_quarantined));
-	if (status == "staged") num("rows_staged", static_cast<double>(rows_staged));
-	num("bytes", static_cast<double>(bytes));
-	num("seconds", seconds);
+	num("rows_read", rows_read);
+	num("rows_loaded", rows_loaded);
+	num("rows_updated", rows_updated);
+	num("rows_unchanged", rows_unchanged);
+	num("rows_quarantined", rows_quarantined);
+	if (status == "staged") num("rows_staged", rows_staged);
+	num("bytes", bytes);
+	j["seconds"] = seconds;
 	str("reject_file", reject_file);
-	Json d = Json::make_object();
-	for (const auto &[k, v] : details) {
-		Json n;
-		n.type = Json::Type::number;
-		n.text = std::to_string(v);
-		d.set(k, n);
-	}
-	j.set("details", d);
-	return j.dump();
+	Json d = Json::object();
+	for (const auto &[k, v] : details) d[k] = v;
+	j["details"] = d;
+	return dump(j);
 }
 
 std::string LoadSummary::to_text() const {
