@@ -119,3 +119,22 @@ TEST(OcdsJson, NumbersRoundTripExactly) {
 	EXPECT_EQ(get_text(*find(j, "value"), "amount"), "12345678901234.56");
 	EXPECT_EQ(get_text(j, "small"), "0.1");
 }
+
+// Numbers a double cannot hold keep their text; the others go through nlohmann's number types.
+TEST(OcdsJson, ExactNumbersFromTheDocumentText) {
+	const std::string text = R"({"amount":123456789012345.6789,"big":123456789012345678901234567890,"tiny":1e-400,"huge":1e400,)"
+	                         R"("plain":12345678901234.56,"cents":0.10,"id":123456789012345678901,"relatedLots":[7],"n":-9223372036854775808})";
+	simdjson::padded_string padded(text);
+	simdjson::ondemand::parser parser;
+	Json j = parse_document(padded, parser);
+	EXPECT_EQ(dump(j), R"({"amount":123456789012345.6789,"big":123456789012345678901234567890,"tiny":1e-400,"huge":1e400,)"
+	                   R"("plain":12345678901234.56,"cents":0.1,"id":"123456789012345678901","relatedLots":["7"],"n":-9223372036854775808})");
+	EXPECT_EQ(get_text(j, "amount"), "123456789012345.6789");
+	EXPECT_TRUE(find(j, "plain")->is_number_float());
+	EXPECT_TRUE(find(j, "n")->is_number_integer());
+	EXPECT_EQ(number_from_text("0.1"), Json(0.1));
+	EXPECT_EQ(number_from_text("100"), Json(100));
+	EXPECT_EQ(dump(Json::array({number_from_text("1.00000000000000000001")})), "[1.00000000000000000001]");
+	// A string that merely starts with NUL is not mistaken for a number.
+	EXPECT_EQ(dump(Json(std::string("\0abc", 4))), R"("\u0000abc")");
+}

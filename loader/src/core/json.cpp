@@ -1,7 +1,11 @@
 #include "core/json.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <iterator>
+#include <stdexcept>
 
 namespace oversight::loader {
 namespace {
@@ -25,7 +29,102 @@ bool all_have_ids(const Json &items) {
 	return true;
 }
 
+constexpr char exact_number_mark = '\0';
+
+bool is_exact_number(const Json &j) {
+	return j.is_string() && !j.get_ref<const std::string &>().empty() && j.get_ref<const std::string &>()[0] == exact_number_mark;
+}
+
+// The value of a JSON number as sign, significant digits and decimal exponent: equal keys, equal values.
+std::string decimal_key(std::string_view t) {
+	bool negative = !t.empty() && t[0] == '-';
+	if (negative || (!t.empty() && t[0] == '+')) t.remove_prefix(1);
+	std::string digits;
+	long exponent = 0;
+	bool after_point = false;
+	size_t i = 0;
+	for (; i < t.size() && t[i] != 'e' && t[i] != 'E'; ++i) {
+		if (t[i] == '.') after_point = true;
+		else {
+			digits.push_back(t[i]);
+			if (!after_point) ++exponent;
+		}
+	}
+	if (i < t.size()) exponent += std::strtol(std::string(t.substr(i + 1)).c_str(), nullptr, 10);
+	size_t first = digits.find_first_not_of('0');
+	if (first == std::string::npos) return "0";
+	exponent -= static_cast<long>(first);
+	digits.erase(0, first);
+	digits.erase(digits.find_last_not_of('0') + 1);
+	return (negative ? "-" : "") + digits + "e" + std::to_string(exponent);
+}
+
+void normalise_ocds_shape(Json &j, std::string_view key, bool is_item) {
+	if (j.is_object() && !is_item && contains(array_members, key)) { // an object where OCDS expects an array
+		Json wrapper = Json::array();
+		wrapper.push_back(std::move(j));
+		j = std::move(wrapper);
+	} else if (contains(identifier_members, key)) { // 1 → "1"
+		if (j.is_number()) j = j.dump();
+		else if (is_exact_number(j)) j = j.get_ref<const std::string &>().substr(1);
+	}
+}
+
+Json build(simdjson::ondemand::value v, std::string_view key, bool is_item) {
+	using simdjson::ondemand::json_type;
+	Json j;
+	switch (v.type().value()) {
+	case json_type::object:
+		j = Json::object();
+		for (auto field : v.get_object().value()) {
+			std::string k(field.unescaped_key().value()); // the view is only valid until the next key
+			j[k] = build(field.value().value(), k, false);   // a repeated key: the last wins
+		}
+		break;
+	case json_type::array:
+		j = Json::array();
+		for (auto item : v.get_array().value()) j.push_back(build(item.value(), key, true)); // items keep the member's name (relatedLots: [1])
+		break;
+	case json_type::string: j = std::string(v.get_string().value()); break;
+	case json_type::boolean: j = v.get_bool().value(); break;
+	case json_type::null: break;
+	case json_type::number: {
+		std::string_view raw = v.raw_json_token();
+		while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' || raw.back() == '\r')) raw.remove_suffix(1);
+		j = number_from_text(raw);
+		break;
+	}
+	}
+	normalise_ocds_shape(j, key, is_item);
+	return j;
+}
+
 } // namespace
+
+Json number_from_text(std::string_view text) {
+	bool integral = text.find_first_of(".eE") == std::string_view::npos;
+	if (integral) {
+		const char *begin = text.data(), *end = begin + text.size();
+		if (!text.empty() && text[0] == '-') {
+			std::int64_t v;
+			if (auto r = std::from_chars(begin, end, v); r.ec == std::errc() && r.ptr == end) return v;
+		} else {
+			std::uint64_t v;
+			if (auto r = std::from_chars(begin, end, v); r.ec == std::errc() && r.ptr == end) return v;
+		}
+	} else {
+		Json d = std::strtod(std::string(text).c_str(), nullptr);
+		if (std::isfinite(d.get<double>()) && decimal_key(d.dump()) == decimal_key(text)) return d; // the double holds the value
+	}
+	return std::string(1, exact_number_mark) + std::string(text);
+}
+
+Json parse_document(const simdjson::padded_string &text, simdjson::ondemand::parser &parser) {
+	simdjson::ondemand::document doc;
+	simdjson::ondemand::value root;
+	if (parser.iterate(text).get(doc) || doc.get_value().get(root)) throw std::runtime_error("JSON document changed between parses");
+	return build(root, {}, false);
+}
 
 const Json *find(const Json &j, std::string_view key) {
 	if (!j.is_object()) return nullptr;
@@ -37,6 +136,7 @@ const Json *find(const Json &j, std::string_view key) {
 Json *find(Json &j, std::string_view key) { return const_cast<Json *>(find(static_cast<const Json &>(j), key)); }
 
 std::string text_of_value(const Json &j) {
+	if (is_exact_number(j)) return j.get_ref<const std::string &>().substr(1);
 	if (j.is_string()) return j.get_ref<const std::string &>();
 	if (j.is_number()) return j.dump();
 	return {};
@@ -61,7 +161,29 @@ const Json &array(const Json &j, std::string_view key) {
 }
 
 // Invalid UTF-8 cannot reach here (simdjson validates its input); `replace` keeps dump() from throwing anyway.
-std::string dump(const Json &j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+// Numbers kept as their text come out of nlohmann as "\u0000TEXT": written back bare.
+std::string dump(const Json &j) {
+	std::string out = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+	static constexpr std::string_view mark = "\"\\u0000";
+	size_t at = out.find(mark);
+	if (at == std::string::npos) return out;
+	std::string fixed;
+	size_t from = 0;
+	for (; at != std::string::npos; at = out.find(mark, from)) {
+		size_t close = out.find('"', at + mark.size()); // a number's text has no quote or backslash
+		std::string_view number = close == std::string::npos ? std::string_view() : std::string_view(out.data() + at + mark.size(), close - at - mark.size());
+		if (number.empty() || number.find_first_not_of("+-.0123456789eE") != std::string_view::npos) { // a NUL in a real string
+			fixed.append(out, from, at + mark.size() - from);
+			from = at + mark.size();
+			continue;
+		}
+		fixed.append(out, from, at - from);
+		fixed.append(number);
+		from = close + 1;
+	}
+	fixed.append(out, from, std::string::npos);
+	return fixed;
+}
 
 Json from_dom(simdjson::dom::element e, std::string_view key, bool is_item) {
 	using simdjson::dom::element_type;

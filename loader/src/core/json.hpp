@@ -3,10 +3,12 @@
 // object where an array is expected, numeric identifiers), merged release by release as OCDS compiles
 // them, and written back with nlohmann's serializer for the jsonb source_document columns.
 //
-// Numbers: integers stay 64-bit integers (exact); other numbers are the double simdjson parsed, written
-// back by nlohmann as the shortest text that reads as the same double (12345678901234.56 and 0.1 come back
-// as written; 1.50 comes back as 1.5, equal as a jsonb number). See loader/README.md for the limit
-// (more than 17 significant digits).
+// Numbers must reach jsonb exactly (OCDS amounts). parse_document reads each number's own text: an integer
+// that fits 64 bits becomes an integer, a number whose value a double holds exactly becomes a double
+// (nlohmann writes the shortest text of the same value: 12345678901234.56 and 0.1 as written, 1.50 as 1.5,
+// equal as jsonb numbers), and any other number (123456789012345.6789, 1e400, integers past 64 bits) keeps
+// its original text: it is stored as a string whose first byte is NUL (no loadable document has one: jsonb
+// refuses \u0000), which dump() writes back as the bare number and text_of_value() returns as the number.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -34,8 +36,16 @@ const Json &array(const Json &j, std::string_view key);
 // Compact JSON text (UTF-8 kept as is).
 std::string dump(const Json &j);
 
-// Converts a simdjson element, normalising OCDS shapes (see json.cpp).
+// Converts a simdjson element, normalising OCDS shapes (see json.cpp). Numbers are simdjson's doubles: for
+// small documents whose numbers need no exactness (alert payloads, staged rows).
 Json from_dom(simdjson::dom::element element, std::string_view key = {}, bool is_item = false);
+
+// Builds the tree of a document already validated by simdjson (an object or array at the top), numbers
+// exact (see above), OCDS shapes normalised as from_dom does.
+Json parse_document(const simdjson::padded_string &text, simdjson::ondemand::parser &parser);
+
+// A number's exact JSON form: an integer, a double holding its value, or its original text (see above).
+Json number_from_text(std::string_view text);
 
 // OCDS merge of one release into a compiled release (merge routine of the standard: objects merged member
 // by member, null removes, arrays of objects with "id" merged by id, other arrays and values replaced).

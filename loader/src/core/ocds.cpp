@@ -389,16 +389,21 @@ OcdsReader::OcdsReader(std::string path, OcdsFormat format) : path_(std::move(pa
 
 void OcdsReader::run(const std::function<void(OcdsItem &)> &on_item, const std::function<void(std::uint64_t)> &on_bytes) {
 	Sha256 sha;
-	simdjson::dom::parser parser;
+	simdjson::dom::parser parser;               // validates the document (and words the error)
+	simdjson::ondemand::parser exact_parser;    // then builds the tree with each number's own text
+	auto tree = [&](const simdjson::padded_string &text, simdjson::dom::element root) {
+		return root.is_object() || root.is_array() ? parse_document(text, exact_parser) : from_dom(root);
+	};
 	if (format_ == OcdsFormat::json) {
 		std::string whole = read_whole(path_);
 		sha.update(whole);
 		sha256_ = sha.hex_digest();
 		simdjson::dom::element root;
-		if (auto err = parser.parse(simdjson::padded_string(whole)).get(root)) {
+		simdjson::padded_string padded(whole);
+		if (auto err = parser.parse(padded).get(root)) {
 			emit_error(1, std::string("invalid JSON: ") + simdjson::error_message(err), whole, on_item);
 		} else {
-			emit_document_items(from_dom(root), 1, true, whole, on_item);
+			emit_document_items(tree(padded, root), 1, true, whole, on_item);
 		}
 		on_bytes(whole.size());
 		return;
@@ -415,10 +420,11 @@ void OcdsReader::run(const std::function<void(OcdsItem &)> &on_item, const std::
 		if (!line.empty() && line.back() == '\r') line.pop_back();
 		if (trim(line).empty()) continue;
 		simdjson::dom::element root;
-		if (auto err = parser.parse(simdjson::padded_string(line)).get(root)) {
+		simdjson::padded_string padded(line);
+		if (auto err = parser.parse(padded).get(root)) {
 			emit_error(line_no, std::string("invalid JSON: ") + simdjson::error_message(err), line, on_item);
 		} else {
-			emit_document_items(from_dom(root), line_no, false, line, on_item);
+			emit_document_items(tree(padded, root), line_no, false, line, on_item);
 		}
 		if ((line_no & 255) == 0) on_bytes(bytes);
 	}
