@@ -108,7 +108,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 
 printf '\nLoader benchmark (%s rows, %s MB; %s cores, %s)\n' "$ROWS" "$MB" "$(nproc)" "$cpu"
 printf '  loader vs psql \\copy throughput (UTF-8):  %s   (target ≥ 0.8; %.2f s vs %.2f s; same staging shape: line_no + 9 typed columns)\n' "$tp_ratio" "$t_loader" "$t_psql"
-printf '  (measured 2025-11 on 2 vCPUs AMD EPYC, PostgreSQL 15.20, fsync off: 0.95-0.96; GB18030 1.00-1.06; RSS 18.5 MB for 1 GB)\n'
+printf '  (measured 2026-11 on 2 vCPUs AMD EPYC, PostgreSQL 15.20, fsync off: 0.95-0.96; GB18030 1.00-1.06; RSS 18.5 MB for 1 GB)\n'
 printf '  GB18030 vs UTF-8 loader throughput:      %s   (target ≥ 0.9; %.2f s vs %.2f s)\n' "$gb_ratio" "$t_loader_gb" "$t_loader"
 printf '  full load incl. merge (UTF-8):           %.2f s = %.0f rows/s\n' "$t_full" "$(echo "$ROWS / $t_full" | bc -l)"
 printf '  peak RSS, %s MB input:                  %s kB (3-line input: %s kB)\n' "$big_mb" "$rss_big" "$rss_small"
