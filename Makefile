@@ -1,6 +1,7 @@
 # oversight — top-level build.
 #   make            build the extension (PGXS, C++17) and the loader
 #   make install    install the extension into the PostgreSQL that pg_config names
+#   make install-loader PREFIX=/usr/local   install oversight-load and its mapping files
 #   make test       every suite in a throwaway cluster (tests/run.sh)
 #   make demo       the demo on bundled data in a throwaway cluster (demo/run.sh)
 #   make bench      benchmarks (bench/run.sh)
@@ -29,7 +30,7 @@ BITCODE_CXXFLAGS += -std=c++17 -Iextension/include
 
 -include $(OBJS:.o=.d)
 
-.PHONY: deps loader unit test demo bench format lint
+.PHONY: deps loader install-loader unit test demo bench format lint
 
 
 deps:
@@ -37,6 +38,13 @@ deps:
 
 loader:
 	$(MAKE) -C loader
+
+# Installs oversight-load and its mapping files under PREFIX (the loader finds them relative to itself).
+PREFIX ?= /usr/local
+install-loader: loader
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/oversight/loader/mappings
+	install -m 755 loader/build/oversight-load $(DESTDIR)$(PREFIX)/bin/oversight-load
+	install -m 644 loader/mappings/*.map $(DESTDIR)$(PREFIX)/share/oversight/loader/mappings/
 
 unit:
 	$(MAKE) -C tests/unit

@@ -68,7 +68,8 @@ std::string usage() {
 }
 
 // Mapping files: --mapping-dir, else $OVERSIGHT_LOADER_MAPPINGS, else ../mappings beside the executable
-// (loader/build/../mappings in a checkout), else the installed share directory.
+// (loader/build/../mappings in a checkout), else ../share/oversight/loader/mappings beside it (installed
+// by `make install-loader PREFIX=…`), else /usr/share/oversight/loader/mappings.
 std::string default_mapping_dir() {
 	if (const char *env = std::getenv("OVERSIGHT_LOADER_MAPPINGS"); env && *env) return env;
 	char exe[PATH_MAX];
@@ -76,8 +77,10 @@ std::string default_mapping_dir() {
 	if (n > 0) {
 		std::string dir(exe, static_cast<size_t>(n));
 		dir = dir.substr(0, dir.find_last_of('/'));
-		std::string candidate = dir + "/../mappings";
-		if (access(candidate.c_str(), R_OK) == 0) return candidate;
+		for (const char *relative : {"/../mappings", "/../share/oversight/loader/mappings"}) {
+			std::string candidate = dir + relative;
+			if (access(candidate.c_str(), R_OK) == 0) return candidate;
+		}
 	}
 	return "/usr/share/oversight/loader/mappings";
 }
