@@ -12,3 +12,12 @@ INSERT INTO oversight.power_item (item_code, area_code, name_zh, name_en, power_
 INSERT INTO oversight.key_node (node_code, item_code, name_zh, name_en, risk_criteria, risk_grade, identified_by)
   VALUES ('TAX.REFUND.APPROVE', 'TAX.REFUND', '退库审批', 'Refund approval', ARRAY['large_fund_flow'], 3, 'superior_decision');
 \i :root/reports/power_register.sql
+-- Alerts: the default rules on a few payments of the test bureau, then the discipline office's work list.
+\o /dev/null
+SELECT * FROM oversight.install_default_rules();
+INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, payee_account, amount, payment_method, expense_type, invoice_no, paid_on) VALUES
+  ('PAY-1', 'JYJ', '某科技有限公司', 'ACC-1', 26680.25, 'transfer', 'office', 'INV-1', '2025-03-10'),
+  ('PAY-2', 'JYJ', '某科技有限公司', 'ACC-1', 26680.25, 'transfer', 'office', 'INV-1', '2025-06-10'),
+  ('PAY-3', 'WJW', '会议中心', NULL, 8000, 'cash', 'meeting', 'INV-9', '2025-04-01');
+\o
+\i :root/reports/alert_worklist.sql
