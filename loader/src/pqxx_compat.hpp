@@ -22,7 +22,9 @@ struct CopyLine {
 // operator<<(tuple). The loader already escapes its lines (core/copy_text.hpp), so escaping twice would cost
 // the throughput the benchmark measures: this explicit specialisation of stream_to's own member template
 // hands a finished line to write_raw_line. 7.x makes write_raw_line public and needs none of this.
-template <> inline pqxx::stream_to &pqxx::stream_to::operator<< <oversight::loader::pqxx_compat::CopyLine>(const oversight::loader::pqxx_compat::CopyLine &line) {
+template <>
+inline pqxx::stream_to &pqxx::stream_to::operator<< <oversight::loader::pqxx_compat::CopyLine>(
+    const oversight::loader::pqxx_compat::CopyLine &line) {
 	write_raw_line(line.text);
 	return *this;
 }
@@ -36,8 +38,10 @@ inline std::unique_ptr<pqxx::stream_to> open_copy(pqxx::work &tx, const std::str
                                                   const std::vector<std::string> &quoted_columns) {
 #if PQXX_VERSION_MAJOR >= 7
 	std::vector<std::string_view> cols;
-	for (const auto &c : quoted_columns) cols.push_back(c);
-	return std::make_unique<pqxx::stream_to>(pqxx::stream_to::raw_table(tx, tx.quote_name(schema) + "." + tx.quote_name(table), tx.conn().quote_columns(cols)));
+	for (const auto &c : quoted_columns)
+		cols.push_back(c);
+	return std::make_unique<pqxx::stream_to>(pqxx::stream_to::raw_table(
+	    tx, tx.quote_name(schema) + "." + tx.quote_name(table), tx.conn().quote_columns(cols)));
 #else
 	return std::make_unique<pqxx::stream_to>(tx, tx.quote_name(schema) + "." + tx.quote_name(table), quoted_columns);
 #endif
@@ -64,7 +68,8 @@ public:
 	std::string &row() { return batch_; }
 	void end_row() {
 		batch_.push_back('\n');
-		if (batch_.size() >= limit) flush();
+		if (batch_.size() >= limit)
+			flush();
 	}
 	void add(const std::string &line) {
 		batch_ += line;
@@ -72,7 +77,8 @@ public:
 	}
 	// Sends what is pending; call before stream.complete().
 	void flush() {
-		if (batch_.empty()) return;
+		if (batch_.empty())
+			return;
 		batch_.pop_back(); // write_copy_line adds the final newline
 		write_copy_line(stream_, batch_);
 		batch_.clear();
@@ -87,7 +93,8 @@ private:
 };
 
 // A parameterised statement.
-template <typename... Args> pqxx::result exec_params(pqxx::transaction_base &tx, const std::string &sql, Args &&...args) {
+template <typename... Args>
+pqxx::result exec_params(pqxx::transaction_base &tx, const std::string &sql, Args &&...args) {
 #if PQXX_VERSION_MAJOR > 7 || (PQXX_VERSION_MAJOR == 7 && PQXX_VERSION_MINOR >= 10)
 	return tx.exec(sql, pqxx::params{std::forward<Args>(args)...});
 #else

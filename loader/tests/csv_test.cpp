@@ -21,8 +21,11 @@ struct Collected {
 
 std::vector<Collected> parse(const std::string &text, size_t chunk = 3) {
 	std::vector<Collected> out;
-	CsvParser p([&](const RawRecord &r) { out.push_back({r.line_no, {r.fields.begin(), r.fields.end()}, r.unterminated_quote}); });
-	for (size_t i = 0; i < text.size(); i += chunk) p.feed(std::string_view(text).substr(i, chunk)); // records span chunk boundaries
+	CsvParser p([&](const RawRecord &r) {
+		out.push_back({r.line_no, {r.fields.begin(), r.fields.end()}, r.unterminated_quote});
+	});
+	for (size_t i = 0; i < text.size(); i += chunk)
+		p.feed(std::string_view(text).substr(i, chunk)); // records span chunk boundaries
 	p.finish();
 	return out;
 }
@@ -84,7 +87,8 @@ TEST(Decoder, Gb18030ToUtf8AndInvalidBytes) {
 
 TEST(CsvSource, ReadsGb18030WithBomAndFlagsBadRows) {
 	// GB18030 BOM, header 编号,金额, a good row, then a row with a stray lead byte.
-	std::string path = write_temp("gb.csv", "\x84\x31\x95\x33\xB1\xE0\xBA\xC5,\xBD\xF0\xB6\xEE\r\nP1,10\r\nP2,\xFF\r\n");
+	std::string path =
+	    write_temp("gb.csv", "\x84\x31\x95\x33\xB1\xE0\xBA\xC5,\xBD\xF0\xB6\xEE\r\nP1,10\r\nP2,\xFF\r\n");
 	CsvSource src(path, std::nullopt);
 	EXPECT_EQ(src.encoding(), Encoding::gb18030);
 	std::vector<std::string> header;
@@ -94,7 +98,10 @@ TEST(CsvSource, ReadsGb18030WithBomAndFlagsBadRows) {
 		bool decode_failed;
 	};
 	std::vector<Row> rows; // the cells are views valid during the callback only: copied here
-	src.run([&](const CsvRow &h) { header = h.cell_strings(); }, [&](const CsvRow &r) { rows.push_back({r.line_no, r.cell_strings(), r.decode_failed}); },
+	src.run([&](const CsvRow &h) { header = h.cell_strings(); },
+	        [&](const CsvRow &r) {
+		        rows.push_back({r.line_no, r.cell_strings(), r.decode_failed});
+	        },
 	        [](std::uint64_t) {});
 	EXPECT_EQ(header, (std::vector<std::string>{"编号", "金额"}));
 	ASSERT_EQ(rows.size(), 2u);
@@ -113,7 +120,12 @@ TEST(CsvSource, Utf8CellsAreReadInPlaceAndACharacterSplitByACommaIsRefused) {
 	CsvSource src(path, Encoding::utf8);
 	std::vector<std::vector<std::string>> cells;
 	std::vector<bool> failed;
-	src.run([](const CsvRow &) {}, [&](const CsvRow &r) { cells.push_back(r.cell_strings()); failed.push_back(r.decode_failed); }, [](std::uint64_t) {});
+	src.run([](const CsvRow &) {},
+	        [&](const CsvRow &r) {
+		        cells.push_back(r.cell_strings());
+		        failed.push_back(r.decode_failed);
+	        },
+	        [](std::uint64_t) {});
 	ASSERT_EQ(cells.size(), 2u);
 	EXPECT_FALSE(failed[0]);
 	EXPECT_EQ(cells[0], (std::vector<std::string>{"张三", "x,\"y\"", "z"}));
@@ -153,18 +165,22 @@ TEST(CopyText, SpecialBytesAreFoundAnywhereAndEscaped) {
 
 // The plain-line fast path must give exactly what libcsv alone gives: records, fields and line numbers.
 TEST(CsvParser, FastPathAgreesWithLibcsvOnRandomInput) {
-	const std::vector<std::string> pieces = {"a", "PAY001", "张三", "1,234.50", " x ", "\t", " ", "\"q\"", "\"a,b\"", "\"x\"\"y\"", "\"l1\nl2\"",
-	                                         "\"\r\n\"", "", "y\"z", "\xE5\xBC\xA0", "\"unterminated"};
+	const std::vector<std::string> pieces = {"a", "PAY001", "张三",         "1,234.50",      " x ",        "\t",
+	                                         " ", "\"q\"",  "\"a,b\"",      "\"x\"\"y\"",    "\"l1\nl2\"", "\"\r\n\"",
+	                                         "",  "y\"z",   "\xE5\xBC\xA0", "\"unterminated"};
 	const std::vector<std::string> ends = {"\n", "\r\n", "\r", "\n\n", "\r\n\r\n", " \n", "\n   \n"};
 	std::mt19937 rng(42);
 	auto pick = [&](const std::vector<std::string> &v) { return v[rng() % v.size()]; };
 	auto parse = [](const std::string &input, bool fast, std::mt19937 &chunks) {
 		std::vector<std::string> out;
-		CsvParser p([&](const RawRecord &r) {
-			std::string rec = std::to_string(r.line_no) + (r.unterminated_quote ? "U" : "") + ":";
-			for (auto f : r.fields) rec += "[" + std::string(f) + "]";
-			out.push_back(rec);
-		}, ',', fast);
+		CsvParser p(
+		    [&](const RawRecord &r) {
+			    std::string rec = std::to_string(r.line_no) + (r.unterminated_quote ? "U" : "") + ":";
+			    for (auto f : r.fields)
+				    rec += "[" + std::string(f) + "]";
+			    out.push_back(rec);
+		    },
+		    ',', fast);
 		for (size_t pos = 0; pos < input.size();) {
 			size_t n = std::min<size_t>(input.size() - pos, 1 + chunks() % 40);
 			p.feed(std::string_view(input).substr(pos, n));
@@ -178,8 +194,10 @@ TEST(CsvParser, FastPathAgreesWithLibcsvOnRandomInput) {
 		int lines = 1 + static_cast<int>(rng() % 8);
 		for (int l = 0; l < lines; ++l) {
 			int fields = 1 + static_cast<int>(rng() % 4);
-			for (int f = 0; f < fields; ++f) input += (f ? "," : "") + pick(pieces);
-			if (l + 1 < lines || rng() % 2) input += pick(ends);
+			for (int f = 0; f < fields; ++f)
+				input += (f ? "," : "") + pick(pieces);
+			if (l + 1 < lines || rng() % 2)
+				input += pick(ends);
 		}
 		std::mt19937 c1(round), c2(round + 1000);
 		EXPECT_EQ(parse(input, true, c1), parse(input, false, c2)) << "input: " << input;

@@ -19,12 +19,15 @@ std::vector<OcdsItem> items_of(const std::string &text) {
 	return out;
 }
 
-const std::vector<StageRow> &rows(const OcdsRows &r, OcdsTable t) { return r[static_cast<size_t>(t)]; }
+const std::vector<StageRow> &rows(const OcdsRows &r, OcdsTable t) {
+	return r[static_cast<size_t>(t)];
+}
 
 std::string column(OcdsTable t, const StageRow &row, const std::string &name) {
 	const auto &cols = ocds_stage_tables()[static_cast<size_t>(t)].columns;
 	for (size_t i = 0; i < cols.size(); ++i)
-		if (cols[i].name == name) return row[i].value_or("NULL");
+		if (cols[i].name == name)
+			return row[i].value_or("NULL");
 	return "no such column";
 }
 
@@ -32,13 +35,21 @@ std::string column(OcdsTable t, const StageRow &row, const std::string &name) {
 
 TEST(Json, NormalisesObjectsWhereArraysAndNumericIds) {
 	Json j = parse(R"({"tender":{"items":[{"id":1,"quantity":2.5}],"milestones":[{"id":7,"documents":{"id":"d1"}}]}})");
-	EXPECT_EQ(dump(j), R"({"tender":{"items":[{"id":"1","quantity":2.5}],"milestones":[{"id":"7","documents":[{"id":"d1"}]}]}})");
+	EXPECT_EQ(
+	    dump(j),
+	    R"({"tender":{"items":[{"id":"1","quantity":2.5}],"milestones":[{"id":"7","documents":[{"id":"d1"}]}]}})");
 }
 
 TEST(Json, OcdsMergeByIdentifierNullRemovesArraysReplace) {
-	Json compiled = parse(R"({"ocid":"o","tender":{"title":"A","status":"planned"},"awards":[{"id":"1","status":"pending"}],"tag":["tender"]})");
-	ocds_merge(compiled, parse(R"({"tender":{"status":"active","title":null},"awards":[{"id":"1","status":"active"},{"id":"2"}],"tag":["award"]})"));
-	EXPECT_EQ(dump(compiled), R"({"ocid":"o","tender":{"status":"active"},"awards":[{"id":"1","status":"active"},{"id":"2"}],"tag":["award"]})");
+	Json compiled = parse(
+	    R"({"ocid":"o","tender":{"title":"A","status":"planned"},"awards":[{"id":"1","status":"pending"}],"tag":["tender"]})");
+	ocds_merge(
+	    compiled,
+	    parse(
+	        R"({"tender":{"status":"active","title":null},"awards":[{"id":"1","status":"active"},{"id":"2"}],"tag":["award"]})"));
+	EXPECT_EQ(
+	    dump(compiled),
+	    R"({"ocid":"o","tender":{"status":"active"},"awards":[{"id":"1","status":"active"},{"id":"2"}],"tag":["award"]})");
 }
 
 TEST(OcdsDocuments, ReleasePackageMergesReleasesOfOneOcidInDateOrder) {
@@ -58,7 +69,8 @@ TEST(OcdsDocuments, ReleasePackageMergesReleasesOfOneOcidInDateOrder) {
 }
 
 TEST(OcdsDocuments, RecordsUseTheirCompiledRelease) {
-	auto items = items_of(R"({"records":[{"ocid":"o1","compiledRelease":{"ocid":"o1","tag":["compiled"]}},{"ocid":"o2","releases":[{"url":"x"}]}]})");
+	auto items = items_of(
+	    R"({"records":[{"ocid":"o1","compiledRelease":{"ocid":"o1","tag":["compiled"]}},{"ocid":"o2","releases":[{"url":"x"}]}]})");
 	ASSERT_EQ(items.size(), 2u);
 	EXPECT_TRUE(items[0].compiled);
 	EXPECT_NE(items[1].error.find("linked"), std::string::npos);
@@ -83,7 +95,8 @@ TEST(OcdsFlatten, PartiesByIdentifierBidsAwardsContracts) {
 	flatten_compiled_release(release, r);
 	ASSERT_EQ(rows(r, OcdsTable::party).size(), 2u);
 	EXPECT_EQ(column(OcdsTable::party, rows(r, OcdsTable::party)[1], "party_code"), "UA-EDR-2");
-	EXPECT_EQ(column(OcdsTable::party, rows(r, OcdsTable::party)[1], "name"), "Supplier Ltd"); // empty name: the legal name
+	EXPECT_EQ(column(OcdsTable::party, rows(r, OcdsTable::party)[1], "name"),
+	          "Supplier Ltd"); // empty name: the legal name
 	const auto &p = rows(r, OcdsTable::process).at(0);
 	EXPECT_EQ(column(OcdsTable::process, p, "buyer_party_code"), "UA-EDR-1");
 	EXPECT_EQ(column(OcdsTable::process, p, "procurement_method"), "NULL");
@@ -94,19 +107,23 @@ TEST(OcdsFlatten, PartiesByIdentifierBidsAwardsContracts) {
 	EXPECT_EQ(column(OcdsTable::lot, rows(r, OcdsTable::lot).at(0), "lot_id"), "1");
 	EXPECT_EQ(column(OcdsTable::bid, rows(r, OcdsTable::bid).at(0), "status"), "valid"); // ProZorro "active"
 	EXPECT_EQ(column(OcdsTable::bid_tenderer, rows(r, OcdsTable::bid_tenderer).at(0), "party_code"), "UA-EDR-2");
-	EXPECT_EQ(column(OcdsTable::award, rows(r, OcdsTable::award).at(0), "amount"), "NULL"); // negative: kept in the document only
+	EXPECT_EQ(column(OcdsTable::award, rows(r, OcdsTable::award).at(0), "amount"),
+	          "NULL"); // negative: kept in the document only
 	ASSERT_EQ(rows(r, OcdsTable::contract).size(), 2u);
 	EXPECT_EQ(column(OcdsTable::contract, rows(r, OcdsTable::contract)[0], "contract_code"), "ocds-x/c1");
 	EXPECT_EQ(column(OcdsTable::contract, rows(r, OcdsTable::contract)[0], "supplier_party_code"), "UA-EDR-2");
 	EXPECT_EQ(column(OcdsTable::contract, rows(r, OcdsTable::contract)[0], "signed_on"), "2016-07-18");
-	EXPECT_EQ(column(OcdsTable::contract, rows(r, OcdsTable::contract)[1], "award_id"), "NULL"); // names no award of the process
+	EXPECT_EQ(column(OcdsTable::contract, rows(r, OcdsTable::contract)[1], "award_id"),
+	          "NULL"); // names no award of the process
 }
 
 TEST(AlertLine, FormatsThePayload) {
-	std::string line = format_alert_line(R"({"alert_id":17,"rule_code":"PAY.DUP","rule_version":2,"severity":"warning","status":"open",
+	std::string line =
+	    format_alert_line(R"({"alert_id":17,"rule_code":"PAY.DUP","rule_version":2,"severity":"warning","status":"open",
 	  "object_table":"oversight.payment","object_key":{"payment_code":"P1"},"fingerprint":"f","repeat_count":3,"message":"duplicate payment",
 	  "fired_at":"2025-06-30T10:00:00+08:00"})");
-	EXPECT_EQ(line, "2025-06-30T10:00:00+08:00 WARNING  PAY.DUP v2 [open] duplicate payment (oversight.payment payment_code=P1) ×3 #17");
+	EXPECT_EQ(line, "2025-06-30T10:00:00+08:00 WARNING  PAY.DUP v2 [open] duplicate payment (oversight.payment "
+	                "payment_code=P1) ×3 #17");
 	EXPECT_EQ(format_alert_line("not json"), "(unreadable alert) not json");
 }
 
@@ -122,13 +139,16 @@ TEST(OcdsJson, NumbersRoundTripExactly) {
 
 // Numbers a double cannot hold keep their text; the others go through nlohmann's number types.
 TEST(OcdsJson, ExactNumbersFromTheDocumentText) {
-	const std::string text = R"({"amount":123456789012345.6789,"big":123456789012345678901234567890,"tiny":1e-400,"huge":1e400,)"
-	                         R"("plain":12345678901234.56,"cents":0.10,"id":123456789012345678901,"relatedLots":[7],"n":-9223372036854775808})";
+	const std::string text =
+	    R"({"amount":123456789012345.6789,"big":123456789012345678901234567890,"tiny":1e-400,"huge":1e400,)"
+	    R"("plain":12345678901234.56,"cents":0.10,"id":123456789012345678901,"relatedLots":[7],"n":-9223372036854775808})";
 	simdjson::padded_string padded(text);
 	simdjson::ondemand::parser parser;
 	Json j = parse_document(padded, parser);
-	EXPECT_EQ(dump(j), R"({"amount":123456789012345.6789,"big":123456789012345678901234567890,"tiny":1e-400,"huge":1e400,)"
-	                   R"("plain":12345678901234.56,"cents":0.1,"id":"123456789012345678901","relatedLots":["7"],"n":-9223372036854775808})");
+	EXPECT_EQ(
+	    dump(j),
+	    R"({"amount":123456789012345.6789,"big":123456789012345678901234567890,"tiny":1e-400,"huge":1e400,)"
+	    R"("plain":12345678901234.56,"cents":0.1,"id":"123456789012345678901","relatedLots":["7"],"n":-9223372036854775808})");
 	EXPECT_EQ(get_text(j, "amount"), "123456789012345.6789");
 	EXPECT_TRUE(find(j, "plain")->is_number_float());
 	EXPECT_TRUE(find(j, "n")->is_number_integer());

@@ -9,12 +9,16 @@ using namespace oversight::loader;
 
 namespace {
 
-const RecordKind &payments() { return *find_record_kind("payments"); }
+const RecordKind &payments() {
+	return *find_record_kind("payments");
+}
 
 Mapping payment_mapping() {
-	return Mapping::parse("[columns]\npayment_code = 支付凭证号\npayer_unit_code = 单位编码\npayee_name = 收款人\namount = 金额（元）\n"
-	                      "payment_method = 支付方式\npaid_on = 支付日期\n[values.payment_method]\ncash = 现金\ntransfer = 转账 | 银行转账\n",
-	                      "test.map", payments());
+	return Mapping::parse(
+	    "[columns]\npayment_code = 支付凭证号\npayer_unit_code = 单位编码\npayee_name = 收款人\namount = 金额（元）\n"
+	    "payment_method = 支付方式\npaid_on = 支付日期\n[values.payment_method]\ncash = 现金\ntransfer = 转账 | "
+	    "银行转账\n",
+	    "test.map", payments());
 }
 
 } // namespace
@@ -34,7 +38,9 @@ TEST(Mapping, ParsesAndRefusesUnknownFieldsWithTheLine) {
 
 TEST(HeaderBinding, MatchesAliasesCanonicalNamesAndFullWidthForms) {
 	Mapping m = payment_mapping();
-	auto b = bind_header({"\xEF\xBB\xBF支付凭证号", "单位编码", "收款人", "金额(元)", "Payment_Method", "支付日期", "备注"}, m, payments());
+	auto b =
+	    bind_header({"\xEF\xBB\xBF支付凭证号", "单位编码", "收款人", "金额(元)", "Payment_Method", "支付日期", "备注"},
+	                m, payments());
 	EXPECT_EQ(b.column_of_field[static_cast<size_t>(payments().field_index("payment_code"))], 0);
 	EXPECT_EQ(b.column_of_field[static_cast<size_t>(payments().field_index("amount"))], 3); // （元） matches (元)
 	EXPECT_EQ(b.column_of_field[static_cast<size_t>(payments().field_index("payment_method"))], 4);
@@ -56,8 +62,13 @@ TEST(RowValidator, CanonicalValuesDefaultsAndErrors) {
 	EXPECT_EQ(*values[static_cast<size_t>(payments().field_index("status"))], "paid");
 
 	// Amounts already canonical are taken as they are; the others are rewritten.
-	for (auto [in, out] : std::vector<std::pair<std::string, std::string>>{
-	         {"12.5", "12.5"}, {"0012.5", "12.5"}, {"5.", "5"}, {".5", "0.5"}, {"0.0001", "0.0001"}, {"999999999999999.9999", "999999999999999.9999"}}) {
+	for (auto [in, out] :
+	     std::vector<std::pair<std::string, std::string>>{{"12.5", "12.5"},
+	                                                      {"0012.5", "12.5"},
+	                                                      {"5.", "5"},
+	                                                      {".5", "0.5"},
+	                                                      {"0.0001", "0.0001"},
+	                                                      {"999999999999999.9999", "999999999999999.9999"}}) {
 		ASSERT_FALSE(v.validate({"P1", "EDU01", "张三", in, "现金", "2024-03-05"}, values)) << in;
 		EXPECT_EQ(*values[static_cast<size_t>(payments().field_index("amount"))], out) << in;
 	}
@@ -66,14 +77,17 @@ TEST(RowValidator, CanonicalValuesDefaultsAndErrors) {
 
 	auto e = v.validate({"P1", "EDU01", "张三", "12,3x", "现金", "2024-03-05"}, values);
 	ASSERT_TRUE(e);
-	EXPECT_EQ(RowValidator::message("payments.csv", 17, *e, "12,3x"), "payments.csv:17: field amount: \"12,3x\" is not a number");
+	EXPECT_EQ(RowValidator::message("payments.csv", 17, *e, "12,3x"),
+	          "payments.csv:17: field amount: \"12,3x\" is not a number");
 	EXPECT_EQ(v.validate({"P1", "EDU01", "张三", "0", "现金", "2024-03-05"}, values)->reason, "must be greater than 0");
 	EXPECT_EQ(v.validate({"P1", "EDU01", "张三", "1", "支票", "2024-03-05"}, values)->field, "payment_method");
 	EXPECT_EQ(v.validate({"P1", "EDU01", "", "1", "现金", "2024-03-05"}, values)->reason, "is required but empty");
 	// status defaults to paid, and a paid payment needs its date (CHECK payment_paid_has_date).
 	EXPECT_EQ(v.validate({"P1", "EDU01", "张三", "1", "现金", ""}, values)->field, "paid_on");
 	EXPECT_NE(v.validate({"P1", "EDU01"}, values)->reason.find("has 2 fields but the header has 6"), std::string::npos);
-	EXPECT_NE(v.validate({"P1", "EDU01", "张三", "1", "现金", "2024-03-05", "extra"}, values)->reason.find("extra columns"), std::string::npos);
+	EXPECT_NE(
+	    v.validate({"P1", "EDU01", "张三", "1", "现金", "2024-03-05", "extra"}, values)->reason.find("extra columns"),
+	    std::string::npos);
 }
 
 TEST(MergeSql, UpsertComparesNonKeyColumnsAndChecksReferences) {
@@ -81,11 +95,14 @@ TEST(MergeSql, UpsertComparesNonKeyColumnsAndChecksReferences) {
 	std::vector<std::string> header{"支付凭证号", "单位编码", "收款人", "金额（元）", "支付方式", "支付日期"};
 	RowValidator v(payments(), m, bind_header(header, m, payments()), header.size());
 	CsvMergePlan plan = plan_csv_merge(payments(), v.staged_fields());
-	EXPECT_NE(plan.upsert.find("ON CONFLICT (payment_code) DO UPDATE SET \"payer_unit_code\" = EXCLUDED.\"payer_unit_code\""), std::string::npos);
+	EXPECT_NE(
+	    plan.upsert.find("ON CONFLICT (payment_code) DO UPDATE SET \"payer_unit_code\" = EXCLUDED.\"payer_unit_code\""),
+	    std::string::npos);
 	EXPECT_NE(plan.upsert.find("IS DISTINCT FROM"), std::string::npos);
 	EXPECT_EQ(plan.upsert.find("SET \"payment_code\""), std::string::npos); // the key is never updated
 	ASSERT_EQ(plan.quarantine_checks.size(), 1u); // only payer_unit_code is a staged reference
-	EXPECT_NE(plan.quarantine_checks[0].find("NOT EXISTS (SELECT FROM oversight.\"org_unit\" t WHERE t.\"unit_code\" = s.\"payer_unit_code\")"),
+	EXPECT_NE(plan.quarantine_checks[0].find(
+	              "NOT EXISTS (SELECT FROM oversight.\"org_unit\" t WHERE t.\"unit_code\" = s.\"payer_unit_code\")"),
 	          std::string::npos);
 	EXPECT_NE(plan.quarantine_duplicate_keys.find("PARTITION BY \"payment_code\""), std::string::npos);
 	EXPECT_NE(plan.create_stage.find("\"amount\" numeric"), std::string::npos);
@@ -93,18 +110,26 @@ TEST(MergeSql, UpsertComparesNonKeyColumnsAndChecksReferences) {
 	const RecordKind &units = *find_record_kind("org-units");
 	CsvMergePlan unit_plan = plan_csv_merge(units, {0, 1, 3, 4});
 	ASSERT_EQ(unit_plan.quarantine_self_references.size(), 1u);
-	EXPECT_NE(unit_plan.quarantine_self_references[0].find(stage_table + " o WHERE o.\"unit_code\" = s.\"parent_code\""), std::string::npos);
+	EXPECT_NE(
+	    unit_plan.quarantine_self_references[0].find(stage_table + " o WHERE o.\"unit_code\" = s.\"parent_code\""),
+	    std::string::npos);
 }
 
 TEST(MergeSql, CompositeKeysInDuplicateDetection) {
 	const RecordKind &a = *find_record_kind("assignments");
 	CsvMergePlan plan = plan_csv_merge(a, {0, 1, 2, 4});
-	EXPECT_NE(plan.quarantine_duplicate_keys.find("PARTITION BY \"person_code\", \"unit_code\", \"assignment_role\", \"valid_from\""), std::string::npos);
-	EXPECT_NE(plan.quarantine_duplicate_keys.find("concat_ws(', ', r.\"person_code\", r.\"unit_code\", r.\"assignment_role\", r.\"valid_from\")"),
+	EXPECT_NE(plan.quarantine_duplicate_keys.find(
+	              "PARTITION BY \"person_code\", \"unit_code\", \"assignment_role\", \"valid_from\""),
+	          std::string::npos);
+	EXPECT_NE(plan.quarantine_duplicate_keys.find(
+	              "concat_ws(', ', r.\"person_code\", r.\"unit_code\", r.\"assignment_role\", r.\"valid_from\")"),
 	          std::string::npos);
 	// Assignments merge by UPDATE then INSERT (the single-holder trigger fires before ON CONFLICT).
 	EXPECT_NE(plan.upsert.find("INSERT INTO oversight.\"assignment\""), std::string::npos);
-	EXPECT_NE(plan.upsert.find("WHERE NOT EXISTS (SELECT FROM oversight.\"assignment\" t WHERE t.\"person_code\" = s.\"person_code\""), std::string::npos);
+	EXPECT_NE(
+	    plan.upsert.find(
+	        "WHERE NOT EXISTS (SELECT FROM oversight.\"assignment\" t WHERE t.\"person_code\" = s.\"person_code\""),
+	    std::string::npos);
 }
 
 TEST(MergeSql, QuotesIdentifiersAndLiterals) {
@@ -115,7 +140,9 @@ TEST(MergeSql, QuotesIdentifiersAndLiterals) {
 TEST(RecordKinds, EveryKindHasAMappingFileField) {
 	for (const auto &k : record_kinds()) {
 		EXPECT_FALSE(k.key.empty()) << k.command;
-		for (const auto &key : k.key) EXPECT_GE(k.field_index(key), 0) << k.command << " key " << key;
-		for (const auto &rule : k.rules) EXPECT_GE(k.field_index(rule.field), 0) << k.command;
+		for (const auto &key : k.key)
+			EXPECT_GE(k.field_index(key), 0) << k.command << " key " << key;
+		for (const auto &rule : k.rules)
+			EXPECT_GE(k.field_index(rule.field), 0) << k.command;
 	}
 }

@@ -29,7 +29,8 @@ TEST(Amount, RefusesWithAReason) {
 }
 
 TEST(Date, ReadsChineseSlashedDottedAndCompactForms) {
-	for (const char *in : {"2024-03-05", "2024/3/5", "2024.3.5", "2024年3月5日", "2024 年 3 月 5 日", "２０２４年３月５日", "20240305", "2024-03-05 00:00:00"})
+	for (const char *in : {"2024-03-05", "2024/3/5", "2024.3.5", "2024年3月5日", "2024 年 3 月 5 日",
+	                       "２０２４年３月５日", "20240305", "2024-03-05 00:00:00"})
 		EXPECT_EQ(*parse_date(in).value, "2024-03-05") << in;
 	EXPECT_EQ(*parse_date("2024-02-29").value, "2024-02-29");
 }

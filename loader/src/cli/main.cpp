@@ -60,8 +60,10 @@ Examples:
 
 std::string usage() {
 	std::string kinds;
-	for (const auto &k : record_kinds()) kinds += fmt::format("  {:<16} {}\n", k.command, k.summary);
-	kinds += fmt::format("  {:<16} {}\n\n", "ocds", "OCDS releases or records: processes, parties, lots, bids, awards, contracts");
+	for (const auto &k : record_kinds())
+		kinds += fmt::format("  {:<16} {}\n", k.command, k.summary);
+	kinds += fmt::format("  {:<16} {}\n\n", "ocds",
+	                     "OCDS releases or records: processes, parties, lots, bids, awards, contracts");
 	std::string text = usage_text;
 	text.replace(text.find("%KINDS%\n"), 8, kinds);
 	return text;
@@ -71,7 +73,8 @@ std::string usage() {
 // (loader/build/../mappings in a checkout), else ../share/oversight/loader/mappings beside it (installed
 // by `make install-loader PREFIX=…`), else /usr/share/oversight/loader/mappings.
 std::string default_mapping_dir() {
-	if (const char *env = std::getenv("OVERSIGHT_LOADER_MAPPINGS"); env && *env) return env;
+	if (const char *env = std::getenv("OVERSIGHT_LOADER_MAPPINGS"); env && *env)
+		return env;
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
@@ -79,7 +82,8 @@ std::string default_mapping_dir() {
 		dir = dir.substr(0, dir.find_last_of('/'));
 		for (const char *relative : {"/../mappings", "/../share/oversight/loader/mappings"}) {
 			std::string candidate = dir + relative;
-			if (access(candidate.c_str(), R_OK) == 0) return candidate;
+			if (access(candidate.c_str(), R_OK) == 0)
+				return candidate;
 		}
 	}
 	return "/usr/share/oversight/loader/mappings";
@@ -87,15 +91,20 @@ std::string default_mapping_dir() {
 
 po::options_description load_options(bool ocds) {
 	po::options_description d(ocds ? "Options of ocds" : "Options of a CSV load");
-	if (ocds) d.add_options()("format", po::value<std::string>()->default_value("auto"), "auto, json (one document) or jsonl (one release/record per line)");
+	if (ocds)
+		d.add_options()("format", po::value<std::string>()->default_value("auto"),
+		                "auto, json (one document) or jsonl (one release/record per line)");
 	else
-		d.add_options()("encoding", po::value<std::string>(), "utf-8 or gb18030 (gbk, gb2312 read as gb18030); default: detected")(
+		d.add_options()("encoding", po::value<std::string>(),
+		                "utf-8 or gb18030 (gbk, gb2312 read as gb18030); default: detected")(
 		    "mapping", po::value<std::string>(), "mapping file of headers to fields (default: MAPPING_DIR/KIND.map)")(
 		    "mapping-dir", po::value<std::string>(), "directory of KIND.map files");
 	d.add_options()("reject-dir", po::value<std::string>(), "write FILE.rejects.csv here instead of beside the input")(
 	    "dry-run", "validate and merge inside a transaction, report, then roll back: nothing is written")(
-	    "json", "print the summary of each file as one JSON object on stdout")("quiet,q", "no per-row messages (the summary still prints)")(
-	    "no-progress", "no progress bar even on a terminal")("max-messages", po::value<int>()->default_value(20), "per-row messages shown per file")(
+	    "json", "print the summary of each file as one JSON object on stdout")(
+	    "quiet,q", "no per-row messages (the summary still prints)")(
+	    "no-progress", "no progress bar even on a terminal")("max-messages", po::value<int>()->default_value(20),
+	                                                         "per-row messages shown per file")(
 	    "stop-after-staging", "benchmarking: stream into the staging table, then roll back")(
 	    "file", po::value<std::vector<std::string>>()->default_value({}, ""), "input files");
 	return d;
@@ -108,16 +117,22 @@ struct Failure {
 
 // Maps an exception to the documented exit code and a one-line message.
 Failure classify(const std::exception &e) {
-	if (dynamic_cast<const InputError *>(&e) || dynamic_cast<const MappingError *>(&e) || dynamic_cast<const std::invalid_argument *>(&e))
+	if (dynamic_cast<const InputError *>(&e) || dynamic_cast<const MappingError *>(&e) ||
+	    dynamic_cast<const std::invalid_argument *>(&e))
 		return {exit_code::input_unusable, e.what()};
-	if (dynamic_cast<const pqxx::in_doubt_error *>(&e)) return {exit_code::commit_in_doubt, std::string("connection lost during COMMIT: ") + e.what()};
-	if (dynamic_cast<const pqxx::broken_connection *>(&e)) return {exit_code::connection_lost, std::string("database connection: ") + e.what()};
+	if (dynamic_cast<const pqxx::in_doubt_error *>(&e))
+		return {exit_code::commit_in_doubt, std::string("connection lost during COMMIT: ") + e.what()};
+	if (dynamic_cast<const pqxx::broken_connection *>(&e))
+		return {exit_code::connection_lost, std::string("database connection: ") + e.what()};
 	if (auto *sql = dynamic_cast<const pqxx::sql_error *>(&e)) {
 		std::string what = e.what();
-		while (!what.empty() && what.back() == '\n') what.pop_back();
-		return {exit_code::database_error, "database error" + (sql->sqlstate().empty() ? "" : " " + sql->sqlstate()) + ": " + what + " (nothing was committed)"};
+		while (!what.empty() && what.back() == '\n')
+			what.pop_back();
+		return {exit_code::database_error, "database error" + (sql->sqlstate().empty() ? "" : " " + sql->sqlstate()) +
+		                                       ": " + what + " (nothing was committed)"};
 	}
-	if (dynamic_cast<const pqxx::failure *>(&e)) return {exit_code::connection_lost, std::string("database: ") + e.what()};
+	if (dynamic_cast<const pqxx::failure *>(&e))
+		return {exit_code::connection_lost, std::string("database: ") + e.what()};
 	return {exit_code::internal_error, std::string("internal error: ") + e.what()};
 }
 
@@ -132,24 +147,32 @@ int run_load(const std::string &command, const std::string &dsn, const std::vect
 	po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
 	po::notify(vm);
 	if (vm.count("help")) {
-		std::cout << "Usage: oversight-load " << command << " [options] FILE...\n" << (kind ? kind->summary + "\n" : "") << desc << "\n";
+		std::cout << "Usage: oversight-load " << command << " [options] FILE...\n"
+		          << (kind ? kind->summary + "\n" : "") << desc << "\n";
 		return exit_code::ok;
 	}
 	auto files = vm["file"].as<std::vector<std::string>>();
-	if (files.empty()) throw po::error("no input file given (oversight-load " + command + " --help)");
+	if (files.empty())
+		throw po::error("no input file given (oversight-load " + command + " --help)");
 
 	LoadOptions o;
 	if (!ocds) {
-		if (vm.count("encoding")) o.encoding = parse_encoding_name(vm["encoding"].as<std::string>());
-		if (vm.count("mapping")) o.mapping_file = vm["mapping"].as<std::string>();
+		if (vm.count("encoding"))
+			o.encoding = parse_encoding_name(vm["encoding"].as<std::string>());
+		if (vm.count("mapping"))
+			o.mapping_file = vm["mapping"].as<std::string>();
 		o.mapping_dir = vm.count("mapping-dir") ? vm["mapping-dir"].as<std::string>() : default_mapping_dir();
 	} else {
 		std::string f = vm["format"].as<std::string>();
-		if (f == "json") o.ocds_format = OcdsFormat::json;
-		else if (f == "jsonl") o.ocds_format = OcdsFormat::json_lines;
-		else if (f != "auto") throw po::error("--format must be auto, json or jsonl");
+		if (f == "json")
+			o.ocds_format = OcdsFormat::json;
+		else if (f == "jsonl")
+			o.ocds_format = OcdsFormat::json_lines;
+		else if (f != "auto")
+			throw po::error("--format must be auto, json or jsonl");
 	}
-	if (vm.count("reject-dir")) o.reject_dir = vm["reject-dir"].as<std::string>();
+	if (vm.count("reject-dir"))
+		o.reject_dir = vm["reject-dir"].as<std::string>();
 	o.dry_run = vm.count("dry-run") > 0;
 	o.stop_after_staging = vm.count("stop-after-staging") > 0;
 	o.quiet = vm.count("quiet") > 0;
@@ -163,15 +186,23 @@ int run_load(const std::string &command, const std::string &dsn, const std::vect
 		o.file = file;
 		try {
 			LoadSummary s = ocds ? load_ocds_file(*conn, o) : load_csv_file(*conn, *kind, o);
-			if (json) std::cout << s.to_json() << std::endl;
-			else std::cerr << s.to_text() << std::endl;
-			if (s.rows_quarantined && worst == exit_code::ok) worst = exit_code::quarantined;
+			if (json)
+				std::cout << s.to_json() << std::endl;
+			else
+				std::cerr << s.to_text() << std::endl;
+			if (s.rows_quarantined && worst == exit_code::ok)
+				worst = exit_code::quarantined;
 		} catch (const std::exception &e) {
 			Failure f = classify(e);
 			std::cerr << "oversight-load: " << f.message << std::endl;
-			if (json) std::cout << fmt::format("{{\"status\": \"failed\", \"file\": {}, \"exit_code\": {}}}", dump(Json(file)), f.code) << std::endl;
-			if (f.code == exit_code::connection_lost || f.code == exit_code::commit_in_doubt) return f.code; // later files need a connection
-			if (worst == exit_code::ok || worst == exit_code::quarantined) worst = f.code;
+			if (json)
+				std::cout << fmt::format("{{\"status\": \"failed\", \"file\": {}, \"exit_code\": {}}}",
+				                         dump(Json(file)), f.code)
+				          << std::endl;
+			if (f.code == exit_code::connection_lost || f.code == exit_code::commit_in_doubt)
+				return f.code; // later files need a connection
+			if (worst == exit_code::ok || worst == exit_code::quarantined)
+				worst = f.code;
 		}
 	}
 	return worst;
@@ -187,7 +218,8 @@ int run_follow(const std::string &dsn, const std::vector<std::string> &args) {
 	po::store(po::command_line_parser(args).options(desc).run(), vm);
 	po::notify(vm);
 	if (vm.count("help")) {
-		std::cout << "Usage: oversight-load follow [options]\nPrints the alerts the monitoring rules raise, as they are raised, until Ctrl-C.\n"
+		std::cout << "Usage: oversight-load follow [options]\nPrints the alerts the monitoring rules raise, as they "
+		             "are raised, until Ctrl-C.\n"
 		          << desc << "\n";
 		return exit_code::ok;
 	}
@@ -202,7 +234,8 @@ int run_follow(const std::string &dsn, const std::vector<std::string> &args) {
 }
 
 int run_fields(const std::vector<std::string> &args) {
-	if (args.size() != 1 || !find_record_kind(args[0])) throw po::error("usage: oversight-load fields KIND");
+	if (args.size() != 1 || !find_record_kind(args[0]))
+		throw po::error("usage: oversight-load fields KIND");
 	const RecordKind &kind = *find_record_kind(args[0]);
 	std::string mapping_path = default_mapping_dir() + "/" + kind.command + ".map";
 	std::optional<Mapping> mapping;
@@ -211,20 +244,26 @@ int run_fields(const std::vector<std::string> &args) {
 	} catch (const MappingError &) {
 	}
 	std::cout << kind.command << " → oversight." << kind.table << " (key: ";
-	for (size_t i = 0; i < kind.key.size(); ++i) std::cout << (i ? ", " : "") << kind.key[i];
+	for (size_t i = 0; i < kind.key.size(); ++i)
+		std::cout << (i ? ", " : "") << kind.key[i];
 	std::cout << ")\n";
 	for (const auto &f : kind.fields) {
 		std::string aliases;
 		if (mapping && mapping->column_aliases.count(f.name))
-			for (const auto &a : mapping->column_aliases.at(f.name)) aliases += (aliases.empty() ? "" : " | ") + a;
-		std::string notes = f.required ? (f.default_value.empty() ? "required" : "default " + f.default_value) : "optional";
-		if (f.references) notes += ", refers to " + f.references->table;
+			for (const auto &a : mapping->column_aliases.at(f.name))
+				aliases += (aliases.empty() ? "" : " | ") + a;
+		std::string notes =
+		    f.required ? (f.default_value.empty() ? "required" : "default " + f.default_value) : "optional";
+		if (f.references)
+			notes += ", refers to " + f.references->table;
 		if (!f.allowed.empty()) {
 			notes += ", one of ";
-			for (size_t i = 0; i < f.allowed.size(); ++i) notes += (i ? "/" : "") + f.allowed[i];
+			for (size_t i = 0; i < f.allowed.size(); ++i)
+				notes += (i ? "/" : "") + f.allowed[i];
 		}
 		std::cout << fmt::format("  {:<28} {:<10} {}\n", f.name, f.sql_type(), notes);
-		if (!aliases.empty()) std::cout << fmt::format("  {:<28} headers: {}\n", "", aliases);
+		if (!aliases.empty())
+			std::cout << fmt::format("  {:<28} headers: {}\n", "", aliases);
 	}
 	return exit_code::ok;
 }
@@ -233,13 +272,15 @@ int run_fields(const std::vector<std::string> &args) {
 
 int main(int argc, char **argv) {
 	po::options_description global("Global options");
-	global.add_options()("help,h", "show help")("version", "show the version")("dsn", po::value<std::string>()->default_value(""), "libpq conninfo or URI")(
+	global.add_options()("help,h", "show help")("version", "show the version")(
+	    "dsn", po::value<std::string>()->default_value(""), "libpq conninfo or URI")(
 	    "command", po::value<std::string>(), "command")("args", po::value<std::vector<std::string>>(), "arguments");
 	po::positional_options_description pos;
 	pos.add("command", 1).add("args", -1);
 	try {
 		po::variables_map vm;
-		po::parsed_options parsed = po::command_line_parser(argc, argv).options(global).positional(pos).allow_unregistered().run();
+		po::parsed_options parsed =
+		    po::command_line_parser(argc, argv).options(global).positional(pos).allow_unregistered().run();
 		po::store(parsed, vm);
 		if (vm.count("version")) {
 			std::cout << "oversight-load " << loader_version << " (libpqxx " << PQXX_VERSION << ")\n";
@@ -253,15 +294,19 @@ int main(int argc, char **argv) {
 		// Everything after the command belongs to it (its own options included).
 		std::vector<std::string> rest = po::collect_unrecognized(parsed.options, po::include_positional);
 		rest.erase(rest.begin()); // the command itself
-		if (vm.count("help")) rest.push_back("--help"); // "KIND --help" is the command's help, not the global one
+		if (vm.count("help"))
+			rest.push_back("--help"); // "KIND --help" is the command's help, not the global one
 		std::string dsn = vm["dsn"].as<std::string>();
-		if (command == "follow") return run_follow(dsn, rest);
-		if (command == "fields") return run_fields(rest);
+		if (command == "follow")
+			return run_follow(dsn, rest);
+		if (command == "fields")
+			return run_fields(rest);
 		if (command == "help") {
 			std::cout << usage();
 			return exit_code::ok;
 		}
-		if (command == "ocds" || find_record_kind(command)) return run_load(command, dsn, rest);
+		if (command == "ocds" || find_record_kind(command))
+			return run_load(command, dsn, rest);
 		std::cerr << "oversight-load: unknown command \"" << command << "\" (oversight-load --help lists them)\n";
 		return exit_code::usage;
 	} catch (const po::error &e) {

@@ -10,7 +10,8 @@ namespace oversight::loader {
 namespace {
 
 std::string upper(std::string s) {
-	for (char &c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+	for (char &c : s)
+		c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
 	return s;
 }
 
@@ -19,18 +20,23 @@ std::string upper(std::string s) {
 std::string format_alert_line(const std::string &payload) {
 	simdjson::dom::parser parser;
 	simdjson::dom::element root;
-	if (parser.parse(simdjson::padded_string(payload)).get(root) || !root.is_object()) return "(unreadable alert) " + payload;
+	if (parser.parse(simdjson::padded_string(payload)).get(root) || !root.is_object())
+		return "(unreadable alert) " + payload;
 	Json a = from_dom(root);
 	std::string key;
 	if (const Json *k = find(a, "object_key"); k && k->is_object())
 		for (auto it = k->begin(); it != k->end(); ++it)
-			key += (key.empty() ? "" : ", ") + it.key() + "=" + (it->is_string() || it->is_number() ? text_of_value(*it) : dump(*it));
+			key += (key.empty() ? "" : ", ") + it.key() + "=" +
+			       (it->is_string() || it->is_number() ? text_of_value(*it) : dump(*it));
 	std::string repeat = get_text(a, "repeat_count");
-	std::string line = fmt::format("{} {:<8} {} v{} [{}] {}", get_text(a, "fired_at"), upper(get_text(a, "severity")), get_text(a, "rule_code"),
-	                               get_text(a, "rule_version"), get_text(a, "status"), get_text(a, "message"));
+	std::string line = fmt::format("{} {:<8} {} v{} [{}] {}", get_text(a, "fired_at"), upper(get_text(a, "severity")),
+	                               get_text(a, "rule_code"), get_text(a, "rule_version"), get_text(a, "status"),
+	                               get_text(a, "message"));
 	line += fmt::format(" ({} {})", get_text(a, "object_table"), key);
-	if (!repeat.empty() && repeat != "1" && repeat != "0") line += " ×" + repeat;
-	if (!get_text(a, "alert_id").empty()) line += " #" + get_text(a, "alert_id");
+	if (!repeat.empty() && repeat != "1" && repeat != "0")
+		line += " ×" + repeat;
+	if (!get_text(a, "alert_id").empty())
+		line += " #" + get_text(a, "alert_id");
 	return line;
 }
 

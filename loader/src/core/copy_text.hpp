@@ -22,17 +22,20 @@ inline bool has_copy_special_bytes(std::string_view text) {
 	for (; i + 8 <= n; i += 8) {
 		std::uint64_t x;
 		std::memcpy(&x, text.data() + i, 8);
-		if (has_byte(x, '\\') | has_byte(x, '\t') | has_byte(x, '\n') | has_byte(x, '\r') | has_byte(x, 0)) return true;
+		if (has_byte(x, '\\') | has_byte(x, '\t') | has_byte(x, '\n') | has_byte(x, '\r') | has_byte(x, 0))
+			return true;
 	}
 	for (; i < n; ++i)
-		if (text[i] == '\\' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r' || text[i] == '\0') return true;
+		if (text[i] == '\\' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r' || text[i] == '\0')
+			return true;
 	return false;
 }
 
 inline void copy_append_escaped(std::string &line, std::string_view value) {
 	// Most values need no escape: one scan, then appended whole.
 	const char *p = value.data(), *end = p + value.size();
-	while (p != end && *p != '\\' && *p != '\t' && *p != '\n' && *p != '\r') ++p;
+	while (p != end && *p != '\\' && *p != '\t' && *p != '\n' && *p != '\r')
+		++p;
 	if (p == end) {
 		line.append(value);
 		return;
@@ -40,11 +43,20 @@ inline void copy_append_escaped(std::string &line, std::string_view value) {
 	line.append(value.data(), static_cast<size_t>(p - value.data()));
 	for (; p != end; ++p) {
 		switch (*p) {
-		case '\\': line += "\\\\"; break;
-		case '\t': line += "\\t"; break;
-		case '\n': line += "\\n"; break;
-		case '\r': line += "\\r"; break;
-		default: line.push_back(*p);
+		case '\\':
+			line += "\\\\";
+			break;
+		case '\t':
+			line += "\\t";
+			break;
+		case '\n':
+			line += "\\n";
+			break;
+		case '\r':
+			line += "\\r";
+			break;
+		default:
+			line.push_back(*p);
 		}
 	}
 }
@@ -52,15 +64,20 @@ inline void copy_append_escaped(std::string &line, std::string_view value) {
 // The same, for a value known to need no escape (checked for its whole row by has_copy_special_bytes).
 inline void copy_append_plain_field(std::string &line, const std::optional<std::string_view> &value) {
 	line.push_back('\t');
-	if (value) line.append(*value);
-	else line += "\\N";
+	if (value)
+		line.append(*value);
+	else
+		line += "\\N";
 }
 
 // Appends one field (with its leading tab unless first) to a COPY line under construction.
 inline void copy_append_field(std::string &line, const std::optional<std::string_view> &value, bool first = false) {
-	if (!first) line.push_back('\t');
-	if (value) copy_append_escaped(line, *value);
-	else line += "\\N";
+	if (!first)
+		line.push_back('\t');
+	if (value)
+		copy_append_escaped(line, *value);
+	else
+		line += "\\N";
 }
 inline void copy_append_field(std::string &line, const std::optional<std::string> &value, bool first = false) {
 	copy_append_field(line, value ? std::optional<std::string_view>(*value) : std::nullopt, first);

@@ -57,7 +57,7 @@ private:
 	std::string arena_;                            // bytes of queued records and of the record being read
 	std::vector<std::pair<size_t, size_t>> spans_; // (offset, length) of each field in arena_
 	std::vector<QueuedRecord> queued_;
-	size_t record_first_span_ = 0;                 // first span of the record being read
+	size_t record_first_span_ = 0; // first span of the record being read
 	RawRecord record_;
 	std::uint64_t line_ = 1;
 	std::uint64_t newlines_in_record_ = 0;

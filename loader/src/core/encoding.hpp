@@ -12,7 +12,8 @@ namespace oversight::loader {
 enum class Encoding { utf8, gb18030 };
 
 std::string encoding_name(Encoding e); // "UTF-8" / "GB18030"
-// Parses a user's --encoding: utf8, utf-8, gb18030, gbk, gb2312, cp936 (case-insensitive); throws std::invalid_argument.
+// Parses a user's --encoding: utf8, utf-8, gb18030, gbk, gb2312, cp936 (case-insensitive); throws
+// std::invalid_argument.
 Encoding parse_encoding_name(const std::string &name);
 
 // Detects the encoding of a file from its first bytes: valid UTF-8 → UTF-8; otherwise the encoding most

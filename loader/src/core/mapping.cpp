@@ -14,9 +14,12 @@ std::vector<std::string> split_aliases(std::string_view text) {
 	size_t start = 0;
 	for (;;) {
 		size_t bar = text.find('|', start);
-		std::string alias(trim(text.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start)));
-		if (!alias.empty()) out.push_back(alias);
-		if (bar == std::string_view::npos) break;
+		std::string alias(
+		    trim(text.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start)));
+		if (!alias.empty())
+			out.push_back(alias);
+		if (bar == std::string_view::npos)
+			break;
 		start = bar + 1;
 	}
 	return out;
@@ -28,9 +31,11 @@ std::string normalise_label(const std::string &label) {
 	std::string folded = fold_fullwidth(label);
 	std::string out;
 	for (char c : trim(folded))
-		if (c != ' ' && c != '\t') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+		if (c != ' ' && c != '\t')
+			out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
 	// Excel's UTF-8 BOM sometimes survives on the first header.
-	if (out.rfind("\xEF\xBB\xBF", 0) == 0) out.erase(0, 3);
+	if (out.rfind("\xEF\xBB\xBF", 0) == 0)
+		out.erase(0, 3);
 	return out;
 }
 
@@ -40,26 +45,36 @@ Mapping Mapping::parse(const std::string &text, const std::string &source, const
 	std::istringstream in(text);
 	std::string line, section;
 	int line_no = 0;
-	auto fail = [&](const std::string &why) { throw MappingError(source + ":" + std::to_string(line_no) + ": " + why); };
+	auto fail = [&](const std::string &why) {
+		throw MappingError(source + ":" + std::to_string(line_no) + ": " + why);
+	};
 	while (std::getline(in, line)) {
 		++line_no;
 		std::string_view l = trim(line);
-		if (line_no == 1 && l.rfind("\xEF\xBB\xBF", 0) == 0) l.remove_prefix(3);
-		if (l.empty() || l.front() == '#') continue;
+		if (line_no == 1 && l.rfind("\xEF\xBB\xBF", 0) == 0)
+			l.remove_prefix(3);
+		if (l.empty() || l.front() == '#')
+			continue;
 		if (l.front() == '[') {
-			if (l.back() != ']') fail("section header must end with ]");
+			if (l.back() != ']')
+				fail("section header must end with ]");
 			section = std::string(trim(l.substr(1, l.size() - 2)));
-			if (section != "columns" && section.rfind("values.", 0) != 0) fail("unknown section [" + section + "] (expected [columns] or [values.FIELD])");
-			if (section.rfind("values.", 0) == 0 && !kind.field(section.substr(7))) fail("no field \"" + section.substr(7) + "\" in record kind " + kind.command);
+			if (section != "columns" && section.rfind("values.", 0) != 0)
+				fail("unknown section [" + section + "] (expected [columns] or [values.FIELD])");
+			if (section.rfind("values.", 0) == 0 && !kind.field(section.substr(7)))
+				fail("no field \"" + section.substr(7) + "\" in record kind " + kind.command);
 			continue;
 		}
 		size_t eq = l.find('=');
-		if (eq == std::string_view::npos) fail("expected NAME = ALIAS | ALIAS …");
+		if (eq == std::string_view::npos)
+			fail("expected NAME = ALIAS | ALIAS …");
 		std::string name(trim(l.substr(0, eq)));
 		auto aliases = split_aliases(l.substr(eq + 1));
-		if (section.empty()) fail("entry before any [section]");
+		if (section.empty())
+			fail("entry before any [section]");
 		if (section == "columns") {
-			if (!kind.field(name)) fail("no field \"" + name + "\" in record kind " + kind.command);
+			if (!kind.field(name))
+				fail("no field \"" + name + "\" in record kind " + kind.command);
 			auto &list = m.column_aliases[name];
 			list.insert(list.end(), aliases.begin(), aliases.end());
 		} else {
@@ -67,10 +82,13 @@ Mapping Mapping::parse(const std::string &text, const std::string &source, const
 			const FieldSpec *spec = kind.field(field);
 			if (spec->type == FieldType::enumeration) {
 				bool known = false;
-				for (const auto &a : spec->allowed) known = known || a == name;
-				if (!known) fail("\"" + name + "\" is not a value of " + field);
+				for (const auto &a : spec->allowed)
+					known = known || a == name;
+				if (!known)
+					fail("\"" + name + "\" is not a value of " + field);
 			}
-			for (const auto &a : aliases) m.value_aliases[field][normalise_label(a)] = name;
+			for (const auto &a : aliases)
+				m.value_aliases[field][normalise_label(a)] = name;
 		}
 	}
 	return m;
@@ -78,7 +96,8 @@ Mapping Mapping::parse(const std::string &text, const std::string &source, const
 
 Mapping Mapping::load(const std::string &path, const RecordKind &kind) {
 	std::ifstream in(path, std::ios::binary);
-	if (!in) throw MappingError(path + ": cannot read mapping file");
+	if (!in)
+		throw MappingError(path + ": cannot read mapping file");
 	std::ostringstream text;
 	text << in.rdbuf();
 	return parse(text.str(), path, kind);
@@ -86,7 +105,8 @@ Mapping Mapping::load(const std::string &path, const RecordKind &kind) {
 
 std::string Mapping::canonical_value(const std::string &field, const std::string &value) const {
 	auto f = value_aliases.find(field);
-	if (f == value_aliases.end()) return value;
+	if (f == value_aliases.end())
+		return value;
 	auto v = f->second.find(normalise_label(value));
 	return v == f->second.end() ? value : v->second;
 }
@@ -95,12 +115,14 @@ HeaderBinding bind_header(const std::vector<std::string> &header, const Mapping 
 	HeaderBinding b;
 	b.column_of_field.assign(kind.fields.size(), -1);
 	std::vector<std::string> normalised;
-	for (const auto &h : header) normalised.push_back(normalise_label(h));
+	for (const auto &h : header)
+		normalised.push_back(normalise_label(h));
 	std::vector<bool> used(header.size(), false);
 	for (size_t f = 0; f < kind.fields.size(); ++f) {
 		std::vector<std::string> candidates{kind.fields[f].name};
 		auto aliases = mapping.column_aliases.find(kind.fields[f].name);
-		if (aliases != mapping.column_aliases.end()) candidates.insert(candidates.end(), aliases->second.begin(), aliases->second.end());
+		if (aliases != mapping.column_aliases.end())
+			candidates.insert(candidates.end(), aliases->second.begin(), aliases->second.end());
 		for (const auto &c : candidates) {
 			std::string want = normalise_label(c);
 			for (size_t col = 0; col < header.size() && b.column_of_field[f] < 0; ++col)
@@ -108,12 +130,15 @@ HeaderBinding bind_header(const std::vector<std::string> &header, const Mapping 
 					b.column_of_field[f] = static_cast<int>(col);
 					used[col] = true;
 				}
-			if (b.column_of_field[f] >= 0) break;
+			if (b.column_of_field[f] >= 0)
+				break;
 		}
-		if (b.column_of_field[f] < 0 && kind.fields[f].required && kind.fields[f].default_value.empty()) b.missing_required.push_back(kind.fields[f].name);
+		if (b.column_of_field[f] < 0 && kind.fields[f].required && kind.fields[f].default_value.empty())
+			b.missing_required.push_back(kind.fields[f].name);
 	}
 	for (size_t col = 0; col < header.size(); ++col)
-		if (!used[col]) b.unmapped_headers.push_back(header[col]);
+		if (!used[col])
+			b.unmapped_headers.push_back(header[col]);
 	return b;
 }
 

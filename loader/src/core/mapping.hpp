@@ -26,9 +26,10 @@ struct MappingError : std::runtime_error {
 };
 
 struct Mapping {
-	std::string source;                                         // file it came from
+	std::string source;                                             // file it came from
 	std::map<std::string, std::vector<std::string>> column_aliases; // canonical field → header aliases
-	std::map<std::string, std::map<std::string, std::string>> value_aliases; // field → normalised alias → canonical value
+	std::map<std::string, std::map<std::string, std::string>>
+	    value_aliases; // field → normalised alias → canonical value
 
 	// Parses mapping text; throws MappingError naming the line. Fields must exist in `kind`.
 	static Mapping parse(const std::string &text, const std::string &source, const RecordKind &kind);
@@ -43,7 +44,7 @@ std::string normalise_label(const std::string &label);
 
 // Which column of the file feeds each field of the kind (-1 when none), and which headers are unused.
 struct HeaderBinding {
-	std::vector<int> column_of_field;       // index = field index of the kind
+	std::vector<int> column_of_field; // index = field index of the kind
 	std::vector<std::string> unmapped_headers;
 	std::vector<std::string> missing_required; // required fields without a column and without a default
 	bool has(int field_index) const { return column_of_field[static_cast<size_t>(field_index)] >= 0; }

@@ -25,28 +25,30 @@ std::string quote_ident(const std::string &name);
 std::string quote_literal(const std::string &text);
 
 struct CsvMergePlan {
-	std::string create_stage;                 // CREATE TEMP TABLE … ON COMMIT DROP (and the refused-rows tables)
-	std::vector<std::string> copy_columns;    // staging columns fed by COPY, in order (quoted)
-	std::string quarantine_client_rejects;    // rows refused by the loader before COPY
-	std::string quarantine_duplicate_keys;    // the second and later rows of a key within the file
+	std::string create_stage;                   // CREATE TEMP TABLE … ON COMMIT DROP (and the refused-rows tables)
+	std::vector<std::string> copy_columns;      // staging columns fed by COPY, in order (quoted)
+	std::string quarantine_client_rejects;      // rows refused by the loader before COPY
+	std::string quarantine_duplicate_keys;      // the second and later rows of a key within the file
 	std::vector<std::string> quarantine_checks; // unknown references and merge checks, in order
 	std::vector<std::string> quarantine_self_references; // references into the same table: repeat until nothing moves
-	std::string prepare;                      // the kind's prepare_sql (may be empty)
-	std::string upsert;                       // returns one row: inserted, updated
+	std::string prepare;                                 // the kind's prepare_sql (may be empty)
+	std::string upsert;                                  // returns one row: inserted, updated
 };
 
 // INSERT … ON CONFLICT … DO UPDATE only where the row really differs, returning one row (inserted, updated).
 // `select_sql` yields `columns` in order; `extra_condition` (alias t = stored row, EXCLUDED = new) may
 // further restrict updates.
-std::string upsert_statement(const std::string &table, const std::vector<std::string> &columns, const std::vector<std::string> &key,
-                             const std::string &conflict_target, const std::string &select_sql, const std::string &extra_condition = {});
+std::string upsert_statement(const std::string &table, const std::vector<std::string> &columns,
+                             const std::vector<std::string> &key, const std::string &conflict_target,
+                             const std::string &select_sql, const std::string &extra_condition = {});
 
 // Statements use $1 = load id and $2 = file name.
 CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &staged_fields);
 
 // The `quarantine` statement shape shared by CSV and OCDS loads: rows of `stage` matching `condition` (alias s,
 // optional USING list) are deleted and recorded with `field` and the `reason` expression (alias r).
-std::string quarantine_statement(const std::string &stage, const std::string &using_clause, const std::string &condition, const std::string &field,
-                                 const std::string &reason_expr, const std::string &extra_returning = {});
+std::string quarantine_statement(const std::string &stage, const std::string &using_clause,
+                                 const std::string &condition, const std::string &field, const std::string &reason_expr,
+                                 const std::string &extra_returning = {});
 
 } // namespace oversight::loader

@@ -15,53 +15,66 @@ namespace {
 using Row = StageRow;
 
 std::optional<std::string> opt(std::string s) {
-	if (trim(s).empty()) return std::nullopt;
+	if (trim(s).empty())
+		return std::nullopt;
 	return s;
 }
 
 std::optional<std::string> text_of(const Json *j) {
-	if (!j || (!j->is_string() && !j->is_number())) return std::nullopt;
+	if (!j || (!j->is_string() && !j->is_number()))
+		return std::nullopt;
 	return opt(text_of_value(*j));
 }
 
-std::optional<std::string> text_at(const Json &j, std::initializer_list<std::string_view> path) { return text_of(at(j, path)); }
+std::optional<std::string> text_at(const Json &j, std::initializer_list<std::string_view> path) {
+	return text_of(at(j, path));
+}
 
 // A value object {amount, currency} → (amount, currency), both NULL unless both are usable (CHECK amount→currency).
 std::pair<std::optional<std::string>, std::optional<std::string>> money(const Json *value) {
-	if (!value || !value->is_object()) return {};
+	if (!value || !value->is_object())
+		return {};
 	auto amount_text = text_of(find(*value, "amount"));
 	auto currency_text = text_of(find(*value, "currency"));
-	if (!amount_text || !currency_text) return {std::nullopt, currency_text ? parse_currency(*currency_text).value : std::nullopt};
+	if (!amount_text || !currency_text)
+		return {std::nullopt, currency_text ? parse_currency(*currency_text).value : std::nullopt};
 	ParsedValue amount = parse_amount(*amount_text), currency = parse_currency(*currency_text);
-	if (!amount.ok() || !currency.ok()) return {std::nullopt, currency.value};
+	if (!amount.ok() || !currency.ok())
+		return {std::nullopt, currency.value};
 	return {amount.value, currency.value};
 }
 
 std::optional<std::string> timestamp_of(const Json *j) {
 	auto t = text_of(j);
-	if (!t) return std::nullopt;
+	if (!t)
+		return std::nullopt;
 	return parse_timestamp(*t).value;
 }
 
 std::optional<std::string> date_of(const Json *j) {
 	auto t = timestamp_of(j);
-	if (!t) return std::nullopt;
+	if (!t)
+		return std::nullopt;
 	return t->substr(0, 10); // the date as written in the publisher's offset
 }
 
 std::optional<std::string> one_of(std::optional<std::string> v, std::initializer_list<const char *> allowed) {
-	if (!v) return v;
+	if (!v)
+		return v;
 	for (const char *a : allowed)
-		if (*v == a) return v;
+		if (*v == a)
+			return v;
 	return std::nullopt;
 }
 
 std::string one_line_address(const Json *address) {
-	if (!address || !address->is_object()) return {};
+	if (!address || !address->is_object())
+		return {};
 	std::string out;
 	for (const char *k : {"streetAddress", "locality", "region", "postalCode", "countryName"}) {
 		std::string part = get_text(*address, k);
-		if (!trim(part).empty()) out += (out.empty() ? "" : ", ") + part;
+		if (!trim(part).empty())
+			out += (out.empty() ? "" : ", ") + part;
 	}
 	return out;
 }
@@ -72,17 +85,22 @@ class PartyIndex {
 public:
 	explicit PartyIndex(const Json &release) {
 		for (const Json &p : array(release, "parties"))
-			if (p.is_object() && !get_text(p, "id").empty()) by_id_[get_text(p, "id")] = &p;
+			if (p.is_object() && !get_text(p, "id").empty())
+				by_id_[get_text(p, "id")] = &p;
 	}
 
 	std::optional<std::string> code_of(const Json &org) const {
-		if (!org.is_object()) return std::nullopt;
-		if (auto c = identifier_code(org)) return c;
+		if (!org.is_object())
+			return std::nullopt;
+		if (auto c = identifier_code(org))
+			return c;
 		std::string id = get_text(org, "id");
-		if (id.empty()) return std::nullopt;
+		if (id.empty())
+			return std::nullopt;
 		auto p = by_id_.find(id);
 		if (p != by_id_.end())
-			if (auto c = identifier_code(*p->second)) return c;
+			if (auto c = identifier_code(*p->second))
+				return c;
 		return id;
 	}
 
@@ -91,33 +109,44 @@ public:
 		std::set<std::string> seen;
 		auto add = [&](const Json &org) {
 			auto code = code_of(org);
-			if (!code || !seen.insert(*code).second) return;
+			if (!code || !seen.insert(*code).second)
+				return;
 			const Json *full = &org;
 			auto p = by_id_.find(get_text(org, "id"));
-			if (p != by_id_.end()) full = p->second;
+			if (p != by_id_.end())
+				full = p->second;
 			std::string name = get_text(*full, "name");
-			if (trim(name).empty()) name = text_at(*full, {"identifier", "legalName"}).value_or(*code);
-			rows.push_back({code, name, text_at(*full, {"identifier", "scheme"}), text_at(*full, {"identifier", "id"}), opt(one_line_address(find(*full, "address"))),
-			                text_at(*full, {"contactPoint", "name"}), text_at(*full, {"contactPoint", "email"}), text_at(*full, {"contactPoint", "telephone"}),
+			if (trim(name).empty())
+				name = text_at(*full, {"identifier", "legalName"}).value_or(*code);
+			rows.push_back({code, name, text_at(*full, {"identifier", "scheme"}), text_at(*full, {"identifier", "id"}),
+			                opt(one_line_address(find(*full, "address"))), text_at(*full, {"contactPoint", "name"}),
+			                text_at(*full, {"contactPoint", "email"}), text_at(*full, {"contactPoint", "telephone"}),
 			                dump(*full)});
 		};
-		for (const Json &p : array(release, "parties")) add(p);
-		if (const Json *b = find(release, "buyer")) add(*b);
+		for (const Json &p : array(release, "parties"))
+			add(p);
+		if (const Json *b = find(release, "buyer"))
+			add(*b);
 		if (const Json *tender = find(release, "tender")) {
-			if (const Json *pe = find(*tender, "procuringEntity")) add(*pe);
-			for (const Json &t : array(*tender, "tenderers")) add(t);
+			if (const Json *pe = find(*tender, "procuringEntity"))
+				add(*pe);
+			for (const Json &t : array(*tender, "tenderers"))
+				add(t);
 		}
 		for (const Json &a : array(release, "awards"))
-			for (const Json &s : array(a, "suppliers")) add(s);
+			for (const Json &s : array(a, "suppliers"))
+				add(s);
 		if (const Json *bids = find(release, "bids"))
 			for (const Json &b : array(*bids, "details"))
-				for (const Json &t : array(b, "tenderers")) add(t);
+				for (const Json &t : array(b, "tenderers"))
+					add(t);
 	}
 
 private:
 	static std::optional<std::string> identifier_code(const Json &org) {
 		auto scheme = text_at(org, {"identifier", "scheme"}), id = text_at(org, {"identifier", "id"});
-		if (scheme && id) return *scheme + "-" + *id;
+		if (scheme && id)
+			return *scheme + "-" + *id;
 		return std::nullopt;
 	}
 	std::map<std::string, const Json *> by_id_;
@@ -125,26 +154,30 @@ private:
 
 std::optional<std::string> first_related_lot(const Json &j) {
 	const auto &lots = array(j, "relatedLots");
-	if (!lots.empty()) return text_of(&lots.front());
+	if (!lots.empty())
+		return text_of(&lots.front());
 	return text_of(find(j, "relatedLot"));
 }
 
 // ProZorro writes "active" for a valid bid (sample-data README); other statuses are kept as published.
 std::optional<std::string> bid_status(std::optional<std::string> s) {
-	if (s && *s == "active") return std::string("valid");
+	if (s && *s == "active")
+		return std::string("valid");
 	return s;
 }
 
 std::string read_whole(const std::string &path) {
 	std::ifstream in(path, std::ios::binary);
-	if (!in) throw std::runtime_error(path + ": cannot read");
+	if (!in)
+		throw std::runtime_error(path + ": cannot read");
 	return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 bool has_jsonl_extension(const std::string &path) {
 	for (const char *ext : {".jsonl", ".ndjson", ".jl"}) {
 		std::string e(ext);
-		if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) return true;
+		if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0)
+			return true;
 	}
 	return false;
 }
@@ -153,20 +186,25 @@ bool has_jsonl_extension(const std::string &path) {
 std::optional<Json> compile_record(const Json &record, std::string &error) {
 	if (const Json *c = find(record, "compiledRelease"); c && c->is_object()) {
 		Json compiled = *c;
-		if (get_text(compiled, "ocid").empty() && !get_text(record, "ocid").empty()) compiled["ocid"] = get_text(record, "ocid");
+		if (get_text(compiled, "ocid").empty() && !get_text(record, "ocid").empty())
+			compiled["ocid"] = get_text(record, "ocid");
 		return compiled;
 	}
 	std::vector<const Json *> releases;
 	for (const Json &r : array(record, "releases"))
-		if (r.is_object() && (find(r, "tag") || find(r, "tender") || find(r, "awards"))) releases.push_back(&r);
+		if (r.is_object() && (find(r, "tag") || find(r, "tender") || find(r, "awards")))
+			releases.push_back(&r);
 	if (releases.empty()) {
 		error = "record has no compiledRelease and its releases are linked, not embedded";
 		return std::nullopt;
 	}
-	std::stable_sort(releases.begin(), releases.end(), [](const Json *a, const Json *b) { return get_text(*a, "date") < get_text(*b, "date"); });
+	std::stable_sort(releases.begin(), releases.end(),
+	                 [](const Json *a, const Json *b) { return get_text(*a, "date") < get_text(*b, "date"); });
 	Json compiled = Json::object();
-	for (const Json *r : releases) ocds_merge(compiled, *r);
-	if (get_text(compiled, "ocid").empty() && !get_text(record, "ocid").empty()) compiled["ocid"] = get_text(record, "ocid");
+	for (const Json *r : releases)
+		ocds_merge(compiled, *r);
+	if (get_text(compiled, "ocid").empty() && !get_text(record, "ocid").empty())
+		compiled["ocid"] = get_text(record, "ocid");
 	return compiled;
 }
 
@@ -193,7 +231,8 @@ void emit_compiled(std::uint64_t no, Json compiled, size_t merged, const std::fu
 }
 
 // Merges releases of the same ocid (in date order), keeping the order of first appearance.
-void emit_releases(const Json &releases, std::uint64_t base_no, bool number_by_position, const std::function<void(OcdsItem &)> &on_item) {
+void emit_releases(const Json &releases, std::uint64_t base_no, bool number_by_position,
+                   const std::function<void(OcdsItem &)> &on_item) {
 	std::vector<std::string> order;
 	std::map<std::string, std::vector<std::pair<size_t, const Json *>>> groups;
 	for (size_t i = 0; i < releases.size(); ++i) {
@@ -208,7 +247,8 @@ void emit_releases(const Json &releases, std::uint64_t base_no, bool number_by_p
 			emit_error(no, ocid ? "ocid is not a non-empty string" : "release has no ocid", dump(r), on_item);
 			continue;
 		}
-		if (!groups.count(ocid->get_ref<const std::string &>())) order.push_back(ocid->get_ref<const std::string &>());
+		if (!groups.count(ocid->get_ref<const std::string &>()))
+			order.push_back(ocid->get_ref<const std::string &>());
 		groups[ocid->get_ref<const std::string &>()].emplace_back(i, &r);
 	}
 	for (const auto &ocid : order) {
@@ -218,9 +258,12 @@ void emit_releases(const Json &releases, std::uint64_t base_no, bool number_by_p
 			emit_compiled(no, *group.front().second, 1, on_item);
 			continue;
 		}
-		std::stable_sort(group.begin(), group.end(), [](const auto &a, const auto &b) { return get_text(*a.second, "date") < get_text(*b.second, "date"); });
+		std::stable_sort(group.begin(), group.end(), [](const auto &a, const auto &b) {
+			return get_text(*a.second, "date") < get_text(*b.second, "date");
+		});
 		Json compiled = Json::object();
-		for (const auto &[i, r] : group) ocds_merge(compiled, *r);
+		for (const auto &[i, r] : group)
+			ocds_merge(compiled, *r);
 		compiled["tag"] = Json::array({"compiled"});
 		emit_compiled(no, std::move(compiled), group.size(), on_item);
 	}
@@ -230,23 +273,76 @@ void emit_releases(const Json &releases, std::uint64_t base_no, bool number_by_p
 
 const std::array<StageTable, ocds_table_count> &ocds_stage_tables() {
 	static const std::array<StageTable, ocds_table_count> tables{{
-	    {"party", {{"party_code", "text"}, {"name", "text"}, {"identifier_scheme", "text"}, {"identifier_id", "text"}, {"address", "text"},
-	               {"contact_name", "text"}, {"contact_email", "text"}, {"contact_phone", "text"}, {"source_document", "jsonb"}}},
-	    {"procurement_process", {{"ocid", "text"}, {"title", "text"}, {"description", "text"}, {"buyer_party_code", "text"},
-	                             {"procuring_entity_party_code", "text"}, {"category_code", "text"}, {"main_procurement_category", "text"},
-	                             {"procurement_method", "text"}, {"method_details", "text"}, {"estimated_value", "numeric"}, {"currency", "text"},
-	                             {"tender_status", "text"}, {"tender_period_start", "timestamptz"}, {"tender_period_end", "timestamptz"},
-	                             {"number_of_tenderers", "integer"}, {"published_at", "timestamptz"}, {"source_document", "jsonb"}}},
-	    {"procurement_lot", {{"ocid", "text"}, {"lot_id", "text"}, {"title", "text"}, {"value", "numeric"}, {"currency", "text"}, {"status", "text"}}},
-	    {"bid", {{"ocid", "text"}, {"bid_id", "text"}, {"lot_id", "text"}, {"amount", "numeric"}, {"currency", "text"}, {"submitted_at", "text"},
-	             {"status", "text"}, {"contact_name", "text"}, {"source_document", "jsonb"}}},
+	    {"party",
+	     {{"party_code", "text"},
+	      {"name", "text"},
+	      {"identifier_scheme", "text"},
+	      {"identifier_id", "text"},
+	      {"address", "text"},
+	      {"contact_name", "text"},
+	      {"contact_email", "text"},
+	      {"contact_phone", "text"},
+	      {"source_document", "jsonb"}}},
+	    {"procurement_process",
+	     {{"ocid", "text"},
+	      {"title", "text"},
+	      {"description", "text"},
+	      {"buyer_party_code", "text"},
+	      {"procuring_entity_party_code", "text"},
+	      {"category_code", "text"},
+	      {"main_procurement_category", "text"},
+	      {"procurement_method", "text"},
+	      {"method_details", "text"},
+	      {"estimated_value", "numeric"},
+	      {"currency", "text"},
+	      {"tender_status", "text"},
+	      {"tender_period_start", "timestamptz"},
+	      {"tender_period_end", "timestamptz"},
+	      {"number_of_tenderers", "integer"},
+	      {"published_at", "timestamptz"},
+	      {"source_document", "jsonb"}}},
+	    {"procurement_lot",
+	     {{"ocid", "text"},
+	      {"lot_id", "text"},
+	      {"title", "text"},
+	      {"value", "numeric"},
+	      {"currency", "text"},
+	      {"status", "text"}}},
+	    {"bid",
+	     {{"ocid", "text"},
+	      {"bid_id", "text"},
+	      {"lot_id", "text"},
+	      {"amount", "numeric"},
+	      {"currency", "text"},
+	      {"submitted_at", "text"},
+	      {"status", "text"},
+	      {"contact_name", "text"},
+	      {"source_document", "jsonb"}}},
 	    {"bid_tenderer", {{"ocid", "text"}, {"bid_id", "text"}, {"party_code", "text"}}},
-	    {"award", {{"ocid", "text"}, {"award_id", "text"}, {"lot_id", "text"}, {"title", "text"}, {"status", "text"}, {"amount", "numeric"},
-	               {"currency", "text"}, {"award_date", "timestamptz"}, {"source_document", "jsonb"}}},
+	    {"award",
+	     {{"ocid", "text"},
+	      {"award_id", "text"},
+	      {"lot_id", "text"},
+	      {"title", "text"},
+	      {"status", "text"},
+	      {"amount", "numeric"},
+	      {"currency", "text"},
+	      {"award_date", "timestamptz"},
+	      {"source_document", "jsonb"}}},
 	    {"award_supplier", {{"ocid", "text"}, {"award_id", "text"}, {"party_code", "text"}}},
-	    {"contract", {{"contract_code", "text"}, {"ocid", "text"}, {"award_id", "text"}, {"supplier_party_code", "text"}, {"title", "text"},
-	                  {"amount", "numeric"}, {"currency", "text"}, {"status", "text"}, {"signed_on", "date"}, {"period_start", "date"},
-	                  {"period_end", "date"}, {"source_document", "jsonb"}}},
+	    {"contract",
+	     {{"contract_code", "text"},
+	      {"ocid", "text"},
+	      {"award_id", "text"},
+	      {"supplier_party_code", "text"},
+	      {"title", "text"},
+	      {"amount", "numeric"},
+	      {"currency", "text"},
+	      {"status", "text"},
+	      {"signed_on", "date"},
+	      {"period_start", "date"},
+	      {"period_end", "date"},
+	      {"source_document", "jsonb"}}},
 	}};
 	return tables;
 }
@@ -265,25 +361,32 @@ void flatten_compiled_release(const Json &release, OcdsRows &out) {
 	auto method = text_of(find(tender, "procurementMethod"));
 	auto canonical_method = one_of(method, {"open", "selective", "limited", "direct"});
 	auto method_details = text_of(find(tender, "procurementMethodDetails"));
-	if (!method_details && method && !canonical_method) method_details = method; // a local name such as "Licitaţie publică"
+	if (!method_details && method && !canonical_method)
+		method_details = method; // a local name such as "Licitaţie publică"
 	auto [value, currency] = money(find(tender, "value"));
 	std::optional<std::string> category;
-	if (!array(tender, "items").empty()) category = text_at(array(tender, "items").front(), {"classification", "id"});
+	if (!array(tender, "items").empty())
+		category = text_at(array(tender, "items").front(), {"classification", "id"});
 	std::optional<std::string> tenderers;
-	if (auto n = text_of(find(tender, "numberOfTenderers"))) tenderers = parse_integer(*n, 0, 2147483647).value;
+	if (auto n = text_of(find(tender, "numberOfTenderers")))
+		tenderers = parse_integer(*n, 0, 2147483647).value;
 	rows(OcdsTable::process)
-	    .push_back({ocid, text_of(find(tender, "title")), text_of(find(tender, "description")), code_of(find(release, "buyer")),
-	                code_of(find(tender, "procuringEntity")), category,
-	                one_of(text_of(find(tender, "mainProcurementCategory")), {"goods", "works", "services"}), canonical_method, method_details, value,
-	                currency, text_of(find(tender, "status")), timestamp_of(at(tender, {"tenderPeriod", "startDate"})),
-	                timestamp_of(at(tender, {"tenderPeriod", "endDate"})), tenderers, timestamp_of(find(release, "date")), dump(release)});
+	    .push_back({ocid, text_of(find(tender, "title")), text_of(find(tender, "description")),
+	                code_of(find(release, "buyer")), code_of(find(tender, "procuringEntity")), category,
+	                one_of(text_of(find(tender, "mainProcurementCategory")), {"goods", "works", "services"}),
+	                canonical_method, method_details, value, currency, text_of(find(tender, "status")),
+	                timestamp_of(at(tender, {"tenderPeriod", "startDate"})),
+	                timestamp_of(at(tender, {"tenderPeriod", "endDate"})), tenderers,
+	                timestamp_of(find(release, "date")), dump(release)});
 
 	std::set<std::string> lot_ids;
 	for (const Json &lot : array(tender, "lots")) {
 		auto id = text_of(find(lot, "id"));
-		if (!id || !lot_ids.insert(*id).second) continue;
+		if (!id || !lot_ids.insert(*id).second)
+			continue;
 		auto [lot_value, lot_currency] = money(find(lot, "value"));
-		rows(OcdsTable::lot).push_back({ocid, id, text_of(find(lot, "title")), lot_value, lot_currency, text_of(find(lot, "status"))});
+		rows(OcdsTable::lot)
+		    .push_back({ocid, id, text_of(find(lot, "title")), lot_value, lot_currency, text_of(find(lot, "status"))});
 	}
 
 	if (const Json *bids = find(release, "bids")) {
@@ -293,31 +396,39 @@ void flatten_compiled_release(const Json &release, OcdsRows &out) {
 			++position;
 			// A bid without an id still counts: it is numbered by its position, which is stable for the same data.
 			std::string id = text_of(find(bid, "id")).value_or("#" + std::to_string(position));
-			if (!bid_ids.insert(id).second) continue;
+			if (!bid_ids.insert(id).second)
+				continue;
 			auto [amount, bid_currency] = money(find(bid, "value"));
 			std::optional<std::string> contact;
 			for (const Json &t : array(bid, "tenderers"))
-				if (!contact) contact = text_at(t, {"contactPoint", "name"});
-			rows(OcdsTable::bid).push_back({ocid, id, first_related_lot(bid), amount, bid_currency, text_of(find(bid, "date")),
-			                                bid_status(text_of(find(bid, "status"))), contact, dump(bid)});
+				if (!contact)
+					contact = text_at(t, {"contactPoint", "name"});
+			rows(OcdsTable::bid)
+			    .push_back({ocid, id, first_related_lot(bid), amount, bid_currency, text_of(find(bid, "date")),
+			                bid_status(text_of(find(bid, "status"))), contact, dump(bid)});
 			std::set<std::string> seen;
 			for (const Json &t : array(bid, "tenderers"))
-				if (auto c = parties.code_of(t); c && seen.insert(*c).second) rows(OcdsTable::bid_tenderer).push_back({ocid, id, c});
+				if (auto c = parties.code_of(t); c && seen.insert(*c).second)
+					rows(OcdsTable::bid_tenderer).push_back({ocid, id, c});
 		}
 	}
 
 	std::map<std::string, std::optional<std::string>> first_supplier_of_award;
 	for (const Json &award : array(release, "awards")) {
 		auto id = text_of(find(award, "id"));
-		if (!id || first_supplier_of_award.count(*id)) continue;
+		if (!id || first_supplier_of_award.count(*id))
+			continue;
 		auto [amount, award_currency] = money(find(award, "value"));
-		rows(OcdsTable::award).push_back({ocid, id, first_related_lot(award), text_of(find(award, "title")), text_of(find(award, "status")), amount,
-		                                  award_currency, timestamp_of(find(award, "date")), dump(award)});
+		rows(OcdsTable::award)
+		    .push_back({ocid, id, first_related_lot(award), text_of(find(award, "title")),
+		                text_of(find(award, "status")), amount, award_currency, timestamp_of(find(award, "date")),
+		                dump(award)});
 		auto &first = first_supplier_of_award[*id];
 		std::set<std::string> seen;
 		for (const Json &s : array(award, "suppliers"))
 			if (auto c = parties.code_of(s); c && seen.insert(*c).second) {
-				if (!first) first = c;
+				if (!first)
+					first = c;
 				rows(OcdsTable::award_supplier).push_back({ocid, id, c});
 			}
 	}
@@ -325,25 +436,32 @@ void flatten_compiled_release(const Json &release, OcdsRows &out) {
 	std::set<std::string> contract_ids;
 	for (const Json &contract : array(release, "contracts")) {
 		auto id = text_of(find(contract, "id"));
-		if (!id || !contract_ids.insert(*id).second) continue;
+		if (!id || !contract_ids.insert(*id).second)
+			continue;
 		auto award_id = text_of(find(contract, "awardID"));
 		std::optional<std::string> supplier;
 		if (award_id) {
 			auto a = first_supplier_of_award.find(*award_id);
-			if (a == first_supplier_of_award.end()) award_id.reset(); // names no award of this process (kept in source_document)
-			else supplier = a->second;
+			if (a == first_supplier_of_award.end())
+				award_id.reset(); // names no award of this process (kept in source_document)
+			else
+				supplier = a->second;
 		}
 		auto [amount, contract_currency] = money(find(contract, "value"));
-		rows(OcdsTable::contract).push_back({ocid + "/" + *id, ocid, award_id, supplier, text_of(find(contract, "title")), amount, contract_currency,
-		                                     text_of(find(contract, "status")), date_of(find(contract, "dateSigned")),
-		                                     date_of(at(contract, {"period", "startDate"})), date_of(at(contract, {"period", "endDate"})), dump(contract)});
+		rows(OcdsTable::contract)
+		    .push_back({ocid + "/" + *id, ocid, award_id, supplier, text_of(find(contract, "title")), amount,
+		                contract_currency, text_of(find(contract, "status")), date_of(find(contract, "dateSigned")),
+		                date_of(at(contract, {"period", "startDate"})), date_of(at(contract, {"period", "endDate"})),
+		                dump(contract)});
 	}
 }
 
 void emit_document_items(const Json &doc, std::uint64_t base_no, bool number_by_position, const std::string &raw_text,
                          const std::function<void(OcdsItem &)> &on_item) {
-	if (doc.is_array()) return emit_releases(doc, base_no, number_by_position, on_item);
-	if (!doc.is_object()) return emit_error(base_no, "not an OCDS release, record or package (not a JSON object)", raw_text, on_item);
+	if (doc.is_array())
+		return emit_releases(doc, base_no, number_by_position, on_item);
+	if (!doc.is_object())
+		return emit_error(base_no, "not an OCDS release, record or package (not a JSON object)", raw_text, on_item);
 	if (const Json *records = find(doc, "records"); records && records->is_array() && !find(doc, "ocid")) {
 		for (size_t i = 0; i < records->size(); ++i) {
 			std::uint64_t no = number_by_position ? base_no + i : base_no;
@@ -353,27 +471,35 @@ void emit_document_items(const Json &doc, std::uint64_t base_no, bool number_by_
 				continue;
 			}
 			auto compiled = compile_record((*records)[i], error);
-			if (compiled) emit_compiled(no, std::move(*compiled), 1, on_item);
-			else emit_error(no, error, dump((*records)[i]), on_item);
+			if (compiled)
+				emit_compiled(no, std::move(*compiled), 1, on_item);
+			else
+				emit_error(no, error, dump((*records)[i]), on_item);
 		}
 		return;
 	}
 	if (find(doc, "compiledRelease") || (find(doc, "ocid") && find(doc, "releases"))) {
 		std::string error;
 		auto compiled = compile_record(doc, error);
-		if (compiled) emit_compiled(base_no, std::move(*compiled), 1, on_item);
-		else emit_error(base_no, error, raw_text, on_item);
+		if (compiled)
+			emit_compiled(base_no, std::move(*compiled), 1, on_item);
+		else
+			emit_error(base_no, error, raw_text, on_item);
 		return;
 	}
-	if (const Json *releases = find(doc, "releases"); releases && releases->is_array()) return emit_releases(*releases, base_no, number_by_position, on_item);
-	if (find(doc, "ocid") || find(doc, "tag") || find(doc, "tender")) return emit_compiled(base_no, doc, 1, on_item);
+	if (const Json *releases = find(doc, "releases"); releases && releases->is_array())
+		return emit_releases(*releases, base_no, number_by_position, on_item);
+	if (find(doc, "ocid") || find(doc, "tag") || find(doc, "tender"))
+		return emit_compiled(base_no, doc, 1, on_item);
 	emit_error(base_no, "not an OCDS release, record, release package or record package", raw_text, on_item);
 }
 
 OcdsReader::OcdsReader(std::string path, OcdsFormat format) : path_(std::move(path)), format_(format) {
-	if (format_ != OcdsFormat::automatic) return;
+	if (format_ != OcdsFormat::automatic)
+		return;
 	std::ifstream in(path_, std::ios::binary);
-	if (!in) throw std::runtime_error(path_ + ": cannot read");
+	if (!in)
+		throw std::runtime_error(path_ + ": cannot read");
 	if (has_jsonl_extension(path_)) {
 		format_ = OcdsFormat::json_lines;
 		return;
@@ -384,13 +510,16 @@ OcdsReader::OcdsReader(std::string path, OcdsFormat format) : path_(std::move(pa
 	simdjson::dom::parser parser;
 	simdjson::dom::element e;
 	bool more = in.peek() != std::char_traits<char>::eof();
-	format_ = more && !parser.parse(simdjson::padded_string(first_line)).get(e) && e.is_object() ? OcdsFormat::json_lines : OcdsFormat::json;
+	format_ = more && !parser.parse(simdjson::padded_string(first_line)).get(e) && e.is_object()
+	              ? OcdsFormat::json_lines
+	              : OcdsFormat::json;
 }
 
-void OcdsReader::run(const std::function<void(OcdsItem &)> &on_item, const std::function<void(std::uint64_t)> &on_bytes) {
+void OcdsReader::run(const std::function<void(OcdsItem &)> &on_item,
+                     const std::function<void(std::uint64_t)> &on_bytes) {
 	Sha256 sha;
-	simdjson::dom::parser parser;               // validates the document (and words the error)
-	simdjson::ondemand::parser exact_parser;    // then builds the tree with each number's own text
+	simdjson::dom::parser parser;            // validates the document (and words the error)
+	simdjson::ondemand::parser exact_parser; // then builds the tree with each number's own text
 	auto tree = [&](const simdjson::padded_string &text, simdjson::dom::element root) {
 		return root.is_object() || root.is_array() ? parse_document(text, exact_parser) : from_dom(root);
 	};
@@ -409,16 +538,20 @@ void OcdsReader::run(const std::function<void(OcdsItem &)> &on_item, const std::
 		return;
 	}
 	std::ifstream in(path_, std::ios::binary);
-	if (!in) throw std::runtime_error(path_ + ": cannot read");
+	if (!in)
+		throw std::runtime_error(path_ + ": cannot read");
 	std::string line;
 	std::uint64_t line_no = 0, bytes = 0;
 	while (std::getline(in, line)) {
 		++line_no;
 		bytes += line.size() + 1;
 		sha.update(line);
-		if (!in.eof()) sha.update("\n");
-		if (!line.empty() && line.back() == '\r') line.pop_back();
-		if (trim(line).empty()) continue;
+		if (!in.eof())
+			sha.update("\n");
+		if (!line.empty() && line.back() == '\r')
+			line.pop_back();
+		if (trim(line).empty())
+			continue;
 		simdjson::dom::element root;
 		simdjson::padded_string padded(line);
 		if (auto err = parser.parse(padded).get(root)) {
@@ -426,7 +559,8 @@ void OcdsReader::run(const std::function<void(OcdsItem &)> &on_item, const std::
 		} else {
 			emit_document_items(tree(padded, root), line_no, false, line, on_item);
 		}
-		if ((line_no & 255) == 0) on_bytes(bytes);
+		if ((line_no & 255) == 0)
+			on_bytes(bytes);
 	}
 	on_bytes(bytes);
 	sha256_ = sha.hex_digest();

@@ -23,8 +23,8 @@ struct StageColumn {
 	std::string name, sql_type;
 };
 struct StageTable {
-	std::string target;                 // table in schema oversight
-	std::vector<StageColumn> columns;   // staging columns after line_no (same names as the target's)
+	std::string target;               // table in schema oversight
+	std::vector<StageColumn> columns; // staging columns after line_no (same names as the target's)
 };
 const std::array<StageTable, ocds_table_count> &ocds_stage_tables();
 
@@ -36,12 +36,12 @@ void flatten_compiled_release(const Json &release, OcdsRows &out);
 
 // One unit of an OCDS load: a compiled release, or why an input item was refused.
 struct OcdsItem {
-	std::uint64_t item_no = 0;     // JSON Lines: line number; a package: position of the (first) release or record
-	std::optional<Json> compiled;  // set when usable
+	std::uint64_t item_no = 0;    // JSON Lines: line number; a package: position of the (first) release or record
+	std::optional<Json> compiled; // set when usable
 	std::string ocid;
-	std::string error;             // set when refused
-	std::string raw_text;          // the refused item as read
-	size_t releases_merged = 0;    // releases compiled into this process
+	std::string error;          // set when refused
+	std::string raw_text;       // the refused item as read
+	size_t releases_merged = 0; // releases compiled into this process
 };
 
 enum class OcdsFormat { automatic, json, json_lines };

@@ -8,21 +8,28 @@
 namespace oversight::loader {
 
 Progress::Progress(std::string label, std::uint64_t total_bytes, bool enabled)
-    : label_(std::move(label)), total_(total_bytes), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+    : label_(std::move(label)), total_(total_bytes), enabled_(enabled), start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+	finish();
+}
 
-bool Progress::stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
+bool Progress::stderr_is_terminal() {
+	return isatty(STDERR_FILENO) == 1;
+}
 
 void Progress::update(std::uint64_t bytes, std::uint64_t rows) {
 	bytes_ = bytes;
 	rows_ = rows;
-	if (enabled_) draw(false);
+	if (enabled_)
+		draw(false);
 }
 
 void Progress::draw(bool force) {
 	auto now = std::chrono::steady_clock::now();
-	if (!force && now - last_draw_ < std::chrono::milliseconds(100)) return;
+	if (!force && now - last_draw_ < std::chrono::milliseconds(100))
+		return;
 	last_draw_ = now;
 	double seconds = std::chrono::duration<double>(now - start_).count();
 	double rate = seconds > 0 ? bytes_ / seconds : 0;
@@ -33,8 +40,9 @@ void Progress::draw(bool force) {
 		auto left = static_cast<long>((total_ - bytes_) / rate);
 		eta = fmt::format("{:02}:{:02}", left / 60, left % 60);
 	}
-	std::fprintf(stderr, "\r%s [%s%s] %3.0f%%  %llu rows  %.1f MB/s  ETA %s ", label_.c_str(), std::string(filled, '#').c_str(),
-	             std::string(width - filled, '.').c_str(), fraction * 100, static_cast<unsigned long long>(rows_), rate / 1e6, eta.c_str());
+	std::fprintf(stderr, "\r%s [%s%s] %3.0f%%  %llu rows  %.1f MB/s  ETA %s ", label_.c_str(),
+	             std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(), fraction * 100,
+	             static_cast<unsigned long long>(rows_), rate / 1e6, eta.c_str());
 	std::fflush(stderr);
 	drawn_ = true;
 }

@@ -3,9 +3,14 @@
 namespace oversight::loader {
 namespace {
 
-FieldSpec text(std::string name, bool required = false) { return {std::move(name), FieldType::text, required, {}, {}, {}, false}; }
-FieldSpec code(std::string name, bool required = false) { return {std::move(name), FieldType::code, required, {}, {}, {}, false}; }
-FieldSpec ref(std::string name, std::string table, std::string column, bool required = false, FieldType type = FieldType::text) {
+FieldSpec text(std::string name, bool required = false) {
+	return {std::move(name), FieldType::text, required, {}, {}, {}, false};
+}
+FieldSpec code(std::string name, bool required = false) {
+	return {std::move(name), FieldType::code, required, {}, {}, {}, false};
+}
+FieldSpec ref(std::string name, std::string table, std::string column, bool required = false,
+              FieldType type = FieldType::text) {
 	FieldSpec f{std::move(name), type, required, {}, {}, Reference{std::move(table), std::move(column)}, false};
 	return f;
 }
@@ -13,10 +18,18 @@ FieldSpec amount(std::string name, bool required = false, bool positive = false)
 	FieldSpec f{std::move(name), FieldType::amount, required, {}, {}, {}, positive};
 	return f;
 }
-FieldSpec date_field(std::string name, bool required = false, std::string def = {}) { return {std::move(name), FieldType::date, required, std::move(def), {}, {}, false}; }
-FieldSpec timestamp(std::string name) { return {std::move(name), FieldType::timestamp, false, {}, {}, {}, false}; }
-FieldSpec currency(std::string name, std::string def = "CNY") { return {std::move(name), FieldType::currency, !def.empty(), std::move(def), {}, {}, false}; }
-FieldSpec boolean(std::string name, std::string def = {}) { return {std::move(name), FieldType::boolean, !def.empty(), std::move(def), {}, {}, false}; }
+FieldSpec date_field(std::string name, bool required = false, std::string def = {}) {
+	return {std::move(name), FieldType::date, required, std::move(def), {}, {}, false};
+}
+FieldSpec timestamp(std::string name) {
+	return {std::move(name), FieldType::timestamp, false, {}, {}, {}, false};
+}
+FieldSpec currency(std::string name, std::string def = "CNY") {
+	return {std::move(name), FieldType::currency, !def.empty(), std::move(def), {}, {}, false};
+}
+FieldSpec boolean(std::string name, std::string def = {}) {
+	return {std::move(name), FieldType::boolean, !def.empty(), std::move(def), {}, {}, false};
+}
 FieldSpec enumeration(std::string name, std::vector<std::string> allowed, bool required = false, std::string def = {}) {
 	return {std::move(name), FieldType::enumeration, required, std::move(def), std::move(allowed), {}, false};
 }
@@ -26,8 +39,12 @@ FieldSpec integer(std::string name, long long lo, long long hi, bool required = 
 	f.max_value = hi;
 	return f;
 }
-FieldSpec person(std::string name) { return ref(std::move(name), "person", "person_code", false, FieldType::code); }
-FieldSpec unit(std::string name, bool required = false) { return ref(std::move(name), "org_unit", "unit_code", required, FieldType::code); }
+FieldSpec person(std::string name) {
+	return ref(std::move(name), "person", "person_code", false, FieldType::code);
+}
+FieldSpec unit(std::string name, bool required = false) {
+	return ref(std::move(name), "org_unit", "unit_code", required, FieldType::code);
+}
 
 // CHECK (b IS NULL OR a IS NULL OR b >= a), reported on b.
 RowRule ordered(std::string first, std::string second, bool strictly = false) {
@@ -35,126 +52,236 @@ RowRule ordered(std::string first, std::string second, bool strictly = false) {
 		        auto a = r.get(0), b = r.get(1);
 		        // Canonical dates and timestamps compare correctly as text (same offsets assumed within a row).
 		        if (a && b && (strictly ? *b <= *a : *b < *a))
-			        return "is " + std::string(strictly ? "not after " : "before ") + first + " (" + std::string(*a) + ")";
+			        return "is " + std::string(strictly ? "not after " : "before ") + first + " (" + std::string(*a) +
+			               ")";
 		        return std::nullopt;
 	        }};
 }
 // CHECK (a IS NULL OR b IS NOT NULL), reported on b.
 RowRule needs(std::string a, std::string b, std::string why) {
 	return {b, {a, b}, [why](const RowView &r) -> std::optional<std::string> {
-		        if (r.get(0) && !r.get(1)) return "is required when " + why;
+		        if (r.get(0) && !r.get(1))
+			        return "is required when " + why;
 		        return std::nullopt;
 	        }};
 }
 RowRule differs(std::string a, std::string b) {
 	return {b, {a, b}, [a](const RowView &r) -> std::optional<std::string> {
 		        auto x = r.get(0), y = r.get(1);
-		        if (x && y && *x == *y) return "must differ from " + a;
+		        if (x && y && *x == *y)
+			        return "must differ from " + a;
 		        return std::nullopt;
 	        }};
 }
 RowRule when_equals(std::string field, std::string value, std::string required_field) {
 	return {required_field, {field, required_field}, [field, value](const RowView &r) -> std::optional<std::string> {
 		        auto v = r.get(0);
-		        if (v && *v == value && !r.get(1)) return "is required when " + field + " is " + value;
+		        if (v && *v == value && !r.get(1))
+			        return "is required when " + field + " is " + value;
 		        return std::nullopt;
 	        }};
 }
 
 std::vector<RecordKind> build_kinds() {
 	std::vector<RecordKind> k;
-	k.push_back({"org-units", "org_unit", "organisational units (bureau, sections, budget units): oversight.org_unit", {"unit_code"}, "(unit_code)",
-	             {code("unit_code", true), text("name_zh", true), text("name_en"),
-	              enumeration("unit_kind", {"bureau", "section", "affiliated_unit", "discipline_office", "budget_unit", "external"}, true),
-	              unit("parent_code"), date_field("valid_from", true, "1900-01-01"), date_field("valid_to")},
-	             {ordered("valid_from", "valid_to", true), differs("unit_code", "parent_code")},
-	             {}});
-	k.push_back({"people", "person", "people (staff numbers, names): oversight.person", {"person_code"}, "(person_code)",
-	             {code("person_code", true), text("full_name", true), boolean("is_staff", "true"), text("login_role"), text("note")},
+	k.push_back(
+	    {"org-units",
+	     "org_unit",
+	     "organisational units (bureau, sections, budget units): oversight.org_unit",
+	     {"unit_code"},
+	     "(unit_code)",
+	     {code("unit_code", true), text("name_zh", true), text("name_en"),
+	      enumeration("unit_kind",
+	                  {"bureau", "section", "affiliated_unit", "discipline_office", "budget_unit", "external"}, true),
+	      unit("parent_code"), date_field("valid_from", true, "1900-01-01"), date_field("valid_to")},
+	     {ordered("valid_from", "valid_to", true), differs("unit_code", "parent_code")},
+	     {}});
+	k.push_back({"people",
+	             "person",
+	             "people (staff numbers, names): oversight.person",
+	             {"person_code"},
+	             "(person_code)",
+	             {code("person_code", true), text("full_name", true), boolean("is_staff", "true"), text("login_role"),
+	              text("note")},
 	             {},
 	             {}});
-	k.push_back({"parties", "party", "suppliers, payees, penalised subjects (unified social credit code): oversight.party", {"party_code"}, "(party_code)",
-	             {text("party_code", true), text("name", true), text("identifier_scheme"), text("identifier_id"), text("address"), text("contact_name"),
-	              text("contact_email"), text("contact_phone"), text("bank_account"), boolean("is_sme")},
+	k.push_back({"parties",
+	             "party",
+	             "suppliers, payees, penalised subjects (unified social credit code): oversight.party",
+	             {"party_code"},
+	             "(party_code)",
+	             {text("party_code", true), text("name", true), text("identifier_scheme"), text("identifier_id"),
+	              text("address"), text("contact_name"), text("contact_email"), text("contact_phone"),
+	              text("bank_account"), boolean("is_sme")},
 	             {},
 	             {}});
-	k.push_back({"assignments", "assignment", "who holds which role in which unit, and when: oversight.assignment",
-	             {"person_code", "unit_code", "assignment_role", "valid_from"}, "ON CONSTRAINT assignment_natural_key",
+	k.push_back({"assignments",
+	             "assignment",
+	             "who holds which role in which unit, and when: oversight.assignment",
+	             {"person_code", "unit_code", "assignment_role", "valid_from"},
+	             "ON CONSTRAINT assignment_natural_key",
 	             {person("person_code"), unit("unit_code", true),
-	              enumeration("assignment_role", {"leader_in_charge", "section_chief", "unit_head", "deputy_chief", "handler", "approver", "inspector"}, true),
-	              ref("post_code", "post", "post_code", false, FieldType::code), date_field("valid_from", true), date_field("valid_to")},
+	              enumeration("assignment_role",
+	                          {"leader_in_charge", "section_chief", "unit_head", "deputy_chief", "handler", "approver",
+	                           "inspector"},
+	                          true),
+	              ref("post_code", "post", "post_code", false, FieldType::code), date_field("valid_from", true),
+	              date_field("valid_to")},
 	             {ordered("valid_from", "valid_to", true)},
 	             {}});
 	k.back().fields[0].required = true;
 	k.back().update_then_insert = true;
-	k.push_back({"budget-projects", "budget_project", "budget projects of a fiscal year: oversight.budget_project", {"project_code"}, "(project_code)",
-	             {text("project_code", true), integer("fiscal_year", 1990, 2200, true), unit("unit_code", true), text("name", true), text("category_code"),
-	              amount("budget_amount", true), currency("currency"), boolean("is_special_fund", "false"), text("special_purpose"), date_field("adjusted_on")},
+	k.push_back({"budget-projects",
+	             "budget_project",
+	             "budget projects of a fiscal year: oversight.budget_project",
+	             {"project_code"},
+	             "(project_code)",
+	             {text("project_code", true), integer("fiscal_year", 1990, 2200, true), unit("unit_code", true),
+	              text("name", true), text("category_code"), amount("budget_amount", true), currency("currency"),
+	              boolean("is_special_fund", "false"), text("special_purpose"), date_field("adjusted_on")},
 	             {when_equals("is_special_fund", "true", "special_purpose")},
 	             {}});
-	k.push_back({"procurement", "procurement_process", "contracting processes from a domestic platform export: oversight.procurement_process", {"ocid"}, "(ocid)",
-	             {text("ocid", true), text("title"), text("description"), unit("buyer_unit_code"), ref("buyer_party_code", "party", "party_code"),
-	              ref("procuring_entity_party_code", "party", "party_code"), ref("budget_project_code", "budget_project", "project_code"),
-	              integer("fiscal_year", 1990, 2200), text("category_code"), enumeration("main_procurement_category", {"goods", "works", "services"}),
-	              enumeration("procurement_method", {"open", "selective", "limited", "direct"}), text("method_details"), text("method_approval_ref"),
-	              amount("estimated_value"), currency("currency", {}), text("tender_status"), timestamp("tender_period_start"), timestamp("tender_period_end"),
-	              integer("number_of_tenderers", 0, 2147483647), person("handler_code"), person("approver_code"), timestamp("published_at")},
-	             {ordered("tender_period_start", "tender_period_end"), needs("estimated_value", "currency", "estimated_value is given")},
+	k.push_back({"procurement",
+	             "procurement_process",
+	             "contracting processes from a domestic platform export: oversight.procurement_process",
+	             {"ocid"},
+	             "(ocid)",
+	             {text("ocid", true),
+	              text("title"),
+	              text("description"),
+	              unit("buyer_unit_code"),
+	              ref("buyer_party_code", "party", "party_code"),
+	              ref("procuring_entity_party_code", "party", "party_code"),
+	              ref("budget_project_code", "budget_project", "project_code"),
+	              integer("fiscal_year", 1990, 2200),
+	              text("category_code"),
+	              enumeration("main_procurement_category", {"goods", "works", "services"}),
+	              enumeration("procurement_method", {"open", "selective", "limited", "direct"}),
+	              text("method_details"),
+	              text("method_approval_ref"),
+	              amount("estimated_value"),
+	              currency("currency", {}),
+	              text("tender_status"),
+	              timestamp("tender_period_start"),
+	              timestamp("tender_period_end"),
+	              integer("number_of_tenderers", 0, 2147483647),
+	              person("handler_code"),
+	              person("approver_code"),
+	              timestamp("published_at")},
+	             {ordered("tender_period_start", "tender_period_end"),
+	              needs("estimated_value", "currency", "estimated_value is given")},
 	             {}});
-	k.push_back({"bids", "bid", "bids received in a process: oversight.bid", {"ocid", "bid_id"}, "(ocid, bid_id)",
-	             {ref("ocid", "procurement_process", "ocid", true), text("bid_id", true), text("lot_id"), amount("amount"), currency("currency", {}),
-	              text("submitted_at"), enumeration("status", {"invited", "pending", "valid", "disqualified", "withdrawn"}), text("bond_account"),
-	              text("contact_name")},
+	k.push_back({"bids",
+	             "bid",
+	             "bids received in a process: oversight.bid",
+	             {"ocid", "bid_id"},
+	             "(ocid, bid_id)",
+	             {ref("ocid", "procurement_process", "ocid", true), text("bid_id", true), text("lot_id"),
+	              amount("amount"), currency("currency", {}), text("submitted_at"),
+	              enumeration("status", {"invited", "pending", "valid", "disqualified", "withdrawn"}),
+	              text("bond_account"), text("contact_name")},
 	             {needs("amount", "currency", "amount is given")},
 	             {}});
-	k.push_back({"awards", "award", "awards of a process: oversight.award", {"ocid", "award_id"}, "(ocid, award_id)",
-	             {ref("ocid", "procurement_process", "ocid", true), text("award_id", true), text("lot_id"), text("title"),
-	              enumeration("status", {"pending", "active", "cancelled", "unsuccessful"}), amount("amount"), currency("currency", {}), timestamp("award_date")},
+	k.push_back({"awards",
+	             "award",
+	             "awards of a process: oversight.award",
+	             {"ocid", "award_id"},
+	             "(ocid, award_id)",
+	             {ref("ocid", "procurement_process", "ocid", true), text("award_id", true), text("lot_id"),
+	              text("title"), enumeration("status", {"pending", "active", "cancelled", "unsuccessful"}),
+	              amount("amount"), currency("currency", {}), timestamp("award_date")},
 	             {needs("amount", "currency", "amount is given")},
 	             {}});
-	k.push_back({"contracts", "contract", "contracts, from procurement or signed directly: oversight.contract", {"contract_code"}, "(contract_code)",
-	             {text("contract_code", true), ref("ocid", "procurement_process", "ocid"), text("award_id"), unit("buyer_unit_code"),
-	              ref("supplier_party_code", "party", "party_code"), text("title"), amount("amount"), currency("currency", {}),
-	              enumeration("status", {"pending", "active", "cancelled", "terminated"}), date_field("signed_on"), date_field("period_start"),
-	              date_field("period_end"), ref("parent_contract_code", "contract", "contract_code"), integer("payment_term_days", 1, 36500)},
-	             {needs("amount", "currency", "amount is given"), ordered("period_start", "period_end"), needs("award_id", "ocid", "award_id is given"),
-	              differs("contract_code", "parent_contract_code")},
-	             // The award named must exist in that process (the table's trigger would abort the load).
-	             {{"award_id", "s.award_id IS NOT NULL AND NOT EXISTS (SELECT FROM oversight.award a WHERE a.ocid = s.ocid AND a.award_id = s.award_id)",
-	               "names an award that process does not have"}}});
-	k.push_back({"allocations", "fund_allocation", "allocations of funds to units or recipients: oversight.fund_allocation", {"allocation_code"}, "(allocation_code)",
-	             {text("allocation_code", true), ref("budget_project_code", "budget_project", "project_code"), unit("recipient_unit_code"),
-	              text("recipient_name", true), amount("amount", true, true), currency("currency"), text("purpose", true),
-	              enumeration("fund_kind", {"general", "special"}, true, "general"), date_field("allocated_on", true), text("document_ref"),
-	              person("handler_code"), person("approver_code")},
-	             {},
-	             {}});
-	k.push_back({"payments", "payment", "treasury payments (国库集中支付): oversight.payment", {"payment_code"}, "(payment_code)",
-	             {text("payment_code", true), unit("payer_unit_code", true), text("payee_name", true), ref("payee_party_code", "party", "party_code"),
-	              text("payee_account"), amount("amount", true, true), currency("currency"), text("purpose"), text("expense_type"),
-	              enumeration("payment_method", {"transfer", "cash", "official_card"}, true), ref("contract_code", "contract", "contract_code"),
-	              text("invoice_no"), ref("budget_project_code", "budget_project", "project_code"), ref("allocation_code", "fund_allocation", "allocation_code"),
-	              date_field("delivered_on"), date_field("requested_on"), timestamp("approved_at"), date_field("paid_on"), person("handler_code"),
-	              person("approver_code"), enumeration("status", {"requested", "approved", "held", "paid", "returned"}, true, "paid")},
+	k.push_back(
+	    {"contracts",
+	     "contract",
+	     "contracts, from procurement or signed directly: oversight.contract",
+	     {"contract_code"},
+	     "(contract_code)",
+	     {text("contract_code", true), ref("ocid", "procurement_process", "ocid"), text("award_id"),
+	      unit("buyer_unit_code"), ref("supplier_party_code", "party", "party_code"), text("title"), amount("amount"),
+	      currency("currency", {}), enumeration("status", {"pending", "active", "cancelled", "terminated"}),
+	      date_field("signed_on"), date_field("period_start"), date_field("period_end"),
+	      ref("parent_contract_code", "contract", "contract_code"), integer("payment_term_days", 1, 36500)},
+	     {needs("amount", "currency", "amount is given"), ordered("period_start", "period_end"),
+	      needs("award_id", "ocid", "award_id is given"), differs("contract_code", "parent_contract_code")},
+	     // The award named must exist in that process (the table's trigger would abort the load).
+	     {{"award_id",
+	       "s.award_id IS NOT NULL AND NOT EXISTS (SELECT FROM oversight.award a WHERE a.ocid = s.ocid AND a.award_id "
+	       "= s.award_id)",
+	       "names an award that process does not have"}}});
+	k.push_back(
+	    {"allocations",
+	     "fund_allocation",
+	     "allocations of funds to units or recipients: oversight.fund_allocation",
+	     {"allocation_code"},
+	     "(allocation_code)",
+	     {text("allocation_code", true), ref("budget_project_code", "budget_project", "project_code"),
+	      unit("recipient_unit_code"), text("recipient_name", true), amount("amount", true, true), currency("currency"),
+	      text("purpose", true), enumeration("fund_kind", {"general", "special"}, true, "general"),
+	      date_field("allocated_on", true), text("document_ref"), person("handler_code"), person("approver_code")},
+	     {},
+	     {}});
+	k.push_back({"payments",
+	             "payment",
+	             "treasury payments (国库集中支付): oversight.payment",
+	             {"payment_code"},
+	             "(payment_code)",
+	             {text("payment_code", true),
+	              unit("payer_unit_code", true),
+	              text("payee_name", true),
+	              ref("payee_party_code", "party", "party_code"),
+	              text("payee_account"),
+	              amount("amount", true, true),
+	              currency("currency"),
+	              text("purpose"),
+	              text("expense_type"),
+	              enumeration("payment_method", {"transfer", "cash", "official_card"}, true),
+	              ref("contract_code", "contract", "contract_code"),
+	              text("invoice_no"),
+	              ref("budget_project_code", "budget_project", "project_code"),
+	              ref("allocation_code", "fund_allocation", "allocation_code"),
+	              date_field("delivered_on"),
+	              date_field("requested_on"),
+	              timestamp("approved_at"),
+	              date_field("paid_on"),
+	              person("handler_code"),
+	              person("approver_code"),
+	              enumeration("status", {"requested", "approved", "held", "paid", "returned"}, true, "paid")},
 	             {when_equals("status", "paid", "paid_on")},
 	             {}});
-	k.push_back({"enforcement", "enforcement_case", "administrative enforcement cases (penalties, fines): oversight.enforcement_case", {"case_code"}, "(case_code)",
-	             {text("case_code", true), unit("deciding_unit_code", true), text("subject_name", true), ref("subject_party_code", "party", "party_code"),
-	              text("violation_code", true), text("legal_basis"), date_field("decided_on", true),
-	              enumeration("penalty_kind", {"warning", "fine", "confiscation", "suspension", "other"}, true), amount("fine_amount"), currency("currency"),
-	              enumeration("collected_by", {"designated_bank", "deciding_agency"}), date_field("paid_on"), amount("paid_amount"), person("handler_code"),
-	              person("approver_code"), enumeration("status", {"decided", "paid", "enforced", "reconsidered", "revoked", "closed"}, true, "decided")},
-	             {when_equals("penalty_kind", "fine", "fine_amount"), ordered("decided_on", "paid_on")},
-	             {}});
-	k.push_back({"calendar", "calendar_day", "holidays and moved working days (调休) of loaded years: oversight.calendar_day", {"calendar_date"}, "(calendar_date)",
-	             {date_field("calendar_date", true), enumeration("day_kind", {"holiday", "adjusted_workday"}, true), text("name_zh", true),
-	              text("name_en", true)},
+	k.push_back(
+	    {"enforcement",
+	     "enforcement_case",
+	     "administrative enforcement cases (penalties, fines): oversight.enforcement_case",
+	     {"case_code"},
+	     "(case_code)",
+	     {text("case_code", true), unit("deciding_unit_code", true), text("subject_name", true),
+	      ref("subject_party_code", "party", "party_code"), text("violation_code", true), text("legal_basis"),
+	      date_field("decided_on", true),
+	      enumeration("penalty_kind", {"warning", "fine", "confiscation", "suspension", "other"}, true),
+	      amount("fine_amount"), currency("currency"),
+	      enumeration("collected_by", {"designated_bank", "deciding_agency"}), date_field("paid_on"),
+	      amount("paid_amount"), person("handler_code"), person("approver_code"),
+	      enumeration("status", {"decided", "paid", "enforced", "reconsidered", "revoked", "closed"}, true, "decided")},
+	     {when_equals("penalty_kind", "fine", "fine_amount"), ordered("decided_on", "paid_on")},
+	     {}});
+	k.push_back({"calendar",
+	             "calendar_day",
+	             "holidays and moved working days (调休) of loaded years: oversight.calendar_day",
+	             {"calendar_date"},
+	             "(calendar_date)",
+	             {date_field("calendar_date", true), enumeration("day_kind", {"holiday", "adjusted_workday"}, true),
+	              text("name_zh", true), text("name_en", true)},
 	             {},
 	             // Days are exceptions of a loaded year (oversight.calendar_year, 1990-2200).
-	             {{"calendar_date", "EXTRACT(year FROM s.calendar_date) NOT BETWEEN 1990 AND 2200", "is outside the calendar's years 1990-2200"}},
+	             {{"calendar_date", "EXTRACT(year FROM s.calendar_date) NOT BETWEEN 1990 AND 2200",
+	               "is outside the calendar's years 1990-2200"}},
 	             // A day belongs to a loaded year: register the years of the file (source: the file) when new.
-	             "INSERT INTO oversight.calendar_year (calendar_year, source) SELECT DISTINCT EXTRACT(year FROM s.calendar_date)::integer, "
-	             "'oversight-load ' || $2::text || ' (load ' || $1::bigint || ')' FROM pg_temp.oversight_stage s ON CONFLICT (calendar_year) DO NOTHING"});
+	             "INSERT INTO oversight.calendar_year (calendar_year, source) SELECT DISTINCT EXTRACT(year FROM "
+	             "s.calendar_date)::integer, "
+	             "'oversight-load ' || $2::text || ' (load ' || $1::bigint || ')' FROM pg_temp.oversight_stage s ON "
+	             "CONFLICT (calendar_year) DO NOTHING"});
 	return k;
 }
 
@@ -162,12 +289,18 @@ std::vector<RecordKind> build_kinds() {
 
 std::string FieldSpec::sql_type() const {
 	switch (type) {
-	case FieldType::amount: return "numeric";
-	case FieldType::date: return "date";
-	case FieldType::timestamp: return "timestamptz";
-	case FieldType::integer: return "integer";
-	case FieldType::boolean: return "boolean";
-	default: return "text";
+	case FieldType::amount:
+		return "numeric";
+	case FieldType::date:
+		return "date";
+	case FieldType::timestamp:
+		return "timestamptz";
+	case FieldType::integer:
+		return "integer";
+	case FieldType::boolean:
+		return "boolean";
+	default:
+		return "text";
 	}
 }
 
@@ -178,7 +311,8 @@ const FieldSpec *RecordKind::field(const std::string &name) const {
 
 int RecordKind::field_index(const std::string &name) const {
 	for (size_t i = 0; i < fields.size(); ++i)
-		if (fields[i].name == name) return static_cast<int>(i);
+		if (fields[i].name == name)
+			return static_cast<int>(i);
 	return -1;
 }
 
@@ -189,7 +323,8 @@ const std::vector<RecordKind> &record_kinds() {
 
 const RecordKind *find_record_kind(const std::string &command) {
 	for (const auto &k : record_kinds())
-		if (k.command == command) return &k;
+		if (k.command == command)
+			return &k;
 	return nullptr;
 }
 

@@ -27,20 +27,20 @@ enum class FieldType {
 // A reference to another table, checked set-based at merge time (anti-join), so an unknown unit or person
 // quarantines the row instead of failing the whole load.
 struct Reference {
-	std::string table;  // unqualified, in schema oversight
+	std::string table; // unqualified, in schema oversight
 	std::string column;
 };
 
 struct FieldSpec {
-	std::string name;                 // canonical name = column of the target table (or of the staging table)
+	std::string name; // canonical name = column of the target table (or of the staging table)
 	FieldType type = FieldType::text;
 	bool required = false;            // NOT NULL without a usable default
 	std::string default_value;        // used when the column is absent or the cell empty ("" = none)
 	std::vector<std::string> allowed; // enumeration values
 	std::optional<Reference> references;
-	bool positive = false;            // amount > 0
+	bool positive = false; // amount > 0
 	long long min_value = -2147483648LL, max_value = 2147483647LL;
-	std::string sql_type() const;     // type of the staging column
+	std::string sql_type() const; // type of the staging column
 };
 
 // Read access to the validated values of a rule's inputs: get(i) is the value of inputs[i] (nullopt = NULL).
@@ -59,11 +59,11 @@ struct RowRule {
 };
 
 struct RecordKind {
-	std::string command;     // CLI subcommand, e.g. "payments"; also the mapping file's name
-	std::string table;       // target table in schema oversight
-	std::string summary;     // one line for --help
-	std::vector<std::string> key;       // natural key fields
-	std::string conflict_target;        // for ON CONFLICT: "(payment_code)" or "ON CONSTRAINT …"
+	std::string command;          // CLI subcommand, e.g. "payments"; also the mapping file's name
+	std::string table;            // target table in schema oversight
+	std::string summary;          // one line for --help
+	std::vector<std::string> key; // natural key fields
+	std::string conflict_target;  // for ON CONFLICT: "(payment_code)" or "ON CONSTRAINT …"
 	std::vector<FieldSpec> fields;
 	std::vector<RowRule> rules;
 	// Extra set-based refusals at merge time: rows of the staging table "s" for which `condition` holds are

@@ -8,7 +8,8 @@
 namespace oversight::loader {
 
 std::string reject_path_for(const std::string &input, const std::string &reject_dir) {
-	if (reject_dir.empty()) return input + ".rejects.csv";
+	if (reject_dir.empty())
+		return input + ".rejects.csv";
 	size_t slash = input.find_last_of('/');
 	return reject_dir + "/" + (slash == std::string::npos ? input : input.substr(slash + 1)) + ".rejects.csv";
 }
@@ -23,21 +24,27 @@ RejectFile::~RejectFile() {
 	}
 }
 
-void RejectFile::add(std::uint64_t line_no, const std::string &field, const std::string &reason, const std::vector<std::string> &cells) {
+void RejectFile::add(std::uint64_t line_no, const std::string &field, const std::string &reason,
+                     const std::vector<std::string> &cells) {
 	add_views(line_no, field, reason, std::vector<std::string_view>(cells.begin(), cells.end()));
 }
 
-void RejectFile::add_views(std::uint64_t line_no, const std::string &field, const std::string &reason, const std::vector<std::string_view> &cells) {
+void RejectFile::add_views(std::uint64_t line_no, const std::string &field, const std::string &reason,
+                           const std::vector<std::string_view> &cells) {
 	if (!out_.is_open()) { // opened on the first refusal: a clean load leaves no file behind
 		out_.open(partial_path_, std::ios::binary | std::ios::trunc);
-		if (!out_) throw std::runtime_error(partial_path_ + ": cannot write the reject file (use --reject-dir)");
+		if (!out_)
+			throw std::runtime_error(partial_path_ + ": cannot write the reject file (use --reject-dir)");
 		out_ << "\xEF\xBB\xBF";
-		for (const auto &h : header_) out_ << csv_quote(h) << ',';
+		for (const auto &h : header_)
+			out_ << csv_quote(h) << ',';
 		out_ << "reject_line,reject_field,reject_reason\r\n";
 	}
-	for (size_t i = 0; i < header_.size(); ++i) out_ << (i < cells.size() ? csv_quote(cells[i]) : std::string()) << ',';
+	for (size_t i = 0; i < header_.size(); ++i)
+		out_ << (i < cells.size() ? csv_quote(cells[i]) : std::string()) << ',';
 	// A row with more cells than the header keeps them too, so nothing read is lost.
-	for (size_t i = header_.size(); i < cells.size(); ++i) out_ << csv_quote(cells[i]) << ',';
+	for (size_t i = header_.size(); i < cells.size(); ++i)
+		out_ << csv_quote(cells[i]) << ',';
 	out_ << line_no << ',' << csv_quote(field) << ',' << csv_quote(reason) << "\r\n";
 	++rows_;
 }
@@ -49,7 +56,8 @@ std::string RejectFile::commit() {
 		return {};
 	}
 	out_.close();
-	if (std::rename(partial_path_.c_str(), final_path_.c_str()) != 0) throw std::runtime_error(final_path_ + ": cannot rename the reject file into place");
+	if (std::rename(partial_path_.c_str(), final_path_.c_str()) != 0)
+		throw std::runtime_error(final_path_ + ": cannot rename the reject file into place");
 	return final_path_;
 }
 

@@ -17,8 +17,10 @@ class RejectFile {
 public:
 	RejectFile(std::string final_path, std::vector<std::string> header);
 	~RejectFile(); // removes the partial file unless committed
-	void add_views(std::uint64_t line_no, const std::string &field, const std::string &reason, const std::vector<std::string_view> &cells);
-	void add(std::uint64_t line_no, const std::string &field, const std::string &reason, const std::vector<std::string> &cells);
+	void add_views(std::uint64_t line_no, const std::string &field, const std::string &reason,
+	               const std::vector<std::string_view> &cells);
+	void add(std::uint64_t line_no, const std::string &field, const std::string &reason,
+	         const std::vector<std::string> &cells);
 	// Renames the partial file into place; removes it when no row was refused. Returns the path or "".
 	std::string commit();
 	std::uint64_t rows() const { return rows_; }

@@ -32,9 +32,11 @@ public:
 
 	// Validates `cells` (decoded UTF-8) into `out`. Returns the error when the row must be quarantined.
 	// `may_hold_nul` = false skips the per-cell NUL check (the caller checked the whole row).
-	std::optional<RowError> validate(const std::vector<std::string_view> &cells, RowValues &out, bool may_hold_nul = true) const;
+	std::optional<RowError> validate(const std::vector<std::string_view> &cells, RowValues &out,
+	                                 bool may_hold_nul = true) const;
 	// The same with owned strings (tests, tools).
-	std::optional<RowError> validate(const std::vector<std::string> &cells, std::vector<std::optional<std::string>> &values) const;
+	std::optional<RowError> validate(const std::vector<std::string> &cells,
+	                                 std::vector<std::optional<std::string>> &values) const;
 
 	// Fields that come from the file, in staging-table order.
 	const std::vector<int> &staged_fields() const { return staged_fields_; }
@@ -42,10 +44,13 @@ public:
 	const RecordKind &kind() const { return kind_; }
 
 	// Formats an error as the one-line message the user sees: FILE:LINE: field F: "raw" reason
-	static std::string message(const std::string &file, std::uint64_t line, const RowError &e, std::string_view raw_value);
+	static std::string message(const std::string &file, std::uint64_t line, const RowError &e,
+	                           std::string_view raw_value);
 
 private:
-	std::optional<RowError> parse_field(const FieldSpec &spec, std::string_view cell, std::optional<std::string_view> &out, std::string &storage, bool may_hold_nul) const;
+	std::optional<RowError> parse_field(const FieldSpec &spec, std::string_view cell,
+	                                    std::optional<std::string_view> &out, std::string &storage,
+	                                    bool may_hold_nul) const;
 
 	const RecordKind &kind_;
 	const Mapping &mapping_;

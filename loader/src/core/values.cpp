@@ -9,25 +9,34 @@
 namespace oversight::loader {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+	return c >= '0' && c <= '9';
+}
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool ends_with(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(s.size() - p.size()) == p; }
+bool starts_with(std::string_view s, std::string_view p) {
+	return s.substr(0, p.size()) == p;
+}
+bool ends_with(std::string_view s, std::string_view p) {
+	return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
 
 // Reads 1..max_digits digits at s[pos]; returns false when there is none.
 bool read_number(std::string_view s, size_t &pos, size_t max_digits, int &out) {
 	size_t start = pos;
 	out = 0;
-	while (pos < s.size() && is_digit(s[pos]) && pos - start < max_digits) out = out * 10 + (s[pos++] - '0');
+	while (pos < s.size() && is_digit(s[pos]) && pos - start < max_digits)
+		out = out * 10 + (s[pos++] - '0');
 	return pos > start;
 }
 
 void skip_spaces(std::string_view s, size_t &pos) {
-	while (pos < s.size() && s[pos] == ' ') ++pos;
+	while (pos < s.size() && s[pos] == ' ')
+		++pos;
 }
 
 bool consume(std::string_view s, size_t &pos, std::string_view token) {
-	if (s.substr(pos, token.size()) != token) return false;
+	if (s.substr(pos, token.size()) != token)
+		return false;
 	pos += token.size();
 	return true;
 }
@@ -39,7 +48,8 @@ struct DateParts {
 // Parses the date part at s[pos]; leaves pos after it. Error text is empty on success.
 std::string read_date(std::string_view s, size_t &pos, DateParts &d) {
 	size_t start = pos;
-	if (!read_number(s, pos, 4, d.year) || pos - start != 4) return "is not a date (expected e.g. 2024-03-05, 2024/3/5 or 2024年3月5日)";
+	if (!read_number(s, pos, 4, d.year) || pos - start != 4)
+		return "is not a date (expected e.g. 2024-03-05, 2024/3/5 or 2024年3月5日)";
 	if (pos < s.size() && is_digit(s[pos])) { // compact 20240305
 		size_t p = pos;
 		if (!read_number(s, p, 2, d.month) || p - pos != 2 || !read_number(s, p, 2, d.day) || p - pos != 4)
@@ -48,30 +58,47 @@ std::string read_date(std::string_view s, size_t &pos, DateParts &d) {
 	} else if (size_t p = pos; (skip_spaces(s, p), consume(s, p, "年"))) {
 		pos = p;
 		skip_spaces(s, pos);
-		if (!read_number(s, pos, 2, d.month)) return "is not a date (month missing after 年)";
+		if (!read_number(s, pos, 2, d.month))
+			return "is not a date (month missing after 年)";
 		skip_spaces(s, pos);
-		if (!consume(s, pos, "月")) return "is not a date (expected 月 after the month)";
+		if (!consume(s, pos, "月"))
+			return "is not a date (expected 月 after the month)";
 		skip_spaces(s, pos);
-		if (!read_number(s, pos, 2, d.day)) return "is not a date (day missing after 月)";
+		if (!read_number(s, pos, 2, d.day))
+			return "is not a date (day missing after 月)";
 		skip_spaces(s, pos);
-		if (!consume(s, pos, "日") && !consume(s, pos, "号")) return "is not a date (expected 日 after the day)";
+		if (!consume(s, pos, "日") && !consume(s, pos, "号"))
+			return "is not a date (expected 日 after the day)";
 	} else if (pos < s.size() && (s[pos] == '-' || s[pos] == '/' || s[pos] == '.')) {
 		char sep = s[pos++];
-		if (!read_number(s, pos, 2, d.month) || pos >= s.size() || s[pos] != sep) return "is not a date (expected e.g. 2024-03-05, 2024/3/5 or 2024年3月5日)";
+		if (!read_number(s, pos, 2, d.month) || pos >= s.size() || s[pos] != sep)
+			return "is not a date (expected e.g. 2024-03-05, 2024/3/5 or 2024年3月5日)";
 		++pos;
-		if (!read_number(s, pos, 2, d.day)) return "is not a date (day missing)";
+		if (!read_number(s, pos, 2, d.day))
+			return "is not a date (day missing)";
 	} else {
 		return "is not a date (expected e.g. 2024-03-05, 2024/3/5 or 2024年3月5日)";
 	}
-	if (d.year < 1900 || d.year > 2200) return "has a year outside 1900-2200";
-	date::year_month_day ymd{date::year{d.year}, date::month{static_cast<unsigned>(d.month)}, date::day{static_cast<unsigned>(d.day)}};
-	if (!ymd.ok()) return "is not a real calendar date";
+	if (d.year < 1900 || d.year > 2200)
+		return "has a year outside 1900-2200";
+	date::year_month_day ymd{date::year{d.year}, date::month{static_cast<unsigned>(d.month)},
+	                         date::day{static_cast<unsigned>(d.day)}};
+	if (!ymd.ok())
+		return "is not a real calendar date";
 	return {};
 }
 
 std::string format_date(const DateParts &d) { // by hand: snprintf showed in the loader's profile
-	char buf[10] = {char('0' + d.year / 1000), char('0' + d.year / 100 % 10), char('0' + d.year / 10 % 10), char('0' + d.year % 10), '-',
-	                char('0' + d.month / 10), char('0' + d.month % 10), '-', char('0' + d.day / 10), char('0' + d.day % 10)};
+	char buf[10] = {char('0' + d.year / 1000),
+	                char('0' + d.year / 100 % 10),
+	                char('0' + d.year / 10 % 10),
+	                char('0' + d.year % 10),
+	                '-',
+	                char('0' + d.month / 10),
+	                char('0' + d.month % 10),
+	                '-',
+	                char('0' + d.day / 10),
+	                char('0' + d.day % 10)};
 	return std::string(buf, sizeof buf);
 }
 
@@ -80,20 +107,28 @@ std::string format_date(const DateParts &d) { // by hand: snprintf showed in the
 std::string_view trim(std::string_view text) {
 	static constexpr std::string_view ideographic_space = "\u3000";
 	for (;;) {
-		if (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r' || text.front() == '\n')) text.remove_prefix(1);
-		else if (starts_with(text, ideographic_space)) text.remove_prefix(ideographic_space.size());
-		else break;
+		if (!text.empty() &&
+		    (text.front() == ' ' || text.front() == '\t' || text.front() == '\r' || text.front() == '\n'))
+			text.remove_prefix(1);
+		else if (starts_with(text, ideographic_space))
+			text.remove_prefix(ideographic_space.size());
+		else
+			break;
 	}
 	for (;;) {
-		if (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n')) text.remove_suffix(1);
-		else if (ends_with(text, ideographic_space)) text.remove_suffix(ideographic_space.size());
-		else break;
+		if (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
+			text.remove_suffix(1);
+		else if (ends_with(text, ideographic_space))
+			text.remove_suffix(ideographic_space.size());
+		else
+			break;
 	}
 	return text;
 }
 
 std::string fold_fullwidth(std::string_view text) {
-	if (text.find('\xEF') == std::string_view::npos && text.find('\xE3') == std::string_view::npos) return std::string(text);
+	if (text.find('\xEF') == std::string_view::npos && text.find('\xE3') == std::string_view::npos)
+		return std::string(text);
 	std::string out;
 	out.reserve(text.size());
 	for (size_t i = 0; i < text.size();) {
@@ -108,7 +143,8 @@ std::string fold_fullwidth(std::string_view text) {
 				continue;
 			}
 		}
-		if (c == 0xE3 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 && static_cast<unsigned char>(text[i + 2]) == 0x80) {
+		if (c == 0xE3 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+		    static_cast<unsigned char>(text[i + 2]) == 0x80) {
 			out.push_back(' '); // U+3000 ideographic space
 			i += 3;
 			continue;
@@ -122,11 +158,16 @@ ParsedValue parse_amount(std::string_view raw) {
 	std::string folded = fold_fullwidth(raw);
 	std::string_view s = trim(folded);
 	for (std::string_view sign : {"¥", "￥", "RMB", "CNY"})
-		if (starts_with(s, sign)) s = trim(s.substr(sign.size()));
-	if (ends_with(s, "元")) s = trim(s.substr(0, s.size() - std::strlen("元")));
-	if (s.empty()) return ParsedValue::failure("is empty");
-	if (s.front() == '-' || (s.front() == '(' && s.back() == ')')) return ParsedValue::failure("is negative (amounts must be ≥ 0; record a refund as its own row)");
-	if (s.front() == '+') s.remove_prefix(1);
+		if (starts_with(s, sign))
+			s = trim(s.substr(sign.size()));
+	if (ends_with(s, "元"))
+		s = trim(s.substr(0, s.size() - std::strlen("元")));
+	if (s.empty())
+		return ParsedValue::failure("is empty");
+	if (s.front() == '-' || (s.front() == '(' && s.back() == ')'))
+		return ParsedValue::failure("is negative (amounts must be ≥ 0; record a refund as its own row)");
+	if (s.front() == '+')
+		s.remove_prefix(1);
 
 	std::string integer_digits, fraction;
 	size_t pos = 0;
@@ -139,40 +180,53 @@ ParsedValue parse_amount(std::string_view raw) {
 			++group_len;
 		} else if (c == ',') {
 			// A separator must follow 1–3 digits first, then exactly 3 digits per group.
-			if (integer_digits.empty() || (grouped ? group_len != 3 : group_len > 3)) return ParsedValue::failure("is not a number (misplaced thousands separator)");
+			if (integer_digits.empty() || (grouped ? group_len != 3 : group_len > 3))
+				return ParsedValue::failure("is not a number (misplaced thousands separator)");
 			grouped = true;
 			group_len = 0;
 		} else if (c == 'e' || c == 'E') {
-			return ParsedValue::failure("is in scientific notation (format the column as a number in Excel; digits may be lost)");
+			return ParsedValue::failure(
+			    "is in scientific notation (format the column as a number in Excel; digits may be lost)");
 		} else {
 			return ParsedValue::failure("is not a number");
 		}
 	}
-	if (grouped && group_len != 3) return ParsedValue::failure("is not a number (misplaced thousands separator)");
+	if (grouped && group_len != 3)
+		return ParsedValue::failure("is not a number (misplaced thousands separator)");
 	if (pos < s.size()) { // fraction
 		++pos;
 		for (; pos < s.size(); ++pos) {
-			if (!is_digit(s[pos])) return ParsedValue::failure(s[pos] == 'e' || s[pos] == 'E' ? "is in scientific notation (format the column as a number in Excel; digits may be lost)" : "is not a number");
+			if (!is_digit(s[pos]))
+				return ParsedValue::failure(
+				    s[pos] == 'e' || s[pos] == 'E'
+				        ? "is in scientific notation (format the column as a number in Excel; digits may be lost)"
+				        : "is not a number");
 			fraction.push_back(s[pos]);
 		}
-		if (fraction.empty() && integer_digits.empty()) return ParsedValue::failure("is not a number");
+		if (fraction.empty() && integer_digits.empty())
+			return ParsedValue::failure("is not a number");
 	}
-	if (integer_digits.empty() && fraction.empty()) return ParsedValue::failure("is not a number");
+	if (integer_digits.empty() && fraction.empty())
+		return ParsedValue::failure("is not a number");
 	size_t first = integer_digits.find_first_not_of('0');
 	integer_digits = first == std::string::npos ? "0" : integer_digits.substr(first);
-	if (integer_digits.size() > 15) return ParsedValue::failure("is too large (amounts must be below 10^15)");
-	if (fraction.size() > 4) return ParsedValue::failure("has more than 4 decimal places");
+	if (integer_digits.size() > 15)
+		return ParsedValue::failure("is too large (amounts must be below 10^15)");
+	if (fraction.size() > 4)
+		return ParsedValue::failure("has more than 4 decimal places");
 	return ParsedValue::success(fraction.empty() ? integer_digits : integer_digits + "." + fraction);
 }
 
 ParsedValue parse_date(std::string_view raw) {
 	std::string folded = fold_fullwidth(raw);
 	std::string_view s = trim(folded);
-	if (s.empty()) return ParsedValue::failure("is empty");
+	if (s.empty())
+		return ParsedValue::failure("is empty");
 	size_t pos = 0;
 	DateParts d;
 	std::string error = read_date(s, pos, d);
-	if (!error.empty()) return ParsedValue::failure(error);
+	if (!error.empty())
+		return ParsedValue::failure(error);
 	std::string_view rest = trim(s.substr(pos));
 	// Excel writes date cells as "2024-03-05 00:00:00"; a non-midnight time is a timestamp, not a date.
 	if (!rest.empty() && rest != "0:00" && rest != "00:00" && rest != "0:00:00" && rest != "00:00:00")
@@ -183,34 +237,44 @@ ParsedValue parse_date(std::string_view raw) {
 ParsedValue parse_timestamp(std::string_view raw) {
 	std::string folded = fold_fullwidth(raw);
 	std::string_view s = trim(folded);
-	if (s.empty()) return ParsedValue::failure("is empty");
+	if (s.empty())
+		return ParsedValue::failure("is empty");
 	size_t pos = 0;
 	DateParts d;
 	std::string error = read_date(s, pos, d);
-	if (!error.empty()) return ParsedValue::failure(error);
+	if (!error.empty())
+		return ParsedValue::failure(error);
 	int hour = 0, minute = 0, second = 0;
 	std::string fraction;
 	if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
 		++pos;
 		skip_spaces(s, pos);
-		if (!read_number(s, pos, 2, hour)) return ParsedValue::failure("is not a timestamp (hour missing)");
+		if (!read_number(s, pos, 2, hour))
+			return ParsedValue::failure("is not a timestamp (hour missing)");
 		bool chinese = consume(s, pos, "时") || consume(s, pos, "点");
-		if (!chinese && !consume(s, pos, ":")) return ParsedValue::failure("is not a timestamp (expected HH:MM)");
-		if (!read_number(s, pos, 2, minute)) return ParsedValue::failure("is not a timestamp (minute missing)");
+		if (!chinese && !consume(s, pos, ":"))
+			return ParsedValue::failure("is not a timestamp (expected HH:MM)");
+		if (!read_number(s, pos, 2, minute))
+			return ParsedValue::failure("is not a timestamp (minute missing)");
 		if (chinese) {
 			consume(s, pos, "分");
-			if (read_number(s, pos, 2, second)) consume(s, pos, "秒");
+			if (read_number(s, pos, 2, second))
+				consume(s, pos, "秒");
 		} else if (consume(s, pos, ":")) {
-			if (!read_number(s, pos, 2, second)) return ParsedValue::failure("is not a timestamp (second missing)");
+			if (!read_number(s, pos, 2, second))
+				return ParsedValue::failure("is not a timestamp (second missing)");
 			if (consume(s, pos, ".") || consume(s, pos, ",")) {
-				while (pos < s.size() && is_digit(s[pos]) && fraction.size() < 6) fraction.push_back(s[pos++]);
-				while (pos < s.size() && is_digit(s[pos])) ++pos;
+				while (pos < s.size() && is_digit(s[pos]) && fraction.size() < 6)
+					fraction.push_back(s[pos++]);
+				while (pos < s.size() && is_digit(s[pos]))
+					++pos;
 			}
 		}
 	} else if (pos < s.size() && s[pos] != '+' && s[pos] != 'Z') {
 		return ParsedValue::failure("is not a timestamp");
 	}
-	if (hour > 24 || minute > 59 || second > 59 || (hour == 24 && (minute || second))) return ParsedValue::failure("has an impossible time of day");
+	if (hour > 24 || minute > 59 || second > 59 || (hour == 24 && (minute || second)))
+		return ParsedValue::failure("has an impossible time of day");
 	std::string offset;
 	skip_spaces(s, pos);
 	if (pos < s.size()) {
@@ -221,20 +285,25 @@ ParsedValue parse_timestamp(std::string_view raw) {
 			char sign = s[pos++];
 			int oh = 0, om = 0;
 			size_t p0 = pos;
-			if (!read_number(s, pos, 2, oh) || pos - p0 != 2) return ParsedValue::failure("has a malformed UTC offset");
+			if (!read_number(s, pos, 2, oh) || pos - p0 != 2)
+				return ParsedValue::failure("has a malformed UTC offset");
 			consume(s, pos, ":");
-			if (pos < s.size() && !read_number(s, pos, 2, om)) return ParsedValue::failure("has a malformed UTC offset");
-			if (oh > 15 || om > 59) return ParsedValue::failure("has a malformed UTC offset");
+			if (pos < s.size() && !read_number(s, pos, 2, om))
+				return ParsedValue::failure("has a malformed UTC offset");
+			if (oh > 15 || om > 59)
+				return ParsedValue::failure("has a malformed UTC offset");
 			char buf[16];
 			std::snprintf(buf, sizeof buf, "%c%02d:%02d", sign, oh, om);
 			offset = buf;
 		}
-		if (pos != s.size()) return ParsedValue::failure("is not a timestamp (unexpected text at the end)");
+		if (pos != s.size())
+			return ParsedValue::failure("is not a timestamp (unexpected text at the end)");
 	}
 	char buf[32];
 	std::snprintf(buf, sizeof buf, " %02d:%02d:%02d", hour, minute, second);
 	std::string out = format_date(d) + buf;
-	if (!fraction.empty()) out += "." + fraction;
+	if (!fraction.empty())
+		out += "." + fraction;
 	return ParsedValue::success(out + offset);
 }
 
@@ -242,14 +311,19 @@ ParsedValue parse_integer(std::string_view raw, long long min_value, long long m
 	std::string folded = fold_fullwidth(raw);
 	std::string digits;
 	for (char c : trim(folded))
-		if (c != ',') digits.push_back(c);
-	if (digits.empty()) return ParsedValue::failure("is empty");
+		if (c != ',')
+			digits.push_back(c);
+	if (digits.empty())
+		return ParsedValue::failure("is empty");
 	long long v = 0;
 	auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-	if (ec == std::errc::result_out_of_range) return ParsedValue::failure("is out of range");
-	if (ec != std::errc{} || end != digits.data() + digits.size()) return ParsedValue::failure("is not a whole number");
+	if (ec == std::errc::result_out_of_range)
+		return ParsedValue::failure("is out of range");
+	if (ec != std::errc{} || end != digits.data() + digits.size())
+		return ParsedValue::failure("is not a whole number");
 	if (v < min_value || v > max_value)
-		return ParsedValue::failure("is out of range (" + std::to_string(min_value) + " to " + std::to_string(max_value) + ")");
+		return ParsedValue::failure("is out of range (" + std::to_string(min_value) + " to " +
+		                            std::to_string(max_value) + ")");
 	return ParsedValue::success(std::to_string(v));
 }
 
@@ -257,26 +331,31 @@ ParsedValue parse_boolean(std::string_view raw) {
 	std::string folded = fold_fullwidth(raw);
 	std::string_view s = trim(folded);
 	for (std::string_view t : {"true", "t", "yes", "y", "1", "是", "√", "✓"})
-		if (iequals(s, t)) return ParsedValue::success("true");
+		if (iequals(s, t))
+			return ParsedValue::success("true");
 	for (std::string_view f : {"false", "f", "no", "n", "0", "否", "×", "✗"})
-		if (iequals(s, f)) return ParsedValue::success("false");
+		if (iequals(s, f))
+			return ParsedValue::success("false");
 	return ParsedValue::failure("is not a yes/no value (use 是/否, true/false, yes/no or 1/0)");
 }
 
 ParsedValue parse_currency(std::string_view raw) {
 	std::string folded = fold_fullwidth(raw);
 	std::string code(trim(folded));
-	for (char &c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-	if (code.size() != 3 || !std::isupper(static_cast<unsigned char>(code[0])) || !std::isupper(static_cast<unsigned char>(code[1])) ||
-	    !std::isupper(static_cast<unsigned char>(code[2])))
+	for (char &c : code)
+		c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+	if (code.size() != 3 || !std::isupper(static_cast<unsigned char>(code[0])) ||
+	    !std::isupper(static_cast<unsigned char>(code[1])) || !std::isupper(static_cast<unsigned char>(code[2])))
 		return ParsedValue::failure("is not an ISO 4217 currency code (e.g. CNY)");
 	return ParsedValue::success(code);
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-	if (a.size() != b.size()) return false;
+	if (a.size() != b.size())
+		return false;
 	for (size_t i = 0; i < a.size(); ++i)
-		if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+		if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+			return false;
 	return true;
 }
 

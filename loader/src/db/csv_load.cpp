@@ -21,7 +21,8 @@ namespace oversight::loader {
 namespace {
 
 std::string default_mapping_path(const RecordKind &kind, const LoadOptions &o) {
-	if (!o.mapping_file.empty()) return o.mapping_file;
+	if (!o.mapping_file.empty())
+		return o.mapping_file;
 	return o.mapping_dir + "/" + kind.command + ".map";
 }
 
@@ -29,7 +30,8 @@ std::string options_json(const LoadOptions &o, const std::string &mapping_path, 
 	Json j = Json::object();
 	j["mapping"] = mapping_path;
 	j["encoding_detected"] = detected;
-	if (o.dry_run) j["dry_run"] = true;
+	if (o.dry_run)
+		j["dry_run"] = true;
 	return dump(j);
 }
 
@@ -38,13 +40,15 @@ std::vector<std::string> cells_from_staged_json(const std::string &json, const R
 	std::vector<std::string> cells(width);
 	simdjson::dom::parser parser;
 	simdjson::dom::element root;
-	if (parser.parse(simdjson::padded_string(json)).get(root) || !root.is_object()) return cells;
+	if (parser.parse(simdjson::padded_string(json)).get(root) || !root.is_object())
+		return cells;
 	Json row = from_dom(root);
 	const auto &kind = validator.kind();
 	for (int f : validator.staged_fields()) {
 		const Json *v = find(row, kind.fields[static_cast<size_t>(f)].name);
 		size_t col = static_cast<size_t>(validator.binding().column_of_field[static_cast<size_t>(f)]);
-		if (v && !v->is_null() && col < width) cells[col] = v->is_boolean() ? (v->get<bool>() ? "true" : "false") : text_of_value(*v);
+		if (v && !v->is_null() && col < width)
+			cells[col] = v->is_boolean() ? (v->get<bool>() ? "true" : "false") : text_of_value(*v);
 	}
 	return cells;
 }
@@ -81,15 +85,18 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		std::string_view raw_value;
 		if (!e.field.empty() && validator) {
 			int col = validator->binding().column_of_field[static_cast<size_t>(kind.field_index(e.field))];
-			if (col >= 0 && static_cast<size_t>(col) < row.cells.size()) raw_value = row.cells[static_cast<size_t>(col)];
+			if (col >= 0 && static_cast<size_t>(col) < row.cells.size())
+				raw_value = row.cells[static_cast<size_t>(col)];
 		}
 		messages.print(RowValidator::message(o.file, row.line_no, e, raw_value));
-		if (!o.dry_run) rejects->add_views(row.line_no, e.field, e.reason, row.cells);
+		if (!o.dry_run)
+			rejects->add_views(row.line_no, e.field, e.reason, row.cells);
 		line = std::to_string(row.line_no);
 		copy_append_field(line, e.field.empty() ? std::nullopt : std::optional<std::string_view>(e.field));
 		copy_append_field(line, std::optional<std::string_view>(e.reason));
 		copy_append_field(line, std::optional<std::string_view>(row.as_csv_line()));
-		if (!refused) refused.emplace();
+		if (!refused)
+			refused.emplace();
 		refused->add(line);
 	};
 
@@ -99,13 +106,17 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		    HeaderBinding binding = bind_header(header_cells, mapping, kind);
 		    if (!binding.missing_required.empty()) {
 			    std::string missing;
-			    for (const auto &f : binding.missing_required) missing += (missing.empty() ? "" : ", ") + f;
-			    throw InputError(fmt::format("{}:{}: no column for required field(s) {} (add the export's header name to [columns] in {})", o.file,
-			                                 header.line_no, missing, mapping_path));
+			    for (const auto &f : binding.missing_required)
+				    missing += (missing.empty() ? "" : ", ") + f;
+			    throw InputError(fmt::format(
+			        "{}:{}: no column for required field(s) {} (add the export's header name to [columns] in {})",
+			        o.file, header.line_no, missing, mapping_path));
 		    }
 		    for (const auto &h : binding.unmapped_headers)
-			    if (!o.quiet) std::fprintf(stderr, "%s:%llu: column \"%s\" is not mapped to a field of %s; ignored\n", o.file.c_str(),
-			                               static_cast<unsigned long long>(header.line_no), h.c_str(), kind.command.c_str());
+			    if (!o.quiet)
+				    std::fprintf(stderr, "%s:%llu: column \"%s\" is not mapped to a field of %s; ignored\n",
+				                 o.file.c_str(), static_cast<unsigned long long>(header.line_no), h.c_str(),
+				                 kind.command.c_str());
 		    header_width = header.cells.size();
 		    validator.emplace(kind, mapping, binding, header_width);
 		    plan = plan_csv_merge(kind, validator->staged_fields());
@@ -117,19 +128,27 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 	    [&](const CsvRow &row) {
 		    ++s.rows_read;
 		    if (row.decode_failed)
-			    return refuse(row, {{}, "is not valid " + s.encoding + " text" +
-			                                (source.encoding_was_detected() ? " (the file was detected as " + s.encoding + "; give --encoding if it is mixed)" : "")});
-		    if (row.unterminated_quote) return refuse(row, {{}, "ends inside a quoted field at the end of the file (truncated file?)"});
-		    if (auto error = validator->validate(row.cells, values, !row.plain)) return refuse(row, *error);
+			    return refuse(row, {{},
+			                        "is not valid " + s.encoding + " text" +
+			                            (source.encoding_was_detected() ? " (the file was detected as " + s.encoding +
+			                                                                  "; give --encoding if it is mixed)"
+			                                                            : "")});
+		    if (row.unterminated_quote)
+			    return refuse(row, {{}, "ends inside a quoted field at the end of the file (truncated file?)"});
+		    if (auto error = validator->validate(row.cells, values, !row.plain))
+			    return refuse(row, *error);
 		    std::string &out = batcher->row(); // formatted in place: no per-row line
 		    copy_append_uint(out, row.line_no);
 		    // Values are views of the cells or canonical texts: nothing to escape when the cells have nothing.
 		    if (row.plain)
-			    for (int f : validator->staged_fields()) copy_append_plain_field(out, values[static_cast<size_t>(f)]);
+			    for (int f : validator->staged_fields())
+				    copy_append_plain_field(out, values[static_cast<size_t>(f)]);
 		    else
-			    for (int f : validator->staged_fields()) copy_append_field(out, values[static_cast<size_t>(f)]);
+			    for (int f : validator->staged_fields())
+				    copy_append_field(out, values[static_cast<size_t>(f)]);
 		    batcher->end_row();
-		    if ((s.rows_read & 1023) == 0) progress.update(bytes_done, s.rows_read);
+		    if ((s.rows_read & 1023) == 0)
+			    progress.update(bytes_done, s.rows_read);
 	    },
 	    [&](std::uint64_t bytes) { progress.update(bytes_done = bytes, s.rows_read); });
 	batcher->flush();
@@ -157,13 +176,16 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 	auto run = [&](const std::string &sql) { return pqxx_compat::exec_params(tx, sql, s.load_id, o.file); };
 	run(plan.quarantine_client_rejects);
 	run(plan.quarantine_duplicate_keys);
-	for (const auto &check : plan.quarantine_checks) run(check);
+	for (const auto &check : plan.quarantine_checks)
+		run(check);
 	// A row referring to a row of the same file that was itself refused must go too: repeat until stable.
 	for (bool moved = true; moved;) {
 		moved = false;
-		for (const auto &check : plan.quarantine_self_references) moved = run(check).affected_rows() > 0 || moved;
+		for (const auto &check : plan.quarantine_self_references)
+			moved = run(check).affected_rows() > 0 || moved;
 	}
-	if (!plan.prepare.empty()) run(plan.prepare);
+	if (!plan.prepare.empty())
+		run(plan.prepare);
 	auto staged = tx.exec("SELECT pg_catalog.count(*) FROM " + stage_table)[0][0].as<std::uint64_t>();
 	auto merged = tx.exec(plan.upsert);
 	s.rows_loaded = merged[0][0].as<std::uint64_t>();
@@ -172,12 +194,14 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 	finish_ledger(tx, s, o.dry_run);
 
 	auto refused_at_merge = pqxx_compat::exec_params(
-	    tx, "SELECT q.line_no, COALESCE(q.field, ''), q.reason, q.raw_text FROM " + refused_at_merge_table +
-	            " m JOIN oversight.quarantine q ON q.load_id = $1 AND q.line_no = m.line_no ORDER BY q.line_no",
+	    tx,
+	    "SELECT q.line_no, COALESCE(q.field, ''), q.reason, q.raw_text FROM " + refused_at_merge_table +
+	        " m JOIN oversight.quarantine q ON q.load_id = $1 AND q.line_no = m.line_no ORDER BY q.line_no",
 	    s.load_id);
 	for (const auto &r : refused_at_merge) {
 		RowError e{r[1].as<std::string>(), r[2].as<std::string>()};
-		messages.print(fmt::format("{}:{}: {}{}", o.file, r[0].as<std::uint64_t>(), e.field.empty() ? "row " : "field " + e.field + ": ", e.reason));
+		messages.print(fmt::format("{}:{}: {}{}", o.file, r[0].as<std::uint64_t>(),
+		                           e.field.empty() ? "row " : "field " + e.field + ": ", e.reason));
 		if (!o.dry_run)
 			rejects->add(r[0].as<std::uint64_t>(), e.field, e.reason,
 			             cells_from_staged_json(r[3].as<std::string>(), *validator, header_width));

@@ -14,7 +14,9 @@ namespace oversight::loader {
 namespace {
 
 volatile std::sig_atomic_t stop_requested = 0;
-extern "C" void request_stop(int) { stop_requested = 1; }
+extern "C" void request_stop(int) {
+	stop_requested = 1;
+}
 
 } // namespace
 
@@ -26,16 +28,19 @@ long follow_alerts(pqxx::connection &conn, const FollowOptions &o) {
 	sigaction(SIGTERM, &sa, nullptr);
 	long printed = 0;
 	pqxx_compat::Listener listener(conn, o.channel, [&](const std::string &payload) {
-		if (o.max_alerts && printed >= o.max_alerts) return;
+		if (o.max_alerts && printed >= o.max_alerts)
+			return;
 		std::string out = o.json ? payload : format_alert_line(payload);
 		std::fprintf(stdout, "%s\n", out.c_str());
 		std::fflush(stdout); // live, also through a pipe
 		++printed;
 	});
 	std::fprintf(stderr, "listening on channel %s (Ctrl-C to stop)\n", o.channel.c_str());
-	auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long long>(o.timeout_s * 1000));
+	auto deadline =
+	    std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long long>(o.timeout_s * 1000));
 	while (!stop_requested && !(o.max_alerts && printed >= o.max_alerts)) {
-		if (o.timeout_s > 0 && std::chrono::steady_clock::now() >= deadline) break;
+		if (o.timeout_s > 0 && std::chrono::steady_clock::now() >= deadline)
+			break;
 		// A short wait keeps signals, --max and --timeout responsive.
 		pqxx_compat::await_notifications(conn, std::chrono::milliseconds(200));
 	}

@@ -20,22 +20,23 @@ inline const char *loader_version = "0.1.0";
 
 struct LoadOptions {
 	std::string file;
-	std::optional<Encoding> encoding;   // CSV: forced encoding (else detected)
-	std::string mapping_file;           // CSV: explicit mapping file
-	std::string mapping_dir;            // CSV: directory of KIND.map files
+	std::optional<Encoding> encoding; // CSV: forced encoding (else detected)
+	std::string mapping_file;         // CSV: explicit mapping file
+	std::string mapping_dir;          // CSV: directory of KIND.map files
 	OcdsFormat ocds_format = OcdsFormat::automatic;
-	std::string reject_dir;             // where reject files go ("" = beside the input)
-	bool dry_run = false;               // everything, then roll back
-	bool stop_after_staging = false;    // benchmark: stream into staging, then roll back
-	bool progress = false;              // draw a progress bar
-	bool quiet = false;                 // no per-row messages
-	int max_messages = 20;              // per-row messages printed before "… and N more"
+	std::string reject_dir;          // where reject files go ("" = beside the input)
+	bool dry_run = false;            // everything, then roll back
+	bool stop_after_staging = false; // benchmark: stream into staging, then roll back
+	bool progress = false;           // draw a progress bar
+	bool quiet = false;              // no per-row messages
+	int max_messages = 20;           // per-row messages printed before "… and N more"
 };
 
 struct LoadSummary {
 	std::string record_kind, file, sha256, encoding, status, reject_file;
 	long long load_id = 0;
-	std::uint64_t rows_read = 0, rows_loaded = 0, rows_updated = 0, rows_unchanged = 0, rows_quarantined = 0, rows_staged = 0, bytes = 0;
+	std::uint64_t rows_read = 0, rows_loaded = 0, rows_updated = 0, rows_unchanged = 0, rows_quarantined = 0,
+	              rows_staged = 0, bytes = 0;
 	double seconds = 0;
 	std::map<std::string, std::uint64_t> details; // e.g. per-table counts of an OCDS load
 	std::string to_json() const;

@@ -14,17 +14,21 @@ std::unique_ptr<pqxx::connection> connect_database(const std::string &dsn) {
 	pqxx::nontransaction tx(*conn);
 	tx.exec("SET client_encoding = 'UTF8'; SET application_name = 'oversight-load'");
 	if (tx.exec("SELECT FROM pg_catalog.pg_extension WHERE extname = 'oversight'").empty())
-		throw pqxx::undefined_table(std::string("extension oversight is not installed in database ") + conn->dbname() + " (CREATE EXTENSION oversight)", "", "42P01");
+		throw pqxx::undefined_table(std::string("extension oversight is not installed in database ") + conn->dbname() +
+		                                " (CREATE EXTENSION oversight)",
+		                            "", "42P01");
 	// Times without an offset in the input are the bureau's local time.
 	tx.exec("SELECT pg_catalog.set_config('TimeZone', oversight.setting_value('timezone'), false)");
 	return conn;
 }
 
 long long insert_ledger(pqxx::work &tx, const LoadSummary &s, const std::string &options_json) {
-	auto r = pqxx_compat::exec_params(tx,
-	                                  "INSERT INTO oversight.load (record_kind, file_name, file_sha256, file_encoding, started_at, status, rows_read, loader_version, options) "
-	                                  "VALUES ($1, $2, $3, $4, oversight.now(), 'running', $5, $6, $7::jsonb) RETURNING load_id",
-	                                  s.record_kind, s.file, s.sha256, s.encoding, static_cast<long long>(s.rows_read), loader_version, options_json);
+	auto r = pqxx_compat::exec_params(
+	    tx,
+	    "INSERT INTO oversight.load (record_kind, file_name, file_sha256, file_encoding, started_at, status, "
+	    "rows_read, loader_version, options) "
+	    "VALUES ($1, $2, $3, $4, oversight.now(), 'running', $5, $6, $7::jsonb) RETURNING load_id",
+	    s.record_kind, s.file, s.sha256, s.encoding, static_cast<long long>(s.rows_read), loader_version, options_json);
 	long long id = r[0][0].as<long long>();
 	// Corrections made by this load are audited with its number as the reason.
 	pqxx_compat::exec_params(tx, "SELECT pg_catalog.set_config('oversight.reason', $1, true)",
@@ -33,22 +37,29 @@ long long insert_ledger(pqxx::work &tx, const LoadSummary &s, const std::string 
 }
 
 void finish_ledger(pqxx::work &tx, LoadSummary &s, bool dry_run) {
-	s.rows_quarantined = pqxx_compat::exec_params(tx, "SELECT pg_catalog.count(*) FROM oversight.quarantine WHERE load_id = $1", s.load_id)[0][0].as<std::uint64_t>();
+	s.rows_quarantined =
+	    pqxx_compat::exec_params(tx, "SELECT pg_catalog.count(*) FROM oversight.quarantine WHERE load_id = $1",
+	                             s.load_id)[0][0]
+	        .as<std::uint64_t>();
 	s.status = dry_run ? "dry_run" : "committed";
 	// finished_at follows the injectable clock: oversight.now() plus the time this transaction has taken.
-	pqxx_compat::exec_params(tx,
-	                         "UPDATE oversight.load SET status = $2, finished_at = oversight.now() + (pg_catalog.clock_timestamp() - pg_catalog.now()), "
-	                         "rows_loaded = $3, rows_updated = $4, rows_unchanged = $5, rows_quarantined = $6 WHERE load_id = $1",
-	                         s.load_id, s.status, static_cast<long long>(s.rows_loaded), static_cast<long long>(s.rows_updated),
-	                         static_cast<long long>(s.rows_unchanged), static_cast<long long>(s.rows_quarantined));
+	pqxx_compat::exec_params(
+	    tx,
+	    "UPDATE oversight.load SET status = $2, finished_at = oversight.now() + (pg_catalog.clock_timestamp() - "
+	    "pg_catalog.now()), "
+	    "rows_loaded = $3, rows_updated = $4, rows_unchanged = $5, rows_quarantined = $6 WHERE load_id = $1",
+	    s.load_id, s.status, static_cast<long long>(s.rows_loaded), static_cast<long long>(s.rows_updated),
+	    static_cast<long long>(s.rows_unchanged), static_cast<long long>(s.rows_quarantined));
 }
 
 MessageLimiter::~MessageLimiter() {
-	if (suppressed_) std::fprintf(stderr, "… and %d more refused rows (see the reject file or oversight.quarantine)\n", suppressed_);
+	if (suppressed_)
+		std::fprintf(stderr, "… and %d more refused rows (see the reject file or oversight.quarantine)\n", suppressed_);
 }
 
 void MessageLimiter::print(const std::string &message) {
-	if (quiet_) return;
+	if (quiet_)
+		return;
 	if (printed_ >= max_) {
 		++suppressed_;
 		return;
@@ -72,22 +83,29 @@ std::string LoadSummary::to_json() const {
 	num("rows_updated", rows_updated);
 	num("rows_unchanged", rows_unchanged);
 	num("rows_quarantined", rows_quarantined);
-	if (status == "staged") num("rows_staged", rows_staged);
+	if (status == "staged")
+		num("rows_staged", rows_staged);
 	num("bytes", bytes);
 	j["seconds"] = seconds;
 	str("reject_file", reject_file);
 	Json d = Json::object();
-	for (const auto &[k, v] : details) d[k] = v;
+	for (const auto &[k, v] : details)
+		d[k] = v;
 	j["details"] = d;
 	return dump(j);
 }
 
 std::string LoadSummary::to_text() const {
-	std::string out = fmt::format("{}: {} rows read: {} loaded, {} updated, {} unchanged, {} quarantined ({}{}, {:.2f} s, {})", file, rows_read, rows_loaded,
-	                              rows_updated, rows_unchanged, rows_quarantined, status, load_id ? fmt::format(" load {}", load_id) : "", seconds, encoding);
-	if (status == "staged") out = fmt::format("{}: {} rows staged then rolled back ({:.2f} s, {})", file, rows_staged, seconds, encoding);
-	for (const auto &[k, v] : details) out += fmt::format("\n  {}: {}", k, v);
-	if (!reject_file.empty()) out += "\n  refused rows: " + reject_file;
+	std::string out =
+	    fmt::format("{}: {} rows read: {} loaded, {} updated, {} unchanged, {} quarantined ({}{}, {:.2f} s, {})", file,
+	                rows_read, rows_loaded, rows_updated, rows_unchanged, rows_quarantined, status,
+	                load_id ? fmt::format(" load {}", load_id) : "", seconds, encoding);
+	if (status == "staged")
+		out = fmt::format("{}: {} rows staged then rolled back ({:.2f} s, {})", file, rows_staged, seconds, encoding);
+	for (const auto &[k, v] : details)
+		out += fmt::format("\n  {}: {}", k, v);
+	if (!reject_file.empty())
+		out += "\n  refused rows: " + reject_file;
 	return out;
 }
 

@@ -14,7 +14,8 @@ namespace oversight::loader {
 class Spool {
 public:
 	Spool() : file_(std::tmpfile()) {
-		if (!file_) throw std::runtime_error("cannot create a temporary file for staging");
+		if (!file_)
+			throw std::runtime_error("cannot create a temporary file for staging");
 	}
 	~Spool() { std::fclose(file_); }
 	void add(const std::string &line) {
