@@ -747,21 +747,6 @@ COMMENT ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], tex
   'Records the findings of one rule evaluation set-based: upserts alerts by fingerprint (repeat count, reopening), logs opened/reopened events, and notifies channel oversight_alerts unless the alert is snoozed or waived. Returns counts and the first unwaived blocking finding. Engine-internal.';
 REVOKE ALL ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], jsonb[], text) FROM PUBLIC;
 
-CREATE FUNCTION oversight.record_hits_json(p_hits jsonb, p_path text)
-  RETURNS TABLE (hits integer, opened integer, reopened integer, notified integer, muted integer, blocking_message text)
-  LANGUAGE sql VOLATILE
-  SET search_path = pg_catalog, pg_temp
-AS $$
-  SELECT r.*
-    FROM (SELECT pg_catalog.array_agg(x.rv), pg_catalog.array_agg(x.tb), pg_catalog.array_agg(x.k), pg_catalog.array_agg(x.p),
-                 pg_catalog.array_agg(x.u), pg_catalog.array_agg(x.m), pg_catalog.array_agg(x.d)
-            FROM pg_catalog.jsonb_to_recordset(p_hits) AS x(rv bigint, tb text, k jsonb, p text, u text, m text, d jsonb)) AS a(rv, tb, k, p, u, m, d)
-   CROSS JOIN LATERAL oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.d, p_path) AS r
-   WHERE a.rv IS NOT NULL
-$$;
-COMMENT ON FUNCTION oversight.record_hits_json(jsonb, text) IS 'oversight.record_hits for the C++ row pass, which hands its findings over as one JSON array. Engine-internal.';
-REVOKE ALL ON FUNCTION oversight.record_hits_json(jsonb, text) FROM PUBLIC;
-
 CREATE FUNCTION oversight.record_fault(p_rule_version_id bigint, p_object_table text, p_object_key jsonb, p_sqlstate text,
                                        p_message text, p_detail text, p_path text, p_batch_rows bigint)
   RETURNS bigint
