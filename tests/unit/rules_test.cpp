@@ -48,7 +48,8 @@ TEST(JsonTest, RejectsMalformedInputWithSqlState) {
 
 // Thresholds go JSON text -> nlohmann (int64 or double) -> Decimal and back without any rounding.
 TEST(JsonTest, DecimalsRoundTripExactly) {
-	for (const char *text : {"2000000", "0.1", "1234567.89", "0.05", "-3.25", "50000.01", "999999999.999999", "123456789012345"}) {
+	for (const char *text :
+	     {"2000000", "0.1", "1234567.89", "0.05", "-3.25", "50000.01", "999999999.999999", "123456789012345"}) {
 		Json j = parse_json(std::string("[") + text + "]");
 		Decimal d = json_decimal(j[0]);
 		EXPECT_EQ(d, Decimal::parse(text)) << text;
@@ -132,12 +133,16 @@ TEST(ValidateTest, ErrorsNameTheParameter) {
 	EXPECT_NE(error_of("cash_single", R"({"limit": -1})").find("\"limit\" must be at least 0"), std::string::npos);
 	EXPECT_NE(error_of("cash_single", R"({"limit": "abc"})").find("\"limit\" must be a number"), std::string::npos);
 	EXPECT_NE(error_of("cash_single", R"({"limits": 5})").find("\"limits\" is not a parameter"), std::string::npos);
-	EXPECT_NE(error_of("cash_cumulative", R"({"limit": 5, "period": "week"})").find("\"period\" must be one of month, quarter, year"),
+	EXPECT_NE(error_of("cash_cumulative", R"({"limit": 5, "period": "week"})")
+	              .find("\"period\" must be one of month, quarter, year"),
 	          std::string::npos);
-	EXPECT_NE(error_of("purchase_splitting", R"({"min_count": 2.5})").find("\"min_count\" must be a whole number"), std::string::npos);
-	EXPECT_NE(error_of("purchase_splitting", R"({"non_open_methods": []})").find("\"non_open_methods\" must be a non-empty array"),
+	EXPECT_NE(error_of("purchase_splitting", R"({"min_count": 2.5})").find("\"min_count\" must be a whole number"),
 	          std::string::npos);
-	EXPECT_NE(error_of("nonworking_day_approval", R"({"include_holidays": "yes"})").find("must be true or false"), std::string::npos);
+	EXPECT_NE(error_of("purchase_splitting", R"({"non_open_methods": []})")
+	              .find("\"non_open_methods\" must be a non-empty array"),
+	          std::string::npos);
+	EXPECT_NE(error_of("nonworking_day_approval", R"({"include_holidays": "yes"})").find("must be true or false"),
+	          std::string::npos);
 	EXPECT_NE(error_of("no_such_kind", "{}").find("unknown rule kind"), std::string::npos);
 	EXPECT_NE(error_of("cash_single", "[]").find("must be a JSON object"), std::string::npos);
 }
@@ -166,12 +171,15 @@ TEST(RowRuleTest, CashSingleBoundaryAndCurrency) {
 	Calendar cal;
 	Hit hit;
 	auto r = rule("cash_single", R"({"limit": 50000})");
-	EXPECT_FALSE(evaluate_row(r, payment({{"payment_method", "cash"}, {"amount", "50000"}}), cal, hit)); // at limit: allowed
+	EXPECT_FALSE(
+	    evaluate_row(r, payment({{"payment_method", "cash"}, {"amount", "50000"}}), cal, hit)); // at limit: allowed
 	EXPECT_TRUE(evaluate_row(r, payment({{"payment_method", "cash"}, {"amount", "50000.01"}}), cal, hit));
 	EXPECT_NE(hit.message.find("50000.01"), std::string::npos);
 	EXPECT_FALSE(evaluate_row(r, payment({{"payment_method", "transfer"}, {"amount", "90000"}}), cal, hit));
-	EXPECT_FALSE(evaluate_row(r, payment({{"payment_method", "cash"}, {"amount", "90000"}, {"currency", "USD"}}), cal, hit));
-	EXPECT_TRUE(evaluate_row(r, payment({{"payment_method", "cash"}, {"amount", "90000"}, {"currency", "CNY"}}), cal, hit));
+	EXPECT_FALSE(
+	    evaluate_row(r, payment({{"payment_method", "cash"}, {"amount", "90000"}, {"currency", "USD"}}), cal, hit));
+	EXPECT_TRUE(
+	    evaluate_row(r, payment({{"payment_method", "cash"}, {"amount", "90000"}, {"currency", "CNY"}}), cal, hit));
 }
 
 TEST(RowRuleTest, RoundAmountAndOfficialCard) {
@@ -182,9 +190,12 @@ TEST(RowRuleTest, RoundAmountAndOfficialCard) {
 	EXPECT_FALSE(evaluate_row(round, payment({{"amount", "40000"}}), cal, hit)); // under min_amount
 	EXPECT_FALSE(evaluate_row(round, payment({{"amount", "50001"}}), cal, hit));
 	auto card = rule("cash_official_card_type", "{}");
-	EXPECT_TRUE(evaluate_row(card, payment({{"payment_method", "cash"}, {"expense_type", "travel"}, {"amount", "10"}}), cal, hit));
-	EXPECT_FALSE(evaluate_row(card, payment({{"payment_method", "cash"}, {"expense_type", "salary"}, {"amount", "10"}}), cal, hit));
-	EXPECT_FALSE(evaluate_row(card, payment({{"payment_method", "official_card"}, {"expense_type", "travel"}, {"amount", "10"}}), cal, hit));
+	EXPECT_TRUE(evaluate_row(card, payment({{"payment_method", "cash"}, {"expense_type", "travel"}, {"amount", "10"}}),
+	                         cal, hit));
+	EXPECT_FALSE(evaluate_row(card, payment({{"payment_method", "cash"}, {"expense_type", "salary"}, {"amount", "10"}}),
+	                          cal, hit));
+	EXPECT_FALSE(evaluate_row(
+	    card, payment({{"payment_method", "official_card"}, {"expense_type", "travel"}, {"amount", "10"}}), cal, hit));
 }
 
 TEST(RowRuleTest, HandlerIsApprover) {

@@ -142,11 +142,14 @@ Json decimal_json(const Decimal &d) {
 	}
 	Json j(std::strtod(d.str().c_str(), nullptr));
 	if (!(Decimal::parse(j.dump()) == d))
-		throw Error(sqlstate::numeric_value_out_of_range, "decimal " + d.str() + " cannot be kept exactly in JSON (at most 15 significant digits)");
+		throw Error(sqlstate::numeric_value_out_of_range,
+		            "decimal " + d.str() + " cannot be kept exactly in JSON (at most 15 significant digits)");
 	return j;
 }
 
-std::string json_quote(const std::string &s) { return Json(s).dump(); }
+std::string json_quote(const std::string &s) {
+	return Json(s).dump();
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Decimal
@@ -262,7 +265,9 @@ void civil_from_days(int32_t days, int &y, int &m, int &d) {
 	y = static_cast<int>(yoe) + era * 400 + (m <= 2);
 }
 
-int iso_dow(int32_t days) { return ((days % 7 + 7) % 7 + 5) % 7 + 1; } // 2000-01-01 was a Saturday
+int iso_dow(int32_t days) {
+	return ((days % 7 + 7) % 7 + 5) % 7 + 1;
+} // 2000-01-01 was a Saturday
 
 std::string date_text(int32_t days) {
 	int y, m, d;
@@ -290,26 +295,57 @@ bool Calendar::is_working_day(int32_t day, bool &known) const {
 // ---------------------------------------------------------------------------------------------------
 namespace {
 using F = FieldType;
-const std::vector<FieldSpec> payment_fields = {
-    {"payment_code", F::Text},   {"payer_unit_code", F::Text}, {"payee_name", F::Text},     {"payee_party_code", F::Text},
-    {"payee_account", F::Text},  {"amount", F::Decimal},       {"currency", F::Text},       {"purpose", F::Text},
-    {"expense_type", F::Text},   {"payment_method", F::Text},  {"contract_code", F::Text},  {"invoice_no", F::Text},
-    {"budget_project_code", F::Text}, {"allocation_code", F::Text}, {"delivered_on", F::Date}, {"requested_on", F::Date},
-    {"approved_at", F::Timestamp}, {"paid_on", F::Date},       {"handler_code", F::Text},   {"approver_code", F::Text},
-    {"status", F::Text}};
-const std::vector<FieldSpec> procurement_fields = {
-    {"ocid", F::Text},           {"buyer_unit_code", F::Text}, {"budget_project_code", F::Text}, {"fiscal_year", F::Integer},
-    {"category_code", F::Text},  {"main_procurement_category", F::Text}, {"procurement_method", F::Text},
-    {"method_details", F::Text}, {"method_approval_ref", F::Text}, {"estimated_value", F::Decimal}, {"currency", F::Text},
-    {"tender_status", F::Text},  {"tender_period_start", F::Timestamp}, {"tender_period_end", F::Timestamp},
-    {"number_of_tenderers", F::Integer}, {"handler_code", F::Text}, {"approver_code", F::Text}};
-const std::vector<FieldSpec> bid_fields = {{"ocid", F::Text},     {"bid_id", F::Text},       {"lot_id", F::Text},
-                                           {"amount", F::Decimal}, {"currency", F::Text},    {"status", F::Text},
+const std::vector<FieldSpec> payment_fields = {{"payment_code", F::Text},
+                                               {"payer_unit_code", F::Text},
+                                               {"payee_name", F::Text},
+                                               {"payee_party_code", F::Text},
+                                               {"payee_account", F::Text},
+                                               {"amount", F::Decimal},
+                                               {"currency", F::Text},
+                                               {"purpose", F::Text},
+                                               {"expense_type", F::Text},
+                                               {"payment_method", F::Text},
+                                               {"contract_code", F::Text},
+                                               {"invoice_no", F::Text},
+                                               {"budget_project_code", F::Text},
+                                               {"allocation_code", F::Text},
+                                               {"delivered_on", F::Date},
+                                               {"requested_on", F::Date},
+                                               {"approved_at", F::Timestamp},
+                                               {"paid_on", F::Date},
+                                               {"handler_code", F::Text},
+                                               {"approver_code", F::Text},
+                                               {"status", F::Text}};
+const std::vector<FieldSpec> procurement_fields = {{"ocid", F::Text},
+                                                   {"buyer_unit_code", F::Text},
+                                                   {"budget_project_code", F::Text},
+                                                   {"fiscal_year", F::Integer},
+                                                   {"category_code", F::Text},
+                                                   {"main_procurement_category", F::Text},
+                                                   {"procurement_method", F::Text},
+                                                   {"method_details", F::Text},
+                                                   {"method_approval_ref", F::Text},
+                                                   {"estimated_value", F::Decimal},
+                                                   {"currency", F::Text},
+                                                   {"tender_status", F::Text},
+                                                   {"tender_period_start", F::Timestamp},
+                                                   {"tender_period_end", F::Timestamp},
+                                                   {"number_of_tenderers", F::Integer},
+                                                   {"handler_code", F::Text},
+                                                   {"approver_code", F::Text}};
+const std::vector<FieldSpec> bid_fields = {{"ocid", F::Text},         {"bid_id", F::Text},      {"lot_id", F::Text},
+                                           {"amount", F::Decimal},    {"currency", F::Text},    {"status", F::Text},
                                            {"bond_account", F::Text}, {"contact_name", F::Text}};
-const std::vector<FieldSpec> contract_fields = {
-    {"contract_code", F::Text}, {"ocid", F::Text},       {"buyer_unit_code", F::Text}, {"supplier_party_code", F::Text},
-    {"amount", F::Decimal},     {"currency", F::Text},   {"status", F::Text},          {"signed_on", F::Date},
-    {"parent_contract_code", F::Text}, {"payment_term_days", F::Integer}};
+const std::vector<FieldSpec> contract_fields = {{"contract_code", F::Text},
+                                                {"ocid", F::Text},
+                                                {"buyer_unit_code", F::Text},
+                                                {"supplier_party_code", F::Text},
+                                                {"amount", F::Decimal},
+                                                {"currency", F::Text},
+                                                {"status", F::Text},
+                                                {"signed_on", F::Date},
+                                                {"parent_contract_code", F::Text},
+                                                {"payment_term_days", F::Integer}};
 const std::vector<FieldSpec> allocation_fields = {
     {"allocation_code", F::Text}, {"budget_project_code", F::Text}, {"recipient_unit_code", F::Text},
     {"recipient_name", F::Text},  {"amount", F::Decimal},           {"currency", F::Text},
@@ -323,35 +359,53 @@ const std::vector<FieldSpec> enforcement_fields = {
 } // namespace
 
 std::optional<RecordKind> parse_record_kind(const std::string &name) {
-	if (name == "payment") return RecordKind::Payment;
-	if (name == "procurement") return RecordKind::Procurement;
-	if (name == "bid") return RecordKind::Bid;
-	if (name == "contract") return RecordKind::Contract;
-	if (name == "fund_allocation") return RecordKind::FundAllocation;
-	if (name == "enforcement") return RecordKind::Enforcement;
+	if (name == "payment")
+		return RecordKind::Payment;
+	if (name == "procurement")
+		return RecordKind::Procurement;
+	if (name == "bid")
+		return RecordKind::Bid;
+	if (name == "contract")
+		return RecordKind::Contract;
+	if (name == "fund_allocation")
+		return RecordKind::FundAllocation;
+	if (name == "enforcement")
+		return RecordKind::Enforcement;
 	return std::nullopt;
 }
 
 const char *record_kind_name(RecordKind kind) {
 	switch (kind) {
-	case RecordKind::Payment: return "payment";
-	case RecordKind::Procurement: return "procurement";
-	case RecordKind::Bid: return "bid";
-	case RecordKind::Contract: return "contract";
-	case RecordKind::FundAllocation: return "fund_allocation";
-	case RecordKind::Enforcement: return "enforcement";
+	case RecordKind::Payment:
+		return "payment";
+	case RecordKind::Procurement:
+		return "procurement";
+	case RecordKind::Bid:
+		return "bid";
+	case RecordKind::Contract:
+		return "contract";
+	case RecordKind::FundAllocation:
+		return "fund_allocation";
+	case RecordKind::Enforcement:
+		return "enforcement";
 	}
 	return "?";
 }
 
 const std::vector<FieldSpec> &record_fields(RecordKind kind) {
 	switch (kind) {
-	case RecordKind::Payment: return payment_fields;
-	case RecordKind::Procurement: return procurement_fields;
-	case RecordKind::Bid: return bid_fields;
-	case RecordKind::Contract: return contract_fields;
-	case RecordKind::FundAllocation: return allocation_fields;
-	case RecordKind::Enforcement: return enforcement_fields;
+	case RecordKind::Payment:
+		return payment_fields;
+	case RecordKind::Procurement:
+		return procurement_fields;
+	case RecordKind::Bid:
+		return bid_fields;
+	case RecordKind::Contract:
+		return contract_fields;
+	case RecordKind::FundAllocation:
+		return allocation_fields;
+	case RecordKind::Enforcement:
+		return enforcement_fields;
 	}
 	return payment_fields;
 }
@@ -366,24 +420,36 @@ int field_index(RecordKind kind, const std::string &name) {
 
 const char *sql_type_name(FieldType type) {
 	switch (type) {
-	case F::Text: return "text";
-	case F::Decimal: return "numeric";
-	case F::Integer: return "integer";
-	case F::Date: return "date";
-	case F::Timestamp: return "timestamptz";
-	case F::Bool: return "boolean";
+	case F::Text:
+		return "text";
+	case F::Decimal:
+		return "numeric";
+	case F::Integer:
+		return "integer";
+	case F::Date:
+		return "date";
+	case F::Timestamp:
+		return "timestamptz";
+	case F::Bool:
+		return "boolean";
 	}
 	return "text";
 }
 
 const char *unit_field(RecordKind kind) {
 	switch (kind) {
-	case RecordKind::Payment: return "payer_unit_code";
-	case RecordKind::Procurement: return "buyer_unit_code";
-	case RecordKind::Bid: return nullptr;
-	case RecordKind::Contract: return "buyer_unit_code";
-	case RecordKind::FundAllocation: return "recipient_unit_code";
-	case RecordKind::Enforcement: return "deciding_unit_code";
+	case RecordKind::Payment:
+		return "payer_unit_code";
+	case RecordKind::Procurement:
+		return "buyer_unit_code";
+	case RecordKind::Bid:
+		return nullptr;
+	case RecordKind::Contract:
+		return "buyer_unit_code";
+	case RecordKind::FundAllocation:
+		return "recipient_unit_code";
+	case RecordKind::Enforcement:
+		return "deciding_unit_code";
 	}
 	return nullptr;
 }
@@ -395,133 +461,228 @@ namespace {
 using P = ParamType;
 using RK = RecordKind;
 const char *official_card_types =
-    "[\"office\", \"printing\", \"consulting\", \"fees\", \"utilities\", \"post\", \"property_management\", \"travel\", "
+    "[\"office\", \"printing\", \"consulting\", \"fees\", \"utilities\", \"post\", \"property_management\", "
+    "\"travel\", "
     "\"repair\", \"rental\", \"meeting\", \"training\", \"hospitality\", \"vehicle\", \"transport_other\"]";
 
 const std::vector<RuleKindSpec> kinds = {
     // --- payments -------------------------------------------------------------------------------
-    {"payment_duplicate", {RK::Payment}, Evaluation::Batch,
-     {{"lookback_days", P::Integer, "400", "Only earlier payments paid (or requested) within this many days are compared.", "1", "3660"}},
-     "Same payee, amount, currency and invoice number as another payment. The alert is on the later payment (greater key)."},
-    {"payment_near_duplicate", {RK::Payment}, Evaluation::Batch,
-     {{"amount_tolerance_pct", P::Decimal, "1", "Amounts within this percentage of the larger one are near-identical.", "0", "50"},
+    {"payment_duplicate",
+     {RK::Payment},
+     Evaluation::Batch,
+     {{"lookback_days", P::Integer, "400",
+       "Only earlier payments paid (or requested) within this many days are compared.", "1", "3660"}},
+     "Same payee, amount, currency and invoice number as another payment. The alert is on the later payment (greater "
+     "key)."},
+    {"payment_near_duplicate",
+     {RK::Payment},
+     Evaluation::Batch,
+     {{"amount_tolerance_pct", P::Decimal, "1", "Amounts within this percentage of the larger one are near-identical.",
+       "0", "50"},
       {"window_days", P::Integer, "7", "Payment dates at most this many days apart.", "0", "366"},
       {"min_amount", P::Decimal, "10000", "Ignore payments below this amount.", "0"}},
-     "Same payee name, amount within a tolerance, dates within a window, different invoice or none (possible double payment)."},
-    {"payment_exceeds_contract", {RK::Payment}, Evaluation::Batch,
+     "Same payee name, amount within a tolerance, dates within a window, different invoice or none (possible double "
+     "payment)."},
+    {"payment_exceeds_contract",
+     {RK::Payment},
+     Evaluation::Batch,
      {{"tolerance_pct", P::Decimal, "0", "Payments may exceed the contract amount by this percentage.", "0", "100"}},
      "Payments on a contract (not returned) total more than the contract amount."},
-    {"payment_before_contract_signed", {RK::Payment}, Evaluation::Batch, {},
+    {"payment_before_contract_signed",
+     {RK::Payment},
+     Evaluation::Batch,
+     {},
      "Payment dated before its contract was signed, or on a contract with no signature date."},
-    {"cash_single", {RK::Payment}, Evaluation::Row,
+    {"cash_single",
+     {RK::Payment},
+     Evaluation::Row,
      {{"limit", P::Decimal, "50000", "Largest cash withdrawal allowed without an alert (exclusive).", "0"},
       {"currency", P::Text, "\"CNY\"", "Currency the limit is in; other currencies are not compared."}},
      "A single cash payment above the limit (大额现金提取)."},
-    {"cash_cumulative", {RK::Payment}, Evaluation::Batch,
+    {"cash_cumulative",
+     {RK::Payment},
+     Evaluation::Batch,
      {{"limit", P::Decimal, nullptr, "Cash paid by one unit in one period must not exceed this.", "0"},
-      {"period", P::Choice, "\"month\"", "Calendar period of the cumulative limit.", nullptr, nullptr, {"month", "quarter", "year"}},
+      {"period",
+       P::Choice,
+       "\"month\"",
+       "Calendar period of the cumulative limit.",
+       nullptr,
+       nullptr,
+       {"month", "quarter", "year"}},
       {"currency", P::Text, "\"CNY\"", "Currency the limit is in."}},
      "Cash paid by one unit in one calendar month, quarter or year above the limit (one alert per unit and period)."},
-    {"cash_official_card_type", {RK::Payment}, Evaluation::Row,
-     {{"expense_types", P::TextList, official_card_types, "Expense types that must be paid with the official card (公务卡强制结算目录)."},
+    {"cash_official_card_type",
+     {RK::Payment},
+     Evaluation::Row,
+     {{"expense_types", P::TextList, official_card_types,
+       "Expense types that must be paid with the official card (公务卡强制结算目录)."},
       {"min_amount", P::Decimal, "0", "Ignore cash payments below this amount.", "0"}},
      "Cash used for an expense type that must be settled by official card."},
-    {"sme_payment_overdue", {RK::Payment}, Evaluation::Sweep,
-     {{"days", P::Integer, "30", "Days after delivery within which an SME must be paid (保障中小企业款项支付条例).", "1", "365"},
+    {"sme_payment_overdue",
+     {RK::Payment},
+     Evaluation::Sweep,
+     {{"days", P::Integer, "30", "Days after delivery within which an SME must be paid (保障中小企业款项支付条例).",
+       "1", "365"},
       {"use_contract_term", P::Bool, "true", "Use the contract's payment_term_days when it has one."},
       {"max_term_days", P::Integer, "60", "A contract term longer than this is capped to it.", "1", "365"}},
      "Payment to an SME still unpaid (or paid) after the deadline counted from delivery."},
-    {"payee_staff_account", {RK::Payment}, Evaluation::Batch,
+    {"payee_staff_account",
+     {RK::Payment},
+     Evaluation::Batch,
      {{"relations", P::TextList, "[\"self\", \"spouse\", \"child\", \"parent\", \"sibling\", \"other_relative\"]",
        "Relations of oversight.person_account that count."}},
      "Payee account belongs to a staff member or a staff member's relative."},
-    {"round_amount", {RK::Payment}, Evaluation::Row,
+    {"round_amount",
+     {RK::Payment},
+     Evaluation::Row,
      {{"modulus", P::Decimal, "10000", "An amount that is a multiple of this is round.", "0.01"},
       {"min_amount", P::Decimal, "50000", "Only amounts at or above this are signalled.", "0"}},
      "Round amount (low-severity signal)."},
-    {"nonworking_day_approval", {RK::Payment}, Evaluation::Row,
+    {"nonworking_day_approval",
+     {RK::Payment},
+     Evaluation::Row,
      {{"include_holidays", P::Bool, "true", "Also signal public holidays of the loaded calendar, not only weekends."}},
      "Payment approved on a weekend or public holiday in the bureau's time zone (low-severity signal)."},
-    {"missing_signoff", {RK::Payment}, Evaluation::Sweep,
+    {"missing_signoff",
+     {RK::Payment},
+     Evaluation::Sweep,
      {{"min_amount", P::Decimal, "500000", "Payments at or above this need every level.", "0"},
       {"levels", P::TextList, "[\"handler\", \"section_chief\", \"leader_in_charge\"]", "Sign-off levels required."},
-      {"grace_days", P::Integer, "0", "Days after approval or payment before a missing level is signalled.", "0", "365"},
+      {"grace_days", P::Integer, "0", "Days after approval or payment before a missing level is signalled.", "0",
+       "365"},
       {"currency", P::Text, "\"CNY\"", "Currency of min_amount."}},
      "Large approved or paid payment lacking a sign-off level of oversight.payment_signoff."},
     // --- segregation of duties (any record with handler and approver) ---------------------------
-    {"handler_is_approver", {RK::Payment, RK::Procurement, RK::FundAllocation, RK::Enforcement}, Evaluation::Row, {},
+    {"handler_is_approver",
+     {RK::Payment, RK::Procurement, RK::FundAllocation, RK::Enforcement},
+     Evaluation::Row,
+     {},
      "The same person handled and approved the record."},
     // --- procurement ----------------------------------------------------------------------------
-    {"method_threshold", {RK::Procurement}, Evaluation::Row,
+    {"method_threshold",
+     {RK::Procurement},
+     Evaluation::Row,
      {{"threshold_goods", P::Decimal, "2000000", "Public-tender threshold for goods.", "0"},
       {"threshold_services", P::Decimal, "2000000", "Public-tender threshold for services.", "0"},
       {"threshold_works", P::Decimal, "4000000", "Public-tender threshold for works.", "0"},
       {"open_methods", P::TextList, "[\"open\"]", "Methods that count as public tender."},
       {"currency", P::Text, "\"CNY\"", "Currency of the thresholds."}},
      "Non-open method at or above the public-tender threshold without a prior approval reference (政府采购法 第27条)."},
-    {"purchase_splitting", {RK::Procurement}, Evaluation::Batch,
+    {"purchase_splitting",
+     {RK::Procurement},
+     Evaluation::Batch,
      {{"threshold", P::Decimal, "2000000", "Public-tender threshold the split purchases stay under.", "0"},
       {"min_count", P::Integer, "2", "At least this many non-open purchases.", "2", "1000"},
       {"non_open_methods", P::TextList, "[\"selective\", \"limited\", \"direct\"]", "Methods that count as non-open."},
       {"honor_budget_adjustment", P::Bool, "true", "No alert when the budget project records an approved adjustment."},
       {"currency", P::Text, "\"CNY\"", "Currency of the threshold."}},
-     "化整为零: same budget project, category and fiscal year, several non-open purchases each under the threshold, together at or above it."},
-    {"near_threshold_purchases", {RK::Procurement}, Evaluation::Batch,
+     "化整为零: same budget project, category and fiscal year, several non-open purchases each under the threshold, "
+     "together at or above it."},
+    {"near_threshold_purchases",
+     {RK::Procurement},
+     Evaluation::Batch,
      {{"threshold", P::Decimal, "2000000", "Public-tender threshold.", "0"},
-      {"near_ratio", P::Decimal, "0.9", "A purchase at or above threshold × near_ratio and under the threshold is near it.", "0.01", "0.999999"},
+      {"near_ratio", P::Decimal, "0.9",
+       "A purchase at or above threshold × near_ratio and under the threshold is near it.", "0.01", "0.999999"},
       {"min_count", P::Integer, "2", "At least this many near-threshold non-open purchases.", "2", "1000"},
       {"non_open_methods", P::TextList, "[\"selective\", \"limited\", \"direct\"]", "Methods that count as non-open."},
       {"currency", P::Text, "\"CNY\"", "Currency of the threshold."}},
-     "Near-threshold variant of splitting: several non-open purchases just under the threshold, same project, category and year."},
-    {"single_source_topup", {RK::Contract}, Evaluation::Batch,
-     {{"max_pct", P::Decimal, "10", "Supplementary contracts may add up to this percentage of the original (政府采购法 第31条).", "0", "100"}},
+     "Near-threshold variant of splitting: several non-open purchases just under the threshold, same project, category "
+     "and year."},
+    {"single_source_topup",
+     {RK::Contract},
+     Evaluation::Batch,
+     {{"max_pct", P::Decimal, "10",
+       "Supplementary contracts may add up to this percentage of the original (政府采购法 第31条).", "0", "100"}},
      "Supplementary contracts of an original contract total more than the allowed percentage of it."},
-    {"tender_period_short", {RK::Procurement}, Evaluation::Row,
-     {{"min_days_open", P::Integer, "20", "Minimum days from tender documents to bid deadline for open and selective tenders.", "0", "365"},
-      {"min_days_limited", P::Integer, "10", "Minimum days for competitive consultation/negotiation (limited).", "0", "365"}},
+    {"tender_period_short",
+     {RK::Procurement},
+     Evaluation::Row,
+     {{"min_days_open", P::Integer, "20",
+       "Minimum days from tender documents to bid deadline for open and selective tenders.", "0", "365"},
+      {"min_days_limited", P::Integer, "10", "Minimum days for competitive consultation/negotiation (limited).", "0",
+       "365"}},
      "Tender period shorter than the legal minimum (whole days, truncated; 政府采购法 第35条, 财库〔2014〕214号)."},
-    {"single_bid", {RK::Procurement}, Evaluation::Row,
-     {{"methods", P::TextList, "[\"open\", \"selective\"]", "Methods in which a single tenderer is a red flag (OCP R018)."}},
+    {"single_bid",
+     {RK::Procurement},
+     Evaluation::Row,
+     {{"methods", P::TextList, "[\"open\", \"selective\"]",
+       "Methods in which a single tenderer is a red flag (OCP R018)."}},
      "Only one tenderer in a competitive tender."},
-    {"collusion_same_contact", {RK::Bid}, Evaluation::Batch, {},
+    {"collusion_same_contact",
+     {RK::Bid},
+     Evaluation::Batch,
+     {},
      "Bids of different tenderers in one process name the same contact or project manager (财政部令第87号 第37条)."},
-    {"collusion_same_bond_account", {RK::Bid}, Evaluation::Batch, {},
+    {"collusion_same_bond_account",
+     {RK::Bid},
+     Evaluation::Batch,
+     {},
      "Bid bonds of different tenderers in one process came from the same account."},
-    {"collusion_identical_price", {RK::Bid}, Evaluation::Batch, {},
+    {"collusion_identical_price",
+     {RK::Bid},
+     Evaluation::Batch,
+     {},
      "Two submitted bids of different tenderers in one process and lot with the same amount and currency (OCP R028)."},
     // --- fund allocation ------------------------------------------------------------------------
-    {"allocation_without_budget", {RK::FundAllocation}, Evaluation::Batch, {},
+    {"allocation_without_budget",
+     {RK::FundAllocation},
+     Evaluation::Batch,
+     {},
      "Allocation with no budget project, an unknown one, or one of another fiscal year."},
-    {"allocation_over_budget", {RK::FundAllocation}, Evaluation::Batch,
+    {"allocation_over_budget",
+     {RK::FundAllocation},
+     Evaluation::Batch,
      {{"tolerance_pct", P::Decimal, "0", "Allocations may exceed the budget by this percentage.", "0", "100"}},
      "Allocations charged to a budget project total more than its budget."},
-    {"special_fund_misuse", {RK::FundAllocation}, Evaluation::Batch, {},
+    {"special_fund_misuse",
+     {RK::FundAllocation},
+     Evaluation::Batch,
+     {},
      "Allocation from a special fund whose stated purpose does not contain the fund's purpose."},
     // --- enforcement ----------------------------------------------------------------------------
-    {"penalty_outside_band", {RK::Enforcement}, Evaluation::Batch,
+    {"penalty_outside_band",
+     {RK::Enforcement},
+     Evaluation::Batch,
      {{"flag_missing_band", P::Bool, "false", "Also signal fines whose violation has no discretion band in force."}},
      "Fine outside the discretion band (裁量基准, oversight.discretion_band) of its violation."},
-    {"fine_collected_by_agency", {RK::Enforcement}, Evaluation::Row, {},
+    {"fine_collected_by_agency",
+     {RK::Enforcement},
+     Evaluation::Row,
+     {},
      "Fine collected by the deciding agency instead of the designated bank (罚缴分离, 行政处罚法 第67条)."},
-    {"fine_unpaid", {RK::Enforcement}, Evaluation::Sweep,
-     {{"days", P::Integer, "15", "Days after the decision within which the fine is due (行政处罚法 第67条).", "1", "365"},
+    {"fine_unpaid",
+     {RK::Enforcement},
+     Evaluation::Sweep,
+     {{"days", P::Integer, "15", "Days after the decision within which the fine is due (行政处罚法 第67条).", "1",
+       "365"},
       {"surcharge_pct_per_day", P::Decimal, "3", "Late surcharge per day, capped at the fine (第72条).", "0", "100"}},
      "Fine unpaid (or paid late) after the legal period."},
     // --- engine test ----------------------------------------------------------------------------
-    {"test_failure", {RK::Payment, RK::Procurement, RK::Bid, RK::Contract, RK::FundAllocation, RK::Enforcement},
+    {"test_failure",
+     {RK::Payment, RK::Procurement, RK::Bid, RK::Contract, RK::FundAllocation, RK::Enforcement},
      Evaluation::Row,
-     {{"mode", P::Choice, "\"cpp_exception\"", "cpp_exception: the C++ evaluation throws; sql_error: the rule's SQL raises division_by_zero.",
-       nullptr, nullptr, {"cpp_exception", "sql_error"}}},
+     {{"mode",
+       P::Choice,
+       "\"cpp_exception\"",
+       "cpp_exception: the C++ evaluation throws; sql_error: the rule's SQL raises division_by_zero.",
+       nullptr,
+       nullptr,
+       {"cpp_exception", "sql_error"}}},
      "Deliberately failing rule for testing fault isolation (administrators only)."},
 };
 
 [[noreturn]] void param_error(const std::string &kind, const std::string &param, const std::string &what,
                               const std::string &hint = {}) {
-	throw Error(sqlstate::invalid_parameter_value, "rule kind " + kind + ": parameter \"" + param + "\" " + what, {}, hint);
+	throw Error(sqlstate::invalid_parameter_value, "rule kind " + kind + ": parameter \"" + param + "\" " + what, {},
+	            hint);
 }
 } // namespace
 
-const std::vector<RuleKindSpec> &rule_kinds() { return kinds; }
+const std::vector<RuleKindSpec> &rule_kinds() {
+	return kinds;
+}
 
 const RuleKindSpec *find_rule_kind(const std::string &kind) {
 	for (const auto &k : kinds)
@@ -536,18 +697,21 @@ Json validate_params(const std::string &kind, const Json &params) {
 		std::string known;
 		for (const auto &k : kinds)
 			known += (known.empty() ? "" : ", ") + std::string(k.kind);
-		throw Error(sqlstate::invalid_parameter_value, "unknown rule kind \"" + kind + "\"", {}, "Known kinds: " + known + ".");
+		throw Error(sqlstate::invalid_parameter_value, "unknown rule kind \"" + kind + "\"", {},
+		            "Known kinds: " + known + ".");
 	}
 	if (!params.is_object())
 		throw Error(sqlstate::invalid_parameter_value, "rule kind " + kind + ": parameters must be a JSON object");
 	for (auto member = params.begin(); member != params.end(); ++member) {
 		const std::string &name = member.key();
-		bool known = std::any_of(spec->params.begin(), spec->params.end(), [&](const ParamSpec &p) { return name == p.name; });
+		bool known =
+		    std::any_of(spec->params.begin(), spec->params.end(), [&](const ParamSpec &p) { return name == p.name; });
 		if (!known) {
 			std::string names;
 			for (const auto &p : spec->params)
 				names += (names.empty() ? "" : ", ") + std::string(p.name);
-			param_error(kind, name, "is not a parameter of this kind", names.empty() ? "This kind takes no parameters." : "Parameters: " + names + ".");
+			param_error(kind, name, "is not a parameter of this kind",
+			            names.empty() ? "This kind takes no parameters." : "Parameters: " + names + ".");
 		}
 	}
 	Json out = Json::object();
@@ -581,7 +745,8 @@ Json validate_params(const std::string &kind, const Json &params) {
 			try {
 				v = decimal_json(d);
 			} catch (const Error &) {
-				param_error(kind, p.name, "has more significant digits than can be kept exactly (at most 15), not " + d.str());
+				param_error(kind, p.name,
+				            "has more significant digits than can be kept exactly (at most 15), not " + d.str());
 			}
 			break;
 		}
@@ -590,7 +755,8 @@ Json validate_params(const std::string &kind, const Json &params) {
 				param_error(kind, p.name, "must be a non-empty string");
 			break;
 		case P::Choice: {
-			if (!v.is_string() || std::find(p.choices.begin(), p.choices.end(), v.get<std::string>()) == p.choices.end()) {
+			if (!v.is_string() ||
+			    std::find(p.choices.begin(), p.choices.end(), v.get<std::string>()) == p.choices.end()) {
 				std::string c;
 				for (const auto &s : p.choices)
 					c += (c.empty() ? "" : ", ") + s;
@@ -628,7 +794,8 @@ CompiledRule CompiledRule::compile(int64_t version_id, const std::string &rule_c
 		throw Error(sqlstate::invalid_parameter_value, "rule " + rule_code + ": unknown rule kind \"" + kind + "\"");
 	auto rk = parse_record_kind(record_kind);
 	if (!rk)
-		throw Error(sqlstate::invalid_parameter_value, "rule " + rule_code + ": unknown record kind \"" + record_kind + "\"");
+		throw Error(sqlstate::invalid_parameter_value,
+		            "rule " + rule_code + ": unknown record kind \"" + record_kind + "\"");
 	r.record_kind = *rk;
 	// Stored parameters were validated (and completed) when the version was saved; validating again
 	// here only fills defaults of versions saved before a parameter existed.
@@ -651,7 +818,8 @@ namespace {
 const Json &param(const CompiledRule &r, const char *name) {
 	auto v = r.params.find(name);
 	if (v == r.params.end())
-		throw Error(sqlstate::internal_error, "rule " + r.rule_code + ": parameter \"" + name + "\" missing after validation");
+		throw Error(sqlstate::internal_error,
+		            "rule " + r.rule_code + ": parameter \"" + name + "\" missing after validation");
 	return *v;
 }
 } // namespace
@@ -662,10 +830,18 @@ Decimal CompiledRule::dec(const char *name) const {
 			return d;
 	return json_decimal(param(*this, name));
 }
-int64_t CompiledRule::integer(const char *name) const { return static_cast<int64_t>(dec(name).units / Decimal::scale); }
-std::string CompiledRule::text(const char *name) const { return param(*this, name).get<std::string>(); }
-std::vector<std::string> CompiledRule::list(const char *name) const { return param(*this, name).get<std::vector<std::string>>(); }
-bool CompiledRule::flag(const char *name) const { return param(*this, name).get<bool>(); }
+int64_t CompiledRule::integer(const char *name) const {
+	return static_cast<int64_t>(dec(name).units / Decimal::scale);
+}
+std::string CompiledRule::text(const char *name) const {
+	return param(*this, name).get<std::string>();
+}
+std::vector<std::string> CompiledRule::list(const char *name) const {
+	return param(*this, name).get<std::vector<std::string>>();
+}
+bool CompiledRule::flag(const char *name) const {
+	return param(*this, name).get<bool>();
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Row-local evaluation
@@ -681,7 +857,8 @@ struct Fields {
 		auto it = known.find(name);
 		int i = it != known.end() ? it->second : (known[name] = field_index(kind, name));
 		if (i < 0)
-			throw Error(sqlstate::internal_error, std::string("field ") + name + " is not a field of " + record_kind_name(kind));
+			throw Error(sqlstate::internal_error,
+			            std::string("field ") + name + " is not a field of " + record_kind_name(kind));
 		return r[i];
 	}
 };
@@ -697,7 +874,9 @@ std::string details(std::initializer_list<std::pair<const char *, Json>> members
 	return o.dump();
 }
 
-Json jtext(const Value &v) { return v.null ? Json(nullptr) : Json(v.text); }
+Json jtext(const Value &v) {
+	return v.null ? Json(nullptr) : Json(v.text);
+}
 // A decimal in alert details: an exact JSON number, or its exact text when no double holds it.
 Json jdec(const Decimal &d) {
 	try {
@@ -708,63 +887,98 @@ Json jdec(const Decimal &d) {
 }
 
 // Currency of a record for threshold comparisons: a record without one is in the base currency.
-bool currency_is(const Value &currency, const std::string &wanted) { return currency.null || currency.text == wanted; }
+bool currency_is(const Value &currency, const std::string &wanted) {
+	return currency.null || currency.text == wanted;
+}
 } // namespace
 
 std::vector<std::string> row_rule_fields(const CompiledRule &rule) {
 	const std::string &kind = rule.kind;
-	if (kind == "cash_single") return {"payment_method", "amount", "currency", "payee_name"};
-	if (kind == "cash_official_card_type") return {"payment_method", "expense_type", "amount"};
-	if (kind == "round_amount") return {"amount"};
-	if (kind == "nonworking_day_approval") return {"approved_at"};
-	if (kind == "handler_is_approver") return {"handler_code", "approver_code"};
+	if (kind == "cash_single")
+		return {"payment_method", "amount", "currency", "payee_name"};
+	if (kind == "cash_official_card_type")
+		return {"payment_method", "expense_type", "amount"};
+	if (kind == "round_amount")
+		return {"amount"};
+	if (kind == "nonworking_day_approval")
+		return {"approved_at"};
+	if (kind == "handler_is_approver")
+		return {"handler_code", "approver_code"};
 	if (kind == "method_threshold")
-		return {"procurement_method", "estimated_value", "main_procurement_category", "method_approval_ref", "currency"};
-	if (kind == "tender_period_short") return {"procurement_method", "tender_period_start", "tender_period_end"};
-	if (kind == "single_bid") return {"number_of_tenderers", "procurement_method", "tender_status"};
-	if (kind == "fine_collected_by_agency") return {"collected_by", "fine_amount"};
+		return {"procurement_method", "estimated_value", "main_procurement_category", "method_approval_ref",
+		        "currency"};
+	if (kind == "tender_period_short")
+		return {"procurement_method", "tender_period_start", "tender_period_end"};
+	if (kind == "single_bid")
+		return {"number_of_tenderers", "procurement_method", "tender_status"};
+	if (kind == "fine_collected_by_agency")
+		return {"collected_by", "fine_amount"};
 	return {};
 }
 
 std::vector<std::string> prefilter_fields(const CompiledRule &rule) {
 	const std::string &kind = rule.kind;
-	if (kind == "payment_duplicate") return {"invoice_no"};
-	if (kind == "payment_near_duplicate") return {"amount"};
-	if (kind == "payment_exceeds_contract" || kind == "payment_before_contract_signed") return {"contract_code"};
-	if (kind == "cash_cumulative") return {"payment_method"};
-	if (kind == "payee_staff_account") return {"payee_account"};
+	if (kind == "payment_duplicate")
+		return {"invoice_no"};
+	if (kind == "payment_near_duplicate")
+		return {"amount"};
+	if (kind == "payment_exceeds_contract" || kind == "payment_before_contract_signed")
+		return {"contract_code"};
+	if (kind == "cash_cumulative")
+		return {"payment_method"};
+	if (kind == "payee_staff_account")
+		return {"payee_account"};
 	if (kind == "purchase_splitting" || kind == "near_threshold_purchases")
 		return {"procurement_method", "budget_project_code", "category_code"};
-	if (kind == "single_source_topup") return {"parent_contract_code"};
-	if (kind == "collusion_same_contact") return {"contact_name"};
-	if (kind == "collusion_same_bond_account") return {"bond_account"};
-	if (kind == "collusion_identical_price") return {"amount"};
-	if (kind == "allocation_over_budget" || kind == "special_fund_misuse") return {"budget_project_code"};
-	if (kind == "penalty_outside_band") return {"penalty_kind"};
+	if (kind == "single_source_topup")
+		return {"parent_contract_code"};
+	if (kind == "collusion_same_contact")
+		return {"contact_name"};
+	if (kind == "collusion_same_bond_account")
+		return {"bond_account"};
+	if (kind == "collusion_identical_price")
+		return {"amount"};
+	if (kind == "allocation_over_budget" || kind == "special_fund_misuse")
+		return {"budget_project_code"};
+	if (kind == "penalty_outside_band")
+		return {"penalty_kind"};
 	return {};
 }
 
 bool may_fire(const CompiledRule &rule, const Record &record) {
 	const std::string &kind = rule.kind;
 	Fields f{rule.record_kind, record};
-	if (kind == "payment_duplicate") return !f("invoice_no").null;
-	if (kind == "payment_near_duplicate") return !f("amount").null && f("amount").dec >= rule.dec("min_amount");
-	if (kind == "payment_exceeds_contract" || kind == "payment_before_contract_signed") return !f("contract_code").null;
-	if (kind == "cash_cumulative") return !f("payment_method").null && f("payment_method").text == "cash";
-	if (kind == "payee_staff_account") return !f("payee_account").null;
+	if (kind == "payment_duplicate")
+		return !f("invoice_no").null;
+	if (kind == "payment_near_duplicate")
+		return !f("amount").null && f("amount").dec >= rule.dec("min_amount");
+	if (kind == "payment_exceeds_contract" || kind == "payment_before_contract_signed")
+		return !f("contract_code").null;
+	if (kind == "cash_cumulative")
+		return !f("payment_method").null && f("payment_method").text == "cash";
+	if (kind == "payee_staff_account")
+		return !f("payee_account").null;
 	if (kind == "purchase_splitting" || kind == "near_threshold_purchases")
 		return !f("procurement_method").null && in_list(rule.list("non_open_methods"), f("procurement_method").text) &&
 		       !f("budget_project_code").null && !f("category_code").null;
-	if (kind == "single_source_topup") return !f("parent_contract_code").null;
-	if (kind == "collusion_same_contact") return !f("contact_name").null;
-	if (kind == "collusion_same_bond_account") return !f("bond_account").null;
-	if (kind == "collusion_identical_price") return !f("amount").null;
-	if (kind == "allocation_over_budget" || kind == "special_fund_misuse") return !f("budget_project_code").null;
-	if (kind == "penalty_outside_band") return !f("penalty_kind").null && f("penalty_kind").text == "fine";
+	if (kind == "single_source_topup")
+		return !f("parent_contract_code").null;
+	if (kind == "collusion_same_contact")
+		return !f("contact_name").null;
+	if (kind == "collusion_same_bond_account")
+		return !f("bond_account").null;
+	if (kind == "collusion_identical_price")
+		return !f("amount").null;
+	if (kind == "allocation_over_budget" || kind == "special_fund_misuse")
+		return !f("budget_project_code").null;
+	if (kind == "penalty_outside_band")
+		return !f("penalty_kind").null && f("penalty_kind").text == "fine";
 	return true;
 }
 
-bool needs_calendar(const CompiledRule &rule) { return std::string(rule.spec->kind) == "nonworking_day_approval"; }
+bool needs_calendar(const CompiledRule &rule) {
+	return std::string(rule.spec->kind) == "nonworking_day_approval";
+}
 
 bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar &calendar, Hit &hit) {
 	const std::string &kind = rule.kind;
@@ -772,13 +986,16 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 	hit.period.clear();
 	if (kind == "cash_single") {
 		const Value &amount = f("amount");
-		if (f("payment_method").null || f("payment_method").text != "cash" || amount.null || !currency_is(f("currency"), rule.text("currency")))
+		if (f("payment_method").null || f("payment_method").text != "cash" || amount.null ||
+		    !currency_is(f("currency"), rule.text("currency")))
 			return false;
 		Decimal limit = rule.dec("limit");
 		if (!(amount.dec > limit))
 			return false;
-		hit.message = "cash payment of " + amount.dec.str() + " " + rule.text("currency") + " exceeds the single-withdrawal limit of " + limit.str();
-		hit.details = details({{"amount", jdec(amount.dec)}, {"limit", jdec(limit)}, {"payee_name", jtext(f("payee_name"))}});
+		hit.message = "cash payment of " + amount.dec.str() + " " + rule.text("currency") +
+		              " exceeds the single-withdrawal limit of " + limit.str();
+		hit.details =
+		    details({{"amount", jdec(amount.dec)}, {"limit", jdec(limit)}, {"payee_name", jtext(f("payee_name"))}});
 		return true;
 	}
 	if (kind == "cash_official_card_type") {
@@ -787,7 +1004,8 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 			return false;
 		if (!in_list(rule.list("expense_types"), type.text) || f("amount").dec < rule.dec("min_amount"))
 			return false;
-		hit.message = "cash used for expense type \"" + type.text + "\", which must be settled by official card (公务卡)";
+		hit.message =
+		    "cash used for expense type \"" + type.text + "\", which must be settled by official card (公务卡)";
 		hit.details = details({{"expense_type", jtext(type)}, {"amount", jdec(f("amount").dec)}});
 		return true;
 	}
@@ -819,12 +1037,14 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 		const Value &h = f("handler_code"), &a = f("approver_code");
 		if (h.null || a.null || h.text != a.text)
 			return false;
-		hit.message = "the same person (" + h.text + ") handled and approved this " + record_kind_name(rule.record_kind);
+		hit.message =
+		    "the same person (" + h.text + ") handled and approved this " + record_kind_name(rule.record_kind);
 		hit.details = details({{"person_code", jtext(h)}});
 		return true;
 	}
 	if (kind == "method_threshold") {
-		const Value &method = f("procurement_method"), &value = f("estimated_value"), &cat = f("main_procurement_category");
+		const Value &method = f("procurement_method"), &value = f("estimated_value"),
+		            &cat = f("main_procurement_category");
 		if (method.null || value.null || in_list(rule.list("open_methods"), method.text))
 			return false;
 		if (!f("method_approval_ref").null && !f("method_approval_ref").text.empty())
@@ -841,7 +1061,9 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 			return false;
 		hit.message = "non-open method \"" + method.text + "\" for " + category + " worth " + value.dec.str() +
 		              ", at or above the public-tender threshold " + threshold.str() + ", without prior approval";
-		hit.details = details({{"method", jtext(method)}, {"estimated_value", jdec(value.dec)}, {"threshold", jdec(threshold)},
+		hit.details = details({{"method", jtext(method)},
+		                       {"estimated_value", jdec(value.dec)},
+		                       {"threshold", jdec(threshold)},
 		                       {"category", Json(category)}});
 		return true;
 	}
@@ -859,10 +1081,9 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 		int64_t days = (end.micros - start.micros) / (86400LL * 1000000LL);
 		if (days >= min_days)
 			return false;
-		hit.message = "tender period of " + std::to_string(days) + " days for a " + method.text + " procedure, under the minimum of " +
-		              std::to_string(min_days);
-		hit.details = details({{"days", Json(days)}, {"min_days", Json(min_days)},
-		                       {"method", jtext(method)}});
+		hit.message = "tender period of " + std::to_string(days) + " days for a " + method.text +
+		              " procedure, under the minimum of " + std::to_string(min_days);
+		hit.details = details({{"days", Json(days)}, {"min_days", Json(min_days)}, {"method", jtext(method)}});
 		return true;
 	}
 	if (kind == "single_bid") {
@@ -880,7 +1101,8 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 		if (by.null || by.text != "deciding_agency")
 			return false;
 		hit.message = "fine collected by the deciding agency itself (罚缴分离 requires payment to the designated bank)";
-		hit.details = details({{"collected_by", jtext(by)}, {"fine_amount", f("fine_amount").null ? Json(nullptr) : jdec(f("fine_amount").dec)}});
+		hit.details = details({{"collected_by", jtext(by)},
+		                       {"fine_amount", f("fine_amount").null ? Json(nullptr) : jdec(f("fine_amount").dec)}});
 		return true;
 	}
 	if (kind == "test_failure")
@@ -1133,7 +1355,8 @@ SELECT {table}, pg_catalog.jsonb_build_object('ocid', g.ocid{extra_key}, '{label
 	} else {
 		replace_all("{extra_key}", ", 'lot_id', g.lot_id, 'currency', g.currency");
 		replace_all("{extra_cols}", ", b.lot_id, b.currency");
-		replace_all("{extra_match}", " AND h.lot_id IS NOT DISTINCT FROM g.lot_id AND h.currency IS NOT DISTINCT FROM g.currency");
+		replace_all("{extra_match}",
+		            " AND h.lot_id IS NOT DISTINCT FROM g.lot_id AND h.currency IS NOT DISTINCT FROM g.currency");
 	}
 	return sql;
 }
@@ -1209,11 +1432,15 @@ SELECT {table}, b.__key, '', b.__unit, 'never reported', NULL::jsonb
 std::string param_literal(const CompiledRule &rule, const ParamSpec &p) {
 	switch (p.type) {
 	case P::Decimal:
-	case P::Integer: return "(" + rule.dec(p.name).str() + ")";
+	case P::Integer:
+		return "(" + rule.dec(p.name).str() + ")";
 	case P::Text:
-	case P::Choice: return sql_literal(rule.text(p.name));
-	case P::TextList: return sql_text_array(rule.list(p.name));
-	case P::Bool: return rule.flag(p.name) ? "true" : "false";
+	case P::Choice:
+		return sql_literal(rule.text(p.name));
+	case P::TextList:
+		return sql_text_array(rule.list(p.name));
+	case P::Bool:
+		return rule.flag(p.name) ? "true" : "false";
 	}
 	return "NULL";
 }
@@ -1222,26 +1449,46 @@ std::string param_literal(const CompiledRule &rule, const ParamSpec &p) {
 std::string rule_sql(const CompiledRule &rule) {
 	const std::string &kind = rule.kind;
 	std::string sql;
-	if (kind == "payment_duplicate") sql = sql_duplicate;
-	else if (kind == "payment_near_duplicate") sql = sql_near_duplicate;
-	else if (kind == "payment_exceeds_contract") sql = sql_exceeds_contract;
-	else if (kind == "payment_before_contract_signed") sql = sql_before_signed;
-	else if (kind == "cash_cumulative") sql = sql_cash_cumulative;
-	else if (kind == "sme_payment_overdue") sql = sql_sme_overdue;
-	else if (kind == "payee_staff_account") sql = sql_staff_account;
-	else if (kind == "missing_signoff") sql = sql_missing_signoff;
-	else if (kind == "purchase_splitting") sql = sql_splitting;
-	else if (kind == "near_threshold_purchases") sql = sql_near_threshold;
-	else if (kind == "single_source_topup") sql = sql_topup;
-	else if (kind == "collusion_same_contact") sql = collusion_sql("lower(btrim({t}.contact_name))", "contact", "");
-	else if (kind == "collusion_same_bond_account") sql = collusion_sql("btrim({t}.bond_account)", "bond_account", "");
-	else if (kind == "collusion_identical_price") sql = collusion_sql("{t}.amount::text", "amount", "lot");
-	else if (kind == "allocation_without_budget") sql = sql_without_budget;
-	else if (kind == "allocation_over_budget") sql = sql_over_budget;
-	else if (kind == "special_fund_misuse") sql = sql_special_misuse;
-	else if (kind == "penalty_outside_band") sql = sql_penalty_band;
-	else if (kind == "fine_unpaid") sql = sql_fine_unpaid;
-	else if (kind == "test_failure") sql = sql_test_failure;
+	if (kind == "payment_duplicate")
+		sql = sql_duplicate;
+	else if (kind == "payment_near_duplicate")
+		sql = sql_near_duplicate;
+	else if (kind == "payment_exceeds_contract")
+		sql = sql_exceeds_contract;
+	else if (kind == "payment_before_contract_signed")
+		sql = sql_before_signed;
+	else if (kind == "cash_cumulative")
+		sql = sql_cash_cumulative;
+	else if (kind == "sme_payment_overdue")
+		sql = sql_sme_overdue;
+	else if (kind == "payee_staff_account")
+		sql = sql_staff_account;
+	else if (kind == "missing_signoff")
+		sql = sql_missing_signoff;
+	else if (kind == "purchase_splitting")
+		sql = sql_splitting;
+	else if (kind == "near_threshold_purchases")
+		sql = sql_near_threshold;
+	else if (kind == "single_source_topup")
+		sql = sql_topup;
+	else if (kind == "collusion_same_contact")
+		sql = collusion_sql("lower(btrim({t}.contact_name))", "contact", "");
+	else if (kind == "collusion_same_bond_account")
+		sql = collusion_sql("btrim({t}.bond_account)", "bond_account", "");
+	else if (kind == "collusion_identical_price")
+		sql = collusion_sql("{t}.amount::text", "amount", "lot");
+	else if (kind == "allocation_without_budget")
+		sql = sql_without_budget;
+	else if (kind == "allocation_over_budget")
+		sql = sql_over_budget;
+	else if (kind == "special_fund_misuse")
+		sql = sql_special_misuse;
+	else if (kind == "penalty_outside_band")
+		sql = sql_penalty_band;
+	else if (kind == "fine_unpaid")
+		sql = sql_fine_unpaid;
+	else if (kind == "test_failure")
+		sql = sql_test_failure;
 	else
 		throw Error(sqlstate::internal_error, "rule kind " + kind + " has no set-based SQL");
 	for (const auto &p : rule.spec->params)

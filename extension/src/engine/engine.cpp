@@ -73,20 +73,22 @@ struct SpiResult {
 
 SpiResult collect(int rc, const std::string &sql);
 
-SpiResult spi_query(const std::string &sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr, const char *nulls = nullptr,
-                    bool read_only = false) {
+SpiResult spi_query(const std::string &sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr,
+                    const char *nulls = nullptr, bool read_only = false) {
 	int rc = pg_call([&] {
-		return nargs ? SPI_execute_with_args(sql.c_str(), nargs, types, values, nulls, read_only, 0) : SPI_execute(sql.c_str(), read_only, 0);
+		return nargs ? SPI_execute_with_args(sql.c_str(), nargs, types, values, nulls, read_only, 0)
+		             : SPI_execute(sql.c_str(), read_only, 0);
 	});
 	return collect(rc, sql);
 }
 
 // Copies the rows of the last SPI result into C++ strings.
 SpiResult collect(int rc, const std::string &sql) {
-	uint64 n = SPI_processed;                               // plain reads of SPI globals: cannot raise
+	uint64 n = SPI_processed; // plain reads of SPI globals: cannot raise
 	int natts = SPI_tuptable ? SPI_tuptable->tupdesc->natts : 0;
 	if (rc < 0)
-		throw core::Error(core::sqlstate::internal_error, "SPI failed (" + std::to_string(rc) + ") on: " + sql.substr(0, 200));
+		throw core::Error(core::sqlstate::internal_error,
+		                  "SPI failed (" + std::to_string(rc) + ") on: " + sql.substr(0, 200));
 	SpiResult out;
 	out.rows.reserve(n);
 	for (uint64 i = 0; i < n; ++i) {
@@ -113,7 +115,8 @@ SpiResult collect(int rc, const std::string &sql) {
 std::unordered_map<std::string, BlockNumber> &plan_table_size();
 
 std::unordered_map<std::string, SPIPlanPtr> &plan_cache() {
-	static std::unordered_map<std::string, SPIPlanPtr> cache; // lives for the backend; never crosses an ereport on the stack
+	static std::unordered_map<std::string, SPIPlanPtr>
+	    cache; // lives for the backend; never crosses an ereport on the stack
 	return cache;
 }
 
@@ -174,8 +177,8 @@ SpiResult spi_query_keyed(const std::string &key, Relation rel, Build &&build, i
 }
 
 // Runs sql through a cached plan (nargs parameters of the given types).
-SpiResult spi_query_cached(const std::string &sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr, const char *nulls = nullptr,
-                           bool read_only = false) {
+SpiResult spi_query_cached(const std::string &sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr,
+                           const char *nulls = nullptr, bool read_only = false) {
 	SPIPlanPtr plan = cached_plan(sql, sql, nargs, types);
 	int rc = pg_call([&] { return SPI_execute_plan(plan, values, nulls, read_only, 0); });
 	return collect(rc, sql);
@@ -215,8 +218,7 @@ struct Fault {
 
 // Runs fn in an internal subtransaction; on a PostgreSQL error or C++ exception the subtransaction is
 // rolled back and the error returned in fault (false). The pattern is PL/pgSQL's exec_stmt_block.
-template <typename Fn>
-bool in_subtransaction(Fn &&fn, Fault &fault) {
+template <typename Fn> bool in_subtransaction(Fn &&fn, Fault &fault) {
 	MemoryContext old_context = CurrentMemoryContext;
 	ResourceOwner old_owner = CurrentResourceOwner;
 	pg_call([] { BeginInternalSubTransaction(nullptr); });
@@ -253,8 +255,8 @@ bool in_subtransaction(Fn &&fn, Fault &fault) {
 // Configuration of one watched table and its approved rules.
 // ---------------------------------------------------------------------------------------------------
 struct FieldBinding {
-	int field = -1;           // index into core::record_fields(kind)
-	AttrNumber attnum = 0;    // column in the watched table
+	int field = -1;        // index into core::record_fields(kind)
+	AttrNumber attnum = 0; // column in the watched table
 	Oid base_type = InvalidOid;
 	std::string column;
 };
@@ -278,27 +280,29 @@ Oid schema_owner() {
 		HeapTuple tup = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
 		if (!HeapTupleIsValid(tup))
 			elog(ERROR, "cache lookup failed for schema oversight");
-		Oid owner = ((Form_pg_namespace) GETSTRUCT(tup))->nspowner;
+		Oid owner = ((Form_pg_namespace)GETSTRUCT(tup))->nspowner;
 		ReleaseSysCache(tup);
 		return owner;
 	});
 }
 
-Oid base_type_of(Oid type) { return pg_call([&] { return getBaseType(type); }); }
+Oid base_type_of(Oid type) {
+	return pg_call([&] { return getBaseType(type); });
+}
 
 // Loads the watch row and the approved rules of its record kind; false when the table is not watched.
 bool load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vector<Fault> &compile_faults,
                  std::vector<int64_t> &compile_fault_versions) {
 	Oid types[1] = {OIDOID};
 	Datum values[1] = {ObjectIdGetDatum(relid)};
-	SpiResult w = spi_query_cached(
-	    "SELECT w.record_kind, w.column_mapping::text, pg_catalog.array_to_json(w.key_columns)::text, "
-	    "       oversight.setting_value('timezone'), n.nspowner::text, "
-	    "       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(c.relname) "
-	    "  FROM oversight.watched_table w JOIN pg_catalog.pg_class c ON c.oid = w.relid "
-	    "  JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
-	    "  CROSS JOIN pg_catalog.pg_namespace n WHERE n.nspname = 'oversight' AND w.relid = $1",
-	    1, types, values, nullptr, true);
+	SpiResult w =
+	    spi_query_cached("SELECT w.record_kind, w.column_mapping::text, pg_catalog.array_to_json(w.key_columns)::text, "
+	                     "       oversight.setting_value('timezone'), n.nspowner::text, "
+	                     "       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(c.relname) "
+	                     "  FROM oversight.watched_table w JOIN pg_catalog.pg_class c ON c.oid = w.relid "
+	                     "  JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
+	                     "  CROSS JOIN pg_catalog.pg_namespace n WHERE n.nspname = 'oversight' AND w.relid = $1",
+	                     1, types, values, nullptr, true);
 	if (w.rows.empty())
 		return false;
 	const auto &row = w.rows[0];
@@ -321,8 +325,10 @@ bool load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vector<Fau
 		b.column = member->get<std::string>();
 		b.attnum = pg_call([&] { return static_cast<AttrNumber>(SPI_fnumber(tupdesc, b.column.c_str())); });
 		if (b.attnum <= 0)
-			throw core::Error("42703", "watched table " + cfg.table_name + " has no column \"" + b.column + "\" (mapped from " + field + ")",
-			                  {}, "The table changed after oversight.watch(); call oversight.watch() again with the new mapping.");
+			throw core::Error(
+			    "42703",
+			    "watched table " + cfg.table_name + " has no column \"" + b.column + "\" (mapped from " + field + ")",
+			    {}, "The table changed after oversight.watch(); call oversight.watch() again with the new mapping.");
 		b.base_type = base_type_of(TupleDescAttr(tupdesc, b.attnum - 1)->atttypid);
 		cfg.fields.push_back(b);
 	}
@@ -332,10 +338,11 @@ bool load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vector<Fau
 
 	Datum kv[1] = {text_datum(core::record_kind_name(cfg.kind))};
 	Oid kt[1] = {TEXTOID};
-	SpiResult r = spi_query_cached("SELECT v.rule_version_id::text, r.rule_code, r.rule_kind, r.record_kind, v.params::text, v.blocking::text "
-	                        "  FROM oversight.rule r JOIN oversight.rule_version v ON v.rule_code = r.rule_code AND v.status = 'approved' "
-	                        " WHERE r.record_kind = $1 AND r.is_enabled ORDER BY r.rule_code",
-	                        1, kt, kv, nullptr, true);
+	SpiResult r = spi_query_cached(
+	    "SELECT v.rule_version_id::text, r.rule_code, r.rule_kind, r.record_kind, v.params::text, v.blocking::text "
+	    "  FROM oversight.rule r JOIN oversight.rule_version v ON v.rule_code = r.rule_code AND v.status = 'approved' "
+	    " WHERE r.record_kind = $1 AND r.is_enabled ORDER BY r.rule_code",
+	    1, kt, kv, nullptr, true);
 	for (const auto &rr : r.rows) {
 		int64_t version = std::stoll(rr[0]);
 		try {
@@ -366,7 +373,8 @@ std::string relation_view(const WatchConfig &cfg, TupleDesc tupdesc, const std::
 				char *tname = pg_call([&] { return format_type_be(b.base_type); });
 				std::string base = tname;
 				expr = "t." + quote_ident(b.column);
-				bool same = base == canonical_type || (std::string(canonical_type) == "timestamptz" && base == "timestamp with time zone") ||
+				bool same = base == canonical_type ||
+				            (std::string(canonical_type) == "timestamptz" && base == "timestamp with time zone") ||
 				            (std::string(canonical_type) == "numeric" && base == "numeric") ||
 				            (std::string(canonical_type) == "boolean" && base == "boolean");
 				if (!same)
@@ -412,17 +420,20 @@ std::string instantiate(const core::CompiledRule &rule, const WatchConfig &cfg, 
 // Wraps the findings of a batch into one call of oversight.record_hits: the row pass's hits (arrays
 // in $1..$7, or NULLs) and the hits of each given set-based rule, all in the same statement, so a batch
 // upserts its alerts, logs their events and queues their notifications once.
-std::string recording_query(const std::vector<const core::CompiledRule *> &rules, const WatchConfig &cfg, TupleDesc tupdesc,
-                            const char *path, bool with_row_hits) {
+std::string recording_query(const std::vector<const core::CompiledRule *> &rules, const WatchConfig &cfg,
+                            TupleDesc tupdesc, const char *path, bool with_row_hits) {
 	std::string parts;
 	if (with_row_hits) // $1..$7: the row pass's hits as parallel arrays (NULL when none)
-		parts = "SELECT x.rv, x.tb, x.k::jsonb, x.p, x.u, x.m, x.d::jsonb FROM ROWS FROM (pg_catalog.unnest($1::bigint[]), "
-		        "pg_catalog.unnest($2::text[]), pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::text[]), pg_catalog.unnest($5::text[]), "
-		        "pg_catalog.unnest($6::text[]), pg_catalog.unnest($7::text[])) AS x(rv, tb, k, p, u, m, d)";
+		parts =
+		    "SELECT x.rv, x.tb, x.k::jsonb, x.p, x.u, x.m, x.d::jsonb FROM ROWS FROM (pg_catalog.unnest($1::bigint[]), "
+		    "pg_catalog.unnest($2::text[]), pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::text[]), "
+		    "pg_catalog.unnest($5::text[]), "
+		    "pg_catalog.unnest($6::text[]), pg_catalog.unnest($7::text[])) AS x(rv, tb, k, p, u, m, d)";
 	for (const auto *rule : rules) {
 		if (!parts.empty())
 			parts += "\n UNION ALL\n";
-		parts += "SELECT " + std::to_string(rule->version_id) + "::bigint, q.* FROM (" + instantiate(*rule, cfg, tupdesc) +
+		parts += "SELECT " + std::to_string(rule->version_id) + "::bigint, q.* FROM (" +
+		         instantiate(*rule, cfg, tupdesc) +
 		         ") AS q(object_table, object_key, period, unit_code, message, details)";
 	}
 	return "SELECT r.blocking_message FROM (SELECT pg_catalog.array_agg(q.rv), pg_catalog.array_agg(coalesce(q.tb, " +
@@ -435,7 +446,8 @@ std::string recording_query(const std::vector<const core::CompiledRule *> &rules
 	       core::sql_literal(path) + ") AS r WHERE a.rv IS NOT NULL";
 }
 
-std::string recording_query(const core::CompiledRule &rule, const WatchConfig &cfg, TupleDesc tupdesc, const char *path) {
+std::string recording_query(const core::CompiledRule &rule, const WatchConfig &cfg, TupleDesc tupdesc,
+                            const char *path) {
 	return recording_query(std::vector<const core::CompiledRule *>{&rule}, cfg, tupdesc, path, false);
 }
 
@@ -459,16 +471,20 @@ struct Converter {
 		std::string tzname = cfg.timezone;
 		tz = pg_call([&] { return pg_tzset(tzname.c_str()); });
 		if (!tz)
-			throw core::Error(core::sqlstate::invalid_parameter_value, "setting timezone = \"" + tzname + "\" is not a time zone");
-		scratch = pg_call([] { return AllocSetContextCreate(CurrentMemoryContext, "oversight engine scratch", ALLOCSET_DEFAULT_SIZES); });
+			throw core::Error(core::sqlstate::invalid_parameter_value,
+			                  "setting timezone = \"" + tzname + "\" is not a time zone");
+		scratch = pg_call([] {
+			return AllocSetContextCreate(CurrentMemoryContext, "oversight engine scratch", ALLOCSET_DEFAULT_SIZES);
+		});
 		out_funcs.resize(needed.size());
 		use_out_func.resize(needed.size());
 		for (const auto *b : needed)
 			field_types.push_back(core::record_fields(cfg.kind)[static_cast<size_t>(b->field)].type);
 		for (size_t i = 0; i < needed.size(); ++i) {
 			Oid t = needed[i]->base_type;
-			bool special = t == TEXTOID || t == VARCHAROID || t == BPCHAROID || t == NUMERICOID || t == DATEOID || t == TIMESTAMPTZOID ||
-			               t == TIMESTAMPOID || t == INT2OID || t == INT4OID || t == INT8OID || t == BOOLOID;
+			bool special = t == TEXTOID || t == VARCHAROID || t == BPCHAROID || t == NUMERICOID || t == DATEOID ||
+			               t == TIMESTAMPTZOID || t == TIMESTAMPOID || t == INT2OID || t == INT4OID || t == INT8OID ||
+			               t == BOOLOID;
 			use_out_func[i] = !special;
 			if (!special) {
 				FmgrInfo *fi = &out_funcs[i];
@@ -565,7 +581,9 @@ struct Converter {
 				continue;
 			}
 			switch (t) {
-			case DATEOID: v.date = DatumGetDateADT(raw[i].d); break;
+			case DATEOID:
+				v.date = DatumGetDateADT(raw[i].d);
+				break;
 			case TIMESTAMPTZOID:
 				v.micros = DatumGetTimestampTz(raw[i].d);
 				v.date = local_date(v.micros);
@@ -573,14 +591,24 @@ struct Converter {
 			case TIMESTAMPOID: { // a timestamp without zone is read as local time of the bureau
 				Timestamp ts = DatumGetTimestamp(raw[i].d);
 				v.micros = ts;
-				v.date = static_cast<int32_t>(ts >= 0 ? ts / USECS_PER_DAY : -((-ts + USECS_PER_DAY - 1) / USECS_PER_DAY));
+				v.date =
+				    static_cast<int32_t>(ts >= 0 ? ts / USECS_PER_DAY : -((-ts + USECS_PER_DAY - 1) / USECS_PER_DAY));
 				break;
 			}
-			case INT2OID: v.integer = DatumGetInt16(raw[i].d); break;
-			case INT4OID: v.integer = DatumGetInt32(raw[i].d); break;
-			case INT8OID: v.integer = DatumGetInt64(raw[i].d); break;
-			case BOOLOID: v.integer = DatumGetBool(raw[i].d) ? 1 : 0; break;
-			default: break;
+			case INT2OID:
+				v.integer = DatumGetInt16(raw[i].d);
+				break;
+			case INT4OID:
+				v.integer = DatumGetInt32(raw[i].d);
+				break;
+			case INT8OID:
+				v.integer = DatumGetInt64(raw[i].d);
+				break;
+			case BOOLOID:
+				v.integer = DatumGetBool(raw[i].d) ? 1 : 0;
+				break;
+			default:
+				break;
 			}
 			if (ft == core::FieldType::Decimal && (t == INT2OID || t == INT4OID || t == INT8OID))
 				v.dec = core::Decimal::from_int(v.integer);
@@ -691,7 +719,7 @@ struct StatementKey {
 
 StatementKey current_statement() {
 	StatementKey k;
-	k.lxid = MyProc->lxid;                              // plain reads: cannot raise
+	k.lxid = MyProc->lxid; // plain reads: cannot raise
 	k.started = GetCurrentStatementStartTimestamp();
 	return k;
 }
@@ -712,20 +740,24 @@ const core::Calendar &load_calendar() {
 
 core::Calendar load_calendar_uncached() {
 	core::Calendar cal;
-	SpiResult days = spi_query_cached("SELECT (calendar_date - date '2000-01-01')::text, day_kind FROM oversight.calendar_day", 0, nullptr, nullptr, nullptr, true);
+	SpiResult days =
+	    spi_query_cached("SELECT (calendar_date - date '2000-01-01')::text, day_kind FROM oversight.calendar_day", 0,
+	                     nullptr, nullptr, nullptr, true);
 	for (const auto &r : days.rows)
 		(r[1] == "holiday" ? cal.holidays : cal.adjusted_workdays).insert(std::stoi(r[0]));
-	SpiResult years = spi_query_cached("SELECT calendar_year::text FROM oversight.calendar_year", 0, nullptr, nullptr, nullptr, true);
+	SpiResult years =
+	    spi_query_cached("SELECT calendar_year::text FROM oversight.calendar_year", 0, nullptr, nullptr, nullptr, true);
 	for (const auto &r : years.rows)
 		cal.loaded_years.insert(std::stoi(r[0]));
 	return cal;
 }
 
-void record_fault(int64_t version_id, const std::string &table, const std::string *object_key, const Fault &f, const char *path,
-                  int64_t batch_rows) {
+void record_fault(int64_t version_id, const std::string &table, const std::string *object_key, const Fault &f,
+                  const char *path, int64_t batch_rows) {
 	Oid types[7] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT8OID};
-	Datum values[7] = {Int64GetDatum(version_id), text_datum(table), object_key ? text_datum(*object_key) : 0, text_datum(f.sqlstate),
-	                   text_datum(f.message), text_datum(f.detail), Int64GetDatum(batch_rows)};
+	Datum values[7] = {Int64GetDatum(version_id), text_datum(table),     object_key ? text_datum(*object_key) : 0,
+	                   text_datum(f.sqlstate),    text_datum(f.message), text_datum(f.detail),
+	                   Int64GetDatum(batch_rows)};
 	char nulls[8] = "       ";
 	if (version_id == 0)
 		nulls[0] = 'n';
@@ -733,7 +765,8 @@ void record_fault(int64_t version_id, const std::string &table, const std::strin
 		nulls[2] = 'n';
 	if (f.detail.empty())
 		nulls[5] = 'n';
-	std::string sql = std::string("SELECT oversight.record_fault($1, $2, $3::jsonb, $4, $5, $6, ") + core::sql_literal(path) + ", $7)";
+	std::string sql = std::string("SELECT oversight.record_fault($1, $2, $3::jsonb, $4, $5, $6, ") +
+	                  core::sql_literal(path) + ", $7)";
 	spi_query_cached(sql, 7, types, values, nulls);
 }
 
@@ -771,21 +804,26 @@ HitArrays hit_arrays(const std::vector<RowHit> &hits, const std::string &table) 
 			rv[i] = Int64GetDatum(h.version_id);
 			col[0][i] = PointerGetDatum(tb);
 			col[1][i] = PointerGetDatum(cstring_to_text_with_len(h.key.data(), static_cast<int>(h.key.size())));
-			col[2][i] = PointerGetDatum(cstring_to_text_with_len(h.hit.period.data(), static_cast<int>(h.hit.period.size())));
+			col[2][i] =
+			    PointerGetDatum(cstring_to_text_with_len(h.hit.period.data(), static_cast<int>(h.hit.period.size())));
 			if (h.unit.empty())
 				isnull[3][i] = true;
 			else
 				col[3][i] = PointerGetDatum(cstring_to_text_with_len(h.unit.data(), static_cast<int>(h.unit.size())));
-			col[4][i] = PointerGetDatum(cstring_to_text_with_len(h.hit.message.data(), static_cast<int>(h.hit.message.size())));
+			col[4][i] =
+			    PointerGetDatum(cstring_to_text_with_len(h.hit.message.data(), static_cast<int>(h.hit.message.size())));
 			if (h.hit.details.empty())
 				isnull[5][i] = true;
 			else
-				col[5][i] = PointerGetDatum(cstring_to_text_with_len(h.hit.details.data(), static_cast<int>(h.hit.details.size())));
+				col[5][i] = PointerGetDatum(
+				    cstring_to_text_with_len(h.hit.details.data(), static_cast<int>(h.hit.details.size())));
 		}
 		int dims[1] = {n}, lbs[1] = {1};
-		out.values[0] = PointerGetDatum(construct_array(rv, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		out.values[0] =
+		    PointerGetDatum(construct_array(rv, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 		for (int c = 0; c < 6; ++c)
-			out.values[c + 1] = PointerGetDatum(construct_md_array(col[c], isnull[c], 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
+			out.values[c + 1] =
+			    PointerGetDatum(construct_md_array(col[c], isnull[c], 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
 	});
 	for (int c = 0; c < 7; ++c)
 		out.nulls[c] = ' ';
@@ -795,7 +833,8 @@ HitArrays hit_arrays(const std::vector<RowHit> &hits, const std::string &table) 
 // Evaluates every approved rule of the watched table over the rows in store; returns the message of
 // the first blocking alert (empty when nothing blocks).
 std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path,
-                           const std::vector<Fault> &compile_faults, const std::vector<int64_t> &compile_fault_versions) {
+                           const std::vector<Fault> &compile_faults,
+                           const std::vector<int64_t> &compile_fault_versions) {
 	TupleDesc tupdesc = RelationGetDescr(rel);
 	const int64_t nrows = pg_call([&] { return static_cast<int64_t>(tuplestore_tuple_count(store)); });
 	std::string blocking;
@@ -808,9 +847,10 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 	for (const auto &r : cfg.rules)
 		(r.evaluation() == core::Evaluation::Row ? row_rules : set_rules).push_back(&r);
 	// Sweep rules run in oversight.sweep(), not on writes.
-	set_rules.erase(std::remove_if(set_rules.begin(), set_rules.end(),
-	                               [](const core::CompiledRule *r) { return r->evaluation() == core::Evaluation::Sweep; }),
-	                set_rules.end());
+	set_rules.erase(
+	    std::remove_if(set_rules.begin(), set_rules.end(),
+	                   [](const core::CompiledRule *r) { return r->evaluation() == core::Evaluation::Sweep; }),
+	    set_rules.end());
 
 	// Candidates of each set-based rule (C++ pre-filter); a failed pass leaves every rule a candidate.
 	std::vector<bool> candidate(set_rules.size(), false);
@@ -921,12 +961,14 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 		});
 		int rc = pg_call([&] { return SPI_register_relation(enr); });
 		if (rc != SPI_OK_REL_REGISTER)
-			throw core::Error(core::sqlstate::internal_error, "could not register the batch relation (" + std::to_string(rc) + ")");
+			throw core::Error(core::sqlstate::internal_error,
+			                  "could not register the batch relation (" + std::to_string(rc) + ")");
 		registered = true;
 	}
 	// Runs the row hits (when given) and rules as one recording statement; returns the blocking message.
 	auto record = [&](const std::vector<const core::CompiledRule *> &rules, bool with_row_hits) {
-		Oid types[7] = {INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+		Oid types[7] = {INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+		                TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
 		HitArrays none;
 		HitArrays &args = with_row_hits ? row_hits : none;
 		std::string key = "rec|" + std::string(path) + "|" + (with_row_hits ? "h" : "-");
@@ -957,7 +999,8 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 		int level = NewGUCNestLevel();
 		(void)set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 		if (!small_batch)
-			(void)set_config_option("enable_mergejoin", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+			(void)set_config_option("enable_mergejoin", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+			                        false);
 		return level;
 	});
 	Fault fault;
@@ -1055,14 +1098,16 @@ OVERSIGHT_FUNCTION(oversight_engine_trigger) {
 				return ts;
 			});
 		}
-		blocking = evaluate_batch(cfg, rel, store, row_level ? "row" : "statement", compile_faults, compile_fault_versions);
+		blocking =
+		    evaluate_batch(cfg, rel, store, row_level ? "row" : "statement", compile_faults, compile_fault_versions);
 		if (row_level)
 			pg_call([&] { tuplestore_end(store); });
 	}
 	pg_call([] { SPI_finish(); });
 	if (!blocking.empty())
-		throw core::Error("OV100", "write blocked by oversight rule: " + blocking, {},
-		                  "A blocking rule (preventive hold) fired; correct the record, or have an inspector approve a waiver.");
+		throw core::Error(
+		    "OV100", "write blocked by oversight rule: " + blocking, {},
+		    "A blocking rule (preventive hold) fired; correct the record, or have an inspector approve a waiver.");
 	return PointerGetDatum(nullptr);
 }
 
@@ -1088,7 +1133,11 @@ OVERSIGHT_FUNCTION(oversight_sweep_table) {
 				Fault fault;
 				Oid types[1] = {TIMESTAMPTZOID};
 				Datum values[1] = {TimestampTzGetDatum(as_of)};
-				bool ok = in_subtransaction([&] { spi_query_cached(recording_query(r, cfg, RelationGetDescr(rel), "sweep"), 1, types, values); }, fault);
+				bool ok = in_subtransaction(
+				    [&] {
+					    spi_query_cached(recording_query(r, cfg, RelationGetDescr(rel), "sweep"), 1, types, values);
+				    },
+				    fault);
 				if (!ok)
 					record_fault(r.version_id, cfg.table_name, nullptr, fault, "sweep", 0);
 				++ran;

@@ -34,21 +34,30 @@ Datum jsonb_result(const std::string &json) {
 
 const char *evaluation_name(core::Evaluation e) {
 	switch (e) {
-	case core::Evaluation::Row: return "row";
-	case core::Evaluation::Batch: return "batch";
-	case core::Evaluation::Sweep: return "sweep";
+	case core::Evaluation::Row:
+		return "row";
+	case core::Evaluation::Batch:
+		return "batch";
+	case core::Evaluation::Sweep:
+		return "sweep";
 	}
 	return "?";
 }
 
 const char *param_type_name(core::ParamType t) {
 	switch (t) {
-	case core::ParamType::Decimal: return "decimal";
-	case core::ParamType::Integer: return "integer";
-	case core::ParamType::Text: return "text";
-	case core::ParamType::TextList: return "text[]";
-	case core::ParamType::Bool: return "boolean";
-	case core::ParamType::Choice: return "choice";
+	case core::ParamType::Decimal:
+		return "decimal";
+	case core::ParamType::Integer:
+		return "integer";
+	case core::ParamType::Text:
+		return "text";
+	case core::ParamType::TextList:
+		return "text[]";
+	case core::ParamType::Bool:
+		return "boolean";
+	case core::ParamType::Choice:
+		return "choice";
 	}
 	return "?";
 }
@@ -72,7 +81,8 @@ OVERSIGHT_FUNCTION(oversight_validate_rule_params) {
 		for (auto k : spec->record_kinds)
 			kinds += (kinds.empty() ? "" : ", ") + std::string(core::record_kind_name(k));
 		throw core::Error(core::sqlstate::invalid_parameter_value,
-		                  "rule kind " + kind + " does not apply to record kind \"" + record_kind + "\"", {}, "It applies to: " + kinds + ".");
+		                  "rule kind " + kind + " does not apply to record kind \"" + record_kind + "\"", {},
+		                  "It applies to: " + kinds + ".");
 	}
 	return jsonb_result(normalized.dump());
 }

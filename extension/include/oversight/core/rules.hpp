@@ -132,7 +132,7 @@ struct CompiledRule {
 	RecordKind record_kind = RecordKind::Payment;
 	Json params;
 	bool blocking = false;
-	std::string kind;                                  // spec->kind, once
+	std::string kind;                                      // spec->kind, once
 	std::vector<std::pair<std::string, Decimal>> decimals; // Decimal and Integer parameters, parsed once
 
 	static CompiledRule compile(int64_t version_id, const std::string &rule_code, const std::string &kind,
