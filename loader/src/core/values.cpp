@@ -217,7 +217,9 @@ ParsedValue parse_amount(std::string_view raw) {
 	return ParsedValue::success(fraction.empty() ? integer_digits : integer_digits + "." + fraction);
 }
 
-ParsedValue parse_date(std::string_view raw) {
+// Folds full-width digits, trims, reads the leading date, then hands the text, the position after the
+// date and the date to finish(), which parses what may follow (a time, or nothing).
+template <typename Finish> ParsedValue with_leading_date(std::string_view raw, Finish &&finish) {
 	std::string folded = fold_fullwidth(raw);
 	std::string_view s = trim(folded);
 	if (s.empty())
@@ -227,84 +229,83 @@ ParsedValue parse_date(std::string_view raw) {
 	std::string error = read_date(s, pos, d);
 	if (!error.empty())
 		return ParsedValue::failure(error);
-	std::string_view rest = trim(s.substr(pos));
-	// Excel writes date cells as "2024-03-05 00:00:00"; a non-midnight time is a timestamp, not a date.
-	if (!rest.empty() && rest != "0:00" && rest != "00:00" && rest != "0:00:00" && rest != "00:00:00")
-		return ParsedValue::failure("is not a date (unexpected text after the date)");
-	return ParsedValue::success(format_date(d));
+	return finish(s, pos, d);
+}
+
+ParsedValue parse_date(std::string_view raw) {
+	return with_leading_date(raw, [](std::string_view s, size_t pos, const DateParts &d) {
+		std::string_view rest = trim(s.substr(pos));
+		// Excel writes date cells as "2024-03-05 00:00:00"; a non-midnight time is a timestamp, not a date.
+		if (!rest.empty() && rest != "0:00" && rest != "00:00" && rest != "0:00:00" && rest != "00:00:00")
+			return ParsedValue::failure("is not a date (unexpected text after the date)");
+		return ParsedValue::success(format_date(d));
+	});
 }
 
 ParsedValue parse_timestamp(std::string_view raw) {
-	std::string folded = fold_fullwidth(raw);
-	std::string_view s = trim(folded);
-	if (s.empty())
-		return ParsedValue::failure("is empty");
-	size_t pos = 0;
-	DateParts d;
-	std::string error = read_date(s, pos, d);
-	if (!error.empty())
-		return ParsedValue::failure(error);
-	int hour = 0, minute = 0, second = 0;
-	std::string fraction;
-	if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
-		++pos;
-		skip_spaces(s, pos);
-		if (!read_number(s, pos, 2, hour))
-			return ParsedValue::failure("is not a timestamp (hour missing)");
-		bool chinese = consume(s, pos, "时") || consume(s, pos, "点");
-		if (!chinese && !consume(s, pos, ":"))
-			return ParsedValue::failure("is not a timestamp (expected HH:MM)");
-		if (!read_number(s, pos, 2, minute))
-			return ParsedValue::failure("is not a timestamp (minute missing)");
-		if (chinese) {
-			consume(s, pos, "分");
-			if (read_number(s, pos, 2, second))
-				consume(s, pos, "秒");
-		} else if (consume(s, pos, ":")) {
-			if (!read_number(s, pos, 2, second))
-				return ParsedValue::failure("is not a timestamp (second missing)");
-			if (consume(s, pos, ".") || consume(s, pos, ",")) {
-				while (pos < s.size() && is_digit(s[pos]) && fraction.size() < 6)
-					fraction.push_back(s[pos++]);
-				while (pos < s.size() && is_digit(s[pos]))
-					++pos;
-			}
-		}
-	} else if (pos < s.size() && s[pos] != '+' && s[pos] != 'Z') {
-		return ParsedValue::failure("is not a timestamp");
-	}
-	if (hour > 24 || minute > 59 || second > 59 || (hour == 24 && (minute || second)))
-		return ParsedValue::failure("has an impossible time of day");
-	std::string offset;
-	skip_spaces(s, pos);
-	if (pos < s.size()) {
-		if (s[pos] == 'Z' && pos + 1 == s.size()) {
-			offset = "+00:00";
+	return with_leading_date(raw, [](std::string_view s, size_t pos, const DateParts &d) {
+		int hour = 0, minute = 0, second = 0;
+		std::string fraction;
+		if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
 			++pos;
-		} else if (s[pos] == '+' || s[pos] == '-') {
-			char sign = s[pos++];
-			int oh = 0, om = 0;
-			size_t p0 = pos;
-			if (!read_number(s, pos, 2, oh) || pos - p0 != 2)
-				return ParsedValue::failure("has a malformed UTC offset");
-			consume(s, pos, ":");
-			if (pos < s.size() && !read_number(s, pos, 2, om))
-				return ParsedValue::failure("has a malformed UTC offset");
-			if (oh > 15 || om > 59)
-				return ParsedValue::failure("has a malformed UTC offset");
-			char buf[16];
-			std::snprintf(buf, sizeof buf, "%c%02d:%02d", sign, oh, om);
-			offset = buf;
+			skip_spaces(s, pos);
+			if (!read_number(s, pos, 2, hour))
+				return ParsedValue::failure("is not a timestamp (hour missing)");
+			bool chinese = consume(s, pos, "时") || consume(s, pos, "点");
+			if (!chinese && !consume(s, pos, ":"))
+				return ParsedValue::failure("is not a timestamp (expected HH:MM)");
+			if (!read_number(s, pos, 2, minute))
+				return ParsedValue::failure("is not a timestamp (minute missing)");
+			if (chinese) {
+				consume(s, pos, "分");
+				if (read_number(s, pos, 2, second))
+					consume(s, pos, "秒");
+			} else if (consume(s, pos, ":")) {
+				if (!read_number(s, pos, 2, second))
+					return ParsedValue::failure("is not a timestamp (second missing)");
+				if (consume(s, pos, ".") || consume(s, pos, ",")) {
+					while (pos < s.size() && is_digit(s[pos]) && fraction.size() < 6)
+						fraction.push_back(s[pos++]);
+					while (pos < s.size() && is_digit(s[pos]))
+						++pos;
+				}
+			}
+		} else if (pos < s.size() && s[pos] != '+' && s[pos] != 'Z') {
+			return ParsedValue::failure("is not a timestamp");
 		}
-		if (pos != s.size())
-			return ParsedValue::failure("is not a timestamp (unexpected text at the end)");
-	}
-	char buf[32];
-	std::snprintf(buf, sizeof buf, " %02d:%02d:%02d", hour, minute, second);
-	std::string out = format_date(d) + buf;
-	if (!fraction.empty())
-		out += "." + fraction;
-	return ParsedValue::success(out + offset);
+		if (hour > 24 || minute > 59 || second > 59 || (hour == 24 && (minute || second)))
+			return ParsedValue::failure("has an impossible time of day");
+		std::string offset;
+		skip_spaces(s, pos);
+		if (pos < s.size()) {
+			if (s[pos] == 'Z' && pos + 1 == s.size()) {
+				offset = "+00:00";
+				++pos;
+			} else if (s[pos] == '+' || s[pos] == '-') {
+				char sign = s[pos++];
+				int oh = 0, om = 0;
+				size_t p0 = pos;
+				if (!read_number(s, pos, 2, oh) || pos - p0 != 2)
+					return ParsedValue::failure("has a malformed UTC offset");
+				consume(s, pos, ":");
+				if (pos < s.size() && !read_number(s, pos, 2, om))
+					return ParsedValue::failure("has a malformed UTC offset");
+				if (oh > 15 || om > 59)
+					return ParsedValue::failure("has a malformed UTC offset");
+				char buf[16];
+				std::snprintf(buf, sizeof buf, "%c%02d:%02d", sign, oh, om);
+				offset = buf;
+			}
+			if (pos != s.size())
+				return ParsedValue::failure("is not a timestamp (unexpected text at the end)");
+		}
+		char buf[32];
+		std::snprintf(buf, sizeof buf, " %02d:%02d:%02d", hour, minute, second);
+		std::string out = format_date(d) + buf;
+		if (!fraction.empty())
+			out += "." + fraction;
+		return ParsedValue::success(out + offset);
+	});
 }
 
 ParsedValue parse_integer(std::string_view raw, long long min_value, long long max_value) {

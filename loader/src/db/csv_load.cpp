@@ -206,13 +206,7 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 			rejects->add(r[0].as<std::uint64_t>(), e.field, e.reason,
 			             cells_from_staged_json(r[3].as<std::string>(), *validator, header_width));
 	}
-	if (o.dry_run) {
-		tx.abort();
-	} else {
-		tx.commit();
-		s.reject_file = rejects->commit();
-	}
-	s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+	end_load(tx, s, o.dry_run, rejects, started);
 	return s;
 }
 

@@ -6,9 +6,11 @@
 #include "core/encoding.hpp"
 #include "core/ocds.hpp"
 #include "core/record_kinds.hpp"
+#include "core/reject_file.hpp"
 
 #include <pqxx/pqxx>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -65,5 +67,8 @@ private:
 // The ledger row: inserted once the file has been read (its SHA-256 known), finished before commit.
 long long insert_ledger(pqxx::work &tx, const LoadSummary &s, const std::string &options_json);
 void finish_ledger(pqxx::work &tx, LoadSummary &s, bool dry_run);
+// Ends a load: a dry run rolls back; otherwise COMMIT, and only then the reject file is put in place.
+void end_load(pqxx::work &tx, LoadSummary &s, bool dry_run, std::optional<RejectFile> &rejects,
+              std::chrono::steady_clock::time_point started);
 
 } // namespace oversight::loader

@@ -216,13 +216,7 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	      "SELECT " + contract_columns + " FROM " + stage_ref(table(OcdsTable::contract)) + " s ORDER BY 1",
 	      "contracts");
 	finish_ledger(tx, s, o.dry_run);
-	if (o.dry_run) {
-		tx.abort();
-	} else {
-		tx.commit();
-		s.reject_file = rejects->commit();
-	}
-	s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+	end_load(tx, s, o.dry_run, rejects, started);
 	return s;
 }
 

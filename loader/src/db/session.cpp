@@ -52,6 +52,18 @@ void finish_ledger(pqxx::work &tx, LoadSummary &s, bool dry_run) {
 	    static_cast<long long>(s.rows_unchanged), static_cast<long long>(s.rows_quarantined));
 }
 
+void end_load(pqxx::work &tx, LoadSummary &s, bool dry_run, std::optional<RejectFile> &rejects,
+              std::chrono::steady_clock::time_point started) {
+	if (dry_run) {
+		tx.abort();
+	} else {
+		tx.commit();
+		if (rejects)
+			s.reject_file = rejects->commit();
+	}
+	s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
 MessageLimiter::~MessageLimiter() {
 	if (suppressed_)
 		std::fprintf(stderr, "… and %d more refused rows (see the reject file or oversight.quarantine)\n", suppressed_);
