@@ -113,11 +113,10 @@ END $$;
 -- Without JIT, like the C++ engine's own statements and recorder (a bulk statement's plan cost passes the
 -- JIT thresholds, and compiling costs more than it saves): the same tuning for both, so the comparison
 -- is of the approaches, not of a setting.
-CREATE FUNCTION bench.sql_statement_rules() RETURNS trigger
-LANGUAGE plpgsql SET jit = off AS $$
-DECLARE n bigint;
-BEGIN
-  WITH hits AS (
+-- The peers' rules, as one SQL text over the transition table nt: the findings (rule_code, object_key,
+-- period, message) that both set-based peers record, each its own way. Kept in one place; the peers
+-- EXECUTE it (PL/pgSQL registers transition tables for dynamic SQL too), planned once per statement.
+CREATE FUNCTION bench.peer_hits_sql() RETURNS text LANGUAGE sql IMMUTABLE AS $sql$ SELECT $hits$
     SELECT 'PAY.DUPLICATE' AS rule_code, jsonb_build_object('payment_code', greatest(b.payment_code, h.payment_code)) AS object_key, '' AS period, 'duplicate payment' AS message
       FROM nt b JOIN bench.payment h ON h.invoice_no = b.invoice_no AND h.amount = b.amount
      WHERE h.payment_code <> b.payment_code AND h.currency IS NOT DISTINCT FROM b.currency
@@ -172,7 +171,14 @@ BEGIN
      WHERE b.approved_at IS NOT NULL AND coalesce(d.day_kind = 'holiday', extract(isodow FROM (b.approved_at AT TIME ZONE 'Asia/Shanghai')::date) >= 6)
     UNION ALL
     SELECT 'SOD.PAYMENT', jsonb_build_object('payment_code', b.payment_code), '', 'handler is approver'
-      FROM nt b WHERE b.handler_code = b.approver_code),
+      FROM nt b WHERE b.handler_code = b.approver_code
+$hits$ $sql$;
+
+CREATE FUNCTION bench.sql_statement_rules() RETURNS trigger
+LANGUAGE plpgsql SET jit = off AS $$
+DECLARE n bigint;
+BEGIN
+  EXECUTE 'WITH hits AS (' || bench.peer_hits_sql() || $q$),
   dedup AS (
     SELECT DISTINCT ON (fp) md5(rule_code || '|bench.payment|' || object_key::text || '|' || period) AS fp, * FROM hits ORDER BY fp),
   up AS (
@@ -180,7 +186,8 @@ BEGIN
     ON CONFLICT (fingerprint) DO UPDATE SET repeat_count = peer_alert.repeat_count + 1, message = EXCLUDED.message, fired_at = EXCLUDED.fired_at
     RETURNING *)
   SELECT count(pg_notify('bench_alerts', json_build_object('rule_code', rule_code, 'object_key', object_key, 'period', period, 'message', message)::text))
-    INTO n FROM up;
+    FROM up
+$q$ INTO n;
   RETURN NULL;
 END $$;
 
@@ -192,69 +199,15 @@ END $$;
 CREATE FUNCTION bench.sql_statement_rules_recorded() RETURNS trigger
 LANGUAGE plpgsql SET jit = off AS $$
 BEGIN
-  PERFORM r.hits FROM (
-  WITH hits AS (
-    SELECT 'PAY.DUPLICATE' AS rule_code, jsonb_build_object('payment_code', greatest(b.payment_code, h.payment_code)) AS object_key, '' AS period, 'duplicate payment' AS message
-      FROM nt b JOIN bench.payment h ON h.invoice_no = b.invoice_no AND h.amount = b.amount
-     WHERE h.payment_code <> b.payment_code AND h.currency IS NOT DISTINCT FROM b.currency
-       AND coalesce(h.payee_account, h.payee_name) = coalesce(b.payee_account, b.payee_name)
-       AND coalesce(h.status, '') <> 'returned' AND coalesce(b.status, '') <> 'returned'
-       AND abs(coalesce(h.paid_on, h.requested_on, '2000-01-01') - coalesce(b.paid_on, b.requested_on, '2000-01-01')) <= 400
-    UNION ALL
-    SELECT 'PAY.NEAR_DUPLICATE', jsonb_build_object('payment_code', greatest(b.payment_code, h.payment_code)), '', 'possible double payment'
-      FROM nt b JOIN bench.payment h ON h.payee_name = b.payee_name AND h.paid_on BETWEEN b.paid_on - 7 AND b.paid_on + 7
-     WHERE h.payment_code <> b.payment_code AND b.amount >= 10000 AND h.amount >= 10000 AND h.currency IS NOT DISTINCT FROM b.currency
-       AND abs(h.amount - b.amount) <= greatest(h.amount, b.amount) * 1 / 100
-       AND NOT (h.amount = b.amount AND h.invoice_no IS NOT DISTINCT FROM b.invoice_no AND b.invoice_no IS NOT NULL)
-       AND coalesce(h.status, '') <> 'returned' AND coalesce(b.status, '') <> 'returned'
-    UNION ALL
-    SELECT 'PAY.OVER_CONTRACT', jsonb_build_object('contract_code', c.contract_code), '', 'payments exceed the contract'
-      FROM (SELECT DISTINCT contract_code FROM nt WHERE contract_code IS NOT NULL) g
-      JOIN oversight.contract c ON c.contract_code = g.contract_code AND c.amount IS NOT NULL
-     CROSS JOIN LATERAL (SELECT sum(h.amount) AS paid FROM bench.payment h WHERE h.contract_code = c.contract_code
-                           AND h.currency IS NOT DISTINCT FROM c.currency AND coalesce(h.status, '') <> 'returned') s
-     WHERE s.paid > c.amount
-    UNION ALL
-    SELECT 'PAY.BEFORE_SIGNATURE', jsonb_build_object('payment_code', b.payment_code), '', 'payment before signature'
-      FROM nt b JOIN oversight.contract c ON c.contract_code = b.contract_code
-     WHERE coalesce(b.paid_on, b.requested_on) IS NOT NULL AND (c.signed_on IS NULL OR coalesce(b.paid_on, b.requested_on) < c.signed_on)
-    UNION ALL
-    SELECT 'CASH.SINGLE', jsonb_build_object('payment_code', b.payment_code), '', 'large cash withdrawal'
-      FROM nt b WHERE b.payment_method = 'cash' AND coalesce(b.currency, 'CNY') = 'CNY' AND b.amount > 50000
-    UNION ALL
-    SELECT 'CASH.' || CASE g.per WHEN 'month' THEN 'MONTHLY' ELSE 'ANNUAL' END, jsonb_build_object('payer_unit_code', g.unit), g.label, 'cumulative cash'
-      FROM (SELECT DISTINCT b.payer_unit_code AS unit, p.per, date_trunc(p.per, b.paid_on)::date AS start,
-                   CASE p.per WHEN 'month' THEN to_char(b.paid_on, 'YYYY-MM') ELSE to_char(b.paid_on, 'YYYY') END AS label
-              FROM nt b CROSS JOIN (VALUES ('month'), ('year')) p(per)
-             WHERE b.payment_method = 'cash' AND b.paid_on IS NOT NULL AND coalesce(b.currency, 'CNY') = 'CNY') g
-     CROSS JOIN LATERAL (SELECT sum(h.amount) AS total FROM bench.payment h
-                          WHERE h.payer_unit_code = g.unit AND h.payment_method = 'cash' AND h.paid_on >= g.start
-                            AND h.paid_on < g.start + ('1 ' || g.per)::interval AND coalesce(h.currency, 'CNY') = 'CNY' AND coalesce(h.status, '') <> 'returned') s
-     WHERE s.total > CASE g.per WHEN 'month' THEN 200000 ELSE 1000000 END
-    UNION ALL
-    SELECT 'CASH.OFFICIAL_CARD', jsonb_build_object('payment_code', b.payment_code), '', 'cash for an official-card expense'
-      FROM nt b WHERE b.payment_method = 'cash' AND b.expense_type = ANY (ARRAY['office', 'printing', 'consulting', 'fees', 'utilities', 'post',
-        'property_management', 'travel', 'repair', 'rental', 'meeting', 'training', 'hospitality', 'vehicle', 'transport_other'])
-    UNION ALL
-    SELECT 'PAY.STAFF_PAYEE', jsonb_build_object('payment_code', b.payment_code), '', 'payee is staff: ' || string_agg(p.full_name, ', ')
-      FROM nt b JOIN oversight.person_account a ON a.account_no = b.payee_account JOIN oversight.person p ON p.person_code = a.person_code
-     GROUP BY b.payment_code
-    UNION ALL
-    SELECT 'PAY.ROUND_AMOUNT', jsonb_build_object('payment_code', b.payment_code), '', 'round amount'
-      FROM nt b WHERE b.amount >= 50000 AND b.amount % 10000 = 0
-    UNION ALL
-    SELECT 'PAY.NONWORKING_APPROVAL', jsonb_build_object('payment_code', b.payment_code), '', 'approved on a non-working day'
-      FROM nt b LEFT JOIN oversight.calendar_day d ON d.calendar_date = (b.approved_at AT TIME ZONE 'Asia/Shanghai')::date
-     WHERE b.approved_at IS NOT NULL AND coalesce(d.day_kind = 'holiday', extract(isodow FROM (b.approved_at AT TIME ZONE 'Asia/Shanghai')::date) >= 6)
-    UNION ALL
-    SELECT 'SOD.PAYMENT', jsonb_build_object('payment_code', b.payment_code), '', 'handler is approver'
-      FROM nt b WHERE b.handler_code = b.approver_code)
+  EXECUTE $q$SELECT count(r.hits) FROM (
+  WITH hits AS ($q$ || bench.peer_hits_sql() || $q$)
   SELECT pg_catalog.array_agg(v.rule_version_id) AS rv,
          pg_catalog.array_agg(CASE WHEN h.rule_code = 'PAY.OVER_CONTRACT' THEN 'oversight.contract' ELSE 'bench.payment' END) AS tb,
          pg_catalog.array_agg(h.object_key) AS k, pg_catalog.array_agg(h.period) AS p, pg_catalog.array_agg(NULL::text) AS u,
          pg_catalog.array_agg(h.message) AS m, pg_catalog.array_agg(NULL::jsonb) AS d
     FROM hits h JOIN oversight.rule_version v ON v.rule_code = h.rule_code AND v.status = 'approved') a
    CROSS JOIN LATERAL oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.d, 'statement') r
-   WHERE a.rv IS NOT NULL;
+   WHERE a.rv IS NOT NULL
+$q$;
   RETURN NULL;
 END $$;
