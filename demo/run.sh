@@ -19,7 +19,10 @@ export PGDATABASE=demo
 # The demo runs at a fixed moment (mid-July 2024, after the bundled Q1/Q2 exports), in the bureau's
 # time zone, so its output does not depend on today's date.
 export PGOPTIONS="-c oversight.now=2024-07-15T17:00:00+08:00 -c TimeZone=Asia/Shanghai"
-psql -Xq -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION oversight'
+# The demo database replays 2024 at a fixed date: an administrator allows the injected clock there
+# (a production database refuses oversight.now; the setting is audited).
+psql -Xq -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION oversight' \
+	-c "INSERT INTO oversight.setting (setting_key, setting_value, changed_reason) VALUES ('clock.injectable', 'true', '演示库：回放2024年数据 / demo database replaying 2024')"
 echo "extension oversight $(psql -XAtq -c "SELECT extversion FROM pg_extension WHERE extname = 'oversight'") installed"
 REJECTS=$CLUSTER_WORK/rejects
 mkdir -p "$REJECTS"

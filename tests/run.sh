@@ -99,7 +99,8 @@ count pg_regress "$n_ok" "$n_bad"
 section "pgTAP"
 createdb tap && psql -Xq -v ON_ERROR_STOP=1 -d tap -c 'CREATE SCHEMA tap' -c 'CREATE EXTENSION pgtap SCHEMA tap' \
 	-c 'GRANT USAGE ON SCHEMA tap TO PUBLIC' \
-	-c 'CREATE EXTENSION oversight' -c 'ALTER DATABASE tap SET search_path = public, tap'
+	-c 'CREATE EXTENSION oversight' -c 'ALTER DATABASE tap SET search_path = public, tap' \
+	-c "INSERT INTO oversight.setting (setting_key, setting_value, changed_reason) VALUES ('clock.injectable', 'true', 'pgTAP tests set the clock')"
 pg_prove -d tap --ext .sql -r "$ROOT/tests/pgtap" >"$REPORT_DIR/pgtap.log" 2>&1
 rc=$?
 grep -vE '^\s*$' "$REPORT_DIR/pgtap.log" | grep -vE ' ok$' | tail -40

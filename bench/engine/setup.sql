@@ -4,6 +4,7 @@
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE EXTENSION oversight;
+INSERT INTO oversight.setting (setting_key, setting_value, changed_reason) VALUES ('clock.injectable', 'true', 'benchmark data are dated 2025');
 SELECT oversight.set_clock('2025-12-31 10:00+08');
 SELECT * FROM oversight.install_default_rules();
 

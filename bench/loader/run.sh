@@ -23,7 +23,8 @@ trap cleanup EXIT
 export PGOPTIONS="-c oversight.now=2025-06-30T10:00:00+08:00"
 
 createdb "$DB"
-psql -XqAt -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE EXTENSION oversight"
+psql -XqAt -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE EXTENSION oversight" \
+	-c "INSERT INTO oversight.setting (setting_key, setting_value, changed_reason) VALUES ('clock.injectable', 'true', 'benchmark data are dated 2025')"
 printf 'unit_code,name_zh,unit_kind\nEDU01,市第一中学,budget_unit\nHLT02,市中心医院,budget_unit\n' >"$WORK/units.csv"
 "$LOADER" --dsn "dbname=$DB" org-units -q "$WORK/units.csv" >/dev/null 2>&1
 

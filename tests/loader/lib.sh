@@ -33,7 +33,10 @@ diag() { printf '# %s\n' "$@"; }
 # A database of its own with the extension, dropped at exit (with the scratch directory).
 new_database() { # new_database NAME → sets DB
 	DB="oversight_loader_${1}_$$"
-	createdb "$DB" && psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE EXTENSION oversight" >/dev/null || { echo "Bail out! cannot create $DB"; exit 1; }
+	# The test clock (PGOPTIONS above) needs an injectable clock, which a production database refuses.
+	createdb "$DB" && psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE EXTENSION oversight" \
+		-c "INSERT INTO oversight.setting (setting_key, setting_value, changed_reason) VALUES ('clock.injectable', 'true', 'loader tests run at a fixed date')" >/dev/null ||
+		{ echo "Bail out! cannot create $DB"; exit 1; }
 	CLEANUP_DBS="${CLEANUP_DBS:-} $DB"
 }
 cleanup() {

@@ -249,7 +249,7 @@ TEST(SqlTest, EverySetBasedKindHasCompleteSql) {
 TEST(SqlTest, LiteralsAreQuoted) {
 	EXPECT_EQ(sql_literal("a'b"), "'a''b'");
 	EXPECT_EQ(sql_literal("a\\b"), "E'a\\\\b'");
-	EXPECT_EQ(sql_text_array({"x", "y'z"}), "ARRAY['x', 'y''z']::text[]");
+	EXPECT_EQ(sql_text_array({"x", "y'z"}), "ARRAY['x', 'y''z']::pg_catalog.text[]");
 	auto r = rule("payee_staff_account", R"({"relations": ["self", "o'brien"]})");
 	EXPECT_NE(rule_sql(r).find("'o''brien'"), std::string::npos);
 }

@@ -1133,7 +1133,7 @@ std::string sql_text_array(const std::vector<std::string> &items) {
 	std::string out = "ARRAY[";
 	for (size_t i = 0; i < items.size(); ++i)
 		out += (i ? ", " : "") + sql_literal(items[i]);
-	return out + "]::text[]";
+	return out + "]::pg_catalog.text[]";
 }
 
 std::string substitute(std::string text, const std::string &name, const std::string &value) {
@@ -1151,7 +1151,7 @@ const char *sql_duplicate = R"SQL(
 SELECT {table} AS object_table, GREATEST(b.__key, h.__key) AS object_key, '' AS period,
        CASE WHEN b.__key > h.__key THEN b.__unit ELSE h.__unit END AS unit_code,
        'duplicate payment: same payee, amount ' || b.amount || ' ' || coalesce(b.currency, '') || ' and invoice ' || b.invoice_no
-         || ' as payment ' || LEAST(b.__key, h.__key)::text AS message,
+         || ' as payment ' || LEAST(b.__key, h.__key)::pg_catalog.text AS message,
        pg_catalog.jsonb_build_object('duplicate_of', LEAST(b.__key, h.__key), 'payee', coalesce(b.payee_account, b.payee_name),
          'amount', b.amount, 'invoice_no', b.invoice_no) AS details
   FROM {batch} b
@@ -1160,24 +1160,24 @@ SELECT {table} AS object_table, GREATEST(b.__key, h.__key) AS object_key, '' AS 
    AND h.currency IS NOT DISTINCT FROM b.currency
    AND coalesce(h.payee_account, h.payee_name) = coalesce(b.payee_account, b.payee_name)
    AND coalesce(h.status, '') <> 'returned' AND coalesce(b.status, '') <> 'returned'
-   AND abs(coalesce(h.paid_on, h.requested_on, '2000-01-01') - coalesce(b.paid_on, b.requested_on, '2000-01-01')) <= {p:lookback_days}
+   AND pg_catalog.abs(coalesce(h.paid_on, h.requested_on, '2000-01-01') - coalesce(b.paid_on, b.requested_on, '2000-01-01')) <= {p:lookback_days}
 )SQL";
 
 const char *sql_near_duplicate = R"SQL(
 SELECT {table}, GREATEST(b.__key, h.__key), '',
        CASE WHEN b.__key > h.__key THEN b.__unit ELSE h.__unit END,
        'possible double payment to ' || b.payee_name || ': ' || b.amount || ' and ' || h.amount || ' within '
-         || abs(coalesce(b.paid_on, b.requested_on) - coalesce(h.paid_on, h.requested_on)) || ' days (payment '
-         || LEAST(b.__key, h.__key)::text || ')',
+         || pg_catalog.abs(coalesce(b.paid_on, b.requested_on) - coalesce(h.paid_on, h.requested_on)) || ' days (payment '
+         || LEAST(b.__key, h.__key)::pg_catalog.text || ')',
        pg_catalog.jsonb_build_object('similar_to', LEAST(b.__key, h.__key), 'amounts', pg_catalog.jsonb_build_array(b.amount, h.amount),
-         'days_apart', abs(coalesce(b.paid_on, b.requested_on) - coalesce(h.paid_on, h.requested_on)))
+         'days_apart', pg_catalog.abs(coalesce(b.paid_on, b.requested_on) - coalesce(h.paid_on, h.requested_on)))
   FROM {batch} b
   JOIN {hist} h ON h.payee_name = b.payee_name
               AND coalesce(h.paid_on, h.requested_on) BETWEEN coalesce(b.paid_on, b.requested_on) - {p:window_days}
                                                           AND coalesce(b.paid_on, b.requested_on) + {p:window_days}
  WHERE {other_row:h:b} AND b.amount >= {p:min_amount} AND h.amount >= {p:min_amount}
    AND h.currency IS NOT DISTINCT FROM b.currency
-   AND abs(h.amount - b.amount) <= GREATEST(h.amount, b.amount) * {p:amount_tolerance_pct} / 100
+   AND pg_catalog.abs(h.amount - b.amount) <= GREATEST(h.amount, b.amount) * {p:amount_tolerance_pct} / 100
    AND NOT (h.amount = b.amount AND h.invoice_no IS NOT DISTINCT FROM b.invoice_no AND b.invoice_no IS NOT NULL)
    AND coalesce(h.status, '') <> 'returned' AND coalesce(b.status, '') <> 'returned'
 )SQL";
@@ -1188,7 +1188,7 @@ SELECT 'oversight.contract', pg_catalog.jsonb_build_object('contract_code', c.co
        pg_catalog.jsonb_build_object('paid', s.paid, 'contract_amount', c.amount, 'payments', s.n, 'tolerance_pct', {p:tolerance_pct})
   FROM (SELECT DISTINCT b.contract_code FROM {batch} b WHERE b.contract_code IS NOT NULL) g
   JOIN oversight.contract c ON c.contract_code = g.contract_code AND c.amount IS NOT NULL
- CROSS JOIN LATERAL (SELECT sum(h.amount) AS paid, count(*) AS n FROM {hist} h
+ CROSS JOIN LATERAL (SELECT pg_catalog.sum(h.amount) AS paid, pg_catalog.count(*) AS n FROM {hist} h
                       WHERE h.contract_code = c.contract_code AND h.currency IS NOT DISTINCT FROM c.currency
                         AND coalesce(h.status, '') <> 'returned') s
  WHERE s.paid > c.amount * (1 + {p:tolerance_pct} / 100.0)
@@ -1210,14 +1210,14 @@ SELECT {table}, pg_catalog.jsonb_build_object('payer_unit_code', g.unit), g.peri
        'cash paid by unit ' || g.unit || ' in ' || g.period_label || ' totals ' || s.total || ' ' || {p:currency}
          || ', above the ' || {p:period} || 'ly limit of ' || {p:limit},
        pg_catalog.jsonb_build_object('total', s.total, 'limit', {p:limit}, 'payments', s.n, 'period', {p:period})
-  FROM (SELECT DISTINCT b.payer_unit_code AS unit, pg_catalog.date_trunc({p:period}, b.paid_on)::date AS period_start,
+  FROM (SELECT DISTINCT b.payer_unit_code AS unit, pg_catalog.date_trunc({p:period}, b.paid_on)::pg_catalog.date AS period_start,
                CASE {p:period} WHEN 'month' THEN pg_catalog.to_char(b.paid_on, 'YYYY-MM')
                                WHEN 'quarter' THEN pg_catalog.to_char(b.paid_on, 'YYYY-"Q"Q')
                                ELSE pg_catalog.to_char(b.paid_on, 'YYYY') END AS period_label
           FROM {batch} b
          WHERE b.payment_method = 'cash' AND b.paid_on IS NOT NULL AND b.payer_unit_code IS NOT NULL
            AND coalesce(b.currency, {base_currency}) = {p:currency}) g
- CROSS JOIN LATERAL (SELECT sum(h.amount) AS total, count(*) AS n FROM {hist} h
+ CROSS JOIN LATERAL (SELECT pg_catalog.sum(h.amount) AS total, pg_catalog.count(*) AS n FROM {hist} h
                       WHERE h.payer_unit_code = g.unit AND h.payment_method = 'cash'
                         AND h.paid_on >= g.period_start AND h.paid_on < g.period_start + ('1 ' || {p:period})::interval
                         AND coalesce(h.currency, {base_currency}) = {p:currency} AND coalesce(h.status, '') <> 'returned') s
@@ -1263,7 +1263,7 @@ SELECT {table}, h.__key, '', h.__unit,
                                          WHERE s.payment_code = h.payment_code AND s.signoff_level = u.l)) m
  WHERE h.amount >= {p:min_amount} AND coalesce(h.currency, {base_currency}) = {p:currency}
    AND h.status IN ('approved', 'paid') AND m.missing IS NOT NULL
-   AND coalesce((h.approved_at AT TIME ZONE oversight.setting_value('timezone'))::date, h.paid_on, h.requested_on) + {p:grace_days} <= {as_of_date}
+   AND coalesce((h.approved_at AT TIME ZONE oversight.setting_value('timezone'))::pg_catalog.date, h.paid_on, h.requested_on) + {p:grace_days} <= {as_of_date}
 )SQL";
 
 const char *sql_splitting = R"SQL(
@@ -1274,8 +1274,8 @@ SELECT {table}, pg_catalog.jsonb_build_object('budget_project_code', g.bp, 'cate
   FROM (SELECT DISTINCT b.budget_project_code AS bp, b.category_code AS cat, b.fiscal_year AS fy FROM {batch} b
          WHERE b.procurement_method = ANY ({p:non_open_methods}) AND b.budget_project_code IS NOT NULL
            AND b.category_code IS NOT NULL AND b.fiscal_year IS NOT NULL) g
- CROSS JOIN LATERAL (SELECT count(*) AS n, sum(h.estimated_value) AS total, max(h.estimated_value) AS largest,
-                            pg_catalog.jsonb_agg(h.__key ORDER BY h.__key) AS keys, min(h.__unit) AS unit
+ CROSS JOIN LATERAL (SELECT pg_catalog.count(*) AS n, pg_catalog.sum(h.estimated_value) AS total, pg_catalog.max(h.estimated_value) AS largest,
+                            pg_catalog.jsonb_agg(h.__key ORDER BY h.__key) AS keys, pg_catalog.min(h.__unit) AS unit
                        FROM {hist} h
                       WHERE h.budget_project_code = g.bp AND h.category_code = g.cat AND h.fiscal_year = g.fy
                         AND h.procurement_method = ANY ({p:non_open_methods}) AND h.estimated_value IS NOT NULL
@@ -1295,7 +1295,7 @@ SELECT {table}, pg_catalog.jsonb_build_object('budget_project_code', g.bp, 'cate
   FROM (SELECT DISTINCT b.budget_project_code AS bp, b.category_code AS cat, b.fiscal_year AS fy FROM {batch} b
          WHERE b.procurement_method = ANY ({p:non_open_methods}) AND b.budget_project_code IS NOT NULL
            AND b.category_code IS NOT NULL AND b.fiscal_year IS NOT NULL) g
- CROSS JOIN LATERAL (SELECT count(*) AS n, pg_catalog.jsonb_agg(h.__key ORDER BY h.__key) AS keys, min(h.__unit) AS unit
+ CROSS JOIN LATERAL (SELECT pg_catalog.count(*) AS n, pg_catalog.jsonb_agg(h.__key ORDER BY h.__key) AS keys, pg_catalog.min(h.__unit) AS unit
                        FROM {hist} h
                       WHERE h.budget_project_code = g.bp AND h.category_code = g.cat AND h.fiscal_year = g.fy
                         AND h.procurement_method = ANY ({p:non_open_methods})
@@ -1308,11 +1308,11 @@ SELECT {table}, pg_catalog.jsonb_build_object('budget_project_code', g.bp, 'cate
 const char *sql_topup = R"SQL(
 SELECT {table}, p.__key, '', p.__unit,
        s.n || ' supplementary contract(s) add ' || s.total || ' ' || p.currency || ' to contract ' || p.contract_code || ' of ' || p.amount
-         || ' (' || round(s.total * 100 / p.amount, 2) || '%, limit ' || {p:max_pct} || '%)',
+         || ' (' || pg_catalog.round(s.total * 100 / p.amount, 2) || '%, limit ' || {p:max_pct} || '%)',
        pg_catalog.jsonb_build_object('supplements', s.keys, 'added', s.total, 'original', p.amount, 'max_pct', {p:max_pct})
   FROM (SELECT DISTINCT b.parent_contract_code AS parent FROM {batch} b WHERE b.parent_contract_code IS NOT NULL) g
   JOIN {hist} p ON p.contract_code = g.parent
- CROSS JOIN LATERAL (SELECT sum(c.amount) AS total, count(*) AS n, pg_catalog.jsonb_agg(c.__key ORDER BY c.__key) AS keys FROM {hist} c
+ CROSS JOIN LATERAL (SELECT pg_catalog.sum(c.amount) AS total, pg_catalog.count(*) AS n, pg_catalog.jsonb_agg(c.__key ORDER BY c.__key) AS keys FROM {hist} c
                       WHERE c.parent_contract_code = p.contract_code AND c.currency IS NOT DISTINCT FROM p.currency
                         AND coalesce(c.status, '') NOT IN ('cancelled')) s
  WHERE p.amount > 0 AND s.total > p.amount * {p:max_pct} / 100
@@ -1328,7 +1328,7 @@ SELECT {table}, pg_catalog.jsonb_build_object('ocid', g.ocid{extra_key}, '{label
   FROM (SELECT DISTINCT b.ocid{extra_cols}, {value_b} AS v FROM {batch} b
          WHERE {value_b} IS NOT NULL AND {value_b} <> '' AND coalesce(b.status, '') NOT IN ('invited', 'withdrawn')) g
  CROSS JOIN LATERAL (
-   SELECT count(*) AS n, count(DISTINCT x.tset) AS sets, pg_catalog.jsonb_agg(x.__key ORDER BY x.__key) AS keys
+   SELECT pg_catalog.count(*) AS n, pg_catalog.count(DISTINCT x.tset) AS sets, pg_catalog.jsonb_agg(x.__key ORDER BY x.__key) AS keys
      FROM (SELECT h.__key, coalesce((SELECT pg_catalog.string_agg(t.party_code, ',' ORDER BY t.party_code) FROM oversight.bid_tenderer t
                                       WHERE t.ocid = h.ocid AND t.bid_id = h.bid_id), '#' || h.bid_id) AS tset
              FROM {hist} h
@@ -1379,7 +1379,7 @@ SELECT 'oversight.budget_project', pg_catalog.jsonb_build_object('project_code',
        pg_catalog.jsonb_build_object('allocated', s.total, 'budget', p.budget_amount, 'allocations', s.n, 'tolerance_pct', {p:tolerance_pct})
   FROM (SELECT DISTINCT b.budget_project_code AS bp FROM {batch} b WHERE b.budget_project_code IS NOT NULL) g
   JOIN oversight.budget_project p ON p.project_code = g.bp
- CROSS JOIN LATERAL (SELECT sum(h.amount) AS total, count(*) AS n FROM {hist} h
+ CROSS JOIN LATERAL (SELECT pg_catalog.sum(h.amount) AS total, pg_catalog.count(*) AS n FROM {hist} h
                       WHERE h.budget_project_code = p.project_code AND coalesce(h.currency, p.currency) = p.currency) s
  WHERE s.total > p.budget_amount * (1 + {p:tolerance_pct} / 100.0)
 )SQL";
@@ -1390,7 +1390,7 @@ SELECT {table}, b.__key, '', b.__unit,
        pg_catalog.jsonb_build_object('special_purpose', p.special_purpose, 'stated_purpose', b.purpose, 'budget_project_code', p.project_code)
   FROM {batch} b
   JOIN oversight.budget_project p ON p.project_code = b.budget_project_code AND p.is_special_fund
- WHERE pg_catalog.strpos(lower(coalesce(b.purpose, '')), lower(p.special_purpose)) = 0
+ WHERE pg_catalog.strpos(pg_catalog.lower(coalesce(b.purpose, '')), pg_catalog.lower(p.special_purpose)) = 0
 )SQL";
 
 const char *sql_penalty_band = R"SQL(
@@ -1424,9 +1424,9 @@ SELECT {table}, h.__key, '', h.__unit,
 )SQL";
 
 const char *sql_test_failure = R"SQL(
-SELECT {table}, b.__key, '', b.__unit, 'never reported', NULL::jsonb
+SELECT {table}, b.__key, '', b.__unit, 'never reported', NULL::pg_catalog.jsonb
   FROM {batch} b
- WHERE (SELECT count(*) FROM {batch} x) / (SELECT count(*) - count(*) FROM {batch} y) > 0
+ WHERE (SELECT pg_catalog.count(*) FROM {batch} x) / (SELECT pg_catalog.count(*) - pg_catalog.count(*) FROM {batch} y) > 0
 )SQL";
 
 std::string param_literal(const CompiledRule &rule, const ParamSpec &p) {
@@ -1472,11 +1472,11 @@ std::string rule_sql(const CompiledRule &rule) {
 	else if (kind == "single_source_topup")
 		sql = sql_topup;
 	else if (kind == "collusion_same_contact")
-		sql = collusion_sql("lower(btrim({t}.contact_name))", "contact", "");
+		sql = collusion_sql("pg_catalog.lower(pg_catalog.btrim({t}.contact_name))", "contact", "");
 	else if (kind == "collusion_same_bond_account")
-		sql = collusion_sql("btrim({t}.bond_account)", "bond_account", "");
+		sql = collusion_sql("pg_catalog.btrim({t}.bond_account)", "bond_account", "");
 	else if (kind == "collusion_identical_price")
-		sql = collusion_sql("{t}.amount::text", "amount", "lot");
+		sql = collusion_sql("{t}.amount::pg_catalog.text", "amount", "lot");
 	else if (kind == "allocation_without_budget")
 		sql = sql_without_budget;
 	else if (kind == "allocation_over_budget")
@@ -1494,8 +1494,8 @@ std::string rule_sql(const CompiledRule &rule) {
 	for (const auto &p : rule.spec->params)
 		sql = substitute(sql, std::string("p:") + p.name, param_literal(rule, p));
 	sql = substitute(sql, "base_currency", "oversight.setting_value('base_currency')");
-	sql = substitute(sql, "as_of_date", "((($1)::timestamptz AT TIME ZONE oversight.setting_value('timezone'))::date)");
-	sql = substitute(sql, "as_of", "(($1)::timestamptz)");
+	sql = substitute(sql, "as_of_date", "((($1)::pg_catalog.timestamptz AT TIME ZONE oversight.setting_value('timezone'))::pg_catalog.date)");
+	sql = substitute(sql, "as_of", "(($1)::pg_catalog.timestamptz)");
 	return sql;
 }
 

@@ -13,8 +13,11 @@
 //
 // Privileges: rule queries and alert recording run as the owner of schema oversight (the way
 // PostgreSQL's foreign-key triggers run as the table owner), so writers need no rights on the alert
-// tables and cannot forge alerts.
+// tables and cannot forge alerts. How elevation is made safe is in oversight/engine/elevated.hpp:
+// nothing a writer puts in pg_temp, in a schema of their own or on their search_path is resolved
+// inside the engine's SQL.
 #include "oversight/engine/engine.hpp"
+#include "oversight/engine/elevated.hpp"
 
 #include "oversight/guard.hpp"
 
@@ -57,6 +60,9 @@ extern "C" {
 
 namespace core = oversight::core;
 using oversight::pg_call;
+using oversight::engine::ElevatedScope;
+using oversight::engine::require_qualified;
+using oversight::engine::schema_owner;
 
 namespace {
 
@@ -75,6 +81,7 @@ SpiResult collect(int rc, const std::string &sql);
 
 SpiResult spi_query(const std::string &sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr,
                     const char *nulls = nullptr, bool read_only = false) {
+	require_qualified(sql);
 	int rc = pg_call([&] {
 		return nargs ? SPI_execute_with_args(sql.c_str(), nargs, types, values, nulls, read_only, 0)
 		             : SPI_execute(sql.c_str(), read_only, 0);
@@ -133,6 +140,7 @@ SPIPlanPtr cached_plan(const std::string &key, const std::string &sql, int nargs
 		cache.clear();
 		plan_table_size().clear();
 	}
+	require_qualified(sql);
 	SPIPlanPtr plan = pg_call([&] {
 		SPIPlanPtr p = SPI_prepare(sql.c_str(), nargs, types);
 		if (p)
@@ -192,22 +200,6 @@ std::string quote_ident(const std::string &s) {
 	const char *q = pg_call([&] { return quote_identifier(s.c_str()); });
 	return q;
 }
-
-// Switches to the owner of schema oversight for the engine's own queries; restores on scope exit.
-class AsSchemaOwner {
-public:
-	explicit AsSchemaOwner(Oid owner) {
-		GetUserIdAndSecContext(&saved_user_, &saved_context_); // reads two globals: cannot raise
-		SetUserIdAndSecContext(owner, saved_context_ | SECURITY_LOCAL_USERID_CHANGE);
-	}
-	~AsSchemaOwner() { SetUserIdAndSecContext(saved_user_, saved_context_); } // assigns globals: cannot raise
-	AsSchemaOwner(const AsSchemaOwner &) = delete;
-	AsSchemaOwner &operator=(const AsSchemaOwner &) = delete;
-
-private:
-	Oid saved_user_ = InvalidOid;
-	int saved_context_ = 0;
-};
 
 // The error of a failed evaluation, copied into C++ strings.
 struct Fault {
@@ -273,38 +265,40 @@ struct WatchConfig {
 	std::string signature; // table, mapping and key: part of the key of per-row saved plans
 };
 
-// Owner of schema oversight: the role the engine's own queries run as.
-Oid schema_owner() {
-	return pg_call([] {
-		Oid nsp = get_namespace_oid("oversight", false);
-		HeapTuple tup = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
-		if (!HeapTupleIsValid(tup))
-			elog(ERROR, "cache lookup failed for schema oversight");
-		Oid owner = ((Form_pg_namespace)GETSTRUCT(tup))->nspowner;
-		ReleaseSysCache(tup);
-		return owner;
-	});
-}
-
 Oid base_type_of(Oid type) {
 	return pg_call([&] { return getBaseType(type); });
 }
 
-// Loads the watch row and the approved rules of its record kind; false when the table is not watched.
-bool load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vector<Fault> &compile_faults,
-                 std::vector<int64_t> &compile_fault_versions) {
+// What load_config found: a table not watched (or whose watch is disabled) is left alone; a broken
+// watch (a mapped column dropped behind the extension's back) is disabled with a recorded fault.
+enum class WatchState { NotWatched, Watched, Broken };
+
+// Name of the live column at attnum, or empty when there is none (dropped, or beyond the table).
+std::string live_column(TupleDesc tupdesc, int attnum) {
+	if (attnum <= 0 || attnum > tupdesc->natts)
+		return {};
+	Form_pg_attribute attr = TupleDescAttr(tupdesc, attnum - 1);
+	return attr->attisdropped ? std::string() : std::string(NameStr(attr->attname));
+}
+
+// Loads the watch row and the approved rules of its record kind. Columns are found by attribute
+// number, so a renamed column keeps its mapping; broken_reason says what is missing when Broken.
+WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vector<Fault> &compile_faults,
+                       std::vector<int64_t> &compile_fault_versions, std::string &broken_reason) {
 	Oid types[1] = {OIDOID};
 	Datum values[1] = {ObjectIdGetDatum(relid)};
-	SpiResult w =
-	    spi_query_cached("SELECT w.record_kind, w.column_mapping::text, pg_catalog.array_to_json(w.key_columns)::text, "
-	                     "       oversight.setting_value('timezone'), n.nspowner::text, "
-	                     "       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(c.relname) "
-	                     "  FROM oversight.watched_table w JOIN pg_catalog.pg_class c ON c.oid = w.relid "
-	                     "  JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
-	                     "  CROSS JOIN pg_catalog.pg_namespace n WHERE n.nspname = 'oversight' AND w.relid = $1",
-	                     1, types, values, nullptr, true);
-	if (w.rows.empty())
-		return false;
+	SpiResult w = spi_query_cached(
+	    "SELECT w.record_kind, w.field_attnums::pg_catalog.text, "
+	    "       pg_catalog.array_to_json(w.key_attnums)::pg_catalog.text, "
+	    "       oversight.setting_value('timezone'), n.nspowner::pg_catalog.text, "
+	    "       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
+	    "       w.disabled_reason IS NOT NULL "
+	    "  FROM oversight.watched_table w JOIN pg_catalog.pg_class c ON c.oid = w.relid "
+	    "  JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
+	    "  CROSS JOIN pg_catalog.pg_namespace n WHERE n.nspname = 'oversight' AND w.relid = $1",
+	    1, types, values, nullptr, true);
+	if (w.rows.empty() || w.rows[0][6] == "t")
+		return WatchState::NotWatched;
 	const auto &row = w.rows[0];
 	cfg.relid = relid;
 	auto kind = core::parse_record_kind(row[0]);
@@ -314,32 +308,42 @@ bool load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vector<Fau
 	cfg.timezone = row[3];
 	cfg.schema_owner = static_cast<Oid>(std::stoul(row[4]));
 	cfg.table_name = row[5];
-	cfg.signature = std::to_string(relid) + "|" + row[5] + "|" + row[1] + "|" + row[2];
-	const core::Json mapping = core::parse_json(row[1]);
-	for (auto member = mapping.begin(); member != mapping.end(); ++member) {
+	std::string columns; // the resolved column names: part of the plan-cache signature
+	const core::Json attnums = core::parse_json(row[1]);
+	for (auto member = attnums.begin(); member != attnums.end(); ++member) {
 		const std::string &field = member.key();
 		FieldBinding b;
 		b.field = core::field_index(cfg.kind, field);
-		if (b.field < 0 || !member->is_string())
+		if (b.field < 0 || !member->is_number_integer())
 			continue; // validated by oversight.watch(); ignore anything else defensively
-		b.column = member->get<std::string>();
-		b.attnum = pg_call([&] { return static_cast<AttrNumber>(SPI_fnumber(tupdesc, b.column.c_str())); });
-		if (b.attnum <= 0)
-			throw core::Error(
-			    "42703",
-			    "watched table " + cfg.table_name + " has no column \"" + b.column + "\" (mapped from " + field + ")",
-			    {}, "The table changed after oversight.watch(); call oversight.watch() again with the new mapping.");
+		b.attnum = static_cast<AttrNumber>(member->get<int>());
+		b.column = live_column(tupdesc, b.attnum);
+		if (b.column.empty()) {
+			broken_reason = "the column mapped from field " + field + " (attribute " + std::to_string(b.attnum) +
+			                ") no longer exists in " + cfg.table_name;
+			return WatchState::Broken;
+		}
 		b.base_type = base_type_of(TupleDescAttr(tupdesc, b.attnum - 1)->atttypid);
 		cfg.fields.push_back(b);
+		columns += field + "=" + b.column + ",";
 	}
-	const core::Json keys = core::parse_json(row[2]);
-	for (const auto &k : keys)
-		cfg.key_columns.push_back(k.get<std::string>());
+	for (const auto &k : core::parse_json(row[2])) {
+		std::string column = live_column(tupdesc, k.get<int>());
+		if (column.empty()) {
+			broken_reason = "a key column (attribute " + std::to_string(k.get<int>()) + ") no longer exists in " +
+			                cfg.table_name;
+			return WatchState::Broken;
+		}
+		cfg.key_columns.push_back(column);
+		columns += "@" + column + ",";
+	}
+	cfg.signature = std::to_string(relid) + "|" + row[5] + "|" + columns;
 
 	Datum kv[1] = {text_datum(core::record_kind_name(cfg.kind))};
 	Oid kt[1] = {TEXTOID};
 	SpiResult r = spi_query_cached(
-	    "SELECT v.rule_version_id::text, r.rule_code, r.rule_kind, r.record_kind, v.params::text, v.blocking::text "
+	    "SELECT v.rule_version_id::pg_catalog.text, r.rule_code, r.rule_kind, r.record_kind, v.params::pg_catalog.text, "
+	    "       v.blocking::pg_catalog.text "
 	    "  FROM oversight.rule r JOIN oversight.rule_version v ON v.rule_code = r.rule_code AND v.status = 'approved' "
 	    " WHERE r.record_kind = $1 AND r.is_enabled ORDER BY r.rule_code",
 	    1, kt, kv, nullptr, true);
@@ -356,7 +360,14 @@ bool load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vector<Fau
 			compile_fault_versions.push_back(version);
 		}
 	}
-	return true;
+	return WatchState::Watched;
+}
+
+// Disables a watch whose mapping no longer fits its table, recording why (engine fault and audit).
+void disable_watch(Oid relid, const std::string &reason) {
+	Oid types[2] = {OIDOID, TEXTOID};
+	Datum values[2] = {ObjectIdGetDatum(relid), text_datum(reason)};
+	spi_query_cached("SELECT oversight.disable_watch($1::pg_catalog.oid::pg_catalog.regclass, $2)", 2, types, values);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -367,7 +378,7 @@ std::string relation_view(const WatchConfig &cfg, TupleDesc tupdesc, const std::
 	std::string sql = "(SELECT ";
 	for (size_t i = 0; i < fields.size(); ++i) {
 		const char *canonical_type = core::sql_type_name(fields[i].type);
-		std::string expr = std::string("NULL::") + canonical_type;
+		std::string expr = std::string("NULL::pg_catalog.") + canonical_type;
 		for (const auto &b : cfg.fields)
 			if (b.field == static_cast<int>(i)) {
 				char *tname = pg_call([&] { return format_type_be(b.base_type); });
@@ -378,7 +389,7 @@ std::string relation_view(const WatchConfig &cfg, TupleDesc tupdesc, const std::
 				            (std::string(canonical_type) == "numeric" && base == "numeric") ||
 				            (std::string(canonical_type) == "boolean" && base == "boolean");
 				if (!same)
-					expr = "(" + expr + ")::" + canonical_type;
+					expr = "(" + expr + ")::pg_catalog." + canonical_type;
 			}
 		sql += expr + " AS " + fields[i].name + ", ";
 	}
@@ -389,11 +400,11 @@ std::string relation_view(const WatchConfig &cfg, TupleDesc tupdesc, const std::
 	for (size_t k = 0; k < cfg.key_columns.size(); ++k)
 		sql += "t." + quote_ident(cfg.key_columns[k]) + " AS __k" + std::to_string(k) + ", ";
 	const char *unit = core::unit_field(cfg.kind);
-	std::string unit_expr = "NULL::text";
+	std::string unit_expr = "NULL::pg_catalog.text";
 	if (unit)
 		for (const auto &b : cfg.fields)
 			if (std::string(fields[static_cast<size_t>(b.field)].name) == unit)
-				unit_expr = "(t." + quote_ident(b.column) + ")::text";
+				unit_expr = "(t." + quote_ident(b.column) + ")::pg_catalog.text";
 	sql += unit_expr + " AS __unit FROM " + from + " t)";
 	(void)tupdesc;
 	return sql;
@@ -425,14 +436,15 @@ std::string recording_query(const std::vector<const core::CompiledRule *> &rules
 	std::string parts;
 	if (with_row_hits) // $1..$7: the row pass's hits as parallel arrays (NULL when none)
 		parts =
-		    "SELECT x.rv, x.tb, x.k::jsonb, x.p, x.u, x.m, x.d::jsonb FROM ROWS FROM (pg_catalog.unnest($1::bigint[]), "
-		    "pg_catalog.unnest($2::text[]), pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::text[]), "
-		    "pg_catalog.unnest($5::text[]), "
-		    "pg_catalog.unnest($6::text[]), pg_catalog.unnest($7::text[])) AS x(rv, tb, k, p, u, m, d)";
+		    "SELECT x.rv, x.tb, x.k::pg_catalog.jsonb, x.p, x.u, x.m, x.d::pg_catalog.jsonb FROM ROWS FROM "
+		    "(pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.text[]), "
+		    "pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[]), "
+		    "pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[]), "
+		    "pg_catalog.unnest($7::pg_catalog.text[])) AS x(rv, tb, k, p, u, m, d)";
 	for (const auto *rule : rules) {
 		if (!parts.empty())
 			parts += "\n UNION ALL\n";
-		parts += "SELECT " + std::to_string(rule->version_id) + "::bigint, q.* FROM (" +
+		parts += "SELECT " + std::to_string(rule->version_id) + "::pg_catalog.int8, q.* FROM (" +
 		         instantiate(*rule, cfg, tupdesc) +
 		         ") AS q(object_table, object_key, period, unit_code, message, details)";
 	}
@@ -741,12 +753,14 @@ const core::Calendar &load_calendar() {
 core::Calendar load_calendar_uncached() {
 	core::Calendar cal;
 	SpiResult days =
-	    spi_query_cached("SELECT (calendar_date - date '2000-01-01')::text, day_kind FROM oversight.calendar_day", 0,
-	                     nullptr, nullptr, nullptr, true);
+	    spi_query_cached("SELECT (calendar_date - '2000-01-01'::pg_catalog.date)::pg_catalog.text, day_kind "
+	                     "FROM oversight.calendar_day",
+	                     0, nullptr, nullptr, nullptr, true);
 	for (const auto &r : days.rows)
 		(r[1] == "holiday" ? cal.holidays : cal.adjusted_workdays).insert(std::stoi(r[0]));
 	SpiResult years =
-	    spi_query_cached("SELECT calendar_year::text FROM oversight.calendar_year", 0, nullptr, nullptr, nullptr, true);
+	    spi_query_cached("SELECT calendar_year::pg_catalog.text FROM oversight.calendar_year", 0, nullptr, nullptr,
+	                     nullptr, true);
 	for (const auto &r : years.rows)
 		cal.loaded_years.insert(std::stoi(r[0]));
 	return cal;
@@ -765,7 +779,7 @@ void record_fault(int64_t version_id, const std::string &table, const std::strin
 		nulls[2] = 'n';
 	if (f.detail.empty())
 		nulls[5] = 'n';
-	std::string sql = std::string("SELECT oversight.record_fault($1, $2, $3::jsonb, $4, $5, $6, ") +
+	std::string sql = std::string("SELECT oversight.record_fault($1, $2, $3::pg_catalog.jsonb, $4, $5, $6, ") +
 	                  core::sql_literal(path) + ", $7)";
 	spi_query_cached(sql, 7, types, values, nulls);
 }
@@ -830,15 +844,14 @@ HitArrays hit_arrays(const std::vector<RowHit> &hits, const std::string &table) 
 	return out;
 }
 
-// Evaluates every approved rule of the watched table over the rows in store; returns the message of
-// the first blocking alert (empty when nothing blocks).
-std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path,
-                           const std::vector<Fault> &compile_faults,
-                           const std::vector<int64_t> &compile_fault_versions) {
+// Evaluates every approved rule of the watched table over the rows in store, as the schema owner
+// (inside an ElevatedScope); returns the message of the first blocking alert (empty when nothing blocks).
+std::string evaluate_batch_elevated(WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path,
+                                    const std::vector<Fault> &compile_faults,
+                                    const std::vector<int64_t> &compile_fault_versions) {
 	TupleDesc tupdesc = RelationGetDescr(rel);
 	const int64_t nrows = pg_call([&] { return static_cast<int64_t>(tuplestore_tuple_count(store)); });
 	std::string blocking;
-	AsSchemaOwner as_owner(cfg.schema_owner);
 
 	for (size_t i = 0; i < compile_faults.size(); ++i)
 		record_fault(compile_fault_versions[i], cfg.table_name, nullptr, compile_faults[i], path, nrows);
@@ -1035,6 +1048,15 @@ std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *stor
 	return blocking;
 }
 
+std::string evaluate_batch(WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path,
+                           const std::vector<Fault> &compile_faults,
+                           const std::vector<int64_t> &compile_fault_versions) {
+	ElevatedScope elevated(cfg.schema_owner);
+	std::string blocking = evaluate_batch_elevated(cfg, rel, store, path, compile_faults, compile_fault_versions);
+	elevated.leave();
+	return blocking;
+}
+
 } // namespace
 
 // AFTER trigger of watched tables, at row level (one-row batch) or statement level (transition table).
@@ -1062,26 +1084,32 @@ OVERSIGHT_FUNCTION(oversight_engine_trigger) {
 	Oid relid = RelationGetRelid(rel);
 	// The configuration is read as the schema owner too (writers need no rights on the rule tables).
 	Oid owner = schema_owner();
-	bool watched;
+	WatchState state;
 	{
 		static StatementKey cached_key;
 		static Oid cached_relid = InvalidOid;
-		static bool cached_watched = false;
+		static WatchState cached_state = WatchState::NotWatched;
 		static WatchConfig cached_cfg;
 		static std::vector<Fault> cached_faults;
 		static std::vector<int64_t> cached_fault_versions;
 		StatementKey now = current_statement();
 		if (row_level && cached_key == now && cached_relid == relid) {
-			watched = cached_watched;
+			state = cached_state;
 			cfg = cached_cfg;
 			compile_faults = cached_faults;
 			compile_fault_versions = cached_fault_versions;
 		} else {
-			AsSchemaOwner as_owner(owner);
-			watched = load_config(relid, RelationGetDescr(rel), cfg, compile_faults, compile_fault_versions);
+			ElevatedScope elevated(owner);
+			std::string broken;
+			state = load_config(relid, RelationGetDescr(rel), cfg, compile_faults, compile_fault_versions, broken);
+			if (state == WatchState::Broken) { // never block the business table: disable the watch, say why
+				disable_watch(relid, broken);
+				state = WatchState::NotWatched;
+			}
+			elevated.leave();
 			cached_key = StatementKey{};
 			cached_relid = relid;
-			cached_watched = watched;
+			cached_state = state;
 			cached_cfg = cfg;
 			cached_faults = compile_faults;
 			cached_fault_versions = compile_fault_versions;
@@ -1089,7 +1117,7 @@ OVERSIGHT_FUNCTION(oversight_engine_trigger) {
 		}
 	}
 	std::string blocking;
-	if (watched && (!cfg.rules.empty() || !compile_faults.empty())) {
+	if (state == WatchState::Watched && (!cfg.rules.empty() || !compile_faults.empty())) {
 		if (row_level) {
 			HeapTuple tuple = TRIGGER_FIRED_BY_UPDATE(ev) ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
 			store = pg_call([&] {
@@ -1116,15 +1144,25 @@ OVERSIGHT_FUNCTION(oversight_sweep_table) {
 	Oid relid = PG_GETARG_OID(0);
 	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
 	pg_call([] { SPI_connect(); });
-	Relation rel = pg_call([&] { return relation_open(relid, AccessShareLock); });
+	// A table dropped since sweep() listed it is skipped (sweep() records it); never an error for everyone.
+	Relation rel = pg_call([&] { return try_relation_open(relid, AccessShareLock); });
+	if (!rel) {
+		pg_call([] { SPI_finish(); });
+		PG_RETURN_INT32(0);
+	}
 	WatchConfig cfg;
 	std::vector<Fault> compile_faults;
 	std::vector<int64_t> compile_fault_versions;
 	Oid owner = schema_owner();
 	int32 ran = 0;
 	{
-		AsSchemaOwner as_owner(owner);
-		if (load_config(relid, RelationGetDescr(rel), cfg, compile_faults, compile_fault_versions)) {
+		ElevatedScope elevated(owner);
+		std::string broken;
+		WatchState state =
+		    load_config(relid, RelationGetDescr(rel), cfg, compile_faults, compile_fault_versions, broken);
+		if (state == WatchState::Broken)
+			disable_watch(relid, broken);
+		if (state == WatchState::Watched) {
 			for (size_t i = 0; i < compile_faults.size(); ++i)
 				record_fault(compile_fault_versions[i], cfg.table_name, nullptr, compile_faults[i], "sweep", 0);
 			for (const auto &r : cfg.rules) {
@@ -1143,6 +1181,7 @@ OVERSIGHT_FUNCTION(oversight_sweep_table) {
 				++ran;
 			}
 		}
+		elevated.leave();
 	}
 	pg_call([&] { relation_close(rel, AccessShareLock); });
 	pg_call([] { SPI_finish(); });
