@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# oversight-load follow: prints each alert sent on channel oversight_alerts as one human line (or as JSON
-# lines with --json), and stops after --max alerts or --timeout seconds.
+# oversight-load follow: the engine notifies only an alert's number ({"alert_id": n}: LISTEN needs no
+# privilege); follow reads each alert through row-level security, as the connected role, and prints it
+# as one human line (or as the documented JSON with --json), stopping after --max alerts or --timeout
+# seconds. A role sees only its units' alerts; a forged number prints nothing; a role that may not read
+# alerts is told so.
 source "$(dirname "$0")/lib.sh"
 new_database follow
-payload() { # payload ID RULE SEVERITY
-	printf '{"alert_id": %s, "rule_code": "%s", "rule_version": 3, "severity": "%s", "status": "open", "object_table": "oversight.payment", "object_key": {"payment_code": "P-%s"}, "fingerprint": "fp-%s", "repeat_count": %s, "message": "重复支付 duplicate payment", "fired_at": "2025-06-30T10:00:00+08:00"}' \
-		"$1" "$2" "$3" "$1" "$1" "$1"
-}
+EDU_ROLE="follow_edu_$$"
+LOADER_ROLE="follow_loader_$$"
+q "SELECT oversight.install_default_rules()" >/dev/null
+q "INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('EDU01', '市第一中学', 'budget_unit'), ('HLT02', '市中心医院', 'budget_unit')"
+q "CREATE ROLE $EDU_ROLE LOGIN IN ROLE oversight_analyst; CREATE ROLE $LOADER_ROLE LOGIN IN ROLE oversight_loader"
+q "INSERT INTO oversight.unit_access (role_name, unit_code) VALUES ('$EDU_ROLE', 'EDU01')"
 wait_listening() { # until the follower's LISTEN is registered
 	for _ in $(seq 1 100); do
 		[ "$(q "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'oversight-load' AND datname = '$DB'")" -ge 1 ] && sleep 0.2 && return 0
@@ -14,25 +19,55 @@ wait_listening() { # until the follower's LISTEN is registered
 	done
 	return 1
 }
+cash() { # cash CODE UNIT AMOUNT: a cash payment (CASH.SINGLE over 50,000; round amounts fire PAY.ROUND_AMOUNT too)
+	q "INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, payment_method, paid_on)
+	   VALUES ('$1', '$2', '现金领取人', $3, 'cash', '2025-06-03')"
+}
 
 "$LOADER" --dsn "dbname=$DB" follow --max 2 --timeout 30 >"$WORK/human.out" 2>"$WORK/human.err" &
 pid=$!
 wait_listening
-q "SELECT pg_notify('oversight_alerts', '$(payload 1 PAY.DUPLICATE warning)'), pg_notify('other_channel', 'ignored')" >/dev/null
-q "SELECT pg_notify('oversight_alerts', '$(payload 2 PAY.CASH_FOR_CARD yellow)')" >/dev/null
+q "SELECT pg_notify('other_channel', 'ignored')" >/dev/null
+cash C-1 EDU01 60000
 wait "$pid"
 is "$?" 0 "follow exits 0 after --max 2"
-is "$(wc -l <"$WORK/human.out")" 2 "two lines printed"
-is "$(sed -n 1p "$WORK/human.out")" \
-	"2025-06-30T10:00:00+08:00 WARNING  PAY.DUPLICATE v3 [open] 重复支付 duplicate payment (oversight.payment payment_code=P-1) #1" "human line of the first alert"
-like "$(sed -n 2p "$WORK/human.out")" 'YELLOW +PAY.CASH_FOR_CARD v3 .* ×2 #2$' "second alert with its repeat count"
+is "$(wc -l <"$WORK/human.out")" 2 "two lines printed: the two alerts of one cash payment"
+like "$(cat "$WORK/human.out")" '^2025-06-30T10:00:00\+08:00 MEDIUM +CASH\.SINGLE v1 \[open\] .*\(oversight\.payment payment_code=C-1\) #[0-9]+' "human line of the cash alert, read back from the database"
+like "$(cat "$WORK/human.out")" 'PAY\.ROUND_AMOUNT v1 \[open\]' "and of the round-amount alert"
 
 "$LOADER" --dsn "dbname=$DB" follow --json --max 1 --timeout 30 >"$WORK/json.out" 2>/dev/null &
 pid=$!
 wait_listening
-q "SELECT pg_notify('oversight_alerts', '$(payload 3 PAY.ROUND_AMOUNT prompt)')" >/dev/null
+cash C-2 EDU01 70000.5
 wait "$pid"
-is "$(cat "$WORK/json.out")" "$(payload 3 PAY.ROUND_AMOUNT prompt)" "--json prints the payload unchanged"
+id=$(q "SELECT alert_id FROM oversight.alert WHERE object_key ->> 'payment_code' = 'C-2'")
+printed=$(sed "s/'/''/g" "$WORK/json.out")
+is "$(q "SELECT (p - 'fired_at') = (n.notice - 'fired_at') AND (p ->> 'fired_at')::timestamptz = (n.notice ->> 'fired_at')::timestamptz
+         FROM oversight.alert_notices(ARRAY[$id::bigint]) n, (SELECT '$printed'::jsonb AS p) x")" t "--json prints the documented alert JSON"
+
+"$LOADER" --dsn "dbname=$DB" follow --timeout 2 >"$WORK/forged.out" 2>/dev/null &
+pid=$!
+wait_listening
+q "SELECT pg_notify('oversight_alerts', '{\"alert_id\": 999999}')" >/dev/null
+wait "$pid"
+is "$(cat "$WORK/forged.out")" "" "a notification naming no alert prints nothing (anyone may NOTIFY)"
+
+"$LOADER" --dsn "dbname=$DB user=$EDU_ROLE" follow --timeout 3 >"$WORK/edu.out" 2>/dev/null &
+pid=$!
+wait_listening
+cash C-HLT HLT02 80000.5
+cash C-EDU EDU01 90000.5
+wait "$pid"
+is "$(grep -c 'payment_code=' "$WORK/edu.out")" 1 "an analyst following sees one alert…"
+like "$(cat "$WORK/edu.out")" 'payment_code=C-EDU' "…the one of the unit granted to them"
+
+"$LOADER" --dsn "dbname=$DB user=$LOADER_ROLE" follow --timeout 10 >/dev/null 2>"$WORK/loader.err" &
+pid=$!
+wait_listening
+cash C-3 EDU01 55000.5
+wait "$pid"
+is "$?" 5 "a role that may not read alerts stops with exit 5…"
+like "$(cat "$WORK/loader.err")" 'permission denied' "…saying why"
 
 start=$(date +%s)
 "$LOADER" --dsn "dbname=$DB" follow --timeout 1 >"$WORK/none.out" 2>/dev/null
@@ -45,4 +80,5 @@ wait_listening
 kill -TERM "$pid"
 wait "$pid"
 is "$?" 0 "SIGTERM ends follow cleanly"
+q "DROP OWNED BY $EDU_ROLE; DROP ROLE $EDU_ROLE; DROP OWNED BY $LOADER_ROLE; DROP ROLE $LOADER_ROLE" >/dev/null 2>&1
 done_testing

@@ -109,28 +109,30 @@ private:
 // grammar constructs bound to pg_catalog by the parser, never looked up through search_path.
 const std::unordered_set<std::string_view> &syntax_words() {
 	static const std::unordered_set<std::string_view> words = {
-	    "select", "from",     "where",   "and",       "or",        "not",       "in",      "exists",   "any",
-	    "all",    "some",     "values",  "lateral",   "on",        "join",      "using",   "when",     "then",
-	    "else",   "case",     "as",      "by",        "between",   "is",        "distinct", "over",    "filter",
-	    "with",   "ordinality", "rows",  "union",     "except",    "intersect", "coalesce", "greatest", "least",
-	    "nullif", "extract",  "cast",    "array",     "row",       "position",  "substring", "trim",    "overlay",
-	    "like",   "ilike",    "similar", "into",      "returning", "set",       "group",   "order",    "having",
-	    "limit",  "offset",   "window",  "partition", "within",    "conflict",  "do",      "update",   "insert",
-	    "delete", "default",  "cross",   "inner",     "outer",     "natural",   "asc",     "desc",     "nulls",
-	    "first",  "last",     "escape",  "for",       "of",        "only",      "table",   "recursive", "collate",
-	    "at",     "zone",     "return",  "end",       "interval",  "timestamp", "time"};
+	    "select", "from",       "where",   "and",       "or",        "not",       "in",        "exists",    "any",
+	    "all",    "some",       "values",  "lateral",   "on",        "join",      "using",     "when",      "then",
+	    "else",   "case",       "as",      "by",        "between",   "is",        "distinct",  "over",      "filter",
+	    "with",   "ordinality", "rows",    "union",     "except",    "intersect", "coalesce",  "greatest",  "least",
+	    "nullif", "extract",    "cast",    "array",     "row",       "position",  "substring", "trim",      "overlay",
+	    "like",   "ilike",      "similar", "into",      "returning", "set",       "group",     "order",     "having",
+	    "limit",  "offset",     "window",  "partition", "within",    "conflict",  "do",        "update",    "insert",
+	    "delete", "default",    "cross",   "inner",     "outer",     "natural",   "asc",       "desc",      "nulls",
+	    "first",  "last",       "escape",  "for",       "of",        "only",      "table",     "recursive", "collate",
+	    "at",     "zone",       "return",  "end",       "interval",  "timestamp", "time"};
 	return words;
 }
 
 // Type names the grammar itself binds to pg_catalog (SystemTypeName): safe without a schema.
 const std::unordered_set<std::string_view> &grammar_types() {
 	static const std::unordered_set<std::string_view> types = {
-	    "integer", "int",     "bigint",    "smallint", "numeric", "decimal", "boolean", "real",     "float",
+	    "integer", "int",     "bigint",    "smallint", "numeric", "decimal",  "boolean",   "real", "float",
 	    "double",  "varchar", "character", "char",     "bit",     "interval", "timestamp", "time"};
 	return types;
 }
 
-bool is_string_prefix(const std::string &w) { return w == "e" || w == "b" || w == "x" || w == "n" || w == "u"; }
+bool is_string_prefix(const std::string &w) {
+	return w == "e" || w == "b" || w == "x" || w == "n" || w == "u";
+}
 
 } // namespace
 

@@ -117,8 +117,8 @@ OVERSIGHT_FUNCTION(oversight_audit_row_change) {
 				nulls[2] = ' ';
 			}
 			if (!TRIGGER_FIRED_BY_DELETE(ev)) {
-				values[3] = heap_copy_tuple_as_datum(
-				    TRIGGER_FIRED_BY_UPDATE(ev) ? td->tg_newtuple : td->tg_trigtuple, tupdesc);
+				values[3] =
+				    heap_copy_tuple_as_datum(TRIGGER_FIRED_BY_UPDATE(ev) ? td->tg_newtuple : td->tg_trigtuple, tupdesc);
 				nulls[3] = ' ';
 			}
 		});

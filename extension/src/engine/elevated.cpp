@@ -43,8 +43,8 @@ ElevatedScope::ElevatedScope(Oid owner) {
 	try {
 		guc_level_ = pg_call([] {
 			int level = NewGUCNestLevel();
-			(void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
-			                        GUC_ACTION_SAVE, true, 0, false);
+			(void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+			                        true, 0, false);
 			return level;
 		});
 	} catch (...) {
@@ -61,6 +61,8 @@ void ElevatedScope::leave() {
 	}
 }
 
-ElevatedScope::~ElevatedScope() { SetUserIdAndSecContext(saved_user_, saved_context_); } // cannot raise
+ElevatedScope::~ElevatedScope() {
+	SetUserIdAndSecContext(saved_user_, saved_context_);
+} // cannot raise
 
 } // namespace oversight::engine

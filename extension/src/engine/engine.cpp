@@ -287,16 +287,16 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vect
                        std::vector<int64_t> &compile_fault_versions, std::string &broken_reason) {
 	Oid types[1] = {OIDOID};
 	Datum values[1] = {ObjectIdGetDatum(relid)};
-	SpiResult w = spi_query_cached(
-	    "SELECT w.record_kind, w.field_attnums::pg_catalog.text, "
-	    "       pg_catalog.array_to_json(w.key_attnums)::pg_catalog.text, "
-	    "       oversight.setting_value('timezone'), n.nspowner::pg_catalog.text, "
-	    "       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
-	    "       w.disabled_reason IS NOT NULL "
-	    "  FROM oversight.watched_table w JOIN pg_catalog.pg_class c ON c.oid = w.relid "
-	    "  JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
-	    "  CROSS JOIN pg_catalog.pg_namespace n WHERE n.nspname = 'oversight' AND w.relid = $1",
-	    1, types, values, nullptr, true);
+	SpiResult w =
+	    spi_query_cached("SELECT w.record_kind, w.field_attnums::pg_catalog.text, "
+	                     "       pg_catalog.array_to_json(w.key_attnums)::pg_catalog.text, "
+	                     "       oversight.setting_value('timezone'), n.nspowner::pg_catalog.text, "
+	                     "       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
+	                     "       w.disabled_reason IS NOT NULL "
+	                     "  FROM oversight.watched_table w JOIN pg_catalog.pg_class c ON c.oid = w.relid "
+	                     "  JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
+	                     "  CROSS JOIN pg_catalog.pg_namespace n WHERE n.nspname = 'oversight' AND w.relid = $1",
+	                     1, types, values, nullptr, true);
 	if (w.rows.empty() || w.rows[0][6] == "t")
 		return WatchState::NotWatched;
 	const auto &row = w.rows[0];
@@ -330,8 +330,8 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vect
 	for (const auto &k : core::parse_json(row[2])) {
 		std::string column = live_column(tupdesc, k.get<int>());
 		if (column.empty()) {
-			broken_reason = "a key column (attribute " + std::to_string(k.get<int>()) + ") no longer exists in " +
-			                cfg.table_name;
+			broken_reason =
+			    "a key column (attribute " + std::to_string(k.get<int>()) + ") no longer exists in " + cfg.table_name;
 			return WatchState::Broken;
 		}
 		cfg.key_columns.push_back(column);
@@ -342,7 +342,8 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::vect
 	Datum kv[1] = {text_datum(core::record_kind_name(cfg.kind))};
 	Oid kt[1] = {TEXTOID};
 	SpiResult r = spi_query_cached(
-	    "SELECT v.rule_version_id::pg_catalog.text, r.rule_code, r.rule_kind, r.record_kind, v.params::pg_catalog.text, "
+	    "SELECT v.rule_version_id::pg_catalog.text, r.rule_code, r.rule_kind, r.record_kind, "
+	    "v.params::pg_catalog.text, "
 	    "       v.blocking::pg_catalog.text "
 	    "  FROM oversight.rule r JOIN oversight.rule_version v ON v.rule_code = r.rule_code AND v.status = 'approved' "
 	    " WHERE r.record_kind = $1 AND r.is_enabled ORDER BY r.rule_code",
@@ -435,12 +436,11 @@ std::string recording_query(const std::vector<const core::CompiledRule *> &rules
                             TupleDesc tupdesc, const char *path, bool with_row_hits) {
 	std::string parts;
 	if (with_row_hits) // $1..$7: the row pass's hits as parallel arrays (NULL when none)
-		parts =
-		    "SELECT x.rv, x.tb, x.k::pg_catalog.jsonb, x.p, x.u, x.m, x.d::pg_catalog.jsonb FROM ROWS FROM "
-		    "(pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.text[]), "
-		    "pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[]), "
-		    "pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[]), "
-		    "pg_catalog.unnest($7::pg_catalog.text[])) AS x(rv, tb, k, p, u, m, d)";
+		parts = "SELECT x.rv, x.tb, x.k::pg_catalog.jsonb, x.p, x.u, x.m, x.d::pg_catalog.jsonb FROM ROWS FROM "
+		        "(pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.text[]), "
+		        "pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[]), "
+		        "pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[]), "
+		        "pg_catalog.unnest($7::pg_catalog.text[])) AS x(rv, tb, k, p, u, m, d)";
 	for (const auto *rule : rules) {
 		if (!parts.empty())
 			parts += "\n UNION ALL\n";
@@ -758,9 +758,8 @@ core::Calendar load_calendar_uncached() {
 	                     0, nullptr, nullptr, nullptr, true);
 	for (const auto &r : days.rows)
 		(r[1] == "holiday" ? cal.holidays : cal.adjusted_workdays).insert(std::stoi(r[0]));
-	SpiResult years =
-	    spi_query_cached("SELECT calendar_year::pg_catalog.text FROM oversight.calendar_year", 0, nullptr, nullptr,
-	                     nullptr, true);
+	SpiResult years = spi_query_cached("SELECT calendar_year::pg_catalog.text FROM oversight.calendar_year", 0, nullptr,
+	                                   nullptr, nullptr, true);
 	for (const auto &r : years.rows)
 		cal.loaded_years.insert(std::stoi(r[0]));
 	return cal;

@@ -40,4 +40,15 @@ std::string format_alert_line(const std::string &payload) {
 	return line;
 }
 
+std::optional<long long> notified_alert_id(const std::string &payload) {
+	simdjson::dom::parser parser;
+	simdjson::dom::object root;
+	if (parser.parse(simdjson::padded_string(payload)).get(root) || root.size() != 1)
+		return std::nullopt;
+	int64_t id = 0;
+	if (root["alert_id"].get(id) || id <= 0)
+		return std::nullopt;
+	return id;
+}
+
 } // namespace oversight::loader
