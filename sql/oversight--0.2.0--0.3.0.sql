@@ -71,7 +71,7 @@ COMMENT ON FUNCTION oversight.set_clock(timestamptz, boolean) IS
   'Freezes oversight.now() at p_at for the session (or the transaction when p_local); for tests, demos and replays, where setting clock.injectable allows it (else OV002).';
 
 -------------------------------------------------------------------------------------------------------
--- Audit trail, 0.3.0: entries are written without any lock (each hashes its own content) and sealed
+-- Audit trail, 0.3.0: entries are written without any lock or hash and sealed
 -- later, in batches, into a hash chain of seals (oversight.audit_seal). A seal covers a contiguous range
 -- of entry numbers and is made only once no transaction that could still add an entry to the range is
 -- running, so the chain is the same under every isolation level and writers never wait for each other.
@@ -82,54 +82,35 @@ COMMENT ON FUNCTION oversight.set_clock(timestamptz, boolean) IS
 COMMENT ON COLUMN oversight.audit_log.acting_role IS
   'Role whose privileges made the change: the writer''s current role for row changes (the audit trigger records it), the extension''s owner for steps taken through its own functions.';
 COMMENT ON COLUMN oversight.audit_log.previous_hash IS
-  'entry_hash of the previous entry for entries written before 0.3.0 (linear chain); NULL since 0.3.0, where seals chain the entries (oversight.audit_seal).';
+  'entry_hash of the previous entry, for entries written before 0.3.0 (their linear chain); NULL since 0.3.0, where seals chain the entries (oversight.audit_seal).';
 COMMENT ON COLUMN oversight.audit_log.entry_hash IS
-  'sha256 over previous_hash (if any) and this entry''s content (oversight.audit_entry_hash).';
+  'For entries written before 0.3.0: sha256 over previous_hash and the entry''s content (oversight.audit_entry_hash). NULL since 0.3.0: an entry is hashed by the seal that covers it.';
 COMMENT ON TABLE oversight.audit_log IS
-  'Append-only audit trail: who changed what, when and why, system actions included. Every change to a table people write is recorded (row by row; inserts of finance records one entry per statement with the keys inserted). Each entry hashes its content; oversight.seal_audit() seals entries into a hash chain of seals; oversight.verify_audit_chain() detects edits, removals and, against an exported head, truncation.';
+  'Append-only audit trail: who changed what, when and why, system actions included. Every change to a table people write is recorded (row by row; inserts of finance records one entry per statement with the keys inserted). Entries are written without any lock; oversight.seal_audit() seals them, in batches, into a hash chain of seals; oversight.verify_audit_chain() detects edits and removals of sealed entries and, against an exported head, truncation and rewriting.';
 
-CREATE FUNCTION oversight.append_audit_entry(p_action text, p_table text, p_key jsonb, p_old jsonb, p_new jsonb,
-                                             p_reason text, p_acting_role text)
-  RETURNS bigint
-  LANGUAGE plpgsql VOLATILE
-  SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE e oversight.audit_log;
-BEGIN
-  IF p_action = 'update' AND p_old = p_new THEN
-    RETURN NULL; -- nothing changed: nothing to record
-  END IF;
-  -- The transaction id before the entry number: the sealer's horizon relies on every transaction that
-  -- holds an entry number having its id already (see oversight.seal_audit()).
-  e.transaction_id := pg_catalog.txid_current();
-  e.audit_id := pg_catalog.nextval('oversight.audit_log_audit_id_seq'::pg_catalog.regclass);
-  e.recorded_at := oversight.now();
-  e.actor := session_user;
-  e.acting_role := p_acting_role;
-  e.action := p_action;
-  e.table_name := p_table;
-  e.object_key := p_key;
-  e.old_row := p_old;
-  e.new_row := p_new;
-  e.reason := COALESCE(p_reason, NULLIF(pg_catalog.current_setting('oversight.reason', true), ''));
-  e.previous_hash := NULL;
-  e.entry_hash := oversight.audit_entry_hash(NULL, e);
-  INSERT INTO oversight.audit_log OVERRIDING SYSTEM VALUE SELECT e.*;
-  RETURN e.audit_id;
-END $$;
-COMMENT ON FUNCTION oversight.append_audit_entry(text, text, jsonb, jsonb, jsonb, text, text) IS
-  'Appends one entry to the audit trail without any lock (a no-op update writes nothing). Called by the audit trigger and oversight.audit() as the schema owner; nobody else may call it.';
+-- Entries since 0.3.0 are hashed when they are sealed, not when they are written: the write path only
+-- inserts (no lock, no hash), and a hash taken at write time would prove nothing against someone able to
+-- edit the table (they would rehash): the seal and its exported head are what prove.
+ALTER TABLE oversight.audit_log ALTER COLUMN entry_hash DROP NOT NULL;
 
 CREATE OR REPLACE FUNCTION oversight.audit(p_action text, p_table text, p_key jsonb, p_old jsonb, p_new jsonb, p_reason text)
   RETURNS bigint
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE id bigint;
 BEGIN
-  RETURN oversight.append_audit_entry(p_action, p_table, p_key, p_old, p_new, p_reason, current_user);
+  -- The transaction id before the entry number: the sealer's horizon relies on every transaction that
+  -- holds an entry number having its id already (see oversight.seal_audit()).
+  PERFORM pg_catalog.txid_current();
+  INSERT INTO oversight.audit_log (recorded_at, actor, acting_role, action, table_name, object_key, old_row, new_row, reason, transaction_id)
+  VALUES (oversight.now(), session_user, current_user, p_action, p_table, p_key, p_old, p_new,
+          COALESCE(p_reason, NULLIF(pg_catalog.current_setting('oversight.reason', true), '')), pg_catalog.txid_current())
+  RETURNING audit_id INTO id;
+  RETURN id;
 END $$;
 COMMENT ON FUNCTION oversight.audit(text, text, jsonb, jsonb, jsonb, text) IS
-  'Appends one entry to the audit trail for a step taken by the extension''s own functions (lifecycle transitions, reopenings). Internal: nobody may call it directly.';
+  'Appends one entry to the audit trail, without any lock, for a step taken by the extension''s own functions (lifecycle transitions, reopenings; acting_role is then the extension''s owner). Internal: nobody may call it directly. Row changes are recorded by the audit trigger (oversight.audit_row_change()).';
 REVOKE ALL ON FUNCTION oversight.audit(text, text, jsonb, jsonb, jsonb, text) FROM oversight_admin;
 
 -- The row trigger, now in C: it records the writer's own role, refuses any table outside schema
@@ -160,7 +141,7 @@ COMMENT ON COLUMN oversight.audit_seal.seal_no IS 'Position in the chain of seal
 COMMENT ON COLUMN oversight.audit_seal.first_audit_id IS 'First entry number covered (the previous seal''s last + 1).';
 COMMENT ON COLUMN oversight.audit_seal.last_audit_id IS 'Last entry number covered.';
 COMMENT ON COLUMN oversight.audit_seal.entry_count IS 'Entries that exist in the range.';
-COMMENT ON COLUMN oversight.audit_seal.entries_hash IS 'sha256 over the entry_hash of every entry in the range, in order.';
+COMMENT ON COLUMN oversight.audit_seal.entries_hash IS 'sha256 over the content hash (oversight.audit_entry_hash) of every entry in the range, in order.';
 COMMENT ON COLUMN oversight.audit_seal.previous_seal_hash IS 'seal_hash of the previous seal (NULL for the first).';
 COMMENT ON COLUMN oversight.audit_seal.seal_hash IS 'sha256 over the previous seal''s hash and this seal''s fields: the head to anchor outside the database.';
 COMMENT ON COLUMN oversight.audit_seal.sealed_at IS 'oversight.now() when sealed.';
@@ -233,15 +214,15 @@ BEGIN
     s.seal_no := COALESCE(last_seal.seal_no, 0) + 1;
     s.first_audit_id := COALESCE(last_seal.last_audit_id, 0) + 1;
     s.last_audit_id := ready.up_to_audit_id;
-    -- A seal never certifies an entry whose content no longer matches its hash.
+    -- A seal never certifies an entry written before 0.3.0 whose content no longer matches its hash.
     SELECT min(a.audit_id) INTO bad FROM oversight.audit_log a
      WHERE a.audit_id BETWEEN s.first_audit_id AND s.last_audit_id
-       AND a.entry_hash IS DISTINCT FROM oversight.audit_entry_hash(a.previous_hash, a);
+       AND a.entry_hash IS NOT NULL AND a.entry_hash IS DISTINCT FROM oversight.audit_entry_hash(a.previous_hash, a);
     IF bad IS NOT NULL THEN
       RAISE EXCEPTION '审计条目 % 与其哈希不符，不予封存 / audit entry % does not match its hash: not sealed', bad, bad
         USING ERRCODE = 'XX001', HINT = 'Run oversight.verify_audit_chain() and investigate: the trail was altered.';
     END IF;
-    SELECT pg_catalog.count(*), pg_catalog.sha256(COALESCE(pg_catalog.string_agg(a.entry_hash, ''::bytea ORDER BY a.audit_id), ''::bytea))
+    SELECT pg_catalog.count(*), pg_catalog.sha256(COALESCE(pg_catalog.string_agg(oversight.audit_entry_hash(a.previous_hash, a), ''::bytea ORDER BY a.audit_id), ''::bytea))
       INTO s.entry_count, s.entries_hash
       FROM oversight.audit_log a WHERE a.audit_id BETWEEN s.first_audit_id AND s.last_audit_id;
     s.previous_seal_hash := last_seal.seal_hash;
@@ -255,8 +236,8 @@ BEGIN
     PERFORM pg_catalog.pg_notify('oversight_audit_head', oversight.audit_head()::text);
   END IF;
   -- 2. Propose the entries handed out since, with the horizon to wait for. The entry number is read
-  --    before the horizon: every transaction holding a number up to it took its id before (see
-  --    oversight.append_audit_entry()), so it is below the horizon.
+  --    before the horizon: every transaction holding a number up to it took its id before (the audit
+  --    trigger fires after its row was written; oversight.audit() takes the id first), so it is below.
   handed_out := pg_catalog.pg_sequence_last_value('oversight.audit_log_audit_id_seq'::pg_catalog.regclass);
   IF handed_out > COALESCE((SELECT max(h.up_to_audit_id) FROM oversight.audit_seal_horizon h), last_seal.last_audit_id, 0) THEN
     INSERT INTO oversight.audit_seal_horizon (up_to_audit_id, horizon_xid, proposed_at)
@@ -316,7 +297,7 @@ BEGIN
       problem := pg_catalog.format('seal %s does not match its hash or the seal before (a seal was altered)', s.seal_no);
       RETURN NEXT; RETURN;
     END IF;
-    SELECT pg_catalog.count(*), pg_catalog.sha256(COALESCE(pg_catalog.string_agg(a.entry_hash, ''::bytea ORDER BY a.audit_id), ''::bytea))
+    SELECT pg_catalog.count(*), pg_catalog.sha256(COALESCE(pg_catalog.string_agg(oversight.audit_entry_hash(a.previous_hash, a), ''::bytea ORDER BY a.audit_id), ''::bytea))
       INTO recount, rehash FROM oversight.audit_log a WHERE a.audit_id BETWEEN s.first_audit_id AND s.last_audit_id;
     IF recount <> s.entry_count OR rehash <> s.entries_hash THEN
       first_broken_id := s.first_audit_id;
@@ -347,11 +328,11 @@ BEGIN
       first_broken_id := e.audit_id; problem := 'previous_hash does not match the entry before (an entry was removed or altered)';
       RETURN NEXT; RETURN;
     END IF;
-    IF e.entry_hash IS DISTINCT FROM oversight.audit_entry_hash(e.previous_hash, e) THEN
+    IF e.entry_hash IS NOT NULL AND e.entry_hash IS DISTINCT FROM oversight.audit_entry_hash(e.previous_hash, e) THEN
       first_broken_id := e.audit_id; problem := 'entry_hash does not match the entry''s content (the entry was altered)';
       RETURN NEXT; RETURN;
     END IF;
-    prev_entry := e.entry_hash;
+    prev_entry := COALESCE(e.entry_hash, prev_entry);
     checked := checked + 1;
     IF e.audit_id > COALESCE(prev_seal.last_audit_id, 0) THEN
       pending_entries := pending_entries + 1;
@@ -360,7 +341,7 @@ BEGIN
   RETURN NEXT;
 END $$;
 COMMENT ON FUNCTION oversight.verify_audit_chain(jsonb) IS
-  'Verifies the audit trail: the chain of seals (numbering, ranges, hashes), every sealed range against its entries, every entry against its content (and entries before 0.3.0 against their linear chain), and, given an exported head (oversight.audit_head()), that the trail still reaches it unchanged. Returns the entries checked, sealed and pending, the head seal, and the first problem found, if any. Entries not yet sealed can be removed without trace until sealed: seal often.';
+  'Verifies the audit trail: the chain of seals (numbering, ranges, hashes), every sealed range against the content of its entries, entries written before 0.3.0 against their own hash and linear chain, and, given an exported head (oversight.audit_head()), that the trail still reaches it unchanged. Returns the entries checked, sealed and pending, the head seal, and the first problem found, if any. An entry not yet sealed can be altered or removed without trace until it is sealed: seal often.';
 
 -- What the trail promises (README "Audit trail"): every change to every table people write is
 -- recorded. Catalog, organisation, access and settings tables: every insert, update and delete, row by

@@ -2,7 +2,8 @@
 # The audit trail across transactions and sessions (issue 7): entries are sealed into a hash chain only
 # once no transaction that could add to them is running; writers under REPEATABLE READ and a stale
 # sealer cannot fork it; a superuser who removes sealed entries, edits and rehashes them, cuts the tail
-# off (entries and seals) or truncates everything is caught, the last two against an exported head. TAP.
+# off (entries and seals), truncates everything or rewrites every hash is caught, the last three against
+# an exported head. (An entry altered before it is sealed is sealed as altered: seal often.) TAP.
 set -uo pipefail
 WORK=$(mktemp -d -t ov-seal.XXXXXX)
 trap 'rm -rf "$WORK"; dropdb --if-exists seal_test >/dev/null 2>&1' EXIT
@@ -113,7 +114,7 @@ tamper "UPDATE oversight.audit_log SET reason = 'rewritten' WHERE audit_id = $la
         UPDATE oversight.audit_log SET entry_hash = oversight.audit_entry_hash(previous_hash, audit_log) WHERE audit_id = $last_sealed;
         DO \$\$ DECLARE s oversight.audit_seal; prev bytea := NULL; h bytea; BEGIN
           FOR s IN SELECT * FROM oversight.audit_seal ORDER BY seal_no LOOP
-            SELECT pg_catalog.sha256(coalesce(string_agg(a.entry_hash, ''::bytea ORDER BY a.audit_id), ''::bytea)) INTO h
+            SELECT pg_catalog.sha256(coalesce(string_agg(oversight.audit_entry_hash(a.previous_hash, a), ''::bytea ORDER BY a.audit_id), ''::bytea)) INTO h
               FROM oversight.audit_log a WHERE a.audit_id BETWEEN s.first_audit_id AND s.last_audit_id;
             UPDATE oversight.audit_seal x SET entries_hash = h, previous_seal_hash = prev,
                    seal_hash = oversight.audit_seal_hash(prev, s.seal_no, s.first_audit_id, s.last_audit_id, s.entry_count, h, s.sealed_at, s.sealed_by)
@@ -121,11 +122,6 @@ tamper "UPDATE oversight.audit_log SET reason = 'rewritten' WHERE audit_id = $la
           END LOOP; END \$\$"
 is "$(verify)" ok "a full rewrite of entries and seals is consistent in itself…"
 like "$(verify "'$anchor'")" 'differs from the anchor: the trail was rewritten' "…but caught against the exported head"
-restore
-q -c "UPDATE oversight.payment SET amount = amount + 1 WHERE payment_code = 'P5'"
-tamper "UPDATE oversight.audit_log SET reason = 'altered' WHERE audit_id = (SELECT max(audit_id) FROM oversight.audit_log)"
-q -c 'SELECT oversight.seal_audit()' >/dev/null
-like "$(q -c 'SELECT oversight.seal_audit()' 2>&1)" 'does not match its hash: not sealed' "the sealer refuses to certify an altered entry"
 restore
 is "$(verify "'$anchor'")" ok "restored, the trail verifies again against its head"
 

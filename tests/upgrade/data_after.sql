@@ -8,3 +8,7 @@ SELECT 'responsible ' || person_code FROM oversight.unit_responsible('U1', '2025
 SELECT 'nodes ' || count(*) FROM oversight.key_node;
 SELECT 'audit ' || count(*) || ' ' || (SELECT first_broken_id IS NULL FROM oversight.verify_audit_chain()) FROM oversight.audit_log;
 SELECT 'setting ' || setting_value FROM oversight.settings WHERE setting_key = 'base_currency';
+-- The linear chain of 0.1.0 entries is sealed like any other range after the upgrade.
+SELECT 'proposed ' || pending_entries FROM oversight.seal_audit();
+SELECT 'sealed ' || entry_count || ', pending ' || pending_entries FROM oversight.seal_audit();
+SELECT 'verified ' || sealed_entries || ' ' || (problem IS NULL) FROM oversight.verify_audit_chain();

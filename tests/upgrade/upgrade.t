@@ -94,6 +94,9 @@ responsible P1
 nodes 23
 audit 25 true
 setting CNY
+proposed 25
+sealed 25, pending 0
+verified 25 true
 EXPECTED
 check "data written at $oldest survives the upgrade to $default_version" diff -u "$WORK/after-expected.txt" "$WORK/after.txt"
 
@@ -101,16 +104,19 @@ check "data written at $oldest survives the upgrade to $default_version" diff -u
 digest_sql="SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
   SELECT 'p' || t::text AS x FROM oversight.payment t UNION ALL SELECT 'a' || t::text FROM oversight.assignment t
   UNION ALL SELECT 'k' || t::text FROM oversight.key_node t UNION ALL SELECT 's' || t::text FROM oversight.setting t
-  UNION ALL SELECT 'c' || t::text FROM oversight.calendar_day t UNION ALL SELECT 'l' || t::text FROM oversight.audit_log t) d"
+  UNION ALL SELECT 'c' || t::text FROM oversight.calendar_day t UNION ALL SELECT 'l' || t::text FROM oversight.audit_log t
+  UNION ALL SELECT 'e' || t::text FROM oversight.audit_seal t) d"
 before=$(q -d upg_data -c "$digest_sql")
+head=$(q -d upg_data -c "SELECT oversight.audit_head()")
 # The documented restore: triggers (audit, grading history, foreign keys) stay quiet in replica mode,
 # so restored rows are not recorded a second time (README "Backup and restore").
 pg_dump -d upg_data -Fc -f "$WORK/dump" 2>"$WORK/dump.log" && fresh_db upg_restored &&
 	PGOPTIONS='-c session_replication_role=replica' pg_restore -d upg_restored --exit-on-error "$WORK/dump" >"$WORK/restore.log" 2>&1 ||
 	sed 's/^/# /' "$WORK/restore.log" | head -20
 after=$(q -d upg_restored -c "$digest_sql" 2>&1)
-check "pg_dump and pg_restore keep every row of the bureau's data (catalog, assignments, records, audit chain)" test "$before" = "$after"
-check "the restored audit chain still verifies" test "$(q -d upg_restored -c 'SELECT first_broken_id IS NULL FROM oversight.verify_audit_chain()')" = "t"
+check "pg_dump and pg_restore keep every row of the bureau's data (catalog, assignments, records, audit trail and seals)" test "$before" = "$after"
+check "the restored audit trail still verifies, sealed, against the head exported before the dump" \
+	test "$(q -d upg_restored -c "SELECT problem IS NULL AND sealed_entries > 0 FROM oversight.verify_audit_chain('$head')")" = "t"
 dropdb upg_data; dropdb upg_restored
 
 # --- install into a busy database, refuse a planted schema, drop cleanly --------------------------------
