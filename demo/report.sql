@@ -32,5 +32,7 @@ SELECT s.node_code, s.supervision_mode, s.due_working_days, oversight.add_workin
 
 \echo '== Engine health: faults recorded instead of lost writes'
 SELECT count(*) AS engine_faults FROM oversight.engine_fault;
-\echo '== Audit trail (append-only, hash-chained)'
-SELECT * FROM oversight.verify_audit_chain();
+\echo '== 审计轨迹 Audit trail: every change recorded, sealed into a hash chain; the head to keep outside the database'
+SELECT seal_no, first_audit_id, last_audit_id, entry_count, pending_entries FROM oversight.seal_audit();
+SELECT oversight.audit_head() ->> 'seal_no' AS head_seal_no, left(oversight.audit_head() ->> 'seal_hash', 16) || '…' AS head_seal_hash;
+SELECT checked, sealed_entries, pending_entries, coalesce(problem, 'ok') AS problem FROM oversight.verify_audit_chain(oversight.audit_head());
