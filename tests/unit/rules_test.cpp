@@ -4,6 +4,7 @@
 
 #include "oversight/core/error.hpp"
 #include "oversight/core/rules.hpp"
+#include "rule_fixtures.hpp"
 
 using namespace oversight::core;
 
@@ -218,12 +219,7 @@ TEST(RowRuleTest, TestFailureThrows) {
 
 TEST(SqlTest, EverySetBasedKindHasCompleteSql) {
 	for (const auto &k : rule_kinds()) {
-		std::string params = "{}";
-		if (std::string(k.kind) == "cash_cumulative")
-			params = R"({"limit": 1})";
-		if (std::string(k.kind) == "test_failure")
-			params = R"({"mode": "sql_error"})";
-		auto r = CompiledRule::compile(1, "T", k.kind, record_kind_name(k.record_kinds.front()), params, false);
+		auto r = testing::compile_with_defaults(k);
 		if (r.evaluation() == Evaluation::Row) {
 			EXPECT_THROW(rule_sql(r), Error) << k.kind;
 			continue;

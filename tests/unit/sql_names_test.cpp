@@ -4,6 +4,7 @@
 
 #include "oversight/core/rules.hpp"
 #include "oversight/core/sql_names.hpp"
+#include "rule_fixtures.hpp"
 
 using namespace oversight::core;
 
@@ -34,12 +35,7 @@ TEST(SqlNamesTest, SyntaxThatLooksLikeACallIsNotReported) {
 
 TEST(SqlNamesTest, EveryRuleKindsSqlIsQualified) {
 	for (const auto &k : rule_kinds()) {
-		std::string params = "{}";
-		if (std::string(k.kind) == "cash_cumulative")
-			params = R"({"limit": 1})";
-		if (std::string(k.kind) == "test_failure")
-			params = R"({"mode": "sql_error"})";
-		auto r = CompiledRule::compile(1, "T", k.kind, record_kind_name(k.record_kinds.front()), params, false);
+		auto r = testing::compile_with_defaults(k);
 		if (r.evaluation() == Evaluation::Row)
 			continue;
 		EXPECT_EQ(unqualified_names(rule_sql(r)), Names{}) << k.kind;

@@ -46,15 +46,7 @@ SPIPlanPtr audit_plan(const std::string &key, const std::string &sql, int nargs,
 	auto it = plans.find(key);
 	if (it != plans.end())
 		return it->second;
-	oversight::engine::require_qualified(sql);
-	SPIPlanPtr plan = pg_call([&] {
-		SPIPlanPtr p = SPI_prepare(sql.c_str(), nargs, types);
-		if (p)
-			SPI_keepplan(p);
-		return p;
-	});
-	if (!plan)
-		throw core::Error(core::sqlstate::internal_error, "could not prepare the audit statement: " + sql);
+	SPIPlanPtr plan = oversight::engine::keep_plan(sql, nargs, types);
 	plans.emplace(key, plan);
 	return plan;
 }

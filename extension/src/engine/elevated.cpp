@@ -37,6 +37,19 @@ void require_qualified(const std::string &sql) {
 	                  "Every function and type in SQL run with elevated rights must be schema-qualified.");
 }
 
+SPIPlanPtr keep_plan(const std::string &sql, int nargs, Oid *types) {
+	require_qualified(sql);
+	SPIPlanPtr plan = pg_call([&] {
+		SPIPlanPtr p = SPI_prepare(sql.c_str(), nargs, types);
+		if (p)
+			SPI_keepplan(p);
+		return p;
+	});
+	if (!plan)
+		throw core::Error(core::sqlstate::internal_error, "could not prepare: " + sql.substr(0, 200));
+	return plan;
+}
+
 ElevatedScope::ElevatedScope(Oid owner) {
 	GetUserIdAndSecContext(&saved_user_, &saved_context_); // reads two globals: cannot raise
 	SetUserIdAndSecContext(owner, saved_context_ | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);

@@ -140,15 +140,7 @@ SPIPlanPtr cached_plan(const std::string &key, const std::string &sql, int nargs
 		cache.clear();
 		plan_table_size().clear();
 	}
-	require_qualified(sql);
-	SPIPlanPtr plan = pg_call([&] {
-		SPIPlanPtr p = SPI_prepare(sql.c_str(), nargs, types);
-		if (p)
-			SPI_keepplan(p);
-		return p;
-	});
-	if (!plan)
-		throw core::Error(core::sqlstate::internal_error, "could not prepare: " + sql.substr(0, 200));
+	SPIPlanPtr plan = oversight::engine::keep_plan(sql, nargs, types);
 	cache.emplace(key, plan);
 	return plan;
 }

@@ -13,6 +13,10 @@
 
 #include "oversight/guard.hpp"
 
+extern "C" {
+#include "executor/spi.h"
+}
+
 #include <string>
 
 namespace oversight::engine {
@@ -22,6 +26,9 @@ Oid schema_owner();
 
 // Throws (XX000) when sql names a function or type without a schema.
 void require_qualified(const std::string &sql);
+
+// Prepares sql (after require_qualified) and keeps the plan for the backend's lifetime.
+SPIPlanPtr keep_plan(const std::string &sql, int nargs, Oid *types);
 
 // Elevation for the lifetime of the object. The user is restored on scope exit; the search_path by
 // leave() on the normal path, or by the (sub)transaction abort that follows any error escaping the
