@@ -6,7 +6,7 @@
 
 #include "oversight/core/rules.hpp"
 
-namespace oversight::core::testing {
+namespace oversight::core::fixtures {
 
 inline CompiledRule compile_with_defaults(const RuleKindSpec &k) {
 	std::string params = "{}";
@@ -17,4 +17,4 @@ inline CompiledRule compile_with_defaults(const RuleKindSpec &k) {
 	return CompiledRule::compile(1, "T", k.kind, record_kind_name(k.record_kinds.front()), params, false);
 }
 
-} // namespace oversight::core::testing
+} // namespace oversight::core::fixtures

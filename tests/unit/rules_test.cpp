@@ -219,7 +219,7 @@ TEST(RowRuleTest, TestFailureThrows) {
 
 TEST(SqlTest, EverySetBasedKindHasCompleteSql) {
 	for (const auto &k : rule_kinds()) {
-		auto r = testing::compile_with_defaults(k);
+		auto r = fixtures::compile_with_defaults(k);
 		if (r.evaluation() == Evaluation::Row) {
 			EXPECT_THROW(rule_sql(r), Error) << k.kind;
 			continue;

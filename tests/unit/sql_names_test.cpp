@@ -35,7 +35,7 @@ TEST(SqlNamesTest, SyntaxThatLooksLikeACallIsNotReported) {
 
 TEST(SqlNamesTest, EveryRuleKindsSqlIsQualified) {
 	for (const auto &k : rule_kinds()) {
-		auto r = testing::compile_with_defaults(k);
+		auto r = fixtures::compile_with_defaults(k);
 		if (r.evaluation() == Evaluation::Row)
 			continue;
 		EXPECT_EQ(unqualified_names(rule_sql(r)), Names{}) << k.kind;
