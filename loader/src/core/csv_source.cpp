@@ -1,32 +1,12 @@
 #include "core/csv_source.hpp"
 
 #include "core/copy_text.hpp"
-#include "core/sha256.hpp"
 #include "core/values.hpp"
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <memory>
-#include <sys/stat.h>
 
 namespace oversight::loader {
 namespace {
 
-constexpr size_t chunk_size = 1 << 20;
 constexpr size_t detection_sample = 4 << 20; // encoding detection reads the first 4 MiB
-
-struct FileCloser {
-	void operator()(FILE *f) const { std::fclose(f); }
-};
-using File = std::unique_ptr<FILE, FileCloser>;
-
-File open_input(const std::string &path) {
-	File f(std::fopen(path.c_str(), "rb"));
-	if (!f)
-		throw InputError(path + ": cannot open: " + std::strerror(errno));
-	return f;
-}
 
 } // namespace
 
@@ -44,20 +24,12 @@ std::vector<std::string> CsvRow::cell_strings() const {
 	return {cells.begin(), cells.end()};
 }
 
-CsvSource::CsvSource(std::string path, std::optional<Encoding> forced) : path_(std::move(path)) {
-	struct stat st {};
-	if (stat(path_.c_str(), &st) != 0)
-		throw InputError(path_ + ": cannot open: " + std::strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		throw InputError(path_ + ": is a directory");
-	size_ = static_cast<std::uint64_t>(st.st_size);
+CsvSource::CsvSource(std::string path, std::optional<Encoding> forced) : input_(std::move(path)) {
 	if (forced) {
 		encoding_ = *forced;
 		return;
 	}
-	File f = open_input(path_);
-	std::string sample(detection_sample, '\0');
-	sample.resize(std::fread(sample.data(), 1, sample.size(), f.get()));
+	std::string_view sample = input_.peek(detection_sample);
 	encoding_ = detect_encoding(sample, sample.size() < detection_sample);
 	detected_ = true;
 }
@@ -65,8 +37,6 @@ CsvSource::CsvSource(std::string path, std::optional<Encoding> forced) : path_(s
 void CsvSource::run(const std::function<void(const CsvRow &)> &on_header,
                     const std::function<void(const CsvRow &)> &on_row,
                     const std::function<void(std::uint64_t)> &on_bytes) {
-	File f = open_input(path_);
-	Sha256 sha;
 	Decoder decoder(encoding_);
 	bool header_seen = false;
 	CsvRow row;
@@ -114,7 +84,7 @@ void CsvSource::run(const std::function<void(const CsvRow &)> &on_header,
 			return;
 		if (!header_seen) {
 			if (row.decode_failed) // thrown after csv_parse returned (CsvParser delivers outside libcsv)
-				throw InputError(path_ + ":" + std::to_string(row.line_no) + ": the header is not valid " +
+				throw InputError(input_.path() + ":" + std::to_string(row.line_no) + ": the header is not valid " +
 				                 encoding_name(encoding_) +
 				                 (detected_ ? " (detected; give --encoding if the file is in another encoding)"
 				                            : " (as given by --encoding)"));
@@ -124,30 +94,19 @@ void CsvSource::run(const std::function<void(const CsvRow &)> &on_header,
 		}
 		on_row(row);
 	});
-	std::string buffer(chunk_size, '\0');
-	std::uint64_t consumed = 0;
 	bool first = true;
-	for (;;) {
-		size_t n = std::fread(buffer.data(), 1, buffer.size(), f.get());
-		if (n == 0) {
-			if (std::ferror(f.get()))
-				throw InputError(path_ + ": read error: " + std::strerror(errno));
-			break;
-		}
-		std::string_view chunk(buffer.data(), n);
-		sha.update(chunk);
+	for (std::string_view chunk; !(chunk = input_.next_chunk()).empty();) {
 		if (first) {
 			chunk.remove_prefix(bom_length(chunk, encoding_));
 			first = false;
 		}
 		parser.feed(chunk);
-		consumed += n;
-		on_bytes(consumed);
+		on_bytes(input_.bytes_read());
 	}
 	parser.finish();
-	sha256_ = sha.hex_digest();
+	sha256_ = input_.sha256_hex();
 	if (!header_seen)
-		throw InputError(path_ + ": no header line (the file is empty)");
+		throw InputError(input_.path() + ": no header line (the file is empty)");
 }
 
 } // namespace oversight::loader

@@ -4,6 +4,7 @@
 
 #include "core/csv_reader.hpp"
 #include "core/encoding.hpp"
+#include "core/input_file.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -14,11 +15,6 @@
 #include <vector>
 
 namespace oversight::loader {
-
-// The input cannot be used at all (unreadable, empty, header undecodable): nothing is loaded.
-struct InputError : std::runtime_error {
-	using std::runtime_error::runtime_error;
-};
 
 // One record, valid during the callback only: the cells are views into the parser's buffer when the bytes
 // are already UTF-8 (no copy per cell), or into the row's own decoding buffer (GB18030 text, escapes).
@@ -38,7 +34,8 @@ public:
 	CsvSource(std::string path, std::optional<Encoding> forced_encoding);
 	Encoding encoding() const { return encoding_; }
 	bool encoding_was_detected() const { return detected_; }
-	std::uint64_t size_bytes() const { return size_; }
+	std::uint64_t size_hint() const { return input_.size_hint(); } // 0 for a pipe
+	std::uint64_t bytes_read() const { return input_.bytes_read(); }
 
 	// Reads the file: the first non-blank record is the header, then every data row. Rows whose cells are
 	// all empty (Excel's trailing ",,,," lines) are skipped. on_bytes reports progress.
@@ -47,10 +44,9 @@ public:
 	const std::string &sha256_hex() const { return sha256_; }
 
 private:
-	std::string path_;
+	InputFile input_; // opened once: detection peeks at the bytes run() then reads
 	Encoding encoding_ = Encoding::utf8;
 	bool detected_ = false;
-	std::uint64_t size_ = 0;
 	std::string sha256_;
 };
 

@@ -1,13 +1,10 @@
 #include "core/ocds.hpp"
 
-#include "core/sha256.hpp"
 #include "core/values.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
-#include <stdexcept>
 
 namespace oversight::loader {
 namespace {
@@ -164,13 +161,6 @@ std::optional<std::string> bid_status(std::optional<std::string> s) {
 	if (s && *s == "active")
 		return std::string("valid");
 	return s;
-}
-
-std::string read_whole(const std::string &path) {
-	std::ifstream in(path, std::ios::binary);
-	if (!in)
-		throw std::runtime_error(path + ": cannot read");
-	return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 bool has_jsonl_extension(const std::string &path) {
@@ -494,22 +484,27 @@ void emit_document_items(const Json &doc, std::uint64_t base_no, bool number_by_
 	emit_error(base_no, "not an OCDS release, record, release package or record package", raw_text, on_item);
 }
 
-OcdsReader::OcdsReader(std::string path, OcdsFormat format) : path_(std::move(path)), format_(format) {
+OcdsReader::OcdsReader(std::string path, OcdsFormat format) : input_(std::move(path)), format_(format) {
 	if (format_ != OcdsFormat::automatic)
 		return;
-	std::ifstream in(path_, std::ios::binary);
-	if (!in)
-		throw std::runtime_error(path_ + ": cannot read");
-	if (has_jsonl_extension(path_)) {
+	if (has_jsonl_extension(input_.path())) {
 		format_ = OcdsFormat::json_lines;
 		return;
 	}
-	// JSON Lines when the first line is a whole JSON object by itself (a package's first line is "{").
-	std::string first_line;
-	std::getline(in, first_line);
+	// JSON Lines when the first line is a whole JSON object by itself (a package's first line is "{"). Peeked,
+	// not read: run() reads the input from its first byte (a pipe cannot be read twice).
+	std::string_view head;
+	size_t lf = std::string_view::npos;
+	for (size_t n = 1 << 16; lf == std::string_view::npos; n *= 2) {
+		head = input_.peek(n);
+		lf = head.find('\n');
+		if (head.size() < n)
+			break;
+	}
+	bool more = lf != std::string_view::npos && input_.peek(lf + 2).size() > lf + 1;
+	std::string_view first_line = head.substr(0, lf);
 	simdjson::dom::parser parser;
 	simdjson::dom::element e;
-	bool more = in.peek() != std::char_traits<char>::eof();
 	format_ = more && !parser.parse(simdjson::padded_string(first_line)).get(e) && e.is_object()
 	              ? OcdsFormat::json_lines
 	              : OcdsFormat::json;
@@ -517,53 +512,41 @@ OcdsReader::OcdsReader(std::string path, OcdsFormat format) : path_(std::move(pa
 
 void OcdsReader::run(const std::function<void(OcdsItem &)> &on_item,
                      const std::function<void(std::uint64_t)> &on_bytes) {
-	Sha256 sha;
 	simdjson::dom::parser parser;            // validates the document (and words the error)
 	simdjson::ondemand::parser exact_parser; // then builds the tree with each number's own text
-	auto tree = [&](const simdjson::padded_string &text, simdjson::dom::element root) {
-		return root.is_object() || root.is_array() ? parse_document(text, exact_parser) : from_dom(root);
+	// One JSON text: the whole file, or one line of JSON Lines.
+	auto emit_text = [&](const std::string &text, std::uint64_t no, bool number_by_position) {
+		simdjson::dom::element root;
+		simdjson::padded_string padded(text);
+		if (auto err = parser.parse(padded).get(root)) {
+			emit_error(no, std::string("invalid JSON: ") + simdjson::error_message(err), text, on_item);
+			return;
+		}
+		Json doc = root.is_object() || root.is_array() ? parse_document(padded, exact_parser) : from_dom(root);
+		emit_document_items(doc, no, number_by_position, text, on_item);
 	};
 	if (format_ == OcdsFormat::json) {
-		std::string whole = read_whole(path_);
-		sha.update(whole);
-		sha256_ = sha.hex_digest();
-		simdjson::dom::element root;
-		simdjson::padded_string padded(whole);
-		if (auto err = parser.parse(padded).get(root)) {
-			emit_error(1, std::string("invalid JSON: ") + simdjson::error_message(err), whole, on_item);
-		} else {
-			emit_document_items(tree(padded, root), 1, true, whole, on_item);
-		}
-		on_bytes(whole.size());
+		std::string whole;
+		for (std::string_view chunk; !(chunk = input_.next_chunk()).empty();)
+			whole.append(chunk);
+		sha256_ = input_.sha256_hex();
+		emit_text(whole, 1, true);
+		on_bytes(input_.bytes_read());
 		return;
 	}
-	std::ifstream in(path_, std::ios::binary);
-	if (!in)
-		throw std::runtime_error(path_ + ": cannot read");
 	std::string line;
-	std::uint64_t line_no = 0, bytes = 0;
-	while (std::getline(in, line)) {
+	std::uint64_t line_no = 0;
+	for (bool lf; input_.next_line(line, lf);) {
 		++line_no;
-		bytes += line.size() + 1;
-		sha.update(line);
-		if (!in.eof())
-			sha.update("\n");
 		if (!line.empty() && line.back() == '\r')
 			line.pop_back();
-		if (trim(line).empty())
-			continue;
-		simdjson::dom::element root;
-		simdjson::padded_string padded(line);
-		if (auto err = parser.parse(padded).get(root)) {
-			emit_error(line_no, std::string("invalid JSON: ") + simdjson::error_message(err), line, on_item);
-		} else {
-			emit_document_items(tree(padded, root), line_no, false, line, on_item);
-		}
+		if (!trim(line).empty())
+			emit_text(line, line_no, false);
 		if ((line_no & 255) == 0)
-			on_bytes(bytes);
+			on_bytes(input_.bytes_read());
 	}
-	on_bytes(bytes);
-	sha256_ = sha.hex_digest();
+	on_bytes(input_.bytes_read());
+	sha256_ = input_.sha256_hex();
 }
 
 } // namespace oversight::loader

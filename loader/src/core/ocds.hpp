@@ -4,6 +4,7 @@
 // flattened onto the rows of the canonical procurement tables. Pure code: no database.
 #pragma once
 
+#include "core/input_file.hpp"
 #include "core/json.hpp"
 
 #include <array>
@@ -46,18 +47,20 @@ struct OcdsItem {
 
 enum class OcdsFormat { automatic, json, json_lines };
 
-// Reads an OCDS file and hands out its items. JSON Lines are streamed line by line (memory flat);
-// a single JSON document (package) is parsed whole.
+// Reads an OCDS file, once (a named pipe works), and hands out its items. JSON Lines are streamed line by
+// line (memory flat); a single JSON document (package) is parsed whole. Throws InputError when unreadable.
 class OcdsReader {
 public:
 	OcdsReader(std::string path, OcdsFormat format);
+	std::uint64_t size_hint() const { return input_.size_hint(); } // 0 for a pipe
+	std::uint64_t bytes_read() const { return input_.bytes_read(); }
 	// Calls on_item for each item; on_bytes reports progress (bytes consumed so far).
 	void run(const std::function<void(OcdsItem &)> &on_item, const std::function<void(std::uint64_t)> &on_bytes);
 	OcdsFormat format() const { return format_; }
 	const std::string &sha256_hex() const { return sha256_; }
 
 private:
-	std::string path_;
+	InputFile input_;
 	OcdsFormat format_;
 	std::string sha256_;
 };

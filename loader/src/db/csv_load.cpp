@@ -15,7 +15,6 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <sys/stat.h>
 
 namespace oversight::loader {
 namespace {
@@ -62,7 +61,6 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 	s.file = o.file;
 	CsvSource source(o.file, o.encoding);
 	s.encoding = encoding_name(source.encoding());
-	s.bytes = source.size_bytes();
 	std::string mapping_path = default_mapping_path(kind, o);
 	Mapping mapping = Mapping::load(mapping_path, kind);
 
@@ -73,7 +71,7 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 	std::optional<pqxx_compat::CopyBatcher> batcher;
 	CsvMergePlan plan;
 	MessageLimiter messages(o);
-	Progress progress(kind.command, source.size_bytes(), o.progress);
+	Progress progress(kind.command, source.size_hint(), o.progress);
 	std::string line;
 	RowValues values;
 	std::optional<Spool> refused; // rows refused before COPY: their own COPY after the staging one
@@ -163,6 +161,7 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 	}
 	progress.finish();
 	s.sha256 = source.sha256_hex();
+	s.bytes = source.bytes_read();
 	s.rows_staged = s.rows_read - refused_before_copy;
 
 	if (o.stop_after_staging) {

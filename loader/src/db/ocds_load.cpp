@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <sys/stat.h>
 
 namespace oversight::loader {
 namespace {
@@ -49,10 +48,6 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	s.record_kind = "ocds";
 	s.file = o.file;
 	s.encoding = "UTF-8"; // JSON is UTF-8 (RFC 8259); simdjson refuses anything else
-	struct stat st {};
-	if (stat(o.file.c_str(), &st) != 0 || S_ISDIR(st.st_mode))
-		throw std::invalid_argument(o.file + ": cannot open");
-	s.bytes = static_cast<std::uint64_t>(st.st_size);
 	OcdsReader reader(o.file, o.ocds_format);
 
 	std::array<Spool, ocds_table_count> spools;
@@ -61,7 +56,7 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	if (!o.dry_run)
 		rejects.emplace(reject_path_for(o.file, o.reject_dir), std::vector<std::string>{"raw_text"});
 	MessageLimiter messages(o);
-	Progress progress("ocds", s.bytes, o.progress);
+	Progress progress("ocds", reader.size_hint(), o.progress);
 	OcdsRows rows;
 	std::string line;
 	std::uint64_t releases = 0;
@@ -93,6 +88,7 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	    [&](std::uint64_t bytes) { progress.update(bytes, s.rows_read); });
 	progress.finish();
 	s.sha256 = reader.sha256_hex();
+	s.bytes = reader.bytes_read();
 	s.details["releases read"] = releases;
 
 	pqxx::work tx(conn, "oversight-load");
