@@ -10,6 +10,7 @@
 #include <random>
 
 using namespace oversight::loader;
+using namespace std::string_literals;
 
 namespace {
 
@@ -202,4 +203,14 @@ TEST(CsvParser, FastPathAgreesWithLibcsvOnRandomInput) {
 		std::mt19937 c1(round), c2(round + 1000);
 		EXPECT_EQ(parse(input, true, c1), parse(input, false, c2)) << "input: " << input;
 	}
+}
+
+// The raw text of refused input: PostgreSQL refuses NUL and invalid UTF-8 in text.
+TEST(Encoding, StorableTextEscapesOnlyNulAndInvalidBytes) {
+	EXPECT_EQ(storable_text("张三 ok"), "张三 ok");
+	EXPECT_EQ(storable_text("a\0b"s), "a\\x00b");
+	EXPECT_EQ(storable_text("\xE5\xBC\xA0\xE5\xBC"), "张\\xE5\\xBC"); // a character cut short
+	EXPECT_EQ(storable_text("\xC0\xAF!"), "\\xC0\\xAF!");             // an overlong slash
+	EXPECT_EQ(invalid_utf8_at("ab\xFF"), 2u);
+	EXPECT_EQ(invalid_utf8_at("张三"), std::string_view::npos);
 }

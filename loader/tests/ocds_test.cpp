@@ -1,16 +1,33 @@
 // OCDS: normalisation, merging, classification of documents and flattening onto the staging tables.
 #include "core/alert_line.hpp"
+#include "core/encoding.hpp"
 #include "core/ocds.hpp"
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 using namespace oversight::loader;
+using namespace std::string_literals;
 
 namespace {
 
 Json parse(const std::string &text) {
 	simdjson::dom::parser p;
 	return from_dom(p.parse(simdjson::padded_string(text)).value());
+}
+
+std::string write_temp(const std::string &name, const std::string &bytes) {
+	std::string path = ::testing::TempDir() + name;
+	std::ofstream(path, std::ios::binary) << bytes;
+	return path;
+}
+
+std::vector<OcdsItem> read_ocds(const std::string &path) {
+	std::vector<OcdsItem> items;
+	OcdsReader reader(path, OcdsFormat::automatic);
+	reader.run([&](OcdsItem &i) { items.push_back(i); }, [](std::uint64_t) {});
+	return items;
 }
 
 std::vector<OcdsItem> items_of(const std::string &text) {
@@ -157,4 +174,61 @@ TEST(OcdsJson, ExactNumbersFromTheDocumentText) {
 	EXPECT_EQ(dump(Json::array({number_from_text("1.00000000000000000001")})), "[1.00000000000000000001]");
 	// A string that merely starts with NUL is not mistaken for a number.
 	EXPECT_EQ(dump(Json(std::string("\0abc", 4))), R"("\u0000abc")");
+}
+
+// One bad line of JSON Lines is one refused item whose raw text PostgreSQL can store.
+TEST(OcdsReader, NulByteAndInvalidUtf8LinesAreRefusedOneByOneWithStorableText) {
+	std::string path = write_temp("hostile.jsonl", "{\"ocid\":\"o-1\"}\n"
+	                                               "{\"ocid\":\"o-2\",\"tender\":{\"title\":\"B\0\"}}\n"s
+	                                               "{\"ocid\":\"o-3\",\"tender\":{\"title\":\"\xE5\xBC\xA0\xFF\"}}\n"
+	                                               "{\"ocid\":\"o-4\"}\n");
+	auto items = read_ocds(path);
+	ASSERT_EQ(items.size(), 4u);
+	EXPECT_TRUE(items[0].compiled);
+	EXPECT_TRUE(items[3].compiled);
+	EXPECT_EQ(items[1].item_no, 2u);
+	EXPECT_EQ(items[1].error, "invalid JSON: a NUL byte (0x00) at byte 35");
+	EXPECT_EQ(items[1].raw_text, R"({"ocid":"o-2","tender":{"title":"B\x00"}})");
+	EXPECT_EQ(items[2].error, "invalid JSON: not UTF-8 at byte 37 (\\xFF; JSON text must be UTF-8)");
+	EXPECT_EQ(items[2].raw_text, "{\"ocid\":\"o-3\",\"tender\":{\"title\":\"张\\xFF\"}}"); // 张 kept
+	for (const auto &i : items)
+		EXPECT_TRUE(is_valid_utf8(i.raw_text) && i.raw_text.find('\0') == std::string::npos);
+}
+
+// "\u0000" in a string refuses that release only, and never turns into another value ("\u000012345" was
+// read as the number 12345, "\u0000ABC" as the id ABC).
+TEST(OcdsDocuments, AStringWithU0000IsNeverAValueAndRefusesItsReleaseOnly) {
+	auto items = items_of(R"({"releases":[
+	  {"ocid":"o-1","date":"2024-01-01","tender":{"value":{"amount":"\u000012345","currency":"CNY"}}},
+	  {"ocid":"o-1","date":"2024-02-01","tender":{"title":"kept"}},
+	  {"ocid":"o-2","awards":[{"id":"\u0000ABC"}]},
+	  {"ocid":"o-3","tender":{"title":"fine"}}]})");
+	ASSERT_EQ(items.size(), 4u);
+	EXPECT_EQ(items[0].item_no, 1u);
+	EXPECT_EQ(items[0].error, "holds U+0000 (\\u0000, NUL) in tender.value.amount: PostgreSQL cannot store it in "
+	                          "text or jsonb, and it is never read as a value");
+	EXPECT_EQ(items[0].raw_text,
+	          R"({"ocid":"o-1","date":"2024-01-01","tender":{"value":{"amount":"\u000012345","currency":"CNY"}}})");
+	EXPECT_EQ(items[1].item_no, 3u);
+	EXPECT_NE(items[1].error.find("in awards[0].id:"), std::string::npos) << items[1].error;
+	EXPECT_EQ(items[2].ocid, "o-1"); // the other release of o-1 still loads
+	EXPECT_EQ(items[2].releases_merged, 1u);
+	EXPECT_EQ(items[3].ocid, "o-3");
+
+	simdjson::padded_string padded(
+	    std::string(R"({"amount":"\u000012345","id":"\u0000ABC","n":123456789012345.6789})"));
+	simdjson::ondemand::parser parser;
+	Json j = parse_document(padded, parser);
+	EXPECT_EQ(get_text(j, "amount"), "");
+	EXPECT_EQ(get_text(j, "id"), "");
+	EXPECT_EQ(get_text(j, "n"), "123456789012345.6789"); // exact numbers are unaffected
+	EXPECT_EQ(nul_path(j), "amount");
+	EXPECT_EQ(dump_refused(j), R"({"amount":"\u000012345","id":"\u0000ABC","n":123456789012345.6789})");
+
+	// Through the reader, and as a single release document too.
+	std::string path = write_temp("u0000.json", R"({"ocid":"o-9","tender":{"value":{"amount":"\u000012345"}}})");
+	auto single = read_ocds(path);
+	ASSERT_EQ(single.size(), 1u);
+	EXPECT_FALSE(single[0].compiled);
+	EXPECT_NE(single[0].error.find("tender.value.amount"), std::string::npos);
 }

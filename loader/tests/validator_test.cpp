@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 using namespace oversight::loader;
+using namespace std::string_literals;
 
 namespace {
 
@@ -88,6 +89,13 @@ TEST(RowValidator, CanonicalValuesDefaultsAndErrors) {
 	EXPECT_NE(
 	    v.validate({"P1", "EDU01", "张三", "1", "现金", "2024-03-05", "extra"}, values)->reason.find("extra columns"),
 	    std::string::npos);
+}
+
+// A NUL in a cell: the message is not cut at the NUL.
+TEST(RowValidator, NulInACellIsShownEscapedInTheMessage) {
+	RowError e{"payee_name", "contains a NUL byte"};
+	EXPECT_EQ(RowValidator::message("p.csv", 2, e, "a\0b"s),
+	          "p.csv:2: field payee_name: \"a\\x00b\" contains a NUL byte");
 }
 
 TEST(MergeSql, UpsertComparesNonKeyColumnsAndChecksReferences) {

@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <stdexcept>
 
@@ -140,6 +141,36 @@ std::string escape_bytes(std::string_view bytes) {
 			out.push_back(hex[c >> 4]);
 			out.push_back(hex[c & 15]);
 		}
+	}
+	return out;
+}
+
+size_t invalid_utf8_at(std::string_view text) {
+	for (size_t i = 0; i < text.size();) {
+		auto c = static_cast<unsigned char>(text[i]);
+		size_t n = c < 0x80                 ? 1
+		           : c >= 0xC2 && c <= 0xDF ? 2
+		           : c >= 0xE0 && c <= 0xEF ? 3
+		           : c >= 0xF0 && c <= 0xF4 ? 4
+		                                    : 0;
+		if (n == 0 || (n > 1 && !is_valid_utf8(text.substr(i, n)))) // simdjson judges overlongs and surrogates
+			return i;
+		i += n;
+	}
+	return std::string_view::npos;
+}
+
+std::string storable_text(std::string_view bytes) {
+	if (bytes.find('\0') == std::string_view::npos && is_valid_utf8(bytes))
+		return std::string(bytes);
+	std::string out;
+	while (!bytes.empty()) {
+		size_t bad = std::min(invalid_utf8_at(bytes), bytes.find('\0')); // npos when neither
+		out.append(bytes.substr(0, bad));
+		if (bad >= bytes.size())
+			break;
+		out += escape_bytes(bytes.substr(bad, 1));
+		bytes.remove_prefix(bad + 1);
 	}
 	return out;
 }

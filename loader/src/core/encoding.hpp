@@ -48,4 +48,11 @@ private:
 // Printable form of bytes that failed to decode: valid ASCII kept, other bytes as \xNN.
 std::string escape_bytes(std::string_view bytes);
 
+// Offset of the first byte that does not begin a valid UTF-8 character; npos when all of `text` is valid.
+size_t invalid_utf8_at(std::string_view text);
+
+// `bytes` as text PostgreSQL can store (it refuses NUL and invalid UTF-8 in text): valid UTF-8 kept as is,
+// NUL and invalid bytes written \xNN, as escape_bytes writes them. For the raw text of refused input.
+std::string storable_text(std::string_view bytes);
+
 } // namespace oversight::loader

@@ -90,6 +90,13 @@ std::string decimal_key(std::string_view t) {
 	return (negative ? "-" : "") + digits + "e" + std::to_string(exponent);
 }
 
+// A JSON string's value: a string, or, when it holds U+0000, a binary value (see json.hpp).
+Json string_value(std::string_view s) {
+	if (s.find('\0') == std::string_view::npos)
+		return std::string(s);
+	return Json::binary(std::vector<std::uint8_t>(s.begin(), s.end()));
+}
+
 void normalise_ocds_shape(Json &j, std::string_view key, bool is_item) {
 	if (j.is_object() && !is_item && contains(array_members, key)) { // an object where OCDS expects an array
 		Json wrapper = Json::array();
@@ -120,7 +127,7 @@ Json build(simdjson::ondemand::value v, std::string_view key, bool is_item) {
 			j.push_back(build(item.value(), key, true)); // items keep the member's name (relatedLots: [1])
 		break;
 	case json_type::string:
-		j = std::string(v.get_string().value());
+		j = string_value(v.get_string().value());
 		break;
 	case json_type::boolean:
 		j = v.get_bool().value();
@@ -241,6 +248,49 @@ std::string dump(const Json &j) {
 	return fixed;
 }
 
+std::string dump_refused(const Json &j) {
+	std::string out;
+	if (j.is_binary()) {
+		const auto &bytes = j.get_binary();
+		return Json(std::string(bytes.begin(), bytes.end())).dump(-1, ' ', false, Json::error_handler_t::replace);
+	}
+	if (j.is_object()) {
+		for (auto it = j.begin(); it != j.end(); ++it)
+			out += (out.empty() ? "{" : ",") + Json(it.key()).dump(-1, ' ', false, Json::error_handler_t::replace) +
+			       ":" + dump_refused(it.value());
+		return out.empty() ? "{}" : out + "}";
+	}
+	if (j.is_array()) {
+		for (const auto &item : j)
+			out += (out.empty() ? "[" : ",") + dump_refused(item);
+		return out.empty() ? "[]" : out + "]";
+	}
+	return dump(j);
+}
+
+std::optional<std::string> nul_path(const Json &j) {
+	if (j.is_binary())
+		return std::string();
+	if (j.is_object())
+		for (auto it = j.begin(); it != j.end(); ++it) {
+			// A member name is shown as is when plain, else as its JSON string.
+			const std::string &key = it.key();
+			bool plain =
+			    !key.empty() && key.find_first_of(".[]\"\\") == std::string::npos &&
+			    std::all_of(key.begin(), key.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x20; });
+			std::string name = plain ? key : Json(key).dump(-1, ' ', false, Json::error_handler_t::replace);
+			if (key.find('\0') != std::string::npos)
+				return name;
+			if (auto below = nul_path(it.value()))
+				return name + (below->empty() || (*below)[0] == '[' ? "" : ".") + *below;
+		}
+	if (j.is_array())
+		for (size_t i = 0; i < j.size(); ++i)
+			if (auto below = nul_path(j[i]))
+				return "[" + std::to_string(i) + "]" + (below->empty() || (*below)[0] == '[' ? "" : ".") + *below;
+	return std::nullopt;
+}
+
 Json from_dom(simdjson::dom::element e, std::string_view key, bool is_item) {
 	using simdjson::dom::element_type;
 	Json j;
@@ -260,7 +310,7 @@ Json from_dom(simdjson::dom::element e, std::string_view key, bool is_item) {
 		j = double(e);
 		break;
 	case element_type::STRING:
-		j = std::string(std::string_view(e));
+		j = string_value(std::string_view(e));
 		break;
 	case element_type::ARRAY:
 		j = Json::array();

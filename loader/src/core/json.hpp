@@ -7,14 +7,18 @@
 // that fits 64 bits becomes an integer, a number whose value a double holds exactly becomes a double
 // (nlohmann writes the shortest text of the same value: 12345678901234.56 and 0.1 as written, 1.50 as 1.5,
 // equal as jsonb numbers), and any other number (123456789012345.6789, 1e400, integers past 64 bits) keeps
-// its original text: it is stored as a string whose first byte is NUL (no loadable document has one: jsonb
-// refuses \u0000), which dump() writes back as the bare number and text_of_value() returns as the number.
+// its original text: it is stored as a string whose first byte is NUL, which dump() writes back as the bare
+// number and text_of_value() returns as the number. A JSON string holding U+0000 therefore never becomes a
+// string here (it would pass for a number: "\u000012345" for 12345): it is kept as a binary value, which
+// reads as no text; nul_path() finds it, and the release holding it is quarantined (jsonb and text refuse
+// U+0000 anyway).
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +39,11 @@ const Json *at(const Json &j, std::initializer_list<std::string_view> path);
 const Json &array(const Json &j, std::string_view key);
 // Compact JSON text (UTF-8 kept as is).
 std::string dump(const Json &j);
+// The same for a tree that may hold strings with U+0000 (binary values, written back as the strings they were,
+// with \u0000): for the raw text of a refused item.
+std::string dump_refused(const Json &j);
+// Where a tree holds U+0000 (in a string or a member name), as a path such as tender.items[0].id; nullopt if nowhere.
+std::optional<std::string> nul_path(const Json &j);
 
 // Converts a simdjson element, normalising OCDS shapes (see json.cpp). Numbers are simdjson's doubles: for
 // small documents whose numbers need no exactness (alert payloads, staged rows).

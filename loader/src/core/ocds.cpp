@@ -1,5 +1,6 @@
 #include "core/ocds.hpp"
 
+#include "core/encoding.hpp"
 #include "core/values.hpp"
 
 #include <algorithm>
@@ -206,15 +207,28 @@ void emit_error(std::uint64_t no, std::string error, std::string raw, const std:
 	on_item(item);
 }
 
+// Why a release, record or compiled release cannot be loaded whatever its content, or "": a string holding
+// U+0000 (never read as a value, see json.hpp), or an ocid that is missing or not a string.
+std::string unusable(const Json &item) {
+	if (auto path = nul_path(item))
+		return "holds U+0000 (\\u0000, NUL) in " + (path->empty() ? std::string("the item") : *path) +
+		       ": PostgreSQL cannot store it in text or jsonb, and it is never read as a value";
+	const Json *ocid = find(item, "ocid");
+	if (!ocid)
+		return "release has no ocid";
+	if (!ocid->is_string() || trim(ocid->get_ref<const std::string &>()).empty())
+		return "ocid is not a non-empty string";
+	return {};
+}
+
 void emit_compiled(std::uint64_t no, Json compiled, size_t merged, const std::function<void(OcdsItem &)> &on_item) {
-	const Json *ocid = find(compiled, "ocid");
-	if (!ocid || !ocid->is_string() || trim(ocid->get_ref<const std::string &>()).empty()) {
-		emit_error(no, ocid ? "ocid is not a non-empty string" : "release has no ocid", dump(compiled), on_item);
+	if (std::string why = unusable(compiled); !why.empty()) {
+		emit_error(no, std::move(why), dump_refused(compiled), on_item);
 		return;
 	}
 	OcdsItem item;
 	item.item_no = no;
-	item.ocid = ocid->get_ref<const std::string &>();
+	item.ocid = get_text(compiled, "ocid");
 	item.releases_merged = merged;
 	item.compiled = std::move(compiled);
 	on_item(item);
@@ -229,17 +243,18 @@ void emit_releases(const Json &releases, std::uint64_t base_no, bool number_by_p
 		std::uint64_t no = number_by_position ? base_no + i : base_no;
 		const Json &r = releases[i];
 		if (!r.is_object()) {
-			emit_error(no, "release is not a JSON object", dump(r), on_item);
+			emit_error(no, "release is not a JSON object", dump_refused(r), on_item);
 			continue;
 		}
-		const Json *ocid = find(r, "ocid");
-		if (!ocid || !ocid->is_string() || trim(ocid->get_ref<const std::string &>()).empty()) {
-			emit_error(no, ocid ? "ocid is not a non-empty string" : "release has no ocid", dump(r), on_item);
+		// Refused on its own, before merging: the other releases of its ocid still load.
+		if (std::string why = unusable(r); !why.empty()) {
+			emit_error(no, std::move(why), dump_refused(r), on_item);
 			continue;
 		}
-		if (!groups.count(ocid->get_ref<const std::string &>()))
-			order.push_back(ocid->get_ref<const std::string &>());
-		groups[ocid->get_ref<const std::string &>()].emplace_back(i, &r);
+		const std::string &ocid = find(r, "ocid")->get_ref<const std::string &>();
+		if (!groups.count(ocid))
+			order.push_back(ocid);
+		groups[ocid].emplace_back(i, &r);
 	}
 	for (const auto &ocid : order) {
 		auto &group = groups[ocid];
@@ -457,14 +472,14 @@ void emit_document_items(const Json &doc, std::uint64_t base_no, bool number_by_
 			std::uint64_t no = number_by_position ? base_no + i : base_no;
 			std::string error;
 			if (!(*records)[i].is_object()) {
-				emit_error(no, "record is not a JSON object", dump((*records)[i]), on_item);
+				emit_error(no, "record is not a JSON object", dump_refused((*records)[i]), on_item);
 				continue;
 			}
 			auto compiled = compile_record((*records)[i], error);
 			if (compiled)
 				emit_compiled(no, std::move(*compiled), 1, on_item);
 			else
-				emit_error(no, error, dump((*records)[i]), on_item);
+				emit_error(no, error, dump_refused((*records)[i]), on_item);
 		}
 		return;
 	}
@@ -519,7 +534,14 @@ void OcdsReader::run(const std::function<void(OcdsItem &)> &on_item,
 		simdjson::dom::element root;
 		simdjson::padded_string padded(text);
 		if (auto err = parser.parse(padded).get(root)) {
-			emit_error(no, std::string("invalid JSON: ") + simdjson::error_message(err), text, on_item);
+			// The raw text must be storable: NUL and invalid UTF-8 (which simdjson refuses) are written \xNN.
+			std::string why = std::string("invalid JSON: ") + simdjson::error_message(err);
+			if (size_t at = text.find('\0'); at != std::string_view::npos)
+				why = "invalid JSON: a NUL byte (0x00) at byte " + std::to_string(at + 1);
+			else if (size_t at = invalid_utf8_at(text); at != std::string_view::npos)
+				why = "invalid JSON: not UTF-8 at byte " + std::to_string(at + 1) + " (" +
+				      escape_bytes(text.substr(at, 1)) + "; JSON text must be UTF-8)";
+			emit_error(no, std::move(why), storable_text(text), on_item);
 			return;
 		}
 		Json doc = root.is_object() || root.is_array() ? parse_document(padded, exact_parser) : from_dom(root);

@@ -1,5 +1,6 @@
 #include "core/row_validator.hpp"
 
+#include "core/encoding.hpp"
 #include "core/values.hpp"
 
 namespace oversight::loader {
@@ -186,7 +187,7 @@ std::string RowValidator::message(const std::string &file, std::uint64_t line, c
 	std::string msg = file + ":" + std::to_string(line) + ": ";
 	if (e.field.empty())
 		return msg + "row " + e.reason;
-	return msg + "field " + e.field + ": \"" + std::string(raw_value) + "\" " + e.reason;
+	return msg + "field " + e.field + ": \"" + storable_text(raw_value) + "\" " + e.reason; // a NUL would cut the line
 }
 
 } // namespace oversight::loader

@@ -92,7 +92,7 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		line = std::to_string(row.line_no);
 		copy_append_field(line, e.field.empty() ? std::nullopt : std::optional<std::string_view>(e.field));
 		copy_append_field(line, std::optional<std::string_view>(e.reason));
-		copy_append_field(line, std::optional<std::string_view>(row.as_csv_line()));
+		copy_append_field(line, storable_text(row.as_csv_line())); // a NUL would refuse the whole COPY
 		if (!refused)
 			refused.emplace();
 		refused->add(line);
