@@ -232,3 +232,22 @@ TEST(OcdsDocuments, AStringWithU0000IsNeverAValueAndRefusesItsReleaseOnly) {
 	EXPECT_FALSE(single[0].compiled);
 	EXPECT_NE(single[0].error.find("tender.value.amount"), std::string::npos);
 }
+
+// An invisible character must not make an ocid a look-alike of another.
+TEST(OcdsDocuments, AnOcidWithAnInvisibleCharacterIsRefused) {
+	auto items = items_of(R"([{"ocid":"o-1\ufeff"},{"ocid":"o-1\u0009"},{"ocid":"o-1"}])");
+	ASSERT_EQ(items.size(), 3u);
+	EXPECT_EQ(items[0].error, "ocid holds the invisible character U+FEFF: it would look like another ocid");
+	EXPECT_EQ(items[1].error, "ocid holds the invisible character U+0009: it would look like another ocid");
+	EXPECT_EQ(items[2].ocid, "o-1");
+}
+
+// JSON Lines files concatenated with their byte-order marks.
+TEST(OcdsReader, AByteOrderMarkStartingAFileOrALineIsDropped) {
+	auto lines = read_ocds(write_temp("bom.jsonl", "\xEF\xBB\xBF{\"ocid\":\"o-1\"}\n\xEF\xBB\xBF{\"ocid\":\"o-2\"}\n"));
+	ASSERT_EQ(lines.size(), 2u);
+	EXPECT_EQ(lines[1].ocid, "o-2");
+	auto doc = read_ocds(write_temp("bom.json", "\xEF\xBB\xBF{\"releases\":[{\"ocid\":\"o-3\"}]}"));
+	ASSERT_EQ(doc.size(), 1u);
+	EXPECT_EQ(doc[0].ocid, "o-3");
+}

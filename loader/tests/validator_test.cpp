@@ -1,9 +1,13 @@
 // Mapping files, header binding, row validation and the generated merge SQL of a CSV load.
+#include "core/csv_source.hpp"
 #include "core/mapping.hpp"
 #include "core/merge_sql.hpp"
 #include "core/row_validator.hpp"
+#include "core/values.hpp"
 
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 using namespace oversight::loader;
 using namespace std::string_literals;
@@ -96,6 +100,56 @@ TEST(RowValidator, NulInACellIsShownEscapedInTheMessage) {
 	RowError e{"payee_name", "contains a NUL byte"};
 	EXPECT_EQ(RowValidator::message("p.csv", 2, e, "a\0b"s),
 	          "p.csv:2: field payee_name: \"a\\x00b\" contains a NUL byte");
+}
+
+// U+FEFF mid-file (a second file's byte-order mark) never makes a second, look-alike key.
+TEST(RowValidator, ZeroWidthNoBreakSpaceAroundAValueIsTrimmedInsideRefused) {
+	EXPECT_EQ(trim("\xEF\xBB\xBF"
+	               "D-BOM-1"),
+	          "D-BOM-1");
+	EXPECT_EQ(trim("D-BOM-1\xEF\xBB\xBF "), "D-BOM-1");
+	EXPECT_EQ(invisible_character("D-1\x01"), "U+0001");
+	EXPECT_EQ(invisible_character("D-\xEF\xBB\xBF"
+	                              "1"),
+	          "U+FEFF");
+	EXPECT_EQ(invisible_character("张三-1"), std::nullopt);
+
+	std::string path = ::testing::TempDir() + "bom-mid.csv";
+	std::ofstream(path, std::ios::binary) << "payment_code,payer_unit_code,payee_name,amount,payment_method,paid_on\n"
+	                                         "D-BOM-1,EDU01,x,10,transfer,2024-03-05\n"
+	                                         "D-BOM-1\xEF\xBB\xBF,EDU01,x,10,transfer,2024-03-05\n"
+	                                         "\xEF\xBB\xBF"
+	                                         "D-BOM-2,EDU01,x,10,transfer,2024-03-05\n"
+	                                         "D-\xEF\xBB\xBF"
+	                                         "BOM-3,EDU01,x,10,transfer,2024-03-05\n"
+	                                         "D-4\x01,EDU01,x,10,transfer,2024-03-05\n"
+	                                         "D-5,EDU01,x\xEF\xBB\xBFy,10,transfer,2024-03-05\n";
+	const RecordKind &kind = *find_record_kind("payments");
+	Mapping mapping = Mapping::parse("[columns]\n", "empty.map", kind); // canonical headers only
+	CsvSource source(path, std::nullopt);
+	std::optional<RowValidator> validator;
+	std::vector<std::string> outcome;
+	RowValues values;
+	source.run(
+	    [&](const CsvRow &h) {
+		    validator.emplace(kind, mapping, bind_header(h.cell_strings(), mapping, kind), h.cells.size());
+	    },
+	    [&](const CsvRow &row) {
+		    auto e = validator->validate(row.cells, values, !row.plain);
+		    outcome.push_back(e ? e->field + ": " + e->reason
+		                        : std::string(*values[static_cast<size_t>(kind.field_index("payment_code"))]));
+	    },
+	    [](std::uint64_t) {});
+	ASSERT_EQ(outcome.size(), 6u);
+	EXPECT_EQ(outcome[0], "D-BOM-1");
+	EXPECT_EQ(outcome[1], "D-BOM-1"); // the same key: the merge then finds the duplicate
+	EXPECT_EQ(outcome[2], "D-BOM-2");
+	EXPECT_EQ(outcome[3], "payment_code: holds U+FEFF (zero-width no-break space, an invisible byte-order mark) "
+	                      "inside the value: remove it");
+	EXPECT_EQ(outcome[4], "payment_code: holds the invisible character U+0001: a key must not, it would look like "
+	                      "another key");
+	EXPECT_EQ(outcome[5], "payee_name: holds U+FEFF (zero-width no-break space, an invisible byte-order mark) "
+	                      "inside the value: remove it");
 }
 
 TEST(MergeSql, UpsertComparesNonKeyColumnsAndChecksReferences) {

@@ -60,7 +60,7 @@ void CsvSource::run(const std::function<void(const CsvRow &)> &on_header,
 		if (starts_ok && decoder.is_identity(raw.bytes)) {
 			for (size_t i = 0; i < n; ++i)
 				row.cells[i] = raw.fields[i];
-			row.plain = !has_copy_special_bytes(raw.bytes);
+			row.plain = !has_copy_special_bytes(raw.bytes) && !has_zero_width_no_break_space(raw.bytes);
 		} else {
 			row.decoded.clear();
 			ends.resize(n);
@@ -78,7 +78,7 @@ void CsvSource::run(const std::function<void(const CsvRow &)> &on_header,
 			}
 			for (size_t i = 0, start = 0; i < n; start = ends[i++])
 				row.cells[i] = std::string_view(row.decoded).substr(start, ends[i] - start);
-			row.plain = !has_copy_special_bytes(row.decoded);
+			row.plain = !has_copy_special_bytes(row.decoded) && !has_zero_width_no_break_space(row.decoded);
 		}
 		if (all_empty && !raw.unterminated_quote)
 			return;

@@ -23,7 +23,7 @@ struct CsvRow {
 	std::vector<std::string_view> cells; // UTF-8; when decode_failed, the raw bytes with non-ASCII escaped as \xNN
 	bool decode_failed = false;
 	bool unterminated_quote = false;
-	bool plain = false;              // no cell holds a NUL or a byte COPY text escapes (backslash, tab, CR, LF)
+	bool plain = false;              // no cell holds a NUL, a byte COPY text escapes (backslash, tab, CR, LF) or U+FEFF
 	std::string as_csv_line() const; // the row re-encoded as one CSV line (quarantine raw_text)
 	std::vector<std::string> cell_strings() const; // owned copies of the cells
 	std::string decoded;                           // storage for cells that needed decoding or escaping

@@ -68,8 +68,8 @@ Encoding detect_encoding(std::string_view sample, bool is_whole_file) {
 }
 
 size_t bom_length(std::string_view data, Encoding e) {
-	static constexpr std::string_view utf8_bom = "\xEF\xBB\xBF", gb_bom = "\x84\x31\x95\x33";
-	std::string_view bom = e == Encoding::utf8 ? utf8_bom : gb_bom;
+	static constexpr std::string_view gb_bom = "\x84\x31\x95\x33"; // U+FEFF in GB18030
+	std::string_view bom = e == Encoding::utf8 ? zero_width_no_break_space : gb_bom;
 	return data.substr(0, bom.size()) == bom ? bom.size() : 0;
 }
 

@@ -30,12 +30,9 @@ std::vector<std::string> split_aliases(std::string_view text) {
 std::string normalise_label(const std::string &label) {
 	std::string folded = fold_fullwidth(label);
 	std::string out;
-	for (char c : trim(folded))
+	for (char c : trim(folded)) // trim() also drops an Excel BOM that survived on the first header
 		if (c != ' ' && c != '\t')
 			out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-	// Excel's UTF-8 BOM sometimes survives on the first header.
-	if (out.rfind("\xEF\xBB\xBF", 0) == 0)
-		out.erase(0, 3);
 	return out;
 }
 
@@ -50,9 +47,7 @@ Mapping Mapping::parse(const std::string &text, const std::string &source, const
 	};
 	while (std::getline(in, line)) {
 		++line_no;
-		std::string_view l = trim(line);
-		if (line_no == 1 && l.rfind("\xEF\xBB\xBF", 0) == 0)
-			l.remove_prefix(3);
+		std::string_view l = trim(line); // a BOM too
 		if (l.empty() || l.front() == '#')
 			continue;
 		if (l.front() == '[') {

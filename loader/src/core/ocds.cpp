@@ -208,7 +208,8 @@ void emit_error(std::uint64_t no, std::string error, std::string raw, const std:
 }
 
 // Why a release, record or compiled release cannot be loaded whatever its content, or "": a string holding
-// U+0000 (never read as a value, see json.hpp), or an ocid that is missing or not a string.
+// U+0000 (never read as a value, see json.hpp), or an ocid that is missing, not a string, or holding an
+// invisible character that would make it a look-alike of another process's ocid.
 std::string unusable(const Json &item) {
 	if (auto path = nul_path(item))
 		return "holds U+0000 (\\u0000, NUL) in " + (path->empty() ? std::string("the item") : *path) +
@@ -218,6 +219,8 @@ std::string unusable(const Json &item) {
 		return "release has no ocid";
 	if (!ocid->is_string() || trim(ocid->get_ref<const std::string &>()).empty())
 		return "ocid is not a non-empty string";
+	if (auto c = invisible_character(ocid->get_ref<const std::string &>()))
+		return "ocid holds the invisible character " + *c + ": it would look like another ocid";
 	return {};
 }
 
@@ -518,6 +521,7 @@ OcdsReader::OcdsReader(std::string path, OcdsFormat format) : input_(std::move(p
 	}
 	bool more = lf != std::string_view::npos && input_.peek(lf + 2).size() > lf + 1;
 	std::string_view first_line = head.substr(0, lf);
+	first_line.remove_prefix(bom_length(first_line, Encoding::utf8));
 	simdjson::dom::parser parser;
 	simdjson::dom::element e;
 	format_ = more && !parser.parse(simdjson::padded_string(first_line)).get(e) && e.is_object()
@@ -530,7 +534,9 @@ void OcdsReader::run(const std::function<void(OcdsItem &)> &on_item,
 	simdjson::dom::parser parser;            // validates the document (and words the error)
 	simdjson::ondemand::parser exact_parser; // then builds the tree with each number's own text
 	// One JSON text: the whole file, or one line of JSON Lines.
-	auto emit_text = [&](const std::string &text, std::uint64_t no, bool number_by_position) {
+	auto emit_text = [&](std::string &text, std::uint64_t no, bool number_by_position) {
+		// A byte-order mark starts the file, or a line of JSON Lines files that were concatenated: not JSON, dropped.
+		text.erase(0, bom_length(text, Encoding::utf8));
 		simdjson::dom::element root;
 		simdjson::padded_string padded(text);
 		if (auto err = parser.parse(padded).get(root)) {

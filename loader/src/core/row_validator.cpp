@@ -3,6 +3,8 @@
 #include "core/encoding.hpp"
 #include "core/values.hpp"
 
+#include <algorithm>
+
 namespace oversight::loader {
 namespace {
 
@@ -43,6 +45,8 @@ RowValidator::RowValidator(const RecordKind &kind, const Mapping &mapping, Heade
 	for (size_t f = 0; f < kind_.fields.size(); ++f)
 		if (binding_.has(static_cast<int>(f)))
 			staged_fields_.push_back(static_cast<int>(f));
+	for (const auto &f : kind_.fields)
+		is_key_.push_back(std::find(kind_.key.begin(), kind_.key.end(), f.name) != kind_.key.end());
 	for (const auto &rule : kind_.rules) {
 		rule_inputs_.emplace_back();
 		for (const auto &name : rule.inputs)
@@ -70,19 +74,28 @@ bool is_canonical_amount(std::string_view s) {
 }
 } // namespace
 
-std::optional<RowError> RowValidator::parse_field(const FieldSpec &spec, std::string_view cell,
-                                                  std::optional<std::string_view> &out, std::string &storage,
-                                                  bool may_hold_nul) const {
+std::optional<RowError> RowValidator::parse_field(size_t f, std::string_view cell, std::optional<std::string_view> &out,
+                                                  std::string &storage, bool check_cells) const {
+	const FieldSpec &spec = kind_.fields[f];
 	std::string_view trimmed = trim(cell);
 	if (trimmed.empty()) {
 		out.reset();
 		return std::nullopt;
 	}
-	if (may_hold_nul && cell.find('\0') != std::string_view::npos)
+	if (check_cells && cell.find('\0') != std::string_view::npos)
 		return RowError{spec.name, "contains a NUL byte"};
+	// U+FEFF around a value is trimmed (a byte-order mark of concatenated files); inside one it is refused.
+	if (check_cells && has_zero_width_no_break_space(trimmed))
+		return RowError{spec.name, "holds U+FEFF (zero-width no-break space, an invisible byte-order mark) inside "
+		                           "the value: remove it"};
 	ParsedValue parsed;
 	switch (spec.type) {
 	case FieldType::text:
+		// Codes are checked below; a key of free text must not hold what makes it look like another key.
+		if (is_key_[f])
+			if (auto c = invisible_character(trimmed))
+				return RowError{spec.name, "holds the invisible character " + *c +
+				                               ": a key must not, it would look like another key"};
 		out = trimmed;
 		return std::nullopt;
 	case FieldType::code:
@@ -140,7 +153,7 @@ std::optional<RowError> RowValidator::parse_field(const FieldSpec &spec, std::st
 }
 
 std::optional<RowError> RowValidator::validate(const std::vector<std::string_view> &cells, RowValues &out,
-                                               bool may_hold_nul) const {
+                                               bool check_cells) const {
 	size_t nfields = kind_.fields.size();
 	out.values.assign(nfields, std::nullopt);
 	out.storage.resize(nfields);
@@ -157,7 +170,7 @@ std::optional<RowError> RowValidator::validate(const std::vector<std::string_vie
 		int col = binding_.column_of_field[f];
 		auto &value = out.values[f];
 		if (col >= 0)
-			if (auto e = parse_field(spec, cells[static_cast<size_t>(col)], value, out.storage[f], may_hold_nul))
+			if (auto e = parse_field(f, cells[static_cast<size_t>(col)], value, out.storage[f], check_cells))
 				return e;
 		if (!value && !spec.default_value.empty())
 			value = std::string_view(spec.default_value);

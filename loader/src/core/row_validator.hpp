@@ -31,9 +31,9 @@ public:
 	RowValidator(const RecordKind &kind, const Mapping &mapping, HeaderBinding binding, size_t header_width);
 
 	// Validates `cells` (decoded UTF-8) into `out`. Returns the error when the row must be quarantined.
-	// `may_hold_nul` = false skips the per-cell NUL check (the caller checked the whole row).
+	// `check_cells` = false skips the per-cell NUL and U+FEFF checks (the caller found none in the whole row).
 	std::optional<RowError> validate(const std::vector<std::string_view> &cells, RowValues &out,
-	                                 bool may_hold_nul = true) const;
+	                                 bool check_cells = true) const;
 	// The same with owned strings (tests, tools).
 	std::optional<RowError> validate(const std::vector<std::string> &cells,
 	                                 std::vector<std::optional<std::string>> &values) const;
@@ -48,15 +48,15 @@ public:
 	                           std::string_view raw_value);
 
 private:
-	std::optional<RowError> parse_field(const FieldSpec &spec, std::string_view cell,
-	                                    std::optional<std::string_view> &out, std::string &storage,
-	                                    bool may_hold_nul) const;
+	std::optional<RowError> parse_field(size_t f, std::string_view cell, std::optional<std::string_view> &out,
+	                                    std::string &storage, bool check_cells) const;
 
 	const RecordKind &kind_;
 	const Mapping &mapping_;
 	HeaderBinding binding_;
 	size_t header_width_;
 	std::vector<int> staged_fields_;
+	std::vector<bool> is_key_;                  // per field of the kind: part of the natural key
 	std::vector<std::vector<int>> rule_inputs_; // per rule of the kind: the field position of each input (-1: unknown)
 };
 

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 
 namespace oversight::loader {
@@ -110,20 +111,34 @@ std::string_view trim(std::string_view text) {
 		if (!text.empty() &&
 		    (text.front() == ' ' || text.front() == '\t' || text.front() == '\r' || text.front() == '\n'))
 			text.remove_prefix(1);
-		else if (starts_with(text, ideographic_space))
-			text.remove_prefix(ideographic_space.size());
+		else if (starts_with(text, ideographic_space) || starts_with(text, zero_width_no_break_space))
+			text.remove_prefix(3); // both are 3 bytes in UTF-8
 		else
 			break;
 	}
 	for (;;) {
 		if (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
 			text.remove_suffix(1);
-		else if (ends_with(text, ideographic_space))
-			text.remove_suffix(ideographic_space.size());
+		else if (ends_with(text, ideographic_space) || ends_with(text, zero_width_no_break_space))
+			text.remove_suffix(3);
 		else
 			break;
 	}
 	return text;
+}
+
+std::optional<std::string> invisible_character(std::string_view text) {
+	for (size_t i = 0; i < text.size(); ++i) {
+		auto c = static_cast<unsigned char>(text[i]);
+		if (c < 0x20 || c == 0x7F) {
+			char buf[8];
+			std::snprintf(buf, sizeof buf, "U+%04X", c);
+			return std::string(buf);
+		}
+		if (c == 0xEF && text.substr(i, 3) == zero_width_no_break_space)
+			return std::string("U+FEFF");
+	}
+	return std::nullopt;
 }
 
 std::string fold_fullwidth(std::string_view text) {

@@ -22,8 +22,20 @@ struct ParsedValue {
 // Full-width forms (０-９, ，, ．, －, ／, ：, ideographic space) folded to ASCII; other text unchanged.
 std::string fold_fullwidth(std::string_view text);
 
-// Trims ASCII and ideographic spaces at both ends.
+// Trims ASCII spaces, tabs, CR, LF, ideographic spaces and U+FEFF at both ends. U+FEFF (zero-width no-break
+// space) is what a byte-order mark becomes when files with one are concatenated: it starts a line mid-file,
+// and left on a value it would make a look-alike key ("D-1" and "D-1<U+FEFF>").
 std::string_view trim(std::string_view text);
+
+// U+FEFF in UTF-8.
+inline constexpr std::string_view zero_width_no_break_space = "\xEF\xBB\xBF";
+inline bool has_zero_width_no_break_space(std::string_view text) {
+	return text.find(zero_width_no_break_space) != std::string_view::npos;
+}
+
+// The first character an identifier must not hold, as "U+0001": a control character (U+0000-U+001F, U+007F)
+// or U+FEFF, invisible in print, so an identifier holding one looks like another. nullopt when there is none.
+std::optional<std::string> invisible_character(std::string_view text);
 
 // A money amount: "1,234.50", "１２３４．５", "¥1,234.50", "1234元" → "1234.50". Refuses negatives, more than
 // 4 decimals, values ≥ 10^15, misplaced separators and scientific notation (Excel's rounding of long numbers).
