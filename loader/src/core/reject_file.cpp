@@ -1,6 +1,7 @@
 #include "core/reject_file.hpp"
 
 #include "core/csv_reader.hpp"
+#include "core/encoding.hpp"
 
 #include <cstdio>
 #include <stdexcept>
@@ -12,6 +13,13 @@ std::string reject_path_for(const std::string &input, const std::string &reject_
 		return input + ".rejects.csv";
 	size_t slash = input.find_last_of('/');
 	return reject_dir + "/" + (slash == std::string::npos ? input : input.substr(slash + 1)) + ".rejects.csv";
+}
+
+std::string reject_cell(std::string_view cell) {
+	std::string text = storable_text(cell);
+	if (!text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos)
+		text.insert(0, 1, '\'');
+	return csv_quote(text);
 }
 
 RejectFile::RejectFile(std::string final_path, std::vector<std::string> header)
@@ -37,15 +45,15 @@ void RejectFile::add_views(std::uint64_t line_no, const std::string &field, cons
 			throw std::runtime_error(partial_path_ + ": cannot write the reject file (use --reject-dir)");
 		out_ << "\xEF\xBB\xBF";
 		for (const auto &h : header_)
-			out_ << csv_quote(h) << ',';
+			out_ << reject_cell(h) << ',';
 		out_ << "reject_line,reject_field,reject_reason\r\n";
 	}
 	for (size_t i = 0; i < header_.size(); ++i)
-		out_ << (i < cells.size() ? csv_quote(cells[i]) : std::string()) << ',';
+		out_ << (i < cells.size() ? reject_cell(cells[i]) : std::string()) << ',';
 	// A row with more cells than the header keeps them too, so nothing read is lost.
 	for (size_t i = header_.size(); i < cells.size(); ++i)
-		out_ << csv_quote(cells[i]) << ',';
-	out_ << line_no << ',' << csv_quote(field) << ',' << csv_quote(reason) << "\r\n";
+		out_ << reject_cell(cells[i]) << ',';
+	out_ << line_no << ',' << reject_cell(field) << ',' << reject_cell(reason) << "\r\n";
 	++rows_;
 }
 

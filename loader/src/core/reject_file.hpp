@@ -13,6 +13,12 @@ namespace oversight::loader {
 
 std::string reject_path_for(const std::string &input, const std::string &reject_dir);
 
+// One cell of the reject file, CSV-quoted. Text a spreadsheet would run as a formula (a cell starting with
+// = + - @ tab or CR: =HYPERLINK(…) leaks data, +cmd|… runs a program) gets a leading ' as OWASP advises on
+// CSV injection, so Excel shows it as text; NUL and invalid UTF-8 are written \xNN. The exact text stays in
+// oversight.quarantine.raw_text.
+std::string reject_cell(std::string_view cell);
+
 class RejectFile {
 public:
 	RejectFile(std::string final_path, std::vector<std::string> header);
