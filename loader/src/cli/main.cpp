@@ -115,16 +115,39 @@ struct Failure {
 	std::string message;
 };
 
-// Maps an exception to the documented exit code and a one-line message.
-Failure classify(const std::exception &e) {
+std::string first_line(std::string text) {
+	text = text.substr(0, text.find('\n'));
+	while (!text.empty() && (text.back() == '\r' || text.back() == ' '))
+		text.pop_back();
+	return text;
+}
+
+// Maps an exception to the documented exit code and a one-line message. `conn` is the connection of a load
+// under way (nullptr before one is open): when it has been lost, libpqxx reports it through whichever call
+// noticed first ("Could not obtain client encoding", "Error writing to table", a FATAL 57P01 error…), so
+// the connection's state decides, not the exception's text.
+Failure classify(const std::exception &e, const pqxx::connection_base *conn = nullptr, const std::string &file = {}) {
 	if (dynamic_cast<const InputError *>(&e) || dynamic_cast<const MappingError *>(&e) ||
 	    dynamic_cast<const std::invalid_argument *>(&e))
 		return {exit_code::input_unusable, e.what()};
+	std::string where = file.empty() ? "" : file + ": ";
 	if (dynamic_cast<const pqxx::in_doubt_error *>(&e))
-		return {exit_code::commit_in_doubt, std::string("connection lost during COMMIT: ") + e.what()};
-	if (dynamic_cast<const pqxx::broken_connection *>(&e))
+		return {exit_code::commit_in_doubt,
+		        where + "the connection to the server was lost during COMMIT: whether the load was committed is "
+		                "unknown; look for the file's SHA-256 in oversight.load, or simply rerun (a rerun of a "
+		                "committed file changes nothing)"};
+	auto *sql = dynamic_cast<const pqxx::sql_error *>(&e);
+	bool lost = dynamic_cast<const pqxx::broken_connection *>(&e) || (conn && !conn->is_open()) ||
+	            (sql && (sql->sqlstate().rfind("08", 0) == 0 || sql->sqlstate().rfind("57P0", 0) == 0));
+	if (lost && conn)
+		return {exit_code::connection_lost,
+		        where +
+		            "the connection to the server was lost (the server ended the session, or the network failed): "
+		            "the load was rolled back and nothing was committed; rerun is safe" +
+		            (sql ? " (server: " + first_line(e.what()) + ")" : "")};
+	if (lost)
 		return {exit_code::connection_lost, std::string("database connection: ") + e.what()};
-	if (auto *sql = dynamic_cast<const pqxx::sql_error *>(&e)) {
+	if (sql) {
 		std::string what = e.what();
 		while (!what.empty() && what.back() == '\n')
 			what.pop_back();
@@ -193,7 +216,7 @@ int run_load(const std::string &command, const std::string &dsn, const std::vect
 			if (s.rows_quarantined && worst == exit_code::ok)
 				worst = exit_code::quarantined;
 		} catch (const std::exception &e) {
-			Failure f = classify(e);
+			Failure f = classify(e, conn.get(), file);
 			std::cerr << "oversight-load: " << f.message << std::endl;
 			if (json)
 				std::cout << fmt::format("{{\"status\": \"failed\", \"file\": {}, \"exit_code\": {}}}",
