@@ -1494,7 +1494,9 @@ std::string rule_sql(const CompiledRule &rule) {
 	for (const auto &p : rule.spec->params)
 		sql = substitute(sql, std::string("p:") + p.name, param_literal(rule, p));
 	sql = substitute(sql, "base_currency", "oversight.setting_value('base_currency')");
-	sql = substitute(sql, "as_of_date", "((($1)::pg_catalog.timestamptz AT TIME ZONE oversight.setting_value('timezone'))::pg_catalog.date)");
+	sql = substitute(
+	    sql, "as_of_date",
+	    "((($1)::pg_catalog.timestamptz AT TIME ZONE oversight.setting_value('timezone'))::pg_catalog.date)");
 	sql = substitute(sql, "as_of", "(($1)::pg_catalog.timestamptz)");
 	return sql;
 }
