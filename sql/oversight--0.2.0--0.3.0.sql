@@ -52,7 +52,7 @@ BEGIN
   BEGIN
     RETURN v::timestamptz;
   EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow THEN
-    RAISE EXCEPTION 'setting oversight.now = "%" is not a timestamp', v USING ERRCODE = '22007',
+    RAISE EXCEPTION '设置 oversight.now = "%" 不是时间 / setting oversight.now = "%" is not a timestamp', v, v USING ERRCODE = '22007',
       HINT = 'Use an ISO 8601 timestamp with offset, e.g. 2025-03-05 09:30+08, or reset it to use the wall clock.';
   END;
 END $$;
@@ -201,7 +201,7 @@ BEGIN
   END IF;
   -- Numbers handed out from a backend's sequence cache could be older than the proposal's horizon.
   IF (SELECT q.seqcache FROM pg_catalog.pg_sequence q WHERE q.seqrelid = 'oversight.audit_log_audit_id_seq'::pg_catalog.regclass) <> 1 THEN
-    RAISE EXCEPTION 'oversight.audit_log_audit_id_seq must have CACHE 1 for sealing' USING ERRCODE = '55000';
+    RAISE EXCEPTION '审计序列须为 CACHE 1 方可封存 / oversight.audit_log_audit_id_seq must have CACHE 1 for sealing' USING ERRCODE = '55000';
   END IF;
   SELECT * INTO last_seal FROM oversight.audit_seal a ORDER BY a.seal_no DESC LIMIT 1;
   -- 1. Seal the longest proposed range whose horizon has passed: no transaction below it is running
@@ -287,21 +287,24 @@ BEGIN
   FOR s IN SELECT * FROM oversight.audit_seal ORDER BY seal_no LOOP
     IF s.seal_no <> COALESCE(prev_seal.seal_no, 0) + 1 OR s.first_audit_id <> COALESCE(prev_seal.last_audit_id, 0) + 1 THEN
       first_broken_id := s.first_audit_id;
-      problem := pg_catalog.format('seal %s does not follow seal %s (a seal was removed)', s.seal_no, COALESCE(prev_seal.seal_no, 0));
+      problem := pg_catalog.format('封存 %s 不接续封存 %s（封存被删除）/ seal %s does not follow seal %s (a seal was removed)',
+                                   s.seal_no, COALESCE(prev_seal.seal_no, 0), s.seal_no, COALESCE(prev_seal.seal_no, 0));
       RETURN NEXT; RETURN;
     END IF;
     IF s.previous_seal_hash IS DISTINCT FROM prev_seal.seal_hash
        OR s.seal_hash IS DISTINCT FROM oversight.audit_seal_hash(s.previous_seal_hash, s.seal_no, s.first_audit_id, s.last_audit_id,
                                                                  s.entry_count, s.entries_hash, s.sealed_at, s.sealed_by) THEN
       first_broken_id := s.first_audit_id;
-      problem := pg_catalog.format('seal %s does not match its hash or the seal before (a seal was altered)', s.seal_no);
+      problem := pg_catalog.format('封存 %s 与其哈希或前一封存不符（封存被改动）/ seal %s does not match its hash or the seal before (a seal was altered)',
+                                   s.seal_no, s.seal_no);
       RETURN NEXT; RETURN;
     END IF;
     SELECT pg_catalog.count(*), pg_catalog.sha256(COALESCE(pg_catalog.string_agg(oversight.audit_entry_hash(a.previous_hash, a), ''::bytea ORDER BY a.audit_id), ''::bytea))
       INTO recount, rehash FROM oversight.audit_log a WHERE a.audit_id BETWEEN s.first_audit_id AND s.last_audit_id;
     IF recount <> s.entry_count OR rehash <> s.entries_hash THEN
       first_broken_id := s.first_audit_id;
-      problem := pg_catalog.format('the entries %s..%s no longer match seal %s (%s entries sealed, %s found: an entry was removed, added or altered)',
+      problem := pg_catalog.format('条目 %s..%s 与封存 %s 不符（封存 %s 条，现有 %s 条：条目被删除、增加或改动）/ the entries %s..%s no longer match seal %s (%s entries sealed, %s found: an entry was removed, added or altered)',
+                                   s.first_audit_id, s.last_audit_id, s.seal_no, s.entry_count, recount,
                                    s.first_audit_id, s.last_audit_id, s.seal_no, s.entry_count, recount);
       RETURN NEXT; RETURN;
     END IF;
@@ -313,23 +316,24 @@ BEGIN
   IF p_anchor IS NOT NULL THEN
     SELECT pg_catalog.encode(a.seal_hash, 'hex') INTO anchor_hash FROM oversight.audit_seal a WHERE a.seal_no = (p_anchor ->> 'seal_no')::bigint;
     IF anchor_hash IS NULL THEN
-      problem := pg_catalog.format('seal %s of the anchor is missing: the trail was cut short (it ends at seal %s)',
-                                   p_anchor ->> 'seal_no', COALESCE(head_seal_no::text, 'none'));
+      problem := pg_catalog.format('锚定的封存 %s 已不存在：审计轨迹被截短（现止于封存 %s）/ seal %s of the anchor is missing: the trail was cut short (it ends at seal %s)',
+                                   p_anchor ->> 'seal_no', COALESCE(head_seal_no::text, '无'), p_anchor ->> 'seal_no', COALESCE(head_seal_no::text, 'none'));
       RETURN NEXT; RETURN;
     END IF;
     IF anchor_hash <> p_anchor ->> 'seal_hash' THEN
-      problem := pg_catalog.format('seal %s differs from the anchor: the trail was rewritten', p_anchor ->> 'seal_no');
+      problem := pg_catalog.format('封存 %s 与锚定不符：审计轨迹被改写 / seal %s differs from the anchor: the trail was rewritten',
+                                   p_anchor ->> 'seal_no', p_anchor ->> 'seal_no');
       RETURN NEXT; RETURN;
     END IF;
   END IF;
   -- 3. Every entry against its own content; entries written before 0.3.0 also against their chain.
   FOR e IN SELECT * FROM oversight.audit_log ORDER BY audit_id LOOP
     IF e.previous_hash IS NOT NULL AND e.previous_hash IS DISTINCT FROM prev_entry THEN
-      first_broken_id := e.audit_id; problem := 'previous_hash does not match the entry before (an entry was removed or altered)';
+      first_broken_id := e.audit_id; problem := '前一条目哈希不符（条目被删除或改动）/ previous_hash does not match the entry before (an entry was removed or altered)';
       RETURN NEXT; RETURN;
     END IF;
     IF e.entry_hash IS NOT NULL AND e.entry_hash IS DISTINCT FROM oversight.audit_entry_hash(e.previous_hash, e) THEN
-      first_broken_id := e.audit_id; problem := 'entry_hash does not match the entry''s content (the entry was altered)';
+      first_broken_id := e.audit_id; problem := '条目哈希与内容不符（条目被改动）/ entry_hash does not match the entry''s content (the entry was altered)';
       RETURN NEXT; RETURN;
     END IF;
     prev_entry := COALESCE(e.entry_hash, prev_entry);
@@ -642,17 +646,20 @@ BEGIN
     NEW.approved_by := NULL; NEW.approved_at := NULL; NEW.retired_at := NULL;
   ELSE -- an update of a draft
     IF (NEW.authored_by, NEW.authored_at) IS DISTINCT FROM (OLD.authored_by, OLD.authored_at) THEN
-      RAISE EXCEPTION 'rule % version %: the author of a version cannot be changed', OLD.rule_code, OLD.version USING ERRCODE = '42501';
+      RAISE EXCEPTION '规则 % 第 % 版：版本作者不可更改 / rule % version %: the author of a version cannot be changed',
+        OLD.rule_code, OLD.version, OLD.rule_code, OLD.version USING ERRCODE = '42501';
     END IF;
     IF NEW.status = 'approved' THEN
       IF oversight.setting_value('rules.four_eyes')::boolean AND OLD.authored_by = session_user THEN
-        RAISE EXCEPTION 'rule % version %: the author (%) cannot approve it (four-eyes setting rules.four_eyes)', OLD.rule_code, OLD.version, OLD.authored_by
+        RAISE EXCEPTION '规则 % 第 % 版：作者（%）不能自行批准（双人审核 rules.four_eyes）/ rule % version %: the author (%) cannot approve it (four-eyes setting rules.four_eyes)',
+          OLD.rule_code, OLD.version, OLD.authored_by, OLD.rule_code, OLD.version, OLD.authored_by
           USING ERRCODE = '42501';
       END IF;
       NEW.approved_by := session_user;
       NEW.approved_at := oversight.now();
     ELSIF NEW.status <> 'draft' THEN
-      RAISE EXCEPTION 'rule % version %: a draft can only be approved, not %', OLD.rule_code, OLD.version, NEW.status USING ERRCODE = '55000';
+      RAISE EXCEPTION '规则 % 第 % 版：草稿只能被批准，不能改为 % / rule % version %: a draft can only be approved, not %',
+        OLD.rule_code, OLD.version, NEW.status, OLD.rule_code, OLD.version, NEW.status USING ERRCODE = '55000';
     ELSE
       NEW.approved_by := NULL; NEW.approved_at := NULL; NEW.retired_at := NULL;
     END IF;

@@ -10,7 +10,7 @@ SELECT is(oversight.today(), '2026-01-01'::date, 'today() is the date in Asia/Sh
 INSERT INTO oversight.setting (setting_key, setting_value, changed_reason) VALUES ('timezone', 'UTC', 'test');
 SELECT is(oversight.today(), '2025-12-31'::date, 'the bureau time zone is a setting');
 SELECT set_config('oversight.now', 'next tuesday', true);
-SELECT throws_ok($$ SELECT oversight.now() $$, '22007', 'setting oversight.now = "next tuesday" is not a timestamp', 'a malformed clock is an error, not the wall clock');
+SELECT throws_ok($$ SELECT oversight.now() $$, '22007', '设置 oversight.now = "next tuesday" 不是时间 / setting oversight.now = "next tuesday" is not a timestamp', 'a malformed clock is an error, not the wall clock');
 SELECT set_config('oversight.now', '', true);
 SELECT is(oversight.now(), now(), 'an empty setting means the transaction clock');
 SELECT throws_ok($$ SELECT oversight.setting_value('no.such.key') $$, '22023', 'unknown oversight setting "no.such.key"', 'unknown settings are errors');
