@@ -7,3 +7,110 @@
 \echo Use "ALTER EXTENSION oversight UPDATE TO '0.4.0'" to load this file. \quit
 
 SET LOCAL search_path = pg_catalog, pg_temp;
+
+-------------------------------------------------------------------------------------------------------
+-- Shipped rules as rows: the default rule set is data (oversight.rule_default), like the shipped
+-- settings; a new default rule is one row in the next upgrade script. install_default_rules() reads it.
+-- Rule titles in Chinese (the default) and English.
+-------------------------------------------------------------------------------------------------------
+CREATE TABLE oversight.rule_default (
+  rule_code     text PRIMARY KEY CONSTRAINT rule_default_code_format CHECK (rule_code ~ '^[A-Z][A-Z0-9_.-]{1,63}$'),
+  rule_kind     text NOT NULL,
+  record_kind   text NOT NULL,
+  node_code     text NOT NULL,
+  title_zh      text NOT NULL CONSTRAINT rule_default_title_zh_present CHECK (btrim(title_zh) <> ''),
+  title_en      text NOT NULL CONSTRAINT rule_default_title_en_present CHECK (btrim(title_en) <> ''),
+  severity      text NOT NULL CONSTRAINT rule_default_severity_known CHECK (severity IN ('info', 'low', 'medium', 'high', 'critical')),
+  params        jsonb NOT NULL DEFAULT '{}',
+  source        text,
+  since_version text NOT NULL
+);
+COMMENT ON TABLE oversight.rule_default IS
+  'The shipped default rule set, one row per rule (installed by oversight.install_default_rules()): each rule''s kind, the key node it guards, its titles in Chinese and English, severity, parameters and the statute or practice it rests on. Shipped data: a new default rule is a row in the next upgrade script; a bureau changes its own rules, not this table.';
+COMMENT ON COLUMN oversight.rule_default.rule_code IS 'Code the rule is installed under.';
+COMMENT ON COLUMN oversight.rule_default.rule_kind IS 'Engine rule kind (view oversight.rule_kinds).';
+COMMENT ON COLUMN oversight.rule_default.record_kind IS 'Kind of records checked.';
+COMMENT ON COLUMN oversight.rule_default.node_code IS 'Key node of the default catalog the rule guards.';
+COMMENT ON COLUMN oversight.rule_default.title_zh IS 'Title in Chinese (shown by default).';
+COMMENT ON COLUMN oversight.rule_default.title_en IS 'Title in English.';
+COMMENT ON COLUMN oversight.rule_default.severity IS 'Severity of the first version.';
+COMMENT ON COLUMN oversight.rule_default.params IS 'Parameters of the first version (validated by the C++ core when installed).';
+COMMENT ON COLUMN oversight.rule_default.source IS 'Statute or practice (DOMAIN.md §7).';
+COMMENT ON COLUMN oversight.rule_default.since_version IS 'Extension version that first shipped the rule.';
+GRANT SELECT ON oversight.rule_default TO oversight_admin, oversight_loader, oversight_analyst, oversight_inspector;
+
+INSERT INTO oversight.rule_default (rule_code, rule_kind, record_kind, node_code, title_zh, title_en, severity, params, source, since_version) VALUES
+  ('PAY.DUPLICATE', 'payment_duplicate', 'payment', 'FUND.PAY.REVIEW', '重复支付（同一收款人、金额和发票）', 'Duplicate payment (same payee, amount and invoice)', 'high', '{}', 'local treasury practice', '0.2.0'),
+  ('PAY.NEAR_DUPLICATE', 'payment_near_duplicate', 'payment', 'FUND.PAY.REVIEW', '数日内向同一收款人支付相近金额', 'Near-identical payments to one payee within days', 'medium', '{}', 'local treasury practice', '0.2.0'),
+  ('PAY.OVER_CONTRACT', 'payment_exceeds_contract', 'payment', 'FUND.PAY.REVIEW', '支付超过合同金额', 'Payments exceed the contract amount', 'high', '{}', '政府采购法; local treasury practice', '0.2.0'),
+  ('PAY.BEFORE_SIGNATURE', 'payment_before_contract_signed', 'payment', 'FUND.PAY.REVIEW', '合同签订前支付', 'Payment before the contract was signed', 'high', '{}', 'local treasury practice', '0.2.0'),
+  ('CASH.SINGLE', 'cash_single', 'payment', 'DEPT.CASH.WITHDRAW', '单笔大额提取现金', 'Large single cash withdrawal', 'medium', '{"limit": 50000}', 'local treasury practice', '0.2.0'),
+  ('CASH.MONTHLY', 'cash_cumulative', 'payment', 'DEPT.CASH.WITHDRAW', '单位当月累计提取现金超限', 'Cumulative cash withdrawals of a unit in a month', 'medium', '{"limit": 200000, "period": "month"}', 'local treasury practice', '0.2.0'),
+  ('CASH.ANNUAL', 'cash_cumulative', 'payment', 'DEPT.CASH.WITHDRAW', '单位全年累计提取现金超限', 'Annual cash withdrawals of a unit', 'high', '{"limit": 1000000, "period": "year"}', 'local treasury practice', '0.2.0'),
+  ('CASH.OFFICIAL_CARD', 'cash_official_card_type', 'payment', 'DEPT.CASH.WITHDRAW', '公务卡强制结算目录内的支出使用现金', 'Cash used for an official-card expense type', 'medium', '{}', '公务卡强制结算目录', '0.2.0'),
+  ('PAY.SME_OVERDUE_30', 'sme_payment_overdue', 'payment', 'FUND.PAY.REVIEW', '未在30日（或约定期限）内向中小企业付款', 'SME not paid within 30 days (or the agreed term)', 'medium', '{"days": 30, "use_contract_term": true, "max_term_days": 60}', '保障中小企业款项支付条例', '0.2.0'),
+  ('PAY.SME_OVERDUE_60', 'sme_payment_overdue', 'payment', 'FUND.PAY.REVIEW', '未在60日内向中小企业付款', 'SME not paid within 60 days', 'high', '{"days": 60, "use_contract_term": false}', '保障中小企业款项支付条例', '0.2.0'),
+  ('PAY.STAFF_PAYEE', 'payee_staff_account', 'payment', 'FUND.PAY.REVIEW', '收款账户属于本单位职工或其亲属', 'Payee account of a staff member or relative', 'high', '{}', 'integrity-risk practice', '0.2.0'),
+  ('PAY.ROUND_AMOUNT', 'round_amount', 'payment', 'FUND.PAY.REVIEW', '整数金额支付', 'Round amount', 'low', '{}', 'audit practice', '0.2.0'),
+  ('PAY.NONWORKING_APPROVAL', 'nonworking_day_approval', 'payment', 'FUND.PAY.REVIEW', '节假日或周末审批支付', 'Payment approved on a weekend or holiday', 'low', '{}', 'audit practice', '0.2.0'),
+  ('PAY.MISSING_SIGNOFF', 'missing_signoff', 'payment', 'FUND.PAY.LARGE', '大额支付缺少逐级审签', 'Large payment without every sign-off level', 'high', '{}', 'integrity-risk practice', '0.2.0'),
+  ('SOD.PAYMENT', 'handler_is_approver', 'payment', 'FUND.PAY.REVIEW', '支付的经办人与审批人为同一人', 'Payment handled and approved by the same person', 'high', '{}', 'integrity-risk practice', '0.2.0'),
+  ('SOD.PROCUREMENT', 'handler_is_approver', 'procurement', 'PROC.METHOD.NONOPEN', '采购的经办人与审批人为同一人', 'Procurement handled and approved by the same person', 'high', '{}', 'integrity-risk practice', '0.2.0'),
+  ('SOD.ALLOCATION', 'handler_is_approver', 'fund_allocation', 'FUND.INDICATOR.ALLOCATE', '资金分配的经办人与审批人为同一人', 'Allocation handled and approved by the same person', 'high', '{}', 'integrity-risk practice', '0.2.0'),
+  ('SOD.ENFORCEMENT', 'handler_is_approver', 'enforcement', 'ENF.PENALTY.DISCRETION', '行政处罚的经办人与审批人为同一人', 'Penalty handled and approved by the same person', 'high', '{}', 'integrity-risk practice', '0.2.0'),
+  ('PROC.METHOD_THRESHOLD', 'method_threshold', 'procurement', 'PROC.METHOD.NONOPEN', '达到公开招标数额标准却未经批准采用非公开方式', 'Non-open method at or above the threshold without approval', 'high', '{}', '政府采购法 第27条; 国办发〔2019〕55号', '0.2.0'),
+  ('PROC.SPLITTING', 'purchase_splitting', 'procurement', 'PROC.PLAN.SPLIT', '化整为零规避公开招标', 'Purchase splitting (化整为零)', 'high', '{}', '政府采购法实施条例 第28条', '0.2.0'),
+  ('PROC.NEAR_THRESHOLD', 'near_threshold_purchases', 'procurement', 'PROC.PLAN.SPLIT', '多次采购金额略低于限额标准', 'Repeated purchases just under the threshold', 'medium', '{}', '政府采购法实施条例 第28条', '0.2.0'),
+  ('PROC.TOPUP', 'single_source_topup', 'contract', 'PROC.METHOD.SINGLE_TOPUP', '单一来源追加采购超过合同金额10%', 'Single-source top-ups over 10% of the contract', 'high', '{}', '政府采购法 第31条', '0.2.0'),
+  ('PROC.TENDER_PERIOD', 'tender_period_short', 'procurement', 'PROC.TENDER.PERIOD', '招标文件发出至投标截止不足法定期限', 'Tender period under the legal minimum', 'high', '{}', '政府采购法 第35条; 财库〔2014〕214号', '0.2.0'),
+  ('PROC.SINGLE_BID', 'single_bid', 'procurement', 'PROC.TENDER.EVAL', '竞争性采购仅一家投标', 'Single bid in a competitive tender', 'medium', '{}', 'OCP R018', '0.2.0'),
+  ('PROC.COLLUSION_CONTACT', 'collusion_same_contact', 'bid', 'PROC.TENDER.EVAL', '串标迹象：不同投标人的联系人相同', 'Collusion signal: same contact in bids of different tenderers', 'high', '{}', '财政部令第87号 第37条', '0.2.0'),
+  ('PROC.COLLUSION_BOND', 'collusion_same_bond_account', 'bid', 'PROC.TENDER.EVAL', '串标迹象：投标保证金出自同一账户', 'Collusion signal: bid bonds from the same account', 'high', '{}', '财政部令第87号 第37条', '0.2.0'),
+  ('PROC.COLLUSION_PRICE', 'collusion_identical_price', 'bid', 'PROC.TENDER.EVAL', '串标迹象：投标报价相同', 'Collusion signal: identical bid prices', 'medium', '{}', 'OCP R028; 财政部令第87号 第37条', '0.2.0'),
+  ('FUND.NO_BUDGET', 'allocation_without_budget', 'fund_allocation', 'FUND.INDICATOR.ALLOCATE', '无预算安排资金', 'Allocation without budget', 'high', '{}', '预算法', '0.2.0'),
+  ('FUND.OVER_BUDGET', 'allocation_over_budget', 'fund_allocation', 'FUND.INDICATOR.ALLOCATE', '超预算安排资金', 'Allocations beyond the budget', 'high', '{}', '预算法', '0.2.0'),
+  ('FUND.SPECIAL_PURPOSE', 'special_fund_misuse', 'fund_allocation', 'SPEC.PAY.DISBURSE', '专项资金未按规定用途使用', 'Special fund used outside its purpose', 'high', '{}', '专项资金管理办法', '0.2.0'),
+  ('ENF.OUTSIDE_BAND', 'penalty_outside_band', 'enforcement', 'ENF.PENALTY.DISCRETION', '罚款超出裁量基准', 'Fine outside the discretion band', 'high', '{}', '行政处罚裁量基准', '0.2.0'),
+  ('ENF.AGENCY_COLLECTED', 'fine_collected_by_agency', 'enforcement', 'ENF.PENALTY.COLLECT', '作出处罚决定的机关自行收缴罚款（违反罚缴分离）', 'Fine collected by the deciding agency (罚缴分离)', 'high', '{}', '行政处罚法 第67条', '0.2.0'),
+  ('ENF.FINE_UNPAID', 'fine_unpaid', 'enforcement', 'ENF.PENALTY.COLLECT', '罚款逾期15日未缴纳', 'Fine unpaid after 15 days', 'medium', '{}', '行政处罚法 第67、72条', '0.2.0');
+
+ALTER TABLE oversight.rule ADD COLUMN title_zh text CONSTRAINT rule_title_zh_present CHECK (title_zh IS NULL OR btrim(title_zh) <> '');
+COMMENT ON COLUMN oversight.rule.title IS 'Short title shown with alerts, in English (and the only title of a rule that has no Chinese one).';
+COMMENT ON COLUMN oversight.rule.title_zh IS 'Short title in Chinese, shown by default (setting language); NULL: the English title is shown.';
+-- Shipped rules of earlier versions get their Chinese title (where the bureau kept the shipped title).
+UPDATE oversight.rule r SET title_zh = d.title_zh
+  FROM oversight.rule_default d WHERE d.rule_code = r.rule_code AND r.shipped AND r.title = d.title_en AND r.title_zh IS NULL;
+
+CREATE OR REPLACE FUNCTION oversight.install_default_rules()
+  RETURNS TABLE (rules_added integer, versions_approved integer)
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  d oversight.rule_default;
+  id bigint;
+  four_eyes boolean := oversight.setting_value('rules.four_eyes')::boolean;
+BEGIN
+  PERFORM oversight.install_default_catalog();
+  rules_added := 0; versions_approved := 0;
+  FOR d IN SELECT * FROM oversight.rule_default ORDER BY rule_code LOOP
+    IF EXISTS (SELECT FROM oversight.rule r WHERE r.rule_code = d.rule_code) THEN
+      CONTINUE; -- the bureau's rule, possibly edited: left alone
+    END IF;
+    INSERT INTO oversight.rule (rule_code, rule_kind, record_kind, node_code, title, title_zh, description, source, shipped, created_at, created_by)
+    SELECT d.rule_code, d.rule_kind, d.record_kind, d.node_code, d.title_en, d.title_zh, k.description, d.source, true, oversight.now(), session_user
+      FROM oversight.rule_kinds k WHERE k.rule_kind = d.rule_kind;
+    rules_added := rules_added + 1;
+    INSERT INTO oversight.rule_version (rule_code, version, status, params, severity, blocking, change_note)
+    VALUES (d.rule_code, 1, 'draft', d.params, d.severity, false, 'shipped default')
+    RETURNING rule_version_id INTO id;
+    -- Under four-eyes the shipped versions wait, as drafts, for another administrator's approval.
+    IF NOT four_eyes THEN
+      UPDATE oversight.rule_version SET status = 'approved' WHERE rule_version_id = id;
+      versions_approved := versions_approved + 1;
+    END IF;
+  END LOOP;
+  RETURN NEXT;
+END $$;
+COMMENT ON FUNCTION oversight.install_default_rules() IS
+  'Installs the default rule set of oversight.rule_default (DOMAIN.md §7 thresholds as parameters), each rule guarding a key node of the default catalog (installed first if missing), and approves the versions — unless rules.four_eyes is on, when they wait as drafts for another administrator. Idempotent: existing rules are left as the bureau edited them.';

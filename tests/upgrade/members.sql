@@ -60,5 +60,6 @@ SELECT line FROM (
 ) facts ORDER BY line;
 -- Shipped data, row for row.
 SELECT 'data setting_default ' || md5(string_agg(t::text, '|' ORDER BY setting_key)) FROM oversight.setting_default t;
+SELECT 'data rule_default ' || md5(string_agg(t::text, '|' ORDER BY rule_code)) FROM oversight.rule_default t;
 SELECT 'data calendar_day ' || md5(string_agg(t::text, '|' ORDER BY calendar_date)) FROM oversight.calendar_day t;
 SELECT 'data calendar_year ' || md5(string_agg(t::text, '|' ORDER BY calendar_year)) FROM oversight.calendar_year t;

@@ -100,6 +100,14 @@ verified 25 true
 EXPECTED
 check "data written at $oldest survives the upgrade to $default_version" diff -u "$WORK/after-expected.txt" "$WORK/after.txt"
 
+# --- rules installed at 0.3.0 get their Chinese titles from the shipped rows ------------------------------
+fresh_db upg_rules
+q -d upg_rules -c "CREATE EXTENSION oversight VERSION '0.3.0'" -c 'SELECT oversight.install_default_rules()' \
+	-c "UPDATE oversight.rule SET title = 'Our own title' WHERE rule_code = 'CASH.SINGLE'" -c 'ALTER EXTENSION oversight UPDATE' >/dev/null
+check "shipped rules installed before 0.4.0 get their Chinese titles; a title the bureau changed is left alone" \
+	test "$(q -d upg_rules -c "SELECT count(title_zh) || '/' || count(*) || ' ' || (SELECT title_zh IS NULL FROM oversight.rule WHERE rule_code = 'CASH.SINGLE') FROM oversight.rule")" = "32/33 true"
+dropdb upg_rules
+
 # --- pg_dump / restore keeps the bureau's data -----------------------------------------------------------
 digest_sql="SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
   SELECT 'p' || t::text AS x FROM oversight.payment t UNION ALL SELECT 'a' || t::text FROM oversight.assignment t
