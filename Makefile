@@ -1,6 +1,7 @@
 # oversight — top-level build.
 #   make            build the extension (PGXS, C++17) and the loader
 #   make install    install the extension into the PostgreSQL that pg_config names
+#   make installcheck   the pg_regress suite against that installed server (PGHOST, PGPORT…)
 #   make install-loader PREFIX=/usr/local   install oversight-load and its mapping files
 #   make test       every suite in a throwaway cluster (tests/run.sh)
 #   make demo       the demo on bundled data in a throwaway cluster (demo/run.sh)
@@ -21,6 +22,11 @@ PG_CPPFLAGS = -Iextension/include -isystem $(shell $(PG_CONFIG) --includedir-ser
 PG_CXXFLAGS = -std=c++17 -fvisibility=hidden -fvisibility-inlines-hidden -Wall -Wextra $(WERROR) -MMD -MP
 SHLIB_LINK  = -lstdc++
 EXTRA_CLEAN = $(OBJS:.o=.d)
+
+# `make installcheck`: the pg_regress suite against an installed server (PGHOST, PGPORT…), after `make install`.
+REGRESS      = $(shell sed -n 's/^test: *//p' tests/regress/schedule)
+REGRESS_OPTS = --inputdir=tests/regress --load-extension=oversight
+export OVERSIGHT_ROOT := $(CURDIR)
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

@@ -7,20 +7,12 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 SELECT plan(47);
-SELECT oversight.set_clock('2025-06-30 10:00+08', true);
-SELECT oversight.install_default_rules();
-INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind, parent_code) VALUES
-  ('CITY', '市本级', 'bureau', NULL), ('EDU', '教育局', 'budget_unit', 'CITY'), ('HEALTH', '卫健委', 'budget_unit', 'CITY');
+\ir include/city_roles.psql
 INSERT INTO oversight.person (person_code, full_name) VALUES ('P1', '张三');
-CREATE ROLE oversight_test_loader NOLOGIN IN ROLE oversight_loader;
 CREATE ROLE oversight_test_schema_owner NOLOGIN IN ROLE oversight_loader;
-CREATE ROLE oversight_test_edu NOLOGIN IN ROLE oversight_analyst;
 CREATE ROLE oversight_test_admin1 NOLOGIN IN ROLE oversight_admin;
 CREATE ROLE oversight_test_admin2 NOLOGIN IN ROLE oversight_admin;
-CREATE ROLE oversight_test_outsider NOLOGIN;
-INSERT INTO oversight.unit_access (role_name, unit_code) VALUES ('oversight_test_edu', 'EDU');
-GRANT USAGE ON SCHEMA tap TO oversight_test_loader, oversight_test_schema_owner, oversight_test_edu, oversight_test_admin1,
-  oversight_test_admin2, oversight_test_outsider;
+GRANT USAGE ON SCHEMA tap TO oversight_test_schema_owner, oversight_test_admin1, oversight_test_admin2;
 GRANT CREATE ON DATABASE tap TO oversight_test_schema_owner;
 -- Whatever a trap catches, as whom: a trap running as anyone but the writer is an escalation.
 CREATE TABLE public.trap_log (caught text, ran_as name);

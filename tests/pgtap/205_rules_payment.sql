@@ -4,10 +4,9 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 SELECT plan(40);
-SELECT oversight.set_clock('2025-06-30 10:00+08', true);
-SELECT oversight.install_default_rules();
+\ir include/rules_u1.psql
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind)
-SELECT 'U' || i, '单位' || i, 'budget_unit' FROM generate_series(1, 9) i;
+SELECT 'U' || i, '单位' || i, 'budget_unit' FROM generate_series(2, 9) i;
 INSERT INTO oversight.person (person_code, full_name) VALUES ('S1', 'Staff One'), ('H1', 'Handler'), ('A1', 'Approver');
 INSERT INTO oversight.person_account (account_no, person_code, relation, holder_name) VALUES
   ('ACC-SPOUSE', 'S1', 'spouse', 'Spouse'), ('ACC-SELF', 'S1', 'self', 'Staff One');

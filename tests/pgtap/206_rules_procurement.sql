@@ -4,9 +4,7 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 SELECT plan(30);
-SELECT oversight.set_clock('2025-06-30 10:00+08', true);
-SELECT oversight.install_default_rules();
-INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('U1', '单位一', 'budget_unit');
+\ir include/rules_u1.psql
 INSERT INTO oversight.person (person_code, full_name) VALUES ('H1', 'Handler'), ('A1', 'Approver');
 INSERT INTO oversight.budget_project (project_code, fiscal_year, unit_code, name, category_code, budget_amount) VALUES
   ('BP1', 2025, 'U1', 'IT', 'A02', 9000000), ('BP2', 2025, 'U1', 'Furniture', 'A05', 9000000), ('BP3', 2025, 'U1', 'Adjusted', 'A06', 9000000);

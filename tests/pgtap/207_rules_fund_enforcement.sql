@@ -5,9 +5,8 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 SELECT plan(17);
-SELECT oversight.set_clock('2025-06-30 10:00+08', true);
-SELECT oversight.install_default_rules();
-INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('U1', '单位一', 'budget_unit'), ('ENF', '执法科', 'section');
+\ir include/rules_u1.psql
+INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('ENF', '执法科', 'section');
 INSERT INTO oversight.person (person_code, full_name) VALUES ('H1', 'Handler'), ('A1', 'Approver');
 INSERT INTO oversight.budget_project (project_code, fiscal_year, unit_code, name, budget_amount, currency, is_special_fund, special_purpose) VALUES
   ('BP1', 2025, 'U1', 'General', 1000000, 'CNY', false, NULL),

@@ -4,9 +4,8 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 SELECT plan(15);
-SELECT oversight.set_clock('2025-06-30 10:00+08', true);
-SELECT oversight.install_default_rules();
-INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('U1', '单位一', 'budget_unit'), ('ENF', '执法科', 'section');
+\ir include/rules_u1.psql
+INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('ENF', '执法科', 'section');
 INSERT INTO oversight.person (person_code, full_name) VALUES ('H1', 'Handler'), ('C1', 'Chief'), ('L1', 'Leader');
 INSERT INTO oversight.party (party_code, name, is_sme) VALUES ('SME', 'Small Co', true), ('BIG', 'Big Co', false);
 INSERT INTO oversight.contract (contract_code, buyer_unit_code, supplier_party_code, amount, currency, signed_on, payment_term_days) VALUES

@@ -5,15 +5,7 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 SELECT plan(11);
-SELECT oversight.set_clock('2025-06-30 10:00+08', true);
-SELECT oversight.install_default_rules();
-INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind, parent_code) VALUES
-  ('CITY', '市本级', 'bureau', NULL), ('EDU', '教育局', 'budget_unit', 'CITY'), ('HEALTH', '卫健委', 'budget_unit', 'CITY');
-CREATE ROLE oversight_test_loader NOLOGIN IN ROLE oversight_loader;
-CREATE ROLE oversight_test_edu NOLOGIN IN ROLE oversight_analyst;
-CREATE ROLE oversight_test_inspector NOLOGIN IN ROLE oversight_inspector;
-INSERT INTO oversight.unit_access (role_name, unit_code) VALUES ('oversight_test_edu', 'EDU');
-GRANT USAGE ON SCHEMA tap TO oversight_test_loader, oversight_test_edu, oversight_test_inspector;
+\ir include/city_roles.psql
 
 SET LOCAL ROLE oversight_test_loader;
 SELECT lives_ok($$ INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, payment_method, paid_on) VALUES
