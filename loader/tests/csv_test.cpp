@@ -70,9 +70,11 @@ TEST(Encoding, DetectsUtf8Gb18030AndBoms) {
 	// A sample cut inside a UTF-8 character is still UTF-8.
 	std::string cut = "金额";
 	EXPECT_EQ(detect_encoding(cut.substr(0, 4), false), Encoding::utf8);
-	EXPECT_EQ(detect_encoding(cut.substr(0, 4), true), Encoding::gb18030);
+	// Whole, the same bytes are neither UTF-8 nor plausible Chinese (two rare GBK characters): no guess.
+	EXPECT_EQ(detect_encoding(cut.substr(0, 4), true), std::nullopt);
 	EXPECT_EQ(parse_encoding_name("GBK"), Encoding::gb18030);
-	EXPECT_THROW(parse_encoding_name("latin1"), std::invalid_argument);
+	EXPECT_EQ(parse_encoding_name("latin1").name(), "LATIN1");
+	EXPECT_THROW(parse_encoding_name("no-such-encoding"), std::invalid_argument);
 }
 
 TEST(Decoder, Gb18030ToUtf8AndInvalidBytes) {
@@ -213,4 +215,38 @@ TEST(Encoding, StorableTextEscapesOnlyNulAndInvalidBytes) {
 	EXPECT_EQ(storable_text("\xC0\xAF!"), "\\xC0\\xAF!");             // an overlong slash
 	EXPECT_EQ(invalid_utf8_at("ab\xFF"), 2u);
 	EXPECT_EQ(invalid_utf8_at("张三"), std::string_view::npos);
+}
+
+// Issue 11: a Windows-1252 export was once stored as GB18030 mojibake ("Women抯"). Detection now takes GB18030
+// only for plausible Chinese and otherwise asks; any encoding iconv knows can be named.
+TEST(Encoding, Windows1252IsNeverTakenForGb18030) {
+	std::string spend = "Body Name,Supplier Name,Amount\nFylde Council,Fylde Coast Women\x92s Aid,\xA3"
+	                    "500.00\nFylde Council,Caf\xE9 Rouge,(50.00)\n";
+	std::string why;
+	EXPECT_EQ(detect_encoding(spend, true, &why), std::nullopt);
+	EXPECT_NE(why.find("not plausibly Chinese"), std::string::npos);
+	EXPECT_EQ(detect_encoding("Supplier\nWomen\x92s Aid\n", true), std::nullopt); // 抯 is valid GBK, but rare
+	// Real GBK text with a rare name character among common ones is still Chinese.
+	EXPECT_EQ(detect_encoding("\xD5\xC5\xC8\xFD,\xB0\xEC\xB9\xAB\xD3\xC3\xC6\xB7,\x88\x4C\n", true), Encoding::gb18030);
+	Encoding cp1252 = parse_encoding_name("windows-1252");
+	EXPECT_EQ(cp1252.name(), "WINDOWS-1252");
+	Decoder d(cp1252);
+	std::string out;
+	ASSERT_TRUE(d.decode("Women\x92s Aid \x80\x35 \xA3\x31", out)); // one byte → up to 3 in UTF-8
+	EXPECT_EQ(out, "Women’s Aid €5 £1");
+	out.clear();
+	EXPECT_FALSE(d.decode("\x81", out)); // undefined in Windows-1252: the row is refused, not guessed
+	for (const char *wide : {"UTF-16", "utf-32le", "UCS-2", "ISO-2022-JP", "UTF-7"})
+		EXPECT_THROW(parse_encoding_name(wide), std::invalid_argument) << wide;
+	std::string path = write_temp("cp1252.csv", spend);
+	EXPECT_THROW(CsvSource(path, std::nullopt), InputError);
+	CsvSource src(path, cp1252);
+	std::vector<std::vector<std::string>> rows;
+	src.run([](const CsvRow &) {}, [&](const CsvRow &r) { rows.push_back(r.cell_strings()); }, [](std::uint64_t) {});
+	ASSERT_EQ(rows.size(), 2u);
+	EXPECT_EQ(rows[0][1], "Fylde Coast Women’s Aid");
+	EXPECT_EQ(rows[0][2], "£500.00");
+	EXPECT_EQ(rows[1][1], "Café Rouge");
+	EXPECT_EQ(CsvSource(path, cp1252).read_header(),
+	          (std::vector<std::string>{"Body Name", "Supplier Name", "Amount"}));
 }

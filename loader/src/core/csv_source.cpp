@@ -30,8 +30,29 @@ CsvSource::CsvSource(std::string path, std::optional<Encoding> forced) : input_(
 		return;
 	}
 	std::string_view sample = input_.peek(detection_sample);
-	encoding_ = detect_encoding(sample, sample.size() < detection_sample);
+	std::string why;
+	std::optional<Encoding> detected = detect_encoding(sample, sample.size() < detection_sample, &why);
+	if (!detected) // never a silent guess: a wrong one stores mojibake (Women’s as Women抯)
+		throw InputError(input_.path() + ": cannot tell the file's encoding: " + why +
+		                 ". Name it: --encoding NAME, or encoding = NAME in the mapping file (e.g. windows-1252, "
+		                 "latin1, gb18030, big5; iconv --list shows them all)");
+	encoding_ = *detected;
 	detected_ = true;
+}
+
+std::vector<std::string> CsvSource::read_header() {
+	struct HeaderRead {}; // stops the reading once the header is known
+	std::vector<std::string> header;
+	try {
+		run(
+		    [&](const CsvRow &h) {
+			    header = h.cell_strings();
+			    throw HeaderRead{};
+		    },
+		    [](const CsvRow &) {}, [](std::uint64_t) {});
+	} catch (const HeaderRead &) {
+	}
+	return header;
 }
 
 void CsvSource::run(const std::function<void(const CsvRow &)> &on_header,

@@ -42,6 +42,8 @@ public:
 	void run(const std::function<void(const CsvRow &)> &on_header, const std::function<void(const CsvRow &)> &on_row,
 	         const std::function<void(std::uint64_t)> &on_bytes);
 	const std::string &sha256_hex() const { return sha256_; }
+	// Reads only as far as the header and returns it (check-mapping); the source cannot be run afterwards.
+	std::vector<std::string> read_header();
 
 private:
 	InputFile input_; // opened once: detection peeks at the bytes run() then reads
