@@ -26,14 +26,22 @@ is "$(q "SELECT count(*) FROM oversight.audit_log")" "$audit_before" "no audit e
 is "$(q "SELECT count(*) FROM oversight.load WHERE status = 'committed' AND record_kind = 'payments'")" 2 "both loads are in the ledger"
 is "$(q "SELECT count(DISTINCT file_sha256) FROM oversight.load WHERE record_kind = 'payments'")" 1 "with the same SHA-256"
 
-# Correction: V3 was cash for 8000; the corrected export says transfer for 8,500.
+# Correction: V3 was cash for 8000; the corrected export says transfer for 8,500. A changed amount (payee, date)
+# of a stored payment may as well be another payment under the same number: without --correction it is
+# quarantined as a suspected key collision, both versions shown, and nothing changes.
 sed -i 's/^V3,HLT02,City Printing,8000,cash/V3,HLT02,City Printing,"8,500",transfer/' "$WORK/pay.csv"
 out=$(load payments --json -q "$WORK/pay.csv" 2>/dev/null)
-like "$out" '"rows_read":3,"rows_loaded":0,"rows_updated":1,"rows_unchanged":2' "corrected row counts as updated"
+like "$out" '"rows_read":3,"rows_loaded":0,"rows_updated":0,"rows_unchanged":2,"rows_quarantined":1' "a changed amount without --correction is quarantined"
+like "$(q "SELECT field || ': ' || reason FROM oversight.quarantine ORDER BY load_id DESC LIMIT 1")" \
+	'^payment_code: suspected key collision: payment_code "V3" is stored as \(payee_name City Printing, amount 8000(\.00)?, paid_on 2024-04-03\) and this row has \(payee_name City Printing, amount 8500, paid_on 2024-04-03\).*--correction' \
+	"the reason shows the stored and the incoming version"
+is "$(q "SELECT amount || ' ' || payment_method FROM oversight.payment WHERE payment_code = 'V3'")" "8000 cash" "the stored payment is left as it was"
+out=$(load payments --correction --json -q "$WORK/pay.csv" 2>/dev/null)
+like "$out" '"rows_read":3,"rows_loaded":0,"rows_updated":1,"rows_unchanged":2' "with --correction the corrected row counts as updated"
 is "$(q "SELECT amount || ' ' || payment_method FROM oversight.payment WHERE payment_code = 'V3'")" "8500 transfer" "record corrected"
 is "$(q "SELECT count(*) FROM oversight.audit_log WHERE action = 'update' AND table_name = 'oversight.payment' AND object_key = '{\"payment_code\": \"V3\"}'")" 1 "the correction is audited"
 like "$(q "SELECT (old_row->>'amount') || ' -> ' || (new_row->>'amount') || ' | ' || reason FROM oversight.audit_log WHERE action = 'update' AND table_name = 'oversight.payment'")" \
-	'^8000 -> 8500 \| oversight-load: load [0-9]+ of .*pay.csv \(payments\)$' "audit entry keeps old and new values and names the load"
+	'^8000 -> 8500 \| oversight-load: load [0-9]+ of .*pay.csv \(payments, --correction\)$' "audit entry keeps old and new values and names the load and --correction"
 is "$(q "SELECT problem IS NULL FROM oversight.verify_audit_chain()")" t "audit chain intact"
 
 # A file without some optional column does not wipe it: invoice numbers stay.

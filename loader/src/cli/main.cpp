@@ -1,9 +1,10 @@
-// oversight-load: loads finance exports (CSV in UTF-8 or GB18030, OCDS JSON) into the oversight tables and
+// oversight-load: loads finance exports (CSV in any encoding iconv knows, OCDS JSON) into the oversight tables and
 // follows the alerts the monitoring rules raise. See loader/README.md.
 #include "core/csv_source.hpp"
 #include "core/exit_codes.hpp"
 #include "core/mapping.hpp"
 #include "core/progress.hpp"
+#include "core/values.hpp"
 #include "db/follow.hpp"
 #include "db/load.hpp"
 
@@ -29,6 +30,7 @@ Usage:
   oversight-load [--dsn CONNINFO] follow [--json] [--max N] [--timeout S]
                                                               print alerts live as the rules raise them
   oversight-load fields KIND                                  list the fields of a kind and the headers it accepts
+  oversight-load check-mapping KIND FILE [--mapping M]        show how FILE's columns would fill each field
   oversight-load --help | --version
 
 Record kinds (load in this order the first time: references before the rows that use them):
@@ -43,17 +45,37 @@ the reason; then one merge inserts new records, updates corrected ones (audited)
 alone, and oversight.load records the counts. All of it is one transaction per file: a kill or a lost
 connection leaves nothing behind, and loading the same file again changes nothing.
 
+Mapping files (mappings/KIND.map, or --mapping FILE) say everything a source needs; no code is ever needed:
+  encoding   = windows-1252               the file's encoding (else --encoding, else detected)
+  date_order = dmy                        dmy | mdy | ymd for numeric dates not starting with the year;
+                                          never guessed (03-Apr-24, 3 April 2024 need none)
+  key        = 'FYLDE' + Transaction No   the key field built from columns and 'literals', joined by -
+  [columns]
+  payment_code = 支付凭证号 | voucher_no     header names (Chinese or English), the first present wins
+  currency     = const:CNY                every row (or --currency CNY for one file)
+  status       = 状态 | default:paid        when the cell is empty or the column absent
+  fiscal_year  = year:支付日期               the year of a date column
+  payer_unit_code  = by_name:付款单位        an org unit found by name_zh or name_en
+  payee_party_code = 信用代码 | by_name:收款人  a party found by name (created when none has it;
+                                          full-width forms, spaces and 有限公司/Ltd/Limited variants folded)
+  [values.expense_type]
+  office       = 办公费 | 办公用品           value aliases, for a field of any kind
+Anything the loader would not use is an error naming the file, line and key.
+
 Exit codes:
   0  every row loaded, updated or unchanged      4  committed, but some rows were quarantined
-  1  internal error                              5  database error: nothing committed, rerun is safe
-  2  bad command line                            6  cannot connect / connection lost: nothing committed
-  3  input unusable (unreadable, no header,      7  connection lost during COMMIT: check oversight.load,
-     required column missing, bad mapping file)     then rerun (a rerun of a committed file changes nothing)
+  1  internal error                              5  database error or a table the role may not write:
+  2  bad command line                               nothing committed, rerun is safe
+  3  input unusable (unreadable, no header,      6  cannot connect / connection lost: nothing committed
+     encoding not detectable, required column    7  connection lost during COMMIT: check oversight.load,
+     missing, bad mapping file)                     then rerun (a rerun of a committed file changes nothing)
 
 Examples:
   oversight-load org-units units.csv
   oversight-load payments --encoding gb18030 --reject-dir /tmp/rejects 国库支付2024.csv
   oversight-load payments --dry-run --json payments.csv
+  oversight-load check-mapping payments --mapping county.map 支付明细.csv
+  oversight-load payments --mapping fylde.map --currency GBP spend-over-500.csv
   oversight-load ocds release-package.json compiled.jsonl
   oversight-load follow --max 10 --timeout 60
 )";
@@ -96,9 +118,16 @@ po::options_description load_options(bool ocds) {
 		                "auto, json (one document) or jsonl (one release/record per line)");
 	else
 		d.add_options()("encoding", po::value<std::string>(),
-		                "utf-8 or gb18030 (gbk, gb2312 read as gb18030); default: detected")(
+		                "any encoding iconv knows: utf-8, gb18030 (gbk, gb2312 read as gb18030), windows-1252, "
+		                "latin1, big5…; default: the mapping's encoding =, else detected (UTF-8, or GB18030 when "
+		                "plausibly Chinese; otherwise the load stops and asks)")(
 		    "mapping", po::value<std::string>(), "mapping file of headers to fields (default: MAPPING_DIR/KIND.map)")(
-		    "mapping-dir", po::value<std::string>(), "directory of KIND.map files");
+		    "mapping-dir", po::value<std::string>(), "directory of KIND.map files")(
+		    "currency", po::value<std::string>(),
+		    "ISO 4217 currency of every row of the file (a currency column, if any, must agree); default: the "
+		    "column, the mapping's const:, else the database's default")(
+		    "correction", "the file corrects stored records: a changed payee, amount or date updates them instead of "
+		                  "being quarantined as a suspected key collision");
 	d.add_options()("reject-dir", po::value<std::string>(), "write FILE.rejects.csv here instead of beside the input")(
 	    "dry-run", "validate and merge inside a transaction, report, then roll back: nothing is written")(
 	    "json", "print the summary of each file as one JSON object on stdout")(
@@ -131,6 +160,8 @@ Failure classify(const std::exception &e, const pqxx::connection_base *conn = nu
 	    dynamic_cast<const std::invalid_argument *>(&e))
 		return {exit_code::input_unusable, e.what()};
 	std::string where = file.empty() ? "" : file + ": ";
+	if (dynamic_cast<const PermissionError *>(&e))
+		return {exit_code::database_error, where + e.what()};
 	if (dynamic_cast<const pqxx::in_doubt_error *>(&e))
 		return {exit_code::commit_in_doubt,
 		        where + "the connection to the server was lost during COMMIT: whether the load was committed is "
@@ -159,6 +190,16 @@ Failure classify(const std::exception &e, const pqxx::connection_base *conn = nu
 	return {exit_code::internal_error, std::string("internal error: ") + e.what()};
 }
 
+// --currency: an ISO code, for a kind that has a currency.
+std::string currency_option(const RecordKind &kind, const std::string &text) {
+	if (!kind.field("currency"))
+		throw po::error(kind.command + " has no currency field: --currency does not apply");
+	ParsedValue v = parse_currency(text);
+	if (!v.ok())
+		throw po::error("--currency \"" + text + "\" " + v.error);
+	return *v.value;
+}
+
 int run_load(const std::string &command, const std::string &dsn, const std::vector<std::string> &args) {
 	bool ocds = command == "ocds";
 	const RecordKind *kind = ocds ? nullptr : find_record_kind(command);
@@ -185,6 +226,9 @@ int run_load(const std::string &command, const std::string &dsn, const std::vect
 		if (vm.count("mapping"))
 			o.mapping_file = vm["mapping"].as<std::string>();
 		o.mapping_dir = vm.count("mapping-dir") ? vm["mapping-dir"].as<std::string>() : default_mapping_dir();
+		if (vm.count("currency"))
+			o.currency = currency_option(*kind, vm["currency"].as<std::string>());
+		o.correction = vm.count("correction") > 0;
 	} else {
 		std::string f = vm["format"].as<std::string>();
 		if (f == "json")
@@ -269,14 +313,19 @@ int run_fields(const std::vector<std::string> &args) {
 	std::cout << kind.command << " → oversight." << kind.table << " (key: ";
 	for (size_t i = 0; i < kind.key.size(); ++i)
 		std::cout << (i ? ", " : "") << kind.key[i];
-	std::cout << ")\n";
+	std::cout << ")" << (kind.writer_role != "oversight_loader" ? "; written by members of " + kind.writer_role : "")
+	          << "\n";
+	auto listed = [](const std::vector<std::string> &items, const std::string &prefix = {}) {
+		std::string out;
+		for (const auto &a : items)
+			out += (out.empty() ? "" : " | ") + prefix + a;
+		return out;
+	};
 	for (const auto &f : kind.fields) {
-		std::string aliases;
-		if (mapping && mapping->column_aliases.count(f.name))
-			for (const auto &a : mapping->column_aliases.at(f.name))
-				aliases += (aliases.empty() ? "" : " | ") + a;
 		std::string notes =
 		    f.required ? (f.default_value.empty() ? "required" : "default " + f.default_value) : "optional";
+		if (f.type == FieldType::currency && f.default_value.empty())
+			notes += ", empty: the database's default";
 		if (f.references)
 			notes += ", refers to " + f.references->table;
 		if (!f.allowed.empty()) {
@@ -285,9 +334,90 @@ int run_fields(const std::vector<std::string> &args) {
 				notes += (i ? "/" : "") + f.allowed[i];
 		}
 		std::cout << fmt::format("  {:<28} {:<10} {}\n", f.name, f.sql_type(), notes);
-		if (!aliases.empty())
-			std::cout << fmt::format("  {:<28} headers: {}\n", "", aliases);
+		if (!mapping)
+			continue;
+		std::vector<std::string> sources;
+		if (auto a = mapping->column_aliases.find(f.name); a != mapping->column_aliases.end())
+			sources.push_back(listed(a->second));
+		if (auto c = mapping->constants.find(f.name); c != mapping->constants.end())
+			sources.push_back("const:" + c->second);
+		if (auto d = mapping->defaults.find(f.name); d != mapping->defaults.end())
+			sources.push_back("default:" + d->second);
+		if (auto y = mapping->year_of.find(f.name); y != mapping->year_of.end())
+			sources.push_back(listed(y->second, "year:"));
+		if (auto b = mapping->by_name.find(f.name); b != mapping->by_name.end())
+			sources.push_back(listed(b->second, "by_name:"));
+		if (!sources.empty())
+			std::cout << fmt::format("  {:<28} headers: {}\n", "", listed(sources));
+		if (auto v = mapping->value_aliases.find(f.name); v != mapping->value_aliases.end())
+			std::cout << fmt::format("  {:<28} values: {} aliases under [values.{}]\n", "", v->second.size(), f.name);
 	}
+	std::cout << "\nMapping file " << mapping_path << (mapping ? "" : " (not readable)")
+	          << ". In a mapping file of your own (--mapping FILE), each field "
+	          << "takes header names separated by |, and const:VALUE, default:VALUE, year:COLUMN or by_name:COLUMN; "
+	          << "[values.FIELD] lists aliases of values; encoding =, date_order = and key = come before any "
+	          << "section (oversight-load --help shows an example). `oversight-load check-mapping " << kind.command
+	          << " FILE` shows how a file's columns would fill these fields.\n";
+	return exit_code::ok;
+}
+
+// check-mapping KIND FILE: reads only the header of FILE and says how each field would be filled; no database.
+int run_check_mapping(const std::vector<std::string> &args) {
+	po::options_description desc("Options of check-mapping");
+	desc.add_options()("help,h", "this help")("mapping", po::value<std::string>(), "mapping file")(
+	    "mapping-dir", po::value<std::string>(),
+	    "directory of KIND.map files")("encoding", po::value<std::string>(),
+	                                   "encoding of FILE")("currency", po::value<std::string>(), "as for a load")(
+	    "args", po::value<std::vector<std::string>>()->default_value({}, ""), "KIND FILE");
+	po::positional_options_description pos;
+	pos.add("args", -1);
+	po::variables_map vm;
+	po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+	po::notify(vm);
+	auto rest = vm["args"].as<std::vector<std::string>>();
+	if (vm.count("help") || rest.size() != 2 || !find_record_kind(rest[0])) {
+		if (!vm.count("help"))
+			throw po::error("usage: oversight-load check-mapping KIND FILE [--mapping M] (oversight-load --help "
+			                "lists the kinds)");
+		std::cout << "Usage: oversight-load check-mapping KIND FILE [options]\nReads the header of FILE and shows, "
+		             "for each field of KIND, the column, constant, default, derivation or alias table that "
+		             "fills it, or that nothing does (blind).\n"
+		          << desc << "\n";
+		return exit_code::ok;
+	}
+	const RecordKind &kind = *find_record_kind(rest[0]);
+	std::string mapping_path =
+	    vm.count("mapping") ? vm["mapping"].as<std::string>()
+	                        : (vm.count("mapping-dir") ? vm["mapping-dir"].as<std::string>() : default_mapping_dir()) +
+	                              "/" + kind.command + ".map";
+	Mapping mapping = Mapping::load(mapping_path, kind);
+	std::optional<Encoding> encoding = mapping.encoding;
+	if (vm.count("encoding"))
+		encoding = parse_encoding_name(vm["encoding"].as<std::string>());
+	std::map<std::string, std::string> overrides;
+	if (vm.count("currency"))
+		overrides["currency"] = currency_option(kind, vm["currency"].as<std::string>());
+	CsvSource source(rest[1], encoding);
+	std::vector<std::string> header = source.read_header();
+	HeaderBinding binding = bind_header(header, mapping, kind, overrides);
+	std::cout << fmt::format("{} ← {} ({}{}), mapping {}{}\n", kind.command, rest[1], encoding_name(source.encoding()),
+	                         source.encoding_was_detected() ? ", detected" : "", mapping_path,
+	                         mapping.date_order != DateOrder::unspecified
+	                             ? fmt::format(", date_order {}", date_order_name(mapping.date_order))
+	                             : "");
+	for (size_t f = 0; f < kind.fields.size(); ++f)
+		std::cout << fmt::format("  {:<28} {}\n", kind.fields[f].name,
+		                         describe_source(binding, header, mapping, kind, f));
+	for (const auto &h : binding.unmapped_headers)
+		std::cout << fmt::format("  column \"{}\" is not mapped: ignored\n", h);
+	if (!binding.missing_required.empty()) {
+		std::string missing;
+		for (const auto &f : binding.missing_required)
+			missing += (missing.empty() ? "" : ", ") + f;
+		std::cout << "NOT LOADABLE: nothing provides the required field(s) " << missing << "\n";
+		return exit_code::input_unusable;
+	}
+	std::cout << "loadable: every required field is provided\n";
 	return exit_code::ok;
 }
 
@@ -324,6 +454,8 @@ int main(int argc, char **argv) {
 			return run_follow(dsn, rest);
 		if (command == "fields")
 			return run_fields(rest);
+		if (command == "check-mapping")
+			return run_check_mapping(rest);
 		if (command == "help") {
 			std::cout << usage();
 			return exit_code::ok;

@@ -45,7 +45,8 @@ std::string quarantine_statement(const std::string &stage, const std::string &us
 	       "), recorded AS (INSERT INTO oversight.quarantine (load_id, line_no, file_name, field, reason, raw_text) "
 	       "SELECT $1, r.line_no, $2, " +
 	       (field.empty() ? std::string("NULL") : quote_literal(field)) + ", " + reason_expr +
-	       ", (pg_catalog.to_jsonb(r) - 'line_no' - 'first_line')::text FROM refused r RETURNING line_no) "
+	       ", (pg_catalog.to_jsonb(r) - 'line_no' - 'first_line' - 'reason_detail')::text FROM refused r RETURNING "
+	       "line_no) "
 	       "INSERT INTO " +
 	       refused_at_merge_table + " SELECT line_no FROM recorded";
 }
@@ -78,30 +79,63 @@ std::string upsert_statement(const std::string &table, const std::vector<std::st
 	       "pg_catalog.count(*) FILTER (WHERE NOT inserted) FROM merged";
 }
 
-CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &staged_fields) {
+CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &staged_fields,
+                            const CsvMergeOptions &options) {
 	CsvMergePlan plan;
-	std::vector<std::string> columns, typed_columns;
-	for (int f : staged_fields) {
+	std::vector<int> fields = staged_fields; // the staging columns: the file's, then fill_absent ones it lacks
+	std::vector<int> absent;
+	for (const auto &name : kind.fill_absent) {
+		int f = kind.field_index(name);
+		if (f >= 0 && std::find(fields.begin(), fields.end(), f) == fields.end()) {
+			fields.push_back(f);
+			absent.push_back(f);
+		}
+	}
+	auto name_of = [&](int f) -> const std::string & { return kind.fields[static_cast<size_t>(f)].name; };
+	auto is_staged = [&](const std::string &name) {
+		int f = kind.field_index(name);
+		return f >= 0 && std::find(fields.begin(), fields.end(), f) != fields.end();
+	};
+	// The value a column gets: an empty cell of a NOT NULL column takes the column's database default.
+	auto value_of = [&](const std::string &name, const std::string &alias) {
+		std::string v = alias + "." + quote_ident(name);
+		auto d = options.column_defaults.find(name);
+		return d == options.column_defaults.end() ? v : "COALESCE(" + v + ", " + d->second + ")";
+	};
+	std::vector<std::string> columns, typed_columns, values;
+	for (int f : fields) {
 		const FieldSpec &spec = kind.fields[static_cast<size_t>(f)];
 		columns.push_back(quote_ident(spec.name));
 		typed_columns.push_back(quote_ident(spec.name) + " " + spec.sql_type());
+		values.push_back(value_of(spec.name, "s"));
 	}
 	plan.create_stage =
 	    "CREATE TEMP TABLE oversight_stage (line_no bigint NOT NULL, " + join(typed_columns, ", ") +
 	    ") ON COMMIT DROP; CREATE TEMP TABLE oversight_client_refused (line_no bigint NOT NULL, field text, reason "
 	    "text NOT NULL, "
 	    "raw_text text) ON COMMIT DROP; CREATE TEMP TABLE oversight_refused_at_merge (line_no bigint) ON COMMIT DROP";
+	if (!options.creating_fields.empty())
+		plan.create_stage +=
+		    "; CREATE TEMP TABLE oversight_new_party (party_code text PRIMARY KEY, name text NOT NULL) ON COMMIT DROP";
 	plan.copy_columns = {"line_no"};
-	plan.copy_columns.insert(plan.copy_columns.end(), columns.begin(), columns.end());
+	for (int f : staged_fields)
+		plan.copy_columns.push_back(quote_ident(name_of(f)));
+
+	std::vector<std::string> key_columns, key_match;
+	for (const auto &k : kind.key) {
+		key_columns.push_back(quote_ident(k));
+		key_match.push_back("t." + quote_ident(k) + " = s." + quote_ident(k));
+	}
+	std::string table = "oversight." + quote_ident(kind.table);
+	for (int f : absent)
+		plan.fill_absent.push_back("UPDATE " + stage_table + " s SET " + quote_ident(name_of(f)) + " = t." +
+		                           quote_ident(name_of(f)) + " FROM " + table + " t WHERE " + join(key_match, " AND "));
 
 	plan.quarantine_client_rejects = "INSERT INTO oversight.quarantine (load_id, line_no, file_name, field, reason, "
 	                                 "raw_text) SELECT $1, line_no, $2, "
 	                                 "field, reason, raw_text FROM " +
 	                                 client_refused_table + " ORDER BY line_no";
 
-	std::vector<std::string> key_columns;
-	for (const auto &k : kind.key)
-		key_columns.push_back(quote_ident(k));
 	std::string key_list = join(key_columns, ", ");
 	std::string key_text = "pg_catalog.concat_ws(', ', " + join(key_columns, ", ", "r.") + ")";
 	plan.quarantine_duplicate_keys = quarantine_statement(
@@ -114,6 +148,9 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 	        key_text + ", " + quote_literal(join(kind.key, ", ")) + ", r.first_line)",
 	    "d.first_line");
 
+	std::vector<std::string> creating;
+	for (int f : options.creating_fields)
+		creating.push_back(quote_ident(name_of(f)));
 	for (int f : staged_fields) {
 		const FieldSpec &spec = kind.fields[static_cast<size_t>(f)];
 		if (!spec.references)
@@ -122,6 +159,8 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 		std::string col = quote_ident(spec.name);
 		std::string condition = "s." + col + " IS NOT NULL AND NOT EXISTS (SELECT FROM oversight." +
 		                        quote_ident(ref.table) + " t WHERE t." + quote_ident(ref.column) + " = s." + col + ")";
+		if (std::find(creating.begin(), creating.end(), col) != creating.end()) // a party this file creates
+			condition += " AND NOT EXISTS (SELECT FROM " + new_party_table + " n WHERE n.party_code = s." + col + ")";
 		std::string reason = "pg_catalog.format('\"%s\" is not a known %s (load it first: %s)', r." + col + ", " +
 		                     quote_literal(ref.table) + ", " + quote_literal(loader_for(ref.table)) + ")";
 		bool self_reference = ref.table == kind.table;
@@ -132,45 +171,74 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 		    .push_back(quarantine_statement(stage_table, {}, condition, spec.name, reason));
 	}
 	for (const auto &check : kind.merge_checks) {
-		bool staged = false;
-		for (int f : staged_fields)
-			staged = staged || kind.fields[static_cast<size_t>(f)].name == check.field;
-		if (!staged)
+		if (!is_staged(check.field))
 			continue; // the check reads a column the file does not have
 		plan.quarantine_checks.push_back(quarantine_statement(
 		    stage_table, {}, check.condition, check.field,
-		    "pg_catalog.format('\"%s\" %s', r." + quote_ident(check.field) + ", " + quote_literal(check.reason) + ")"));
+		    check.reason_sql.empty() ? "pg_catalog.format('\"%s\" %s', r." + quote_ident(check.field) + ", " +
+		                                   quote_literal(check.reason) + ")"
+		                             : check.reason_sql));
+	}
+
+	// A row that would change who was paid, how much or when, of a record stored from elsewhere: two records
+	// under one key (codes unique only within their source) more likely than a correction.
+	std::vector<std::string> differs, stored, incoming;
+	for (const auto &name : kind.identity_fields) {
+		if (!is_staged(name))
+			continue;
+		std::string c = quote_ident(name);
+		differs.push_back("(t." + c + " IS NOT NULL AND s." + c + " IS NOT NULL AND t." + c + " <> s." + c + ")");
+		stored.push_back(quote_literal(name + " ") + " || t." + c);
+		incoming.push_back(quote_literal(name + " ") + " || s." + c);
+	}
+	if (!differs.empty() && !options.correction && kind.key.size() == 1)
+		plan.quarantine_collisions = quarantine_statement(
+		    stage_table, table + " t", join(key_match, " AND ") + " AND (" + join(differs, " OR ") + ")",
+		    kind.key.front(), "r.reason_detail",
+		    "pg_catalog.format('suspected key collision: %s \"%s\" is stored as (%s) and this row has (%s). If it is "
+		    "another record, give it a key of its own (key = … in the mapping file); if it corrects the stored one, "
+		    "load the file with --correction', " +
+		        quote_literal(kind.key.front()) + ", s." + key_columns.front() + ", pg_catalog.concat_ws(', ', " +
+		        join(stored, ", ") + "), pg_catalog.concat_ws(', ', " + join(incoming, ", ") + ")) AS reason_detail");
+
+	if (!creating.empty()) {
+		std::vector<std::string> refers;
+		for (const auto &c : creating)
+			refers.push_back("s." + c + " = n.party_code");
+		plan.create_parties = "WITH created AS (INSERT INTO oversight.party (party_code, name) SELECT n.party_code, "
+		                      "n.name FROM " +
+		                      new_party_table + " n WHERE EXISTS (SELECT FROM " + stage_table + " s WHERE " +
+		                      join(refers, " OR ") +
+		                      ") ORDER BY n.party_code ON CONFLICT (party_code) DO NOTHING RETURNING 1) SELECT "
+		                      "pg_catalog.count(*) FROM created";
 	}
 	plan.prepare = kind.prepare_sql;
 
 	std::vector<std::string> column_names;
-	for (int f : staged_fields)
-		column_names.push_back(kind.fields[static_cast<size_t>(f)].name);
+	for (int f : fields)
+		column_names.push_back(name_of(f));
 	plan.upsert = upsert_statement(kind.table, column_names, kind.key, kind.conflict_target,
-	                               "SELECT " + join(columns, ", ", "s.") + " FROM " + stage_table + " s ORDER BY " +
+	                               "SELECT " + join(values, ", ") + " FROM " + stage_table + " s ORDER BY " +
 	                                   join(key_columns, ", ", "s."));
 	if (kind.update_then_insert) {
-		std::vector<std::string> key_match, sets, stored, staged;
-		for (const auto &k : key_columns)
-			key_match.push_back("t." + k + " = s." + k);
-		for (const auto &c : columns)
-			if (std::find(key_columns.begin(), key_columns.end(), c) == key_columns.end()) {
-				sets.push_back(c + " = s." + c);
-				stored.push_back("t." + c);
-				staged.push_back("s." + c);
+		// Two statements: the INSERT's row triggers (assignment's single holder) must see the UPDATE's rows.
+		std::vector<std::string> sets, stored_values, staged_values;
+		for (size_t i = 0; i < columns.size(); ++i)
+			if (std::find(key_columns.begin(), key_columns.end(), columns[i]) == key_columns.end()) {
+				sets.push_back(columns[i] + " = " + values[i]);
+				stored_values.push_back("t." + columns[i]);
+				staged_values.push_back(values[i]);
 			}
-		std::string table = "oversight." + quote_ident(kind.table);
-		std::string update = sets.empty()
-		                         ? "SELECT 1 AS n WHERE false" // nothing but the key: nothing to update
-		                         : "UPDATE " + table + " t SET " + join(sets, ", ") + " FROM " + stage_table +
-		                               " s WHERE " + join(key_match, " AND ") + " AND ROW(" + join(stored, ", ") +
-		                               ") IS DISTINCT FROM ROW(" + join(staged, ", ") + ") RETURNING 1 AS n";
-		plan.upsert = "WITH updated AS (" + update + "), inserted AS (INSERT INTO " + table + " (" +
-		              join(columns, ", ") + ") SELECT " + join(columns, ", ", "s.") + " FROM " + stage_table +
-		              " s WHERE NOT EXISTS (SELECT FROM " + table + " t WHERE " + join(key_match, " AND ") +
-		              ") ORDER BY " + join(key_columns, ", ", "s.") +
-		              " RETURNING 1) SELECT (SELECT pg_catalog.count(*) FROM inserted), (SELECT pg_catalog.count(*) "
-		              "FROM updated)";
+		plan.update_first = sets.empty() ? "SELECT 0" // nothing but the key: nothing to update
+		                                 : "WITH updated AS (UPDATE " + table + " t SET " + join(sets, ", ") +
+		                                       " FROM " + stage_table + " s WHERE " + join(key_match, " AND ") +
+		                                       " AND ROW(" + join(stored_values, ", ") + ") IS DISTINCT FROM ROW(" +
+		                                       join(staged_values, ", ") +
+		                                       ") RETURNING 1) SELECT pg_catalog.count(*) FROM updated";
+		plan.upsert = "WITH inserted AS (INSERT INTO " + table + " (" + join(columns, ", ") + ") SELECT " +
+		              join(values, ", ") + " FROM " + stage_table + " s WHERE NOT EXISTS (SELECT FROM " + table +
+		              " t WHERE " + join(key_match, " AND ") + ") ORDER BY " + join(key_columns, ", ", "s.") +
+		              " RETURNING 1) SELECT (SELECT pg_catalog.count(*) FROM inserted), 0";
 	}
 	return plan;
 }

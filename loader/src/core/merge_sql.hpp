@@ -6,6 +6,7 @@
 
 #include "core/record_kinds.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,15 +25,30 @@ std::string quote_ident(const std::string &name);
 // Single-quotes an SQL literal.
 std::string quote_literal(const std::string &text);
 
+// Parties a file names for the first time (by name, or by a code with a name beside it): COPYed here, created
+// just before the merge when a row that survived the checks still refers to them.
+inline const std::string new_party_table = "pg_temp.oversight_new_party";
+inline const std::vector<std::string> new_party_columns = {"party_code", "name"};
+
+struct CsvMergeOptions {
+	std::map<std::string, std::string> column_defaults; // NOT NULL column → its database DEFAULT expression
+	std::vector<int> creating_fields; // staged fields whose unknown party codes are in new_party_table
+	bool correction = false;          // --correction: identity changes are corrections, not collisions
+};
+
 struct CsvMergePlan {
 	std::string create_stage;                   // CREATE TEMP TABLE … ON COMMIT DROP (and the refused-rows tables)
 	std::vector<std::string> copy_columns;      // staging columns fed by COPY, in order (quoted)
+	std::vector<std::string> fill_absent;       // stage the stored values of the kind's fill_absent fields
 	std::string quarantine_client_rejects;      // rows refused by the loader before COPY
 	std::string quarantine_duplicate_keys;      // the second and later rows of a key within the file
 	std::vector<std::string> quarantine_checks; // unknown references and merge checks, in order
 	std::vector<std::string> quarantine_self_references; // references into the same table: repeat until nothing moves
-	std::string prepare;                                 // the kind's prepare_sql (may be empty)
-	std::string upsert;                                  // returns one row: inserted, updated
+	std::string quarantine_collisions; // stored records whose identity a row would change (empty: none to check)
+	std::string create_parties;        // returns the number of parties created (empty: none may be)
+	std::string prepare;               // the kind's prepare_sql (may be empty)
+	std::string update_first;          // update_then_insert: the UPDATE, its own statement; returns the rows updated
+	std::string upsert;                // returns one row: inserted, updated
 };
 
 // INSERT … ON CONFLICT … DO UPDATE only where the row really differs, returning one row (inserted, updated).
@@ -43,7 +59,8 @@ std::string upsert_statement(const std::string &table, const std::vector<std::st
                              const std::string &select_sql, const std::string &extra_condition = {});
 
 // Statements use $1 = load id and $2 = file name.
-CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &staged_fields);
+CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &staged_fields,
+                            const CsvMergeOptions &options = {});
 
 // The `quarantine` statement shape shared by CSV and OCDS loads: rows of `stage` matching `condition` (alias s,
 // optional USING list) are deleted and recorded with `field` and the `reason` expression (alias r).

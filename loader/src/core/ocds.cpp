@@ -37,7 +37,7 @@ std::pair<std::optional<std::string>, std::optional<std::string>> money(const Js
 	if (!amount_text || !currency_text)
 		return {std::nullopt, currency_text ? parse_currency(*currency_text).value : std::nullopt};
 	ParsedValue amount = parse_amount(*amount_text), currency = parse_currency(*currency_text);
-	if (!amount.ok() || !currency.ok())
+	if (!amount.ok() || is_negative_amount(*amount.value) || !currency.ok()) // negatives: the document only
 		return {std::nullopt, currency.value};
 	return {amount.value, currency.value};
 }

@@ -1,5 +1,7 @@
 #include "core/record_kinds.hpp"
 
+#include "core/values.hpp"
+
 namespace oversight::loader {
 namespace {
 
@@ -24,7 +26,8 @@ FieldSpec date_field(std::string name, bool required = false, std::string def = 
 FieldSpec timestamp(std::string name) {
 	return {std::move(name), FieldType::timestamp, false, {}, {}, {}, false};
 }
-FieldSpec currency(std::string name, std::string def = "CNY") {
+// No loader-side default: an empty or absent currency is left to the column's database default (issue 11).
+FieldSpec currency(std::string name, std::string def = {}) {
 	return {std::move(name), FieldType::currency, !def.empty(), std::move(def), {}, {}, false};
 }
 FieldSpec boolean(std::string name, std::string def = {}) {
@@ -82,6 +85,93 @@ RowRule when_equals(std::string field, std::string value, std::string required_f
 	        }};
 }
 
+// CHECK (a IS NULL OR b IS NULL OR a <= b) on canonical amounts, compared as numbers, reported on b.
+RowRule not_below(std::string first, std::string second) {
+	return {second, {first, second}, [first](const RowView &r) -> std::optional<std::string> {
+		        auto a = r.get(0), b = r.get(1);
+		        if (a && b && compare_amounts(*b, *a) < 0)
+			        return "is below " + first + " (" + std::string(*a) + ")";
+		        return std::nullopt;
+	        }};
+}
+
+// Assignments that would break "one leader in charge and one chief per unit and day" (the table's trigger,
+// which would abort the whole load): `o` is the other assignment, `s` the staged row.
+std::string assignment_clash(const std::string &o, const std::string &s) {
+	return o + ".unit_code = " + s + ".unit_code AND (" + o + ".person_code, " + o + ".assignment_role, " + o +
+	       ".valid_from) IS DISTINCT FROM (" + s + ".person_code, " + s + ".assignment_role, " + s +
+	       ".valid_from) AND (" + o + ".assignment_role = " + s + ".assignment_role OR (" + o +
+	       ".assignment_role IN ('section_chief', 'unit_head') AND " + s +
+	       ".assignment_role IN ('section_chief', 'unit_head'))) AND pg_catalog.daterange(" + o + ".valid_from, " + o +
+	       ".valid_to) && pg_catalog.daterange(" + s + ".valid_from, " + s + ".valid_to)";
+}
+std::string single_holder_role(const std::string &s) {
+	return s + ".assignment_role IN ('leader_in_charge', 'section_chief', 'unit_head')";
+}
+// A stored assignment that this file does not restate (a restated one is judged by its new period).
+std::string stored_not_restated(const std::string &a) {
+	return "NOT EXISTS (SELECT FROM pg_temp.oversight_stage x WHERE (x.person_code, x.unit_code, x.assignment_role, "
+	       "x.valid_from) = (" +
+	       a + ".person_code, " + a + ".unit_code, " + a + ".assignment_role, " + a + ".valid_from))";
+}
+std::string describe_assignment(const std::string &a) {
+	return a + ".person_code, " + a + ".assignment_role, " + a + ".unit_code, " + a + ".valid_from, COALESCE(" + a +
+	       ".valid_to::text, 'open end')";
+}
+std::vector<RecordKind::MergeCheck> assignment_checks() {
+	std::string one_holder = "a unit has one leader in charge and one chief (section_chief or unit_head) on any day";
+	return {{"valid_from",
+	         single_holder_role("s") + " AND EXISTS (SELECT FROM oversight.assignment a WHERE " +
+	             assignment_clash("a", "s") + " AND " + stored_not_restated("a") + ")",
+	         {},
+	         "(SELECT pg_catalog.format('clashes with the stored assignment of %s as %s of %s from %s to %s: " +
+	             one_holder + " (end that one first: its valid_to)', " + describe_assignment("a") +
+	             ") FROM oversight.assignment a WHERE " + assignment_clash("a", "r") + " AND " +
+	             stored_not_restated("a") + " ORDER BY a.valid_from LIMIT 1)"},
+	        {"valid_from",
+	         single_holder_role("s") +
+	             " AND EXISTS (SELECT FROM pg_temp.oversight_stage o WHERE o.line_no < s.line_no AND " +
+	             assignment_clash("o", "s") + ")",
+	         {},
+	         "(SELECT pg_catalog.format('clashes with line %s of this file (%s as %s of %s from %s to %s): " +
+	             one_holder + "; the earlier line is kept', o.line_no, " + describe_assignment("o") +
+	             ") FROM pg_temp.oversight_stage o WHERE o.line_no < r.line_no AND " + assignment_clash("o", "r") +
+	             " ORDER BY o.line_no LIMIT 1)"}};
+}
+
+// A login that is another person's (person.login_role is UNIQUE, which would abort the whole load).
+std::vector<RecordKind::MergeCheck> login_checks() {
+	std::string stored = "FROM oversight.person p WHERE p.login_role = {s}.login_role AND p.person_code <> "
+	                     "{s}.person_code AND NOT EXISTS (SELECT FROM pg_temp.oversight_stage x WHERE x.person_code = "
+	                     "p.person_code AND x.login_role IS DISTINCT FROM p.login_role::text)";
+	std::string in_file = "FROM pg_temp.oversight_stage o WHERE o.login_role = {s}.login_role AND o.person_code <> "
+	                      "{s}.person_code AND o.line_no < {s}.line_no";
+	auto on = [](std::string sql, const std::string &alias) {
+		for (size_t at; (at = sql.find("{s}")) != std::string::npos;)
+			sql.replace(at, 3, alias);
+		return sql;
+	};
+	return {{"login_role",
+	         "s.login_role IS NOT NULL AND EXISTS (SELECT " + on(stored, "s") + ")",
+	         {},
+	         "(SELECT pg_catalog.format('\"%s\" is already the login of %s (%s): a login belongs to one person', "
+	         "r.login_role, p.person_code, p.full_name) " +
+	             on(stored, "r") + " LIMIT 1)"},
+	        {"login_role",
+	         "s.login_role IS NOT NULL AND EXISTS (SELECT " + on(in_file, "s") + ")",
+	         {},
+	         "(SELECT pg_catalog.format('\"%s\" is also the login of %s at line %s of this file: a login belongs to "
+	         "one person; the earlier line is kept', r.login_role, o.person_code, o.line_no) " +
+	             on(in_file, "r") + " ORDER BY o.line_no LIMIT 1)"}};
+}
+
+// A link row (bid_tenderer, award_supplier) names a bid or award of its process.
+RecordKind::MergeCheck link_exists(const std::string &table, const std::string &id, const std::string &loader) {
+	return {id,
+	        "NOT EXISTS (SELECT FROM oversight." + table + " t WHERE t.ocid = s.ocid AND t." + id + " = s." + id + ")",
+	        "names a " + table + " its process does not have (load it first: " + loader + ")"};
+}
+
 std::vector<RecordKind> build_kinds() {
 	std::vector<RecordKind> k;
 	k.push_back(
@@ -105,6 +195,7 @@ std::vector<RecordKind> build_kinds() {
 	              text("note")},
 	             {},
 	             {}});
+	k.back().merge_checks = login_checks();
 	k.push_back({"parties",
 	             "party",
 	             "suppliers, payees, penalised subjects (unified social credit code): oversight.party",
@@ -131,6 +222,8 @@ std::vector<RecordKind> build_kinds() {
 	             {}});
 	k.back().fields[0].required = true;
 	k.back().update_then_insert = true;
+	k.back().merge_checks = assignment_checks();
+	k.back().fill_absent = {"valid_to"};
 	k.push_back({"budget-projects",
 	             "budget_project",
 	             "budget projects of a fiscal year: oversight.budget_project",
@@ -222,6 +315,7 @@ std::vector<RecordKind> build_kinds() {
 	      date_field("allocated_on", true), text("document_ref"), person("handler_code"), person("approver_code")},
 	     {},
 	     {}});
+	k.back().identity_fields = {"recipient_name", "amount", "allocated_on"};
 	k.push_back({"payments",
 	             "payment",
 	             "treasury payments (国库集中支付): oversight.payment",
@@ -250,6 +344,7 @@ std::vector<RecordKind> build_kinds() {
 	              enumeration("status", {"requested", "approved", "held", "paid", "returned"}, true, "paid")},
 	             {when_equals("status", "paid", "paid_on")},
 	             {}});
+	k.back().identity_fields = {"payee_name", "amount", "paid_on"};
 	k.push_back(
 	    {"enforcement",
 	     "enforcement_case",
@@ -266,6 +361,7 @@ std::vector<RecordKind> build_kinds() {
 	      enumeration("status", {"decided", "paid", "enforced", "reconsidered", "revoked", "closed"}, true, "decided")},
 	     {when_equals("penalty_kind", "fine", "fine_amount"), ordered("decided_on", "paid_on")},
 	     {}});
+	k.back().identity_fields = {"subject_name", "fine_amount", "decided_on"};
 	k.push_back({"calendar",
 	             "calendar_day",
 	             "holidays and moved working days (调休) of loaded years: oversight.calendar_day",
@@ -282,6 +378,48 @@ std::vector<RecordKind> build_kinds() {
 	             "s.calendar_date)::integer, "
 	             "'oversight-load ' || $2::text || ' (load ' || $1::bigint || ')' FROM pg_temp.oversight_stage s ON "
 	             "CONFLICT (calendar_year) DO NOTHING"});
+	// Issue 11: sign-offs, the parties of bids and awards, and the discretion standard.
+	k.push_back({"payment-signoffs",
+	             "payment_signoff",
+	             "sign-offs of payments (经办 → 科长 → 分管领导): oversight.payment_signoff",
+	             {"payment_code", "signoff_level"},
+	             "(payment_code, signoff_level)",
+	             {ref("payment_code", "payment", "payment_code", true),
+	              enumeration("signoff_level", {"handler", "section_chief", "leader_in_charge"}, true),
+	              ref("person_code", "person", "person_code", true, FieldType::code), timestamp("signed_at")},
+	             {},
+	             {}});
+	k.back().fields[3].required = true;
+	k.push_back({"bid-tenderers",
+	             "bid_tenderer",
+	             "tenderers of each bid (a consortium has several), by code or by name: oversight.bid_tenderer",
+	             {"ocid", "bid_id", "party_code"},
+	             "(ocid, bid_id, party_code)",
+	             {ref("ocid", "procurement_process", "ocid", true), text("bid_id", true),
+	              ref("party_code", "party", "party_code", true)},
+	             {},
+	             {link_exists("bid", "bid_id", "oversight-load bids, or ocds")}});
+	k.push_back({"award-suppliers",
+	             "award_supplier",
+	             "suppliers of each award, by code or by name: oversight.award_supplier",
+	             {"ocid", "award_id", "party_code"},
+	             "(ocid, award_id, party_code)",
+	             {ref("ocid", "procurement_process", "ocid", true), text("award_id", true),
+	              ref("party_code", "party", "party_code", true)},
+	             {},
+	             {link_exists("award", "award_id", "oversight-load awards, or ocds")}});
+	k.push_back({"discretion-bands",
+	             "discretion_band",
+	             "the discretion standard (裁量基准): fine range per violation; oversight_admin only: "
+	             "oversight.discretion_band",
+	             {"violation_code", "valid_from"},
+	             "(violation_code, valid_from)",
+	             {text("violation_code", true), date_field("valid_from", true), date_field("valid_to"),
+	              amount("min_fine", true), amount("max_fine", true), currency("currency"), text("legal_basis"),
+	              text("source")},
+	             {ordered("valid_from", "valid_to", true), not_below("min_fine", "max_fine")},
+	             {}});
+	k.back().writer_role = "oversight_admin";
 	return k;
 }
 

@@ -70,6 +70,7 @@ struct RecordKind {
 	// quarantined with `reason` (e.g. a contract naming an award its process does not have).
 	struct MergeCheck {
 		std::string field, condition, reason;
+		std::string reason_sql = {}; // when set: an SQL text expression on the refused row r, used instead of reason
 	};
 	std::vector<MergeCheck> merge_checks;
 	// Set-based statement run before the upsert, with $1 = load id, $2 = file name (e.g. registering the
@@ -79,6 +80,14 @@ struct RecordKind {
 	// whose BEFORE INSERT trigger would refuse a row that only corrects an existing one (assignment's
 	// single-holder check fires before ON CONFLICT is considered).
 	bool update_then_insert = false;
+	// Fields whose change on a stored record from another file is a suspected key collision (payee, amount and
+	// date of a payment): such a row is quarantined with both versions unless the load says --correction.
+	std::vector<std::string> identity_fields = {};
+	// Fields the merge checks read even when the file has no column for them: staged with the stored record's
+	// value (NULL for a new record), which the merge then writes back unchanged.
+	std::vector<std::string> fill_absent = {};
+	// The role that may write the table: the loader says so before reading the file when the session cannot.
+	std::string writer_role = "oversight_loader";
 
 	const FieldSpec *field(const std::string &name) const;
 	int field_index(const std::string &name) const; // -1 when unknown

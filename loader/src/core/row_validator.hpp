@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/mapping.hpp"
+#include "core/name_index.hpp"
 #include "core/record_kinds.hpp"
 
 #include <optional>
@@ -23,6 +24,7 @@ struct RowError {
 struct RowValues {
 	std::vector<std::optional<std::string_view>> values;
 	std::vector<std::string> storage;
+	bool short_row = false; // the row lacked trailing columns of the header, read as empty (a warning)
 	const std::optional<std::string_view> &operator[](size_t f) const { return values[f]; }
 };
 
@@ -38,8 +40,12 @@ public:
 	std::optional<RowError> validate(const std::vector<std::string> &cells,
 	                                 std::vector<std::optional<std::string>> &values) const;
 
-	// Fields that come from the file, in staging-table order.
+	// Fields that come from the file or the mapping, in staging-table order.
 	const std::vector<int> &staged_fields() const { return staged_fields_; }
+	// by_name: the field's names are resolved by `resolver` (which outlives the validator).
+	void set_resolver(int field, NameResolver *resolver) { resolvers_[static_cast<size_t>(field)] = resolver; }
+	// The column whose cell a refusal of `field` quotes: its own, else the name or date column it derives from.
+	int cell_column(int field) const;
 	const HeaderBinding &binding() const { return binding_; }
 	const RecordKind &kind() const { return kind_; }
 
@@ -50,6 +56,11 @@ public:
 private:
 	std::optional<RowError> parse_field(size_t f, std::string_view cell, std::optional<std::string_view> &out,
 	                                    std::string &storage, bool check_cells) const;
+	// The sources besides the field's own column: constant, key parts, name, year, the mapping's default.
+	std::optional<RowError> fill_from_sources(size_t f, const std::vector<std::string_view> &cells,
+	                                          std::optional<std::string_view> &out, std::string &storage,
+	                                          bool check_cells) const;
+	const std::string *alias_of(size_t f, std::string_view value) const;
 
 	const RecordKind &kind_;
 	const Mapping &mapping_;
@@ -58,6 +69,9 @@ private:
 	std::vector<int> staged_fields_;
 	std::vector<bool> is_key_;                  // per field of the kind: part of the natural key
 	std::vector<std::vector<int>> rule_inputs_; // per rule of the kind: the field position of each input (-1: unknown)
+	std::vector<const std::map<std::string, std::string> *> aliases_; // per field: its [values.F] table, or null
+	std::vector<bool> simple_;                                        // per field: its column, or nothing
+	std::vector<NameResolver *> resolvers_;                           // per field: by_name, or null
 };
 
 } // namespace oversight::loader

@@ -3,6 +3,7 @@
 #include "core/json.hpp"
 #include "core/mapping.hpp"
 #include "core/merge_sql.hpp"
+#include "core/name_index.hpp"
 #include "core/progress.hpp"
 #include "core/reject_file.hpp"
 #include "core/row_validator.hpp"
@@ -25,13 +26,68 @@ std::string default_mapping_path(const RecordKind &kind, const LoadOptions &o) {
 	return o.mapping_dir + "/" + kind.command + ".map";
 }
 
-std::string options_json(const LoadOptions &o, const std::string &mapping_path, bool detected) {
+std::string options_json(const LoadOptions &o, const std::string &mapping_path, bool detected, const LoadSummary &s) {
 	Json j = Json::object();
 	j["mapping"] = mapping_path;
 	j["encoding_detected"] = detected;
 	if (o.dry_run)
 		j["dry_run"] = true;
+	if (!o.currency.empty())
+		j["currency"] = o.currency;
+	if (o.correction)
+		j["correction"] = true;
+	for (const auto &[k, v] : s.warnings)
+		j["warnings"][k] = v;
 	return dump(j);
+}
+
+// Refuses a load the session could not commit before anything is read: the discretion standard is the
+// administrators' (oversight_admin), not the loader's.
+void check_may_write(pqxx::work &tx, const std::string &table, const std::string &writer_role) {
+	std::string qualified = "oversight." + quote_ident(table);
+	auto r = pqxx_compat::exec_params(tx,
+	                                  "SELECT pg_catalog.has_table_privilege($1, 'INSERT') AND "
+	                                  "pg_catalog.has_table_privilege($1, 'UPDATE'), current_user",
+	                                  qualified);
+	if (!r[0][0].as<bool>())
+		throw PermissionError(fmt::format(
+		    "oversight.{} is written by members of {} only, and {} is not one (it may not INSERT or UPDATE it){}: "
+		    "nothing was read or written; connect as a member of {} (--dsn \"… user=…\")",
+		    table, writer_role, r[0][1].as<std::string>(),
+		    writer_role == "oversight_admin"
+		        ? " — the discretion standard is set by the bureau's administrators, not loaded with the finance "
+		          "records; the loader role only reads it"
+		        : "",
+		    writer_role));
+}
+
+// NOT NULL columns of the target table with a DEFAULT: an empty cell takes it (currency: the database's,
+// never the loader's CNY).
+std::map<std::string, std::string> column_defaults(pqxx::work &tx, const std::string &table) {
+	std::map<std::string, std::string> out;
+	auto r = pqxx_compat::exec_params(
+	    tx,
+	    "SELECT a.attname, pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attribute a JOIN "
+	    "pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = "
+	    "pg_catalog.to_regclass($1) AND a.attnotnull AND NOT a.attisdropped AND a.attgenerated = ''",
+	    "oversight." + quote_ident(table));
+	for (const auto &row : r)
+		out[row[0].as<std::string>()] = row[1].as<std::string>();
+	return out;
+}
+
+// The names of the stored parties or units, for by_name fields.
+std::unique_ptr<NameIndex> load_name_index(pqxx::work &tx, const std::string &table) {
+	auto index = std::make_unique<NameIndex>(table);
+	std::string sql = table == "party" ? "SELECT party_code, name, NULL FROM oversight.party"
+	                                   : "SELECT unit_code, name_zh, name_en FROM oversight.org_unit";
+	for (const auto &row : tx.exec(sql)) {
+		std::string code = row[0].as<std::string>();
+		for (int i : {1, 2})
+			if (!row[i].is_null())
+				index->add(code, row[i].as<std::string>());
+	}
+	return index;
 }
 
 // A row the merge refused comes back as the staged values (JSON); lay them out under the file's header.
@@ -59,13 +115,17 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 	LoadSummary s;
 	s.record_kind = kind.command;
 	s.file = o.file;
-	CsvSource source(o.file, o.encoding);
-	s.encoding = encoding_name(source.encoding());
 	std::string mapping_path = default_mapping_path(kind, o);
 	Mapping mapping = Mapping::load(mapping_path, kind);
-
 	pqxx::work tx(conn, "oversight-load");
+	check_may_write(tx, kind.table, kind.writer_role);
+	CsvSource source(o.file, o.encoding ? o.encoding : mapping.encoding); // --encoding, else the mapping's
+	s.encoding = encoding_name(source.encoding());
+
 	std::optional<RowValidator> validator;
+	std::map<std::string, std::unique_ptr<NameIndex>> name_indexes; // "party", "org_unit"
+	NameIndex *party_index = nullptr;
+	std::uint64_t short_rows = 0;
 	std::optional<RejectFile> rejects;
 	std::unique_ptr<pqxx::stream_to> copy;
 	std::optional<pqxx_compat::CopyBatcher> batcher;
@@ -82,7 +142,7 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		++refused_before_copy;
 		std::string_view raw_value;
 		if (!e.field.empty() && validator) {
-			int col = validator->binding().column_of_field[static_cast<size_t>(kind.field_index(e.field))];
+			int col = validator->cell_column(kind.field_index(e.field));
 			if (col >= 0 && static_cast<size_t>(col) < row.cells.size())
 				raw_value = row.cells[static_cast<size_t>(col)];
 		}
@@ -101,14 +161,20 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 	source.run(
 	    [&](const CsvRow &header) {
 		    std::vector<std::string> header_cells = header.cell_strings();
-		    HeaderBinding binding = bind_header(header_cells, mapping, kind);
+		    std::map<std::string, std::string> overrides;
+		    if (!o.currency.empty())
+			    overrides["currency"] = o.currency;
+		    HeaderBinding binding = bind_header(header_cells, mapping, kind, overrides);
 		    if (!binding.missing_required.empty()) {
 			    std::string missing;
 			    for (const auto &f : binding.missing_required)
 				    missing += (missing.empty() ? "" : ", ") + f;
 			    throw InputError(fmt::format(
-			        "{}:{}: no column for required field(s) {} (add the export's header name to [columns] in {})",
-			        o.file, header.line_no, missing, mapping_path));
+			        "{}:{}: no column for required field(s) {}: add the export's header name to [columns] in {}, or "
+			        "give a mapping file of your own with --mapping FILE (`oversight-load fields {}` lists the fields "
+			        "and the headers they accept; `oversight-load check-mapping {} {}` shows how this file's "
+			        "columns would fill each field)",
+			        o.file, header.line_no, missing, mapping_path, kind.command, kind.command, o.file));
 		    }
 		    for (const auto &h : binding.unmapped_headers)
 			    if (!o.quiet)
@@ -117,7 +183,25 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 				                 kind.command.c_str());
 		    header_width = header.cells.size();
 		    validator.emplace(kind, mapping, binding, header_width);
-		    plan = plan_csv_merge(kind, validator->staged_fields());
+		    CsvMergeOptions merge;
+		    merge.correction = o.correction;
+		    merge.column_defaults = column_defaults(tx, kind.table);
+		    for (size_t f = 0; f < kind.fields.size(); ++f) {
+			    const FieldSpec &spec = kind.fields[f];
+			    if (binding.sources[f].name_column < 0)
+				    continue;
+			    auto &index = name_indexes[spec.references->table];
+			    if (!index)
+				    index = load_name_index(tx, spec.references->table);
+			    validator->set_resolver(static_cast<int>(f), index.get());
+			    if (spec.references->table == "party") {
+				    party_index = index.get();
+				    merge.creating_fields.push_back(static_cast<int>(f));
+			    }
+		    }
+		    if (party_index)
+			    check_may_write(tx, "party", "oversight_loader");
+		    plan = plan_csv_merge(kind, validator->staged_fields(), merge);
 		    tx.exec(plan.create_stage);
 		    copy = pqxx_compat::open_copy(tx, "pg_temp", "oversight_stage", plan.copy_columns);
 		    batcher.emplace(*copy);
@@ -135,6 +219,7 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 			    return refuse(row, {{}, "ends inside a quoted field at the end of the file (truncated file?)"});
 		    if (auto error = validator->validate(row.cells, values, !row.plain))
 			    return refuse(row, *error);
+		    short_rows += values.short_row;
 		    std::string &out = batcher->row(); // formatted in place: no per-row line
 		    copy_append_uint(out, row.line_no);
 		    // Values are views of the cells or canonical texts: nothing to escape when the cells have nothing.
@@ -159,6 +244,20 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		refused_copy->complete();
 		refused.reset();
 	}
+	if (party_index && !party_index->created().empty()) { // parties named for the first time
+		auto party_copy = pqxx_compat::open_copy(tx, "pg_temp", "oversight_new_party", new_party_columns);
+		pqxx_compat::CopyBatcher parties(*party_copy);
+		for (const auto &[code, name] : party_index->created()) {
+			line.clear();
+			copy_append_field(line, code, true);
+			copy_append_field(line, name);
+			parties.add(line);
+		}
+		parties.flush();
+		party_copy->complete();
+	}
+	if (short_rows)
+		s.warnings["short_rows"] = short_rows;
 	progress.finish();
 	s.sha256 = source.sha256_hex();
 	s.bytes = source.bytes_read();
@@ -171,8 +270,11 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		return s;
 	}
 
-	s.load_id = insert_ledger(tx, s, options_json(o, mapping_path, source.encoding_was_detected()));
+	s.load_id = insert_ledger(tx, s, options_json(o, mapping_path, source.encoding_was_detected(), s),
+	                          o.correction ? "--correction" : "");
 	auto run = [&](const std::string &sql) { return pqxx_compat::exec_params(tx, sql, s.load_id, o.file); };
+	for (const auto &fill : plan.fill_absent)
+		tx.exec(fill);
 	run(plan.quarantine_client_rejects);
 	run(plan.quarantine_duplicate_keys);
 	for (const auto &check : plan.quarantine_checks)
@@ -183,12 +285,18 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		for (const auto &check : plan.quarantine_self_references)
 			moved = run(check).affected_rows() > 0 || moved;
 	}
+	if (!plan.quarantine_collisions.empty())
+		run(plan.quarantine_collisions);
+	if (!plan.create_parties.empty())
+		s.details["parties_created"] = tx.exec(plan.create_parties)[0][0].as<std::uint64_t>();
 	if (!plan.prepare.empty())
 		run(plan.prepare);
 	auto staged = tx.exec("SELECT pg_catalog.count(*) FROM " + stage_table)[0][0].as<std::uint64_t>();
+	if (!plan.update_first.empty())
+		s.rows_updated = tx.exec(plan.update_first)[0][0].as<std::uint64_t>();
 	auto merged = tx.exec(plan.upsert);
 	s.rows_loaded = merged[0][0].as<std::uint64_t>();
-	s.rows_updated = merged[0][1].as<std::uint64_t>();
+	s.rows_updated += merged[0][1].as<std::uint64_t>();
 	s.rows_unchanged = staged - s.rows_loaded - s.rows_updated;
 	finish_ledger(tx, s, o.dry_run);
 

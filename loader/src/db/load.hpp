@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace oversight::loader {
@@ -32,6 +33,13 @@ struct LoadOptions {
 	bool progress = false;           // draw a progress bar
 	bool quiet = false;              // no per-row messages
 	int max_messages = 20;           // per-row messages printed before "… and N more"
+	std::string currency;            // CSV: --currency, the currency of every row ("" = column, mapping or database)
+	bool correction = false;         // CSV: a changed payee, amount or date corrects the stored record
+};
+
+// The session may not write the kind's table (discretion bands are oversight_admin's): nothing is read.
+struct PermissionError : std::runtime_error {
+	using std::runtime_error::runtime_error;
 };
 
 struct LoadSummary {
@@ -40,7 +48,8 @@ struct LoadSummary {
 	std::uint64_t rows_read = 0, rows_loaded = 0, rows_updated = 0, rows_unchanged = 0, rows_quarantined = 0,
 	              rows_staged = 0, bytes = 0;
 	double seconds = 0;
-	std::map<std::string, std::uint64_t> details; // e.g. per-table counts of an OCDS load
+	std::map<std::string, std::uint64_t> details;  // e.g. per-table counts of an OCDS load, parties created
+	std::map<std::string, std::uint64_t> warnings; // rows loaded despite something, e.g. short_rows
 	std::string to_json() const;
 	std::string to_text() const;
 };
@@ -55,17 +64,19 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &options);
 // Shared by both loads: prints a refusal unless quiet or past the message limit.
 class MessageLimiter {
 public:
-	MessageLimiter(const LoadOptions &o) : quiet_(o.quiet), max_(o.max_messages) {}
+	MessageLimiter(const LoadOptions &o) : quiet_(o.quiet), dry_run_(o.dry_run), max_(o.max_messages) {}
 	~MessageLimiter();
 	void print(const std::string &message);
 
 private:
-	bool quiet_;
+	bool quiet_, dry_run_;
 	int max_, printed_ = 0, suppressed_ = 0;
 };
 
 // The ledger row: inserted once the file has been read (its SHA-256 known), finished before commit.
-long long insert_ledger(pqxx::work &tx, const LoadSummary &s, const std::string &options_json);
+// `reason_note` is added to the audit reason of the load's corrections (e.g. "--correction").
+long long insert_ledger(pqxx::work &tx, const LoadSummary &s, const std::string &options_json,
+                        const std::string &reason_note = {});
 void finish_ledger(pqxx::work &tx, LoadSummary &s, bool dry_run);
 // Ends a load: a dry run rolls back; otherwise COMMIT, and only then the reject file is put in place.
 void end_load(pqxx::work &tx, LoadSummary &s, bool dry_run, std::optional<RejectFile> &rejects,

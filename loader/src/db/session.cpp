@@ -22,7 +22,8 @@ std::unique_ptr<pqxx::connection> connect_database(const std::string &dsn) {
 	return conn;
 }
 
-long long insert_ledger(pqxx::work &tx, const LoadSummary &s, const std::string &options_json) {
+long long insert_ledger(pqxx::work &tx, const LoadSummary &s, const std::string &options_json,
+                        const std::string &reason_note) {
 	auto r = pqxx_compat::exec_params(
 	    tx,
 	    "INSERT INTO oversight.load (record_kind, file_name, file_sha256, file_encoding, started_at, status, "
@@ -32,7 +33,8 @@ long long insert_ledger(pqxx::work &tx, const LoadSummary &s, const std::string 
 	long long id = r[0][0].as<long long>();
 	// Corrections made by this load are audited with its number as the reason.
 	pqxx_compat::exec_params(tx, "SELECT pg_catalog.set_config('oversight.reason', $1, true)",
-	                         fmt::format("oversight-load: load {} of {} ({})", id, s.file, s.record_kind));
+	                         fmt::format("oversight-load: load {} of {} ({}{})", id, s.file, s.record_kind,
+	                                     reason_note.empty() ? "" : ", " + reason_note));
 	return id;
 }
 
@@ -65,7 +67,12 @@ void end_load(pqxx::work &tx, LoadSummary &s, bool dry_run, std::optional<Reject
 }
 
 MessageLimiter::~MessageLimiter() {
-	if (suppressed_)
+	if (suppressed_ && dry_run_) // a dry run writes neither the reject file nor oversight.quarantine
+		std::fprintf(stderr,
+		             "… and %d more refused rows (a dry run keeps none of them: rerun it with --max-messages %d "
+		             "to see them all)\n",
+		             suppressed_, printed_ + suppressed_);
+	else if (suppressed_)
 		std::fprintf(stderr, "… and %d more refused rows (see the reject file or oversight.quarantine)\n", suppressed_);
 }
 
@@ -104,6 +111,10 @@ std::string LoadSummary::to_json() const {
 	for (const auto &[k, v] : details)
 		d[k] = v;
 	j["details"] = d;
+	Json w = Json::object();
+	for (const auto &[k, v] : warnings)
+		w[k] = v;
+	j["warnings"] = w;
 	return dump(j);
 }
 
@@ -116,6 +127,9 @@ std::string LoadSummary::to_text() const {
 		out = fmt::format("{}: {} rows staged then rolled back ({:.2f} s, {})", file, rows_staged, seconds, encoding);
 	for (const auto &[k, v] : details)
 		out += fmt::format("\n  {}: {}", k, v);
+	for (const auto &[k, v] : warnings)
+		out += fmt::format("\n  warning: {} {}{}", v, k,
+		                   k == "short_rows" ? " (rows without some trailing columns: those cells read as empty)" : "");
 	if (!reject_file.empty())
 		out += "\n  refused rows: " + reject_file;
 	return out;
