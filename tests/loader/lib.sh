@@ -39,8 +39,17 @@ new_database() { # new_database NAME → sets DB
 		{ echo "Bail out! cannot create $DB"; exit 1; }
 	CLEANUP_DBS="${CLEANUP_DBS:-} $DB"
 }
+# A login role of its own in the given group roles, dropped at exit (roles are cluster-wide).
+new_role() { # new_role VARIABLE NAME GROUP… → sets VARIABLE to the role's name
+	local r="oversight_t_${2}_$$" g
+	psql -XAtq -v ON_ERROR_STOP=1 -d postgres -c "CREATE ROLE $r LOGIN" >/dev/null || { echo "Bail out! cannot create role $r"; exit 1; }
+	CLEANUP_ROLES="${CLEANUP_ROLES:-} $r"
+	for g in "${@:3}"; do psql -XAtq -v ON_ERROR_STOP=1 -d postgres -c "GRANT $g TO $r" >/dev/null; done
+	printf -v "$1" '%s' "$r"
+}
 cleanup() {
 	for d in ${CLEANUP_DBS:-}; do dropdb --if-exists "$d" 2>/dev/null; done
+	for r in ${CLEANUP_ROLES:-}; do psql -XAtq -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1; done
 	[ -n "${WORK:-}" ] && rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -217,9 +217,9 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 	std::vector<std::string> column_names;
 	for (int f : fields)
 		column_names.push_back(name_of(f));
+	std::string order = (kind.merge_order.empty() ? "" : kind.merge_order + ", ") + join(key_columns, ", ", "s.");
 	plan.upsert = upsert_statement(kind.table, column_names, kind.key, kind.conflict_target,
-	                               "SELECT " + join(values, ", ") + " FROM " + stage_table + " s ORDER BY " +
-	                                   join(key_columns, ", ", "s."));
+	                               "SELECT " + join(values, ", ") + " FROM " + stage_table + " s ORDER BY " + order);
 	if (kind.update_then_insert) {
 		// Two statements: the INSERT's row triggers (assignment's single holder) must see the UPDATE's rows.
 		std::vector<std::string> sets, stored_values, staged_values;

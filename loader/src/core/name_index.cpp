@@ -38,15 +38,14 @@ std::optional<std::string> NameIndex::resolve(std::string_view code, std::string
 		return std::nullopt;
 	std::string key = name_key(name);
 	if (key.empty()) {
-		error = "\"" + std::string(name) + "\" has no letter or digit to find a name by";
+		error = "has no letter or digit to find a name by";
 		return std::nullopt;
 	}
 	auto found = by_key_.find(key);
 	if (found != by_key_.end() && found->second.size() == 1)
 		return found->second.front().code;
 	if (found != by_key_.end()) {
-		error = "\"" + std::string(name) + "\" matches " + std::to_string(found->second.size()) +
-		        (table_ == "party" ? " parties: " : " org units: ");
+		error = "matches " + std::to_string(found->second.size()) + (table_ == "party" ? " parties: " : " org units: ");
 		for (size_t i = 0; i < found->second.size(); ++i)
 			error += (i ? "; " : "") + found->second[i].code + " (" + found->second[i].name + ")";
 		error += table_ == "party" ? " — give the party's code (unified social credit code) in the file, or map "
@@ -55,8 +54,7 @@ std::optional<std::string> NameIndex::resolve(std::string_view code, std::string
 		return std::nullopt;
 	}
 	if (!creates_) {
-		error = "\"" + std::string(name) +
-		        "\" is not the name (name_zh or name_en) of a known org unit: load it first (oversight-load "
+		error = "is not the name (name_zh or name_en) of a known org unit: load it first (oversight-load "
 		        "org-units), or map the name to a unit code under [values.FIELD]";
 		return std::nullopt;
 	}

@@ -169,7 +169,8 @@ std::vector<RecordKind::MergeCheck> login_checks() {
 RecordKind::MergeCheck link_exists(const std::string &table, const std::string &id, const std::string &loader) {
 	return {id,
 	        "NOT EXISTS (SELECT FROM oversight." + table + " t WHERE t.ocid = s.ocid AND t." + id + " = s." + id + ")",
-	        "names a " + table + " its process does not have (load it first: " + loader + ")"};
+	        "names " + std::string(table == "award" ? "an " : "a ") + table +
+	            " its process does not have (load it first: " + loader + ")"};
 }
 
 std::vector<RecordKind> build_kinds() {
@@ -196,6 +197,9 @@ std::vector<RecordKind> build_kinds() {
 	             {},
 	             {}});
 	k.back().merge_checks = login_checks();
+	k.back().fill_absent = {"login_role"};
+	k.back().merge_order = "EXISTS (SELECT FROM oversight.person p WHERE p.login_role = s.login_role AND p.person_code "
+	                       "<> s.person_code)";
 	k.push_back({"parties",
 	             "party",
 	             "suppliers, payees, penalised subjects (unified social credit code): oversight.party",

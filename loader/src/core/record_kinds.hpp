@@ -86,6 +86,9 @@ struct RecordKind {
 	// Fields the merge checks read even when the file has no column for them: staged with the stored record's
 	// value (NULL for a new record), which the merge then writes back unchanged.
 	std::vector<std::string> fill_absent = {};
+	// Sorted before the key in the merge (an SQL expression on the staged row s): rows that free a unique value
+	// go before rows that take it (a login moved from one person to another).
+	std::string merge_order = {};
 	// The role that may write the table: the loader says so before reading the file when the session cannot.
 	std::string writer_role = "oversight_loader";
 

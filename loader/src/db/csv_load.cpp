@@ -42,23 +42,30 @@ std::string options_json(const LoadOptions &o, const std::string &mapping_path, 
 }
 
 // Refuses a load the session could not commit before anything is read: the discretion standard is the
-// administrators' (oversight_admin), not the loader's.
+// administrators' (oversight_admin), the ledger and quarantine the loaders' (oversight_loader).
 void check_may_write(pqxx::work &tx, const std::string &table, const std::string &writer_role) {
-	std::string qualified = "oversight." + quote_ident(table);
-	auto r = pqxx_compat::exec_params(tx,
-	                                  "SELECT pg_catalog.has_table_privilege($1, 'INSERT') AND "
-	                                  "pg_catalog.has_table_privilege($1, 'UPDATE'), current_user",
-	                                  qualified);
+	auto r = pqxx_compat::exec_params(
+	    tx,
+	    "SELECT pg_catalog.has_table_privilege($1, 'INSERT') AND pg_catalog.has_table_privilege($1, 'UPDATE'), "
+	    "pg_catalog.has_table_privilege('oversight.load', 'INSERT') AND "
+	    "pg_catalog.has_table_privilege('oversight.quarantine', 'INSERT'), current_user",
+	    "oversight." + quote_ident(table));
+	std::string user = r[0][2].as<std::string>();
 	if (!r[0][0].as<bool>())
 		throw PermissionError(fmt::format(
 		    "oversight.{} is written by members of {} only, and {} is not one (it may not INSERT or UPDATE it){}: "
-		    "nothing was read or written; connect as a member of {} (--dsn \"… user=…\")",
-		    table, writer_role, r[0][1].as<std::string>(),
+		    "nothing was read or written; connect as a member of {}{} (--dsn \"… user=…\")",
+		    table, writer_role, user,
 		    writer_role == "oversight_admin"
 		        ? " — the discretion standard is set by the bureau's administrators, not loaded with the finance "
 		          "records; the loader role only reads it"
 		        : "",
-		    writer_role));
+		    writer_role, writer_role == "oversight_loader" ? "" : " that is also a member of oversight_loader"));
+	if (!r[0][1].as<bool>())
+		throw PermissionError(fmt::format(
+		    "{} may not write the load ledger (oversight.load, oversight.quarantine), which every load records: "
+		    "nothing was read or written; connect as a member of oversight_loader{}",
+		    user, writer_role == "oversight_loader" ? "" : " that is also a member of " + writer_role));
 }
 
 // NOT NULL columns of the target table with a DEFAULT: an empty cell takes it (currency: the database's,
