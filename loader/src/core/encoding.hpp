@@ -17,14 +17,15 @@ class Encoding {
 public:
 	static const Encoding utf8, gb18030;
 	const std::string &name() const { return name_; } // "UTF-8", "GB18030", "WINDOWS-1252", …
-	bool is_utf8() const { return name_ == "UTF-8"; }
+	bool is_utf8() const { return utf8_; }            // asked per record: no string comparison
 	bool operator==(const Encoding &o) const { return name_ == o.name_; }
 	bool operator!=(const Encoding &o) const { return name_ != o.name_; }
 
 private:
 	friend Encoding parse_encoding_name(const std::string &name);
-	explicit Encoding(std::string name) : name_(std::move(name)) {}
+	explicit Encoding(std::string name) : name_(std::move(name)), utf8_(name_ == "UTF-8") {}
 	std::string name_;
+	bool utf8_;
 };
 
 std::string encoding_name(const Encoding &e); // "UTF-8" / "GB18030" / …

@@ -414,8 +414,7 @@ std::vector<RecordKind> build_kinds() {
 	             {link_exists("award", "award_id", "oversight-load awards, or ocds")}});
 	k.push_back({"discretion-bands",
 	             "discretion_band",
-	             "the discretion standard (裁量基准): fine range per violation; oversight_admin only: "
-	             "oversight.discretion_band",
+	             "fine ranges of the discretion standard (裁量基准), oversight_admin only: oversight.discretion_band",
 	             {"violation_code", "valid_from"},
 	             "(violation_code, valid_from)",
 	             {text("violation_code", true), date_field("valid_from", true), date_field("valid_to"),
