@@ -104,6 +104,7 @@ TEST(MappingFile, EverythingUnusedIsAnErrorNamingFileLineAndKey) {
 	EXPECT_EQ(error_of("key = 'X' + 编号\n[columns]\npayment_code = 凭证号\n"),
 	          "m.map:3: key = builds payment_code from several columns; it cannot also have columns under [columns]");
 	EXPECT_EQ(error_of("currency CNY\n"), "m.map:1: expected NAME = VALUE");
+	EXPECT_EQ(error_of("date_order = dmy\ndate_order = mdy\n"), "m.map:2: date_order is set twice (first at line 1)");
 	EXPECT_EQ(error_of("[columns]\ncurrency = default:\n"), "m.map:2: default: needs a value");
 }
 

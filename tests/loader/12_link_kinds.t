@@ -105,4 +105,14 @@ like "$out" '"rows_loaded":0,"rows_updated":0,"rows_unchanged":2,"rows_quarantin
 printf 'violation code,effective from,min fine,max fine,currency\nFIN-004,2025-01-01,100,200,cny\n' >"$WORK/bands-en.csv"
 out=$("$LOADER" --dsn "dbname=$DB user=$ADMIN_ROLE" discretion-bands --json -q "$WORK/bands-en.csv" 2>/dev/null)
 like "$out" '"rows_read":1,"rows_loaded":1,' "bands: English headers load too"
+
+# The subcommands document themselves.
+out=$("$LOADER" fields discretion-bands)
+like "$out" 'discretion-bands → oversight.discretion_band \(key: violation_code, valid_from\); written by members of oversight_admin' "fields names the table, its key and who writes it"
+like "$out" 'headers: 违法行为编码 \| 违法行为代码 \| 违法行为编号 \| violation code \| violation' "and the Chinese and English headers it accepts"
+like "$("$LOADER" fields bid-tenderers)" 'by_name:投标人' "tenderers: the shipped mapping finds parties by name"
+out=$("$LOADER" --help)
+for k in payment-signoffs bid-tenderers award-suppliers discretion-bands check-mapping 'const:CNY' 'default:paid' 'year:' 'by_name:' 'date_order = dmy' 'key        ='; do
+	like "$out" "$k" "--help shows $k"
+done
 done_testing

@@ -102,6 +102,7 @@ Mapping Mapping::parse(const std::string &text, const std::string &source, const
 	bool in_section = false;
 	int line_no = 0;
 	std::map<std::string, int> const_line, other_line, key_line; // where a field got its constant / other sources
+	std::map<std::string, int> settings_seen;
 	auto fail = [&](const std::string &why) {
 		throw MappingError(source + ":" + std::to_string(line_no) + ": " + why);
 	};
@@ -140,6 +141,9 @@ Mapping Mapping::parse(const std::string &text, const std::string &source, const
 		std::string name(trim(l.substr(0, eq)));
 		std::string_view rhs = trim(l.substr(eq + 1));
 		if (!in_section) { // settings of the file
+			if (!settings_seen.emplace(name, line_no).second &&
+			    (name == "encoding" || name == "date_order" || name == "key"))
+				fail(name + " is set twice (first at line " + std::to_string(settings_seen[name]) + ")");
 			if (name == "encoding") {
 				try {
 					m.encoding = parse_encoding_name(std::string(rhs));
