@@ -42,8 +42,13 @@ cluster_start() {
 	if [ "$(id -u)" = 0 ]; then chown -R postgres "$CLUSTER_WORK"; fi
 	as_pg initdb -D "$CLUSTER_WORK/data" -A trust -U postgres --no-locale -E UTF8 >"$CLUSTER_WORK/initdb.log" 2>&1 ||
 		{ cat "$CLUSTER_WORK/initdb.log"; return 1; }
+	# pg_cron, when installed, runs its jobs in background workers of database postgres (tests/server/cron.t).
+	local cron=""
+	if [ -f "$PG_PKGLIBDIR/pg_cron.so" ]; then
+		cron="-c shared_preload_libraries=pg_cron -c cron.database_name=postgres -c cron.use_background_workers=on -c max_worker_processes=16"
+	fi
 	as_pg pg_ctl -D "$CLUSTER_WORK/data" -l "$CLUSTER_WORK/postmaster.log" -w \
-		-o "-p 5432 -k $CLUSTER_WORK -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${CLUSTER_SERVER_OPTIONS:-}" \
+		-o "-p 5432 -k $CLUSTER_WORK -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off $cron ${CLUSTER_SERVER_OPTIONS:-}" \
 		start >/dev/null || { cat "$CLUSTER_WORK/postmaster.log"; return 1; }
 	export PGHOST=$CLUSTER_WORK PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
 	unset PGPASSWORD PGSERVICE

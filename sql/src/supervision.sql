@@ -1074,3 +1074,27 @@ BEGIN
   END LOOP;
 END
 $dump$;
+
+-------------------------------------------------------------------------------------------------------
+-- Scheduling the sweeper with pg_cron, when the server has it.
+-------------------------------------------------------------------------------------------------------
+CREATE FUNCTION oversight.schedule_sweeper(p_schedule text DEFAULT '*/5 * * * *') RETURNS bigint
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE id bigint;
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
+    RAISE EXCEPTION '本库未安装 pg_cron / pg_cron is not installed in this database'
+      USING ERRCODE = '55000',
+            HINT = pg_catalog.format('Install postgresql-15-cron, add pg_cron to shared_preload_libraries; then, in the database named by cron.database_name: SELECT cron.schedule_in_database(%L, %L, %L, %L)',
+                                     'oversight-sweep-' || pg_catalog.current_database(), p_schedule, 'SELECT oversight.sweep()', pg_catalog.current_database());
+  END IF;
+  -- pg_cron's functions exist only where it is installed: called by name.
+  EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO id
+    USING 'oversight-sweep-' || pg_catalog.current_database(), p_schedule, 'SELECT oversight.sweep()';
+  RETURN id;
+END $$;
+COMMENT ON FUNCTION oversight.schedule_sweeper(text) IS
+  'Schedules oversight.sweep() with pg_cron (default every 5 minutes) when pg_cron is installed in this database; returns the job id. Otherwise says how to schedule it from the cron database. The job runs as the role that calls this (an administrator).';
+GRANT EXECUTE ON FUNCTION oversight.schedule_sweeper(text) TO oversight_admin;
