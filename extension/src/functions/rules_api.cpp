@@ -104,8 +104,8 @@ OVERSIGHT_FUNCTION(oversight_rule_kind_catalog) {
 			core::Json pj = core::Json::object();
 			pj["name"] = p.name;
 			pj["type"] = param_type_name(p.type);
-			pj["default"] = p.default_json ? core::parse_json(p.default_json) : core::Json(nullptr);
-			pj["required"] = p.default_json == nullptr;
+			pj["default"] = p.default_json.empty() ? core::Json(nullptr) : core::parse_json(p.default_json);
+			pj["required"] = p.default_json.empty();
 			pj["description"] = p.description;
 			pj["min"] = p.min ? core::decimal_json(core::Decimal::parse(p.min)) : core::Json(nullptr);
 			pj["max"] = p.max ? core::decimal_json(core::Decimal::parse(p.max)) : core::Json(nullptr);
