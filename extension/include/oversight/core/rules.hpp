@@ -109,7 +109,8 @@ struct Hit;
 // A rule kind: its catalogue entry and its operations, resolved once when a rule version is compiled
 // (CompiledRule::spec); nothing on the evaluation path looks a kind up by name. Each kind is defined in
 // one place, grouped by area in src/core/rules/ (payment, procurement, fund, enforcement, sod, and the
-// engine's test kind), and registered in src/core/rules/registry.cpp.
+// engine's test kind), and registered in its area's list (*_kinds(), which src/core/rules/registry.cpp
+// assembles). Adding a kind: rules/kinds.hpp says how.
 struct RuleKindSpec {
 	const char *kind;
 	std::vector<RecordKind> record_kinds;
