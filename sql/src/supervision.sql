@@ -104,15 +104,16 @@ END $$;
 COMMENT ON FUNCTION oversight.ladder_step_locked() IS 'BEFORE trigger function of oversight.ladder_step: the steps of a version that an escalation uses are locked.';
 
 CREATE TABLE oversight.ladder_binding (
-  subject_kind text NOT NULL CONSTRAINT ladder_binding_subject_known CHECK (subject_kind IN ('obligation', 'alert')),
+  subject_kind text NOT NULL CONSTRAINT ladder_binding_subject_known
+                 CHECK (subject_kind IN ('obligation', 'alert', 'rectification', 'complaint_acceptance', 'complaint_handling')),
   selector     text NOT NULL,
   ladder_code  text NOT NULL REFERENCES oversight.ladder ON UPDATE CASCADE,
   PRIMARY KEY (subject_kind, selector)
 );
 COMMENT ON TABLE oversight.ladder_binding IS
-  'Which ladder drives which items: obligations by kind (leader_report, filing, public_disclosure, internal_disclosure) and open alerts by severity (info, low, medium, high, critical); selector * matches any.';
-COMMENT ON COLUMN oversight.ladder_binding.subject_kind IS 'obligation or alert.';
-COMMENT ON COLUMN oversight.ladder_binding.selector IS 'Obligation kind or alert severity, or *.';
+  'Which ladder drives which items: obligations by kind (leader_report, filing, public_disclosure, internal_disclosure), open alerts by severity (info, low, medium, high, critical), overdue rectifications and complaints; selector * matches any.';
+COMMENT ON COLUMN oversight.ladder_binding.subject_kind IS 'obligation, alert, rectification, complaint_acceptance or complaint_handling.';
+COMMENT ON COLUMN oversight.ladder_binding.selector IS 'Obligation kind or alert severity (or *); * for the others.';
 COMMENT ON COLUMN oversight.ladder_binding.ladder_code IS 'Ladder used.';
 
 -------------------------------------------------------------------------------------------------------
@@ -315,7 +316,8 @@ COMMENT ON TRIGGER payment_hold_check ON oversight.payment IS 'Preventive hold: 
 -- Escalations: where each obligation or open alert stands on its ladder; the steps taken; cards; outbox.
 -------------------------------------------------------------------------------------------------------
 CREATE TABLE oversight.escalation (
-  subject_kind      text NOT NULL CONSTRAINT escalation_subject_known CHECK (subject_kind IN ('obligation', 'alert')),
+  subject_kind      text NOT NULL CONSTRAINT escalation_subject_known
+                      CHECK (subject_kind IN ('obligation', 'alert', 'rectification', 'complaint_acceptance', 'complaint_handling')),
   subject_id        bigint NOT NULL,
   ladder_version_id bigint NOT NULL REFERENCES oversight.ladder_version,
   due_on            date NOT NULL,
@@ -329,8 +331,8 @@ CREATE INDEX escalation_next ON oversight.escalation (next_step_on) WHERE stoppe
 COMMENT ON INDEX oversight.escalation_next IS 'What is due next: the sweeper''s cost follows the items due, not the items open.';
 COMMENT ON TABLE oversight.escalation IS
   'Where each obligation and each open, unacknowledged alert stands on its ladder (the version it started with), and when its next step is due. Fulfilling the obligation or acknowledging the alert stops it (not the evaluation).';
-COMMENT ON COLUMN oversight.escalation.subject_kind IS 'obligation or alert.';
-COMMENT ON COLUMN oversight.escalation.subject_id IS 'obligation_id or alert_id.';
+COMMENT ON COLUMN oversight.escalation.subject_kind IS 'obligation, alert, rectification, complaint_acceptance or complaint_handling.';
+COMMENT ON COLUMN oversight.escalation.subject_id IS 'obligation_id, alert_id, rectification_id or complaint_id.';
 COMMENT ON COLUMN oversight.escalation.ladder_version_id IS 'Ladder version it climbs (kept when the ladder is edited).';
 COMMENT ON COLUMN oversight.escalation.due_on IS 'Deadline the steps count from.';
 COMMENT ON COLUMN oversight.escalation.next_step_no IS 'Next step to take (NULL: top of the ladder reached).';
@@ -541,11 +543,14 @@ AS $$
   SELECT CASE WHEN p_language = 'en' THEN
            CASE p_kind WHEN 'leader_report' THEN 'report to the leader in charge' WHEN 'filing' THEN 'filing'
                        WHEN 'public_disclosure' THEN 'public disclosure' WHEN 'internal_disclosure' THEN 'internal disclosure'
-                       WHEN 'alert' THEN 'acknowledgement of the alert' ELSE p_kind END
+                       WHEN 'alert' THEN 'acknowledgement of the alert' WHEN 'rectification' THEN 'rectification'
+                       WHEN 'complaint_acceptance' THEN 'decision on accepting the complaint' WHEN 'complaint_handling' THEN 'handling of the complaint'
+                       ELSE p_kind END
          ELSE
            CASE p_kind WHEN 'leader_report' THEN '向分管领导报告' WHEN 'filing' THEN '备案'
                        WHEN 'public_disclosure' THEN '公开' WHEN 'internal_disclosure' THEN '内部公开'
-                       WHEN 'alert' THEN '告警确认' ELSE p_kind END
+                       WHEN 'alert' THEN '告警确认' WHEN 'rectification' THEN '整改'
+                       WHEN 'complaint_acceptance' THEN '投诉受理决定' WHEN 'complaint_handling' THEN '投诉办理' ELSE p_kind END
          END
 $$;
 COMMENT ON FUNCTION oversight.obligation_label(text, text) IS 'Name of an obligation kind (or alert) in Chinese (zh) or English (en), for texts.';
@@ -812,6 +817,49 @@ AS $$
 $$;
 COMMENT ON FUNCTION oversight.ladder_text(text, text, date, integer, text, text, text) IS 'A ladder step''s text with its placeholders filled ({title}, {due_on}, {days_over}, {node}, {unit}, {kind}).';
 
+CREATE FUNCTION oversight.escalation_subject(p_kind text, p_id bigint, p_on date)
+  RETURNS TABLE (is_open boolean, unit_code text, matter_id bigint, alert_id bigint, title text, label text, node_code text,
+                 handler text, chief text, leader text)
+  LANGUAGE plpgsql STABLE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  -- Whatever climbs a ladder: whether it is still open, where it belongs, and whom each step targets
+  -- (the people responsible on the day of the act where there is one, else those of the unit today).
+  IF p_kind = 'obligation' THEN
+    RETURN QUERY SELECT o.status = 'open', m.unit_code, m.matter_id, NULL::bigint, m.title, o.kind, m.node_code,
+                        o.person_code, m.first_responsible, m.primary_responsible
+                   FROM oversight.obligation o JOIN oversight.matter m ON m.matter_id = o.matter_id WHERE o.obligation_id = p_id;
+  ELSIF p_kind = 'alert' THEN
+    RETURN QUERY SELECT a.status = 'open', a.unit_code, NULL::bigint, a.alert_id, pg_catalog.left(a.message, 200), 'alert'::text, a.node_code,
+                        r.chief, r.chief, r.leader
+                   FROM oversight.alert a
+                  CROSS JOIN LATERAL (SELECT max(u.person_code) FILTER (WHERE u.responsibility = 'first') AS chief,
+                                             max(u.person_code) FILTER (WHERE u.responsibility = 'primary') AS leader
+                                        FROM oversight.unit_responsible(a.unit_code, p_on) u) r
+                  WHERE a.alert_id = p_id;
+  ELSIF p_kind = 'rectification' THEN
+    RETURN QUERY SELECT x.status <> 'closed', x.unit_code, x.matter_id, x.alert_id, pg_catalog.left(x.plan, 200), 'rectification'::text,
+                        NULL::text, x.owner_code, r.chief, r.leader
+                   FROM oversight.rectification x
+                  CROSS JOIN LATERAL (SELECT max(u.person_code) FILTER (WHERE u.responsibility = 'first') AS chief,
+                                             max(u.person_code) FILTER (WHERE u.responsibility = 'primary') AS leader
+                                        FROM oversight.unit_responsible(x.unit_code, p_on) u) r
+                  WHERE x.rectification_id = p_id;
+  ELSIF p_kind IN ('complaint_acceptance', 'complaint_handling') THEN
+    RETURN QUERY SELECT CASE WHEN p_kind = 'complaint_acceptance' THEN c.accepted IS NULL ELSE c.accepted AND c.outcome IS NULL END,
+                        COALESCE(c.routed_unit_code, c.subject_unit_code), NULL::bigint, NULL::bigint, pg_catalog.left(c.summary, 200), p_kind,
+                        c.node_code, r.chief, r.chief, r.leader
+                   FROM oversight.complaint c
+                  CROSS JOIN LATERAL (SELECT max(u.person_code) FILTER (WHERE u.responsibility = 'first') AS chief,
+                                             max(u.person_code) FILTER (WHERE u.responsibility = 'primary') AS leader
+                                        FROM oversight.unit_responsible(COALESCE(c.routed_unit_code, c.subject_unit_code), p_on) u) r
+                  WHERE c.complaint_id = p_id;
+  END IF;
+END $$;
+COMMENT ON FUNCTION oversight.escalation_subject(text, bigint, date) IS
+  'For the sweeper: whether an item on a ladder (obligation, alert, rectification, complaint) is still open, its unit, matter or alert, title, and the handler, section chief and leader in charge its steps target. Internal.';
+
 CREATE FUNCTION oversight.escalate(p_as_of timestamptz)
   RETURNS TABLE (alerts_started integer, steps_taken integer, cards_issued integer, escalations_stopped integer)
   LANGUAGE plpgsql VOLATILE
@@ -823,8 +871,6 @@ DECLARE
   a oversight.alert;
   e oversight.escalation;
   st oversight.ladder_step;
-  o oversight.obligation;
-  m oversight.matter;
   unit text; matter bigint; alert bigint; title text; kind text; node text; handler text; chief text; leader text;
   target text; open_subject boolean; taken integer; box bigint; next_no smallint; next_on date; days_over integer; advanced integer;
 BEGIN
@@ -845,20 +891,9 @@ BEGIN
     advanced := 0;
     FOR e IN SELECT * FROM oversight.escalation x WHERE x.stopped_at IS NULL AND x.next_step_on <= as_of_date
               ORDER BY x.next_step_on, x.subject_kind, x.subject_id FOR UPDATE SKIP LOCKED LOOP
-      IF e.subject_kind = 'obligation' THEN
-        SELECT * INTO o FROM oversight.obligation x WHERE x.obligation_id = e.subject_id;
-        SELECT * INTO m FROM oversight.matter x WHERE x.matter_id = o.matter_id;
-        open_subject := o.status = 'open';
-        unit := m.unit_code; matter := m.matter_id; alert := NULL; title := m.title; kind := o.kind; node := m.node_code;
-        handler := o.person_code; chief := m.first_responsible; leader := m.primary_responsible;
-      ELSE
-        SELECT * INTO a FROM oversight.alert x WHERE x.alert_id = e.subject_id;
-        open_subject := a.status = 'open';
-        unit := a.unit_code; matter := NULL; alert := a.alert_id; title := pg_catalog.left(a.message, 200); kind := 'alert'; node := a.node_code;
-        SELECT max(r.person_code) FILTER (WHERE r.responsibility = 'first'), max(r.person_code) FILTER (WHERE r.responsibility = 'primary')
-          INTO chief, leader FROM oversight.unit_responsible(unit, as_of_date) r;
-        handler := chief;
-      END IF;
+      SELECT x.is_open, x.unit_code, x.matter_id, x.alert_id, x.title, x.label, x.node_code, x.handler, x.chief, x.leader
+        INTO open_subject, unit, matter, alert, title, kind, node, handler, chief, leader
+        FROM oversight.escalation_subject(e.subject_kind, e.subject_id, as_of_date) x;
       IF NOT COALESCE(open_subject, false) THEN -- fulfilled, acknowledged or closed meanwhile
         UPDATE oversight.escalation SET stopped_at = p_as_of, stop_reason = 'no longer open'
          WHERE subject_kind = e.subject_kind AND subject_id = e.subject_id;
@@ -890,6 +925,11 @@ BEGIN
                   oversight.ladder_text(st.text_zh, title, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'zh')),
                   oversight.ladder_text(st.text_en, title, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'en')));
           cards_issued := cards_issued + 1;
+        END IF;
+        IF st.step IN ('red_card', 'accountability') THEN
+          PERFORM oversight.act_on_step(e.subject_kind, e.subject_id, st.step,
+                                        (SELECT c.card_id FROM oversight.card c WHERE c.subject_kind = e.subject_kind AND c.subject_id = e.subject_id
+                                            AND c.step_no = st.step_no), e.next_step_on);
         END IF;
         steps_taken := steps_taken + 1;
       END IF;
@@ -948,12 +988,14 @@ BEGIN
        '红牌：告警「{title}」督办期满仍无人确认，移交纪检监察机构。', 'Red card: the alert "{title}" is still unacknowledged after the follow-up period; passed to the discipline office.');
     n := n + 1;
   END IF;
-  INSERT INTO oversight.ladder_binding (subject_kind, selector, ladder_code) VALUES ('obligation', '*', 'OBLIGATION'), ('alert', '*', 'ALERT')
+  -- Overdue rectifications and complaints climb the obligations' ladder (DOMAIN.md §4, §6).
+  INSERT INTO oversight.ladder_binding (subject_kind, selector, ladder_code) VALUES ('obligation', '*', 'OBLIGATION'), ('alert', '*', 'ALERT'),
+    ('rectification', '*', 'OBLIGATION'), ('complaint_acceptance', '*', 'OBLIGATION'), ('complaint_handling', '*', 'OBLIGATION')
   ON CONFLICT DO NOTHING;
   RETURN n;
 END $$;
 COMMENT ON FUNCTION oversight.install_default_ladders() IS
-  'Installs the default ladders (DOMAIN.md §4: obligations and unacknowledged alerts) and binds them to every obligation kind and alert severity; returns how many ladders it added. Idempotent; called by oversight.install_default_rules().';
+  'Installs the default ladders (DOMAIN.md §4: obligations and unacknowledged alerts) and binds them to every obligation kind and alert severity, and the obligations'' ladder to overdue rectifications and complaints; returns how many ladders it added. Idempotent; called by oversight.install_default_rules().';
 
 -------------------------------------------------------------------------------------------------------
 -- What people look at.

@@ -93,6 +93,7 @@ DECLARE
 BEGIN
   PERFORM oversight.install_default_catalog();
   PERFORM oversight.install_default_ladders();
+  PERFORM oversight.install_default_assessment();
   rules_added := 0; versions_approved := 0;
   FOR d IN SELECT * FROM oversight.rule_default ORDER BY rule_code LOOP
     IF EXISTS (SELECT FROM oversight.rule r WHERE r.rule_code = d.rule_code) THEN
@@ -114,9 +115,10 @@ BEGIN
   RETURN NEXT;
 END $$;
 COMMENT ON FUNCTION oversight.install_default_rules() IS
-  'Installs the default rule set of oversight.rule_default (DOMAIN.md §7 thresholds as parameters), each rule guarding a key node of the default catalog (installed first if missing, with the default escalation ladders), and approves the versions — unless rules.four_eyes is on, when they wait as drafts for another administrator. Idempotent: existing rules are left as the bureau edited them.';
+  'Installs the default rule set of oversight.rule_default (DOMAIN.md §7 thresholds as parameters), each rule guarding a key node of the default catalog (installed first if missing, with the default escalation ladders and assessment schemes), and approves the versions — unless rules.four_eyes is on, when they wait as drafts for another administrator. Idempotent: existing rules are left as the bureau edited them.';
 
 --#include src/supervision.sql
+--#include src/accountability.sql
 --#include src/functions/sweep.sql
 
 -------------------------------------------------------------------------------------------------------

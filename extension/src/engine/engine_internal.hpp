@@ -6,6 +6,7 @@
 //   recorder.cpp        recording findings (oversight.record_hits) and faults (oversight.record_fault)
 //   evaluate.cpp        one batch: the C++ row pass, then the set-based rules, as the schema owner
 //   triggers.cpp        the SQL-callable entry points (trigger, sweep)
+//   recheck.cpp         running the rules again on the rows behind an alert
 // The SQL they run is assembled by the pure core (oversight/core/batch_sql.hpp); PostgreSQL calls go
 // through the named wrappers of oversight/pg/pg.hpp.
 #pragma once

@@ -54,6 +54,10 @@ AttrNumber column_number(TupleDesc tupdesc, const std::string &name) {
 	return pg_call([&] { return static_cast<AttrNumber>(SPI_fnumber(tupdesc, name.c_str())); });
 }
 
+Oid column_type(TupleDesc tupdesc, AttrNumber attnum) {
+	return TupleDescAttr(tupdesc, attnum - 1)->atttypid;
+}
+
 char *output_text(TupleTableSlot *slot, AttrNumber attnum, FmgrInfo *out, MemoryContext context) {
 	return pg_call([&]() -> char * {
 		bool isnull;

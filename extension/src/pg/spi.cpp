@@ -2,7 +2,10 @@
 #include "oversight/pg/pg.hpp"
 
 extern "C" {
+#include "access/htup_details.h"
+#include "miscadmin.h"
 #include "utils/queryenvironment.h"
+#include "utils/tuplestore.h"
 }
 
 namespace oversight::pg {
@@ -59,6 +62,26 @@ int spi_register_tuplestore(const char *name, Oid relid, Tuplestorestate *store)
 
 void spi_unregister_relation(const char *name) {
 	pg_call([&] { SPI_unregister_relation(name); });
+}
+
+Tuplestorestate *spi_whole_rows_store() {
+	return pg_call([] {
+		Tuplestorestate *ts = tuplestore_begin_heap(false, false, work_mem);
+		for (uint64 i = 0; i < SPI_processed; ++i) {
+			bool isnull = false;
+			Datum d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+			if (isnull)
+				continue;
+			HeapTupleHeader header = DatumGetHeapTupleHeader(d);
+			HeapTupleData tuple;
+			tuple.t_len = HeapTupleHeaderGetDatumLength(header);
+			ItemPointerSetInvalid(&tuple.t_self);
+			tuple.t_tableOid = InvalidOid;
+			tuple.t_data = header;
+			tuplestore_puttuple(ts, &tuple);
+		}
+		return ts;
+	});
 }
 
 } // namespace oversight::pg

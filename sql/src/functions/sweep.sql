@@ -2,7 +2,7 @@
 DROP FUNCTION oversight.sweep(timestamptz);
 CREATE FUNCTION oversight.sweep(p_as_of timestamptz DEFAULT NULL)
   RETURNS TABLE (tables_swept integer, rules_run integer, snoozes_expired integer, waivers_expired integer, faults integer,
-                 ladder_steps integer, cards_issued integer)
+                 ladder_steps integer, cards_issued integer, quarters_closed integer)
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
 AS $$
@@ -43,11 +43,12 @@ BEGIN
   END LOOP;
   SELECT count(*) INTO faults FROM oversight.engine_fault f WHERE f.fault_id > first_fault;
   SELECT x.steps_taken, x.cards_issued INTO ladder_steps, cards_issued FROM oversight.escalate(as_of) x;
+  quarters_closed := oversight.close_assessment_quarters(as_of);
   PERFORM oversight.seal_audit();
   RETURN NEXT;
 END $$;
 COMMENT ON FUNCTION oversight.sweep(timestamptz) IS
-  'The deadline sweeper: runs the sweep rules (overdue SME payments, unpaid fines, missing sign-offs) of every watched table as of p_as_of (default oversight.now()), ends expired snoozes and sends alerts whose waiver expired back to review, skips disabled watches and removes those of dropped tables, runs the escalation ladders (oversight.escalate()), then seals the audit trail (oversight.seal_audit()). A time later than now is refused unless the clock is injectable. Run it on a schedule (e.g. pg_cron, hourly).';
+  'The deadline sweeper: runs the sweep rules (overdue SME payments, unpaid fines, missing sign-offs) of every watched table as of p_as_of (default oversight.now()), ends expired snoozes and sends alerts whose waiver expired back to review, skips disabled watches and removes those of dropped tables, runs the escalation ladders (oversight.escalate(): cards, cases, rectification notices), closes the assessment quarters that are due (oversight.close_assessment_quarters()), then seals the audit trail (oversight.seal_audit()). A time later than now is refused unless the clock is injectable. Run it on a schedule (e.g. pg_cron, hourly).';
 
 REVOKE ALL ON FUNCTION oversight.sweep(timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION oversight.sweep(timestamptz) TO oversight_inspector, oversight_admin;

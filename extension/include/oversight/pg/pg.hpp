@@ -40,6 +40,9 @@ void spi_free_result();
 // statements; returns SPI's result code.
 int spi_register_tuplestore(const char *name, Oid relid, Tuplestorestate *store);
 void spi_unregister_relation(const char *name);
+// The rows of the last result as a tuplestore, when its first column is a whole row of a table (SELECT
+// t FROM table t): each is stored as the table's own tuple, dropped columns included.
+Tuplestorestate *spi_whole_rows_store();
 
 // --- relations, types, tuples -------------------------------------------------------------------
 Relation try_open_relation(Oid relid, LOCKMODE lock); // nullptr when the relation no longer exists
@@ -50,6 +53,7 @@ std::string type_name(Oid type);                                      // format_
 std::string quote_ident(const std::string &s);                        // quote_identifier
 void output_function(Oid type, FmgrInfo *info);                       // the type's output function
 AttrNumber column_number(TupleDesc tupdesc, const std::string &name); // SPI_fnumber
+Oid column_type(TupleDesc tupdesc, AttrNumber attnum);                // declared type (domains kept)
 // Text of attribute attnum of the row in slot through out, allocated in context; nullptr when NULL.
 char *output_text(TupleTableSlot *slot, AttrNumber attnum, FmgrInfo *out, MemoryContext context);
 pg_tz *timezone(const std::string &name); // nullptr when unknown
@@ -72,6 +76,10 @@ std::string text_arg(FunctionCallInfo fcinfo, int n);
 std::string jsonb_text(Datum jsonb);        // jsonb_out
 Datum jsonb_datum(const std::string &json); // jsonb_in
 Datum text_datum(const std::string &s);
+// Argument n of fcinfo, a text[] without NULLs, as strings.
+std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int n);
+// text read by the input function of type (as a cast from unknown would).
+Datum input_datum(Oid type, const std::string &text);
 
 // --- transactions, settings, memory ---------------------------------------------------------------
 void begin_subtransaction();
