@@ -1031,6 +1031,22 @@ AS $$
 $$;
 COMMENT ON FUNCTION oversight.assessment_months() IS 'Months scored: from assessment.first_month (else the first month with a matter, card or sanction) to the current month.';
 
+CREATE VIEW oversight.assessment_scheme_period WITH (security_invoker = true) AS
+  SELECT s.scheme_id, s.scope, s.valid_from, pg_catalog.lead(s.valid_from) OVER (PARTITION BY s.scope ORDER BY s.valid_from) AS valid_until,
+         s.warning_run, s.warning_run_deduction, s.bonus_early, s.bonus_cap, s.coefficient, s.base_score
+    FROM oversight.assessment_scheme s;
+COMMENT ON VIEW oversight.assessment_scheme_period IS 'Each scheme version with the months it is in force: from valid_from until the next version''s (valid_until, NULL: still in force).';
+COMMENT ON COLUMN oversight.assessment_scheme_period.scheme_id IS 'Scheme version.';
+COMMENT ON COLUMN oversight.assessment_scheme_period.scope IS 'unit or person.';
+COMMENT ON COLUMN oversight.assessment_scheme_period.valid_from IS 'First month in force.';
+COMMENT ON COLUMN oversight.assessment_scheme_period.valid_until IS 'First month of the next version (NULL: none).';
+COMMENT ON COLUMN oversight.assessment_scheme_period.warning_run IS 'Warnings that make a run.';
+COMMENT ON COLUMN oversight.assessment_scheme_period.warning_run_deduction IS 'Points per run.';
+COMMENT ON COLUMN oversight.assessment_scheme_period.bonus_early IS 'Points per obligation met early.';
+COMMENT ON COLUMN oversight.assessment_scheme_period.bonus_cap IS 'Largest monthly bonus.';
+COMMENT ON COLUMN oversight.assessment_scheme_period.coefficient IS 'Coefficient.';
+COMMENT ON COLUMN oversight.assessment_scheme_period.base_score IS 'Full marks.';
+
 CREATE VIEW oversight.score_event WITH (security_invoker = true) AS
   WITH warnings AS (
     SELECT v.scope, v.subject_code, pg_catalog.date_trunc('month', s.due_on)::date AS month, s.due_on, s.subject_kind, s.subject_id, s.step_no,
@@ -1052,7 +1068,7 @@ CREATE VIEW oversight.score_event WITH (security_invoker = true) AS
          pg_catalog.format('本月第%s次预警（每%s次扣%s分）', w.nth, sc.warning_run, sc.warning_run_deduction),
          pg_catalog.format('warning no. %s this month (every %s cost %s points)', w.nth, sc.warning_run, sc.warning_run_deduction)
     FROM warnings w
-    JOIN oversight.assessment_scheme sc ON sc.scheme_id = oversight.scheme_in_force(w.scope, w.month)
+    JOIN oversight.assessment_scheme_period sc ON sc.scope = w.scope AND w.month >= sc.valid_from AND (sc.valid_until IS NULL OR w.month < sc.valid_until)
    WHERE w.nth % sc.warning_run = 0 AND sc.warning_run_deduction > 0
   UNION ALL
   SELECT v.scope, v.subject_code, pg_catalog.date_trunc('month', s.decided_on)::date, s.decided_on, 'sanction', -s.deduction, NULL, s.case_id, NULL,
@@ -1069,13 +1085,21 @@ CREATE VIEW oversight.score_event WITH (security_invoker = true) AS
          NULL, NULL, NULL,
          pg_catalog.format('提前完成：%s（%s，期限 %s）', f.title, oversight.obligation_label(f.kind, 'zh'), f.due_on),
          pg_catalog.format('done early: %s (%s, due %s)', f.title, oversight.obligation_label(f.kind, 'en'), f.due_on)
-    FROM (SELECT o.obligation_id, o.kind, o.due_on, o.person_code, m.unit_code, m.title,
-                 (o.fulfilled_at AT TIME ZONE oversight.setting_value('timezone'))::date AS done_on
-            FROM oversight.obligation o JOIN oversight.matter m ON m.matter_id = o.matter_id
-           WHERE o.status = 'fulfilled') f
+    FROM (SELECT d.* FROM (
+            SELECT o.obligation_id, o.kind, o.due_on, o.person_code, m.unit_code, m.title,
+                   (o.fulfilled_at AT TIME ZONE (SELECT oversight.setting_value('timezone')))::date AS done_on
+              FROM oversight.obligation o JOIN oversight.matter m ON m.matter_id = o.matter_id
+             WHERE o.status = 'fulfilled') d
+           -- at least one working day early: a working day after the day it was done, up to the deadline
+           -- (the rule of oversight.working_days_between, inlined: this runs for every obligation met)
+           WHERE d.done_on < d.due_on
+             AND EXISTS (SELECT FROM pg_catalog.generate_series(d.done_on + 1, d.due_on, interval '1 day') g
+                           LEFT JOIN oversight.calendar_day c ON c.calendar_date = g::date
+                          WHERE COALESCE(c.day_kind = 'adjusted_workday', EXTRACT(isodow FROM g) < 6))) f
    CROSS JOIN LATERAL (VALUES ('unit', f.unit_code), ('person', f.person_code)) AS v(scope, subject_code)
-    JOIN oversight.assessment_scheme sc ON sc.scheme_id = oversight.scheme_in_force(v.scope, pg_catalog.date_trunc('month', f.done_on)::date)
-   WHERE v.subject_code IS NOT NULL AND sc.bonus_early > 0 AND f.done_on < f.due_on AND oversight.working_days_between(f.done_on, f.due_on) >= 1;
+    JOIN oversight.assessment_scheme_period sc ON sc.scope = v.scope AND f.done_on >= sc.valid_from
+                                               AND (sc.valid_until IS NULL OR f.done_on < sc.valid_until)
+   WHERE v.subject_code IS NOT NULL AND sc.bonus_early > 0;
 COMMENT ON VIEW oversight.score_event IS
   'Every deduction and bonus of the assessment, for units and for officials, traced to its record: a yellow or red card (the deduction it was issued with), each completed run of warnings in a month (the step that completed it), a sanction of a case (the deduction decided), an obligation met at least one working day early. Row-level security of the underlying tables applies.';
 COMMENT ON COLUMN oversight.score_event.scope IS 'unit or person.';
@@ -1115,7 +1139,7 @@ CREATE VIEW oversight.monthly_score_live WITH (security_invoker = true) AS
          GREATEST(0, pg_catalog.round((d.weighted - COALESCE(e.deductions, 0) + LEAST(COALESCE(e.bonus, 0), sc.bonus_cap)) * sc.coefficient, 2)) AS score,
          COALESCE(e.deduction_items, 0)::integer AS deduction_items
     FROM subjects s
-    JOIN oversight.assessment_scheme sc ON sc.scheme_id = oversight.scheme_in_force(s.scope, s.month)
+    JOIN oversight.assessment_scheme_period sc ON sc.scope = s.scope AND s.month >= sc.valid_from AND (sc.valid_until IS NULL OR s.month < sc.valid_until)
    CROSS JOIN LATERAL (SELECT pg_catalog.round(sc.base_score * pg_catalog.sum(x.weight * COALESCE(r.score, 100)) / 100, 2) AS weighted
                          FROM oversight.assessment_dimension x
                          LEFT JOIN oversight.dimension_rating r ON r.scope = s.scope AND r.subject_code = s.subject_code AND r.month = s.month
@@ -1438,17 +1462,17 @@ CREATE VIEW oversight.personal_file WITH (security_invoker = true) AS
     FROM oversight.matter m WHERE m.handler_code IS NOT NULL
   UNION ALL
   SELECT o.person_code, o.due_on,
-         CASE WHEN o.status = 'fulfilled' AND (o.fulfilled_at AT TIME ZONE oversight.setting_value('timezone'))::date <= o.due_on THEN 'obligation_met'
+         CASE WHEN o.status = 'fulfilled' AND (o.fulfilled_at AT TIME ZONE (SELECT oversight.setting_value('timezone')))::date <= o.due_on THEN 'obligation_met'
               WHEN o.status = 'fulfilled' THEN 'obligation_met_late' ELSE 'obligation_missed' END,
          o.obligation_id, m.unit_code,
          pg_catalog.format('%s「%s」（期限 %s）：%s', oversight.obligation_label(o.kind, 'zh'), m.title, o.due_on,
-                           CASE WHEN o.status = 'fulfilled' THEN '已于 ' || (o.fulfilled_at AT TIME ZONE oversight.setting_value('timezone'))::date || ' 完成' ELSE '未完成' END),
+                           CASE WHEN o.status = 'fulfilled' THEN '已于 ' || (o.fulfilled_at AT TIME ZONE (SELECT oversight.setting_value('timezone')))::date || ' 完成' ELSE '未完成' END),
          pg_catalog.format('%s of "%s" (due %s): %s', oversight.obligation_label(o.kind, 'en'), m.title, o.due_on,
-                           CASE WHEN o.status = 'fulfilled' THEN 'done on ' || (o.fulfilled_at AT TIME ZONE oversight.setting_value('timezone'))::date ELSE 'not done' END)
+                           CASE WHEN o.status = 'fulfilled' THEN 'done on ' || (o.fulfilled_at AT TIME ZONE (SELECT oversight.setting_value('timezone')))::date ELSE 'not done' END)
     FROM oversight.obligation o JOIN oversight.matter m ON m.matter_id = o.matter_id
    WHERE o.person_code IS NOT NULL AND o.status <> 'cancelled' AND (o.status = 'fulfilled' OR o.due_on < oversight.today())
   UNION ALL
-  SELECT DISTINCT ON (s.person_code, a.alert_id) s.person_code, (a.first_fired_at AT TIME ZONE oversight.setting_value('timezone'))::date, 'alert', a.alert_id,
+  SELECT DISTINCT ON (s.person_code, a.alert_id) s.person_code, (a.first_fired_at AT TIME ZONE (SELECT oversight.setting_value('timezone')))::date, 'alert', a.alert_id,
          a.unit_code, pg_catalog.format('告警 %s（%s）：%s', a.alert_id, a.status, a.message), pg_catalog.format('alert %s (%s): %s', a.alert_id, a.status, a.message)
     FROM oversight.escalation_step s JOIN oversight.alert a ON a.alert_id = s.subject_id
    WHERE s.subject_kind = 'alert' AND s.person_code IS NOT NULL
@@ -1456,7 +1480,7 @@ CREATE VIEW oversight.personal_file WITH (security_invoker = true) AS
   SELECT c.person_code, c.issued_on, c.card_kind || '_card', c.card_id, c.unit_code, c.reason_zh, c.reason_en
     FROM oversight.card c WHERE c.person_code IS NOT NULL
   UNION ALL
-  SELECT x.person_code, (x.received_at AT TIME ZONE oversight.setting_value('timezone'))::date, 'complaint', x.complaint_id, x.subject_unit_code,
+  SELECT x.person_code, (x.received_at AT TIME ZONE (SELECT oversight.setting_value('timezone')))::date, 'complaint', x.complaint_id, x.subject_unit_code,
          pg_catalog.format('投诉 %s：%s（%s）', x.complaint_id, x.summary, COALESCE(x.outcome, CASE WHEN x.accepted IS NOT NULL AND NOT x.accepted THEN '不予受理' ELSE '办理中' END)),
          pg_catalog.format('complaint %s: %s (%s)', x.complaint_id, x.summary, COALESCE(x.outcome, CASE WHEN x.accepted IS NOT NULL AND NOT x.accepted THEN 'not accepted' ELSE 'in progress' END))
     FROM oversight.complaint x WHERE x.person_code IS NOT NULL
@@ -1470,7 +1494,7 @@ CREATE VIEW oversight.personal_file WITH (security_invoker = true) AS
          pg_catalog.format('sanction: %s (case %s%s)', k.name_en, s.case_id, CASE WHEN s.aggravated THEN ', aggravated' ELSE '' END)
     FROM oversight.case_sanction s JOIN oversight.accountability_case c ON c.case_id = s.case_id JOIN oversight.sanction_kind k ON k.sanction_code = s.sanction_code
   UNION ALL
-  SELECT r.owner_code, (r.opened_at AT TIME ZONE oversight.setting_value('timezone'))::date, 'rectification', r.rectification_id, r.unit_code,
+  SELECT r.owner_code, (r.opened_at AT TIME ZONE (SELECT oversight.setting_value('timezone')))::date, 'rectification', r.rectification_id, r.unit_code,
          pg_catalog.format('整改 %s（%s，期限 %s）：%s', r.rectification_id, r.status, r.due_on, r.plan),
          pg_catalog.format('rectification %s (%s, due %s): %s', r.rectification_id, r.status, r.due_on, r.plan)
     FROM oversight.rectification r;
@@ -1864,7 +1888,7 @@ END
 $audit$;
 
 -- Configuration everybody reads; records through the functions above only.
-GRANT SELECT ON oversight.sanction_kind, oversight.assessment_scheme, oversight.assessment_dimension, oversight.assessment_grade,
+GRANT SELECT ON oversight.sanction_kind, oversight.assessment_scheme, oversight.assessment_scheme_period, oversight.assessment_dimension, oversight.assessment_grade,
   oversight.evaluation_scheme, oversight.score_refresh
   TO oversight_admin, oversight_analyst, oversight_inspector, oversight_official;
 GRANT SELECT ON oversight.accountability_case, oversight.case_subject, oversight.case_sanction, oversight.rectification, oversight.rectification_note,
