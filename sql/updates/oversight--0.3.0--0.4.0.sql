@@ -125,3 +125,15 @@ COMMENT ON FUNCTION oversight.install_default_rules() IS
 -- Whatever this version added: PUBLIC executes nothing of the extension.
 -------------------------------------------------------------------------------------------------------
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA oversight FROM PUBLIC;
+
+-------------------------------------------------------------------------------------------------------
+-- Record kinds: the one definition of each canonical table the rules watch (C++ core, shared with the
+-- loader), readable from SQL; tests/pgtap/212_record_kind_drift.sql compares it with the tables.
+-------------------------------------------------------------------------------------------------------
+CREATE FUNCTION oversight.record_kind_definition(p_record_kind text) RETURNS jsonb
+  AS 'MODULE_PATHNAME', 'oversight_record_kind_definition' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION oversight.record_kind_definition(text) IS
+  'The definition of a record kind the rules and the loader share: its canonical table, natural key, unit field, every column of the table with its SQL type (columns), their domains, the canonical fields oversight.watch() maps onto (canonical_fields, as oversight.record_kind_fields()) and the enumerated columns with their values (enumerations, the tables'' CHECK constraints).';
+REVOKE ALL ON FUNCTION oversight.record_kind_definition(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION oversight.record_kind_definition(text)
+  TO oversight_admin, oversight_loader, oversight_analyst, oversight_inspector;

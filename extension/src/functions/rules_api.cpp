@@ -1,6 +1,6 @@
 // SQL-callable functions of the rule core: parameter validation (used by the rule_version trigger, so
-// a bad parameter is refused when a version is saved), the catalogue of rule kinds, and the canonical
-// fields of the record kinds.
+// a bad parameter is refused when a version is saved), the catalogue of rule kinds, and the definition
+// of the record kinds.
 #include "oversight/pg/pg.hpp"
 
 #include <string>
@@ -121,5 +121,35 @@ OVERSIGHT_FUNCTION(oversight_record_kind_fields) {
 	core::Json o = core::Json::object();
 	for (const auto &f : k.fields)
 		o[f.name] = core::sql_type_name(f.type);
+	return pg::jsonb_datum(o.dump());
+}
+
+// record_kind_definition(record_kind text) -> jsonb: the one definition of the record kind
+// (oversight/core/record_kinds.hpp) — its table, key, unit field, every column of the table with its
+// type, the columns' domains, the canonical fields and the enumerations (the tables' CHECKs).
+OVERSIGHT_FUNCTION(oversight_record_kind_definition) {
+	const core::RecordKindSpec &k = record_kind_arg(fcinfo, 0);
+	core::Json o = core::Json::object();
+	o["record_kind"] = k.name;
+	o["table"] = std::string("oversight.") + k.table;
+	o["key"] = core::Json::array();
+	for (const char *c : k.key)
+		o["key"].push_back(c);
+	o["unit_field"] = k.unit_field ? core::Json(k.unit_field) : core::Json(nullptr);
+	core::Json columns = core::Json::object(), domains = core::Json::object(), enumerations = core::Json::object(),
+	           canonical = core::Json::array();
+	for (const auto &c : k.columns) {
+		columns[c.name] = core::sql_type_name(c.type);
+		if (const char *d = core::domain_name(c.domain))
+			domains[c.name] = d;
+		if (c.values)
+			enumerations[c.name] = *c.values;
+		if (c.canonical)
+			canonical.push_back(c.name);
+	}
+	o["columns"] = std::move(columns);
+	o["domains"] = std::move(domains);
+	o["canonical_fields"] = std::move(canonical);
+	o["enumerations"] = std::move(enumerations);
 	return pg::jsonb_datum(o.dump());
 }
