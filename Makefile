@@ -15,8 +15,12 @@ EXTVERSION  := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" extension/$
 
 MODULE_big  = $(EXT)
 MODULEDIR   = extension
-OBJS        = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/src/*.cpp extension/src/*/*.cpp)))
-DATA        = extension/$(EXT).control $(sort $(wildcard sql/$(EXT)--*.sql))
+OBJS        = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/src/*.cpp extension/src/*/*.cpp extension/src/*/*/*.cpp)))
+# Upgrade scripts not yet released are assembled from sql/updates/ and the sql/src/ files they include
+# (scripts/build-sql.sh); released scripts are plain files in sql/, frozen.
+SQL_UPDATES = $(sort $(wildcard sql/updates/$(EXT)--*.sql))
+DATA_built  = $(patsubst sql/updates/%,sql/%,$(SQL_UPDATES))
+DATA        = extension/$(EXT).control $(filter-out $(DATA_built),$(sort $(wildcard sql/$(EXT)--*.sql)))
 
 PG_CPPFLAGS = -Iextension/include -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CXXFLAGS = -std=c++17 -fvisibility=hidden -fvisibility-inlines-hidden -Wall -Wextra $(WERROR) -MMD -MP
@@ -35,6 +39,9 @@ include $(PGXS)
 BITCODE_CXXFLAGS += -std=c++17 -Iextension/include
 
 -include $(OBJS:.o=.d)
+
+sql/$(EXT)--%.sql: sql/updates/$(EXT)--%.sql $(wildcard sql/src/*.sql sql/src/*/*.sql) scripts/build-sql.sh
+	bash scripts/build-sql.sh $< >$@.tmp && mv $@.tmp $@
 
 .PHONY: deps loader install-loader unit test demo bench format lint
 

@@ -8,6 +8,7 @@ packages=(
 	make g++ pkg-config                           # the build
 	postgresql-15 postgresql-server-dev-15        # the server, and PGXS + server headers for the extension
 	postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl   # pgTAP and pg_prove
+	postgresql-15-cron                            # pg_cron: runs the sweeper on a schedule inside the server
 	libgtest-dev                                  # GoogleTest, for the pure C++ units
 	libpqxx-dev libpq-dev                         # the loader's PostgreSQL client (libpqxx 6.4 over libpq)
 	libboost-program-options-dev                  # the loader's command line

@@ -3,19 +3,35 @@
 
 #include "core/alert_line.hpp"
 
-using oversight::loader::notified_alert_id;
+using oversight::loader::format_outbox_line;
+using oversight::loader::notified_id;
 
 TEST(FollowTest, ReadsTheAlertNumberOfAnEngineNotification) {
-	EXPECT_EQ(notified_alert_id(R"({"alert_id": 17})"), 17);
-	EXPECT_EQ(notified_alert_id(R"({"alert_id":9007199254740993})"), 9007199254740993LL);
+	EXPECT_EQ(notified_id(R"({"alert_id": 17})", "alert_id"), 17);
+	EXPECT_EQ(notified_id(R"({"alert_id":9007199254740993})", "alert_id"), 9007199254740993LL);
+}
+
+TEST(FollowTest, ReadsTheNumberOfAnOutboxNotification) {
+	EXPECT_EQ(notified_id(R"({"outbox_id": 5})", "outbox_id"), 5);
+	EXPECT_FALSE(notified_id(R"({"outbox_id": 5})", "alert_id"));
+}
+
+TEST(FollowTest, PrintsANotificationOfTheLadderInEitherLanguage) {
+	const char *row =
+	    R"({"outbox_id": 7, "created_at": "2024-10-09T18:00:00+08:00", "step": "yellow_card", "target_role": "section_chief",
+	                     "person_code": "C1", "text_zh": "黄牌：逾期", "text_en": "Yellow card: overdue"})";
+	EXPECT_EQ(format_outbox_line(row, "zh"),
+	          "2024-10-09T18:00:00+08:00 YELLOW_CARD    → section_chief C1: 黄牌：逾期 #7");
+	EXPECT_EQ(format_outbox_line(row, "en"),
+	          "2024-10-09T18:00:00+08:00 YELLOW_CARD    → section_chief C1: Yellow card: overdue #7");
 }
 
 TEST(FollowTest, AnythingElseIsNotAnAlertNumber) {
-	EXPECT_FALSE(notified_alert_id(R"({"fault_id": 3})"));
-	EXPECT_FALSE(notified_alert_id(R"({"alert_id": 17, "message": "old 0.2.0 payload"})"));
-	EXPECT_FALSE(notified_alert_id(R"({"alert_id": "17"})"));
-	EXPECT_FALSE(notified_alert_id(R"({"alert_id": -1})"));
-	EXPECT_FALSE(notified_alert_id("17"));
-	EXPECT_FALSE(notified_alert_id("not json"));
-	EXPECT_FALSE(notified_alert_id(""));
+	EXPECT_FALSE(notified_id(R"({"fault_id": 3})", "alert_id"));
+	EXPECT_FALSE(notified_id(R"({"alert_id": 17, "message": "old 0.2.0 payload"})", "alert_id"));
+	EXPECT_FALSE(notified_id(R"({"alert_id": "17"})", "alert_id"));
+	EXPECT_FALSE(notified_id(R"({"alert_id": -1})", "alert_id"));
+	EXPECT_FALSE(notified_id("17", "alert_id"));
+	EXPECT_FALSE(notified_id("not json", "alert_id"));
+	EXPECT_FALSE(notified_id("", "alert_id"));
 }

@@ -3,7 +3,7 @@
 # privilege); follow reads each alert through row-level security, as the connected role, and prints it
 # as one human line (or as the documented JSON with --json), stopping after --max alerts or --timeout
 # seconds. A role sees only its units' alerts; a forged number prints nothing; a role that may not read
-# alerts is told so.
+# alerts is told so. With --outbox it prints the escalation ladder's notifications (zh or en).
 source "$(dirname "$0")/lib.sh"
 new_database follow
 EDU_ROLE="follow_edu_$$"
@@ -68,6 +68,22 @@ cash C-3 EDU01 55000.5
 wait "$pid"
 is "$?" 5 "a role that may not read alerts stops with exit 5…"
 like "$(cat "$WORK/loader.err")" 'permission denied' "…saying why"
+
+# --outbox: the escalation ladder's notifications, in Chinese by default or in English.
+q "SELECT oversight.register_matter('PROC.METHOD.NONOPEN', 'EDU01', '2025-06-03', '单一来源采购：教学设备', NULL, false, NULL)" >/dev/null
+"$LOADER" --dsn "dbname=$DB" follow --outbox --max 1 --timeout 30 >"$WORK/outbox.out" 2>/dev/null &
+pid=$!
+wait_listening
+q "SELECT oversight.sweep()" >/dev/null
+wait "$pid"
+like "$(cat "$WORK/outbox.out")" '^2025-06-30T10:00:00\+08:00 PROMPT +→ handler: 提示：「单一来源采购：教学设备」的.*将于2025-06-0[0-9]到期' "--outbox prints the ladder's notifications, in Chinese"
+"$LOADER" --dsn "dbname=$DB" follow --outbox --language en --max 1 --timeout 30 >"$WORK/outbox-en.out" 2>/dev/null &
+pid=$!
+wait_listening
+q "SELECT oversight.register_matter('PROC.METHOD.NONOPEN', 'EDU01', '2025-06-10', 'Second purchase', NULL, false, NULL)" >/dev/null
+q "SELECT oversight.sweep()" >/dev/null
+wait "$pid"
+like "$(cat "$WORK/outbox-en.out")" 'PROMPT +→ handler: Prompt: the .* of "Second purchase" is due on' "or in English"
 
 start=$(date +%s)
 "$LOADER" --dsn "dbname=$DB" follow --timeout 1 >"$WORK/none.out" 2>/dev/null

@@ -99,7 +99,12 @@ SELECT is_empty($$ SELECT p.oid::regprocedure, r.rolname FROM pg_proc p CROSS JO
   'no trigger function is executable by loaders, analysts or inspectors');
 SELECT set_eq($$ SELECT p.proname::text FROM pg_proc p WHERE p.pronamespace = 'oversight'::regnamespace AND p.prosecdef $$,
   ARRAY['audit', 'key_node_record_grading', 'transition_alert', 'acknowledge_alert', 'correct_alert', 'justify_alert', 'mark_false_positive',
-        'close_alert', 'reopen_alert', 'snooze_alert', 'unsnooze_alert', 'request_waiver', 'decide_waiver', 'sweep', 'seal_audit', 'watch_follow_ddl'],
+        'close_alert', 'reopen_alert', 'snooze_alert', 'unsnooze_alert', 'request_waiver', 'decide_waiver', 'sweep', 'seal_audit', 'watch_follow_ddl',
+        'register_matter', 'submit_report', 'decide_report', 'record_filing', 'publish_disclosure', 'release_hold', 'payment_hold_check',
+        -- accountability (attacks in 230_accountability.sql)
+        'open_case_by_hand', 'decide_case', 'cases_of_acting_person', 'order_rectification', 'rectification_progress', 'receive_complaint',
+        'decide_complaint', 'close_complaint', 'draw_spot_check', 'record_spot_check', 'rate_dimension', 'record_evaluation', 'refresh_scores',
+        'close_assessment_quarter_by_hand'],
   'the SECURITY DEFINER functions are exactly the reviewed ones');
 SET LOCAL ROLE oversight_test_admin1;
 SELECT throws_ok($$ SELECT oversight.audit('update', 'oversight.payment', '{"payment_code": "X"}', NULL, NULL, 'forged') $$, '42501', NULL,

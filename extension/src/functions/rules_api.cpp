@@ -1,36 +1,16 @@
 // SQL-callable functions of the rule core: parameter validation (used by the rule_version trigger, so
-// a bad parameter is refused when a version is saved) and the catalogue of rule kinds.
-#include "oversight/guard.hpp"
-
-extern "C" {
-#include "utils/builtins.h"
-#include "utils/jsonb.h"
-}
+// a bad parameter is refused when a version is saved), the catalogue of rule kinds, and the definition
+// of the record kinds.
+#include "oversight/pg/pg.hpp"
 
 #include <string>
 
 #include "oversight/core/rules.hpp"
 
 namespace core = oversight::core;
+namespace pg = oversight::pg;
 
 namespace {
-
-std::string text_arg(FunctionCallInfo fcinfo, int n) {
-	text *t = PG_GETARG_TEXT_PP(n); // detoasting happens before any C++ object exists in the caller
-	return std::string(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-}
-
-std::string jsonb_arg(FunctionCallInfo fcinfo, int n) {
-	Datum d = PG_GETARG_DATUM(n);
-	char *s = oversight::pg_call([&] { return DatumGetCString(DirectFunctionCall1(jsonb_out, d)); });
-	std::string out = s;
-	oversight::pg_call([&] { pfree(s); });
-	return out;
-}
-
-Datum jsonb_result(const std::string &json) {
-	return oversight::pg_call([&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
-}
 
 const char *evaluation_name(core::Evaluation e) {
 	switch (e) {
@@ -66,9 +46,9 @@ const char *param_type_name(core::ParamType t) {
 
 // validate_rule_params(kind text, record_kind text, params jsonb) -> jsonb with defaults filled in.
 OVERSIGHT_FUNCTION(oversight_validate_rule_params) {
-	const std::string kind = text_arg(fcinfo, 0);
-	const std::string record_kind = text_arg(fcinfo, 1);
-	const std::string params = jsonb_arg(fcinfo, 2);
+	const std::string kind = pg::text_arg(fcinfo, 0);
+	const std::string record_kind = pg::text_arg(fcinfo, 1);
+	const std::string params = pg::jsonb_text(PG_GETARG_DATUM(2));
 	const core::RuleKindSpec *spec = core::find_rule_kind(kind);
 	core::Json normalized = core::validate_params(kind, core::parse_json(params)); // unknown kind: 22023 here
 	auto rk = core::parse_record_kind(record_kind);
@@ -84,7 +64,7 @@ OVERSIGHT_FUNCTION(oversight_validate_rule_params) {
 		                  "rule kind " + kind + " does not apply to record kind \"" + record_kind + "\"", {},
 		                  "It applies to: " + kinds + ".");
 	}
-	return jsonb_result(normalized.dump());
+	return pg::jsonb_datum(normalized.dump());
 }
 
 // rule_kind_catalog() -> jsonb array describing every rule kind and its parameters.
@@ -104,8 +84,8 @@ OVERSIGHT_FUNCTION(oversight_rule_kind_catalog) {
 			core::Json pj = core::Json::object();
 			pj["name"] = p.name;
 			pj["type"] = param_type_name(p.type);
-			pj["default"] = p.default_json ? core::parse_json(p.default_json) : core::Json(nullptr);
-			pj["required"] = p.default_json == nullptr;
+			pj["default"] = p.default_json.empty() ? core::Json(nullptr) : core::parse_json(p.default_json);
+			pj["required"] = p.default_json.empty();
 			pj["description"] = p.description;
 			pj["min"] = p.min ? core::decimal_json(core::Decimal::parse(p.min)) : core::Json(nullptr);
 			pj["max"] = p.max ? core::decimal_json(core::Decimal::parse(p.max)) : core::Json(nullptr);
@@ -116,18 +96,60 @@ OVERSIGHT_FUNCTION(oversight_rule_kind_catalog) {
 		o["params"] = std::move(ps);
 		all.push_back(std::move(o));
 	}
-	return jsonb_result(all.dump());
+	return pg::jsonb_datum(all.dump());
 }
+
+namespace {
+// Argument n as a record kind; an unknown name is an error 22023 listing the kinds.
+const core::RecordKindSpec &record_kind_arg(FunctionCallInfo fcinfo, int n) {
+	const std::string name = pg::text_arg(fcinfo, n);
+	auto rk = core::parse_record_kind(name);
+	if (!rk) {
+		std::string kinds;
+		for (const auto &k : core::record_kinds())
+			kinds += (kinds.empty() ? "" : ", ") + std::string(k.name);
+		throw core::Error(core::sqlstate::invalid_parameter_value, "unknown record kind \"" + name + "\"", {},
+		                  "Record kinds: " + kinds + ".");
+	}
+	return core::record_kind(*rk);
+}
+} // namespace
 
 // record_kind_fields(record_kind text) -> jsonb object {field: sql type} of the canonical shape.
 OVERSIGHT_FUNCTION(oversight_record_kind_fields) {
-	const std::string name = text_arg(fcinfo, 0);
-	auto rk = core::parse_record_kind(name);
-	if (!rk)
-		throw core::Error(core::sqlstate::invalid_parameter_value, "unknown record kind \"" + name + "\"", {},
-		                  "Record kinds: payment, procurement, bid, contract, fund_allocation, enforcement.");
+	const core::RecordKindSpec &k = record_kind_arg(fcinfo, 0);
 	core::Json o = core::Json::object();
-	for (const auto &f : core::record_fields(*rk))
+	for (const auto &f : k.fields)
 		o[f.name] = core::sql_type_name(f.type);
-	return jsonb_result(o.dump());
+	return pg::jsonb_datum(o.dump());
+}
+
+// record_kind_definition(record_kind text) -> jsonb: the one definition of the record kind
+// (oversight/core/record_kinds.hpp) — its table, key, unit field, every column of the table with its
+// type, the columns' domains, the canonical fields and the enumerations (the tables' CHECKs).
+OVERSIGHT_FUNCTION(oversight_record_kind_definition) {
+	const core::RecordKindSpec &k = record_kind_arg(fcinfo, 0);
+	core::Json o = core::Json::object();
+	o["record_kind"] = k.name;
+	o["table"] = std::string("oversight.") + k.table;
+	o["key"] = core::Json::array();
+	for (const char *c : k.key)
+		o["key"].push_back(c);
+	o["unit_field"] = k.unit_field ? core::Json(k.unit_field) : core::Json(nullptr);
+	core::Json columns = core::Json::object(), domains = core::Json::object(), enumerations = core::Json::object(),
+	           canonical = core::Json::array();
+	for (const auto &c : k.columns) {
+		columns[c.name] = core::sql_type_name(c.type);
+		if (const char *d = core::domain_name(c.domain))
+			domains[c.name] = d;
+		if (c.values)
+			enumerations[c.name] = *c.values;
+		if (c.canonical)
+			canonical.push_back(c.name);
+	}
+	o["columns"] = std::move(columns);
+	o["domains"] = std::move(domains);
+	o["canonical_fields"] = std::move(canonical);
+	o["enumerations"] = std::move(enumerations);
+	return pg::jsonb_datum(o.dump());
 }

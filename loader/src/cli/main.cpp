@@ -280,13 +280,15 @@ int run_follow(const std::string &dsn, const std::vector<std::string> &args) {
 	desc.add_options()("help,h", "this help")("json", "print each alert as its JSON payload, one per line")(
 	    "max", po::value<long>()->default_value(0), "stop after N alerts (0: no limit)")(
 	    "timeout", po::value<double>()->default_value(0), "stop after S seconds (0: no limit)")(
-	    "channel", po::value<std::string>()->default_value("oversight_alerts"), "notification channel");
+	    "channel", po::value<std::string>()->default_value("oversight_alerts"), "notification channel")(
+	    "outbox", "follow the escalation ladder's notifications (channel oversight_outbox) instead of alerts")(
+	    "language", po::value<std::string>()->default_value("zh"), "language of notification texts: zh or en");
 	po::variables_map vm;
 	po::store(po::command_line_parser(args).options(desc).run(), vm);
 	po::notify(vm);
 	if (vm.count("help")) {
-		std::cout << "Usage: oversight-load follow [options]\nPrints the alerts the monitoring rules raise, as they "
-		             "are raised, until Ctrl-C.\n"
+		std::cout << "Usage: oversight-load follow [options]\nPrints the alerts the monitoring rules raise (or, with "
+		             "--outbox, the notifications of the escalation ladder), as they come, until Ctrl-C.\n"
 		          << desc << "\n";
 		return exit_code::ok;
 	}
@@ -294,7 +296,10 @@ int run_follow(const std::string &dsn, const std::vector<std::string> &args) {
 	o.json = vm.count("json") > 0;
 	o.max_alerts = vm["max"].as<long>();
 	o.timeout_s = vm["timeout"].as<double>();
-	o.channel = vm["channel"].as<std::string>();
+	o.channel = vm.count("outbox") ? "oversight_outbox" : vm["channel"].as<std::string>();
+	o.language = vm["language"].as<std::string>();
+	if (o.language != "zh" && o.language != "en")
+		throw po::error("--language is zh or en");
 	auto conn = connect_database(dsn);
 	follow_alerts(*conn, o);
 	return exit_code::ok;

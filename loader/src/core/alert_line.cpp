@@ -40,15 +40,27 @@ std::string format_alert_line(const std::string &payload) {
 	return line;
 }
 
-std::optional<long long> notified_alert_id(const std::string &payload) {
+std::optional<long long> notified_id(const std::string &payload, const char *key) {
 	simdjson::dom::parser parser;
 	simdjson::dom::object root;
 	if (parser.parse(simdjson::padded_string(payload)).get(root) || root.size() != 1)
 		return std::nullopt;
 	int64_t id = 0;
-	if (root["alert_id"].get(id) || id <= 0)
+	if (root[key].get(id) || id <= 0)
 		return std::nullopt;
 	return id;
+}
+
+std::string format_outbox_line(const std::string &row, const std::string &language) {
+	simdjson::dom::parser parser;
+	simdjson::dom::element root;
+	if (parser.parse(simdjson::padded_string(row)).get(root) || !root.is_object())
+		return "(unreadable notification) " + row;
+	Json o = from_dom(root);
+	std::string person = get_text(o, "person_code");
+	return fmt::format("{} {:<14} → {}{}: {} #{}", get_text(o, "created_at"), upper(get_text(o, "step")),
+	                   get_text(o, "target_role"), person.empty() ? "" : " " + person,
+	                   get_text(o, language == "en" ? "text_en" : "text_zh"), get_text(o, "outbox_id"));
 }
 
 } // namespace oversight::loader

@@ -1,4 +1,4 @@
-// One human line for an alert of the rule engine (payload of NOTIFY oversight_alerts, a JSON object).
+// One human line for an alert of the rule engine, or for a notification of the escalation ladder (outbox).
 #pragma once
 
 #include <optional>
@@ -9,8 +9,13 @@ namespace oversight::loader {
 // "2025-06-30T10:00:00+08:00 WARNING  PAY.DUP v1 [open] message (oversight.payment payment_code=P1) ×2 #17"
 std::string format_alert_line(const std::string &payload);
 
-// The alert number of a notification of the rule engine ({"alert_id": n}, nothing else: LISTEN needs no
-// privilege, so the engine says nothing more on the channel); nullopt for any other payload.
-std::optional<long long> notified_alert_id(const std::string &payload);
+// The number a notification of the extension carries ({"alert_id": n} on oversight_alerts, {"outbox_id": n}
+// on oversight_outbox, and nothing else: LISTEN needs no privilege, so the channels say nothing more);
+// nullopt for any other payload.
+std::optional<long long> notified_id(const std::string &payload, const char *key);
+
+// "2024-10-09T18:00:00+08:00 YELLOW_CARD → section_chief C1: 黄牌：…" from an outbox row as JSON; the text
+// in Chinese (language "zh", the default) or English ("en").
+std::string format_outbox_line(const std::string &row, const std::string &language);
 
 } // namespace oversight::loader

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <stdexcept>
+
+#include "oversight/core/record_kinds.hpp"
 
 namespace oversight::loader {
 namespace {
@@ -56,13 +59,26 @@ std::optional<std::string> date_of(const Json *j) {
 	return t->substr(0, 10); // the date as written in the publisher's offset
 }
 
-std::optional<std::string> one_of(std::optional<std::string> v, std::initializer_list<const char *> allowed) {
-	if (!v)
-		return v;
-	for (const char *a : allowed)
-		if (*v == a)
-			return v;
-	return std::nullopt;
+// v when it is one of the values of an enumerated column (oversight/core/record_kinds.hpp), else NULL.
+std::optional<std::string> one_of(std::optional<std::string> v, const std::vector<std::string> &allowed) {
+	if (!v || std::find(allowed.begin(), allowed.end(), *v) == allowed.end())
+		return std::nullopt;
+	return v;
+}
+
+// The staging table of a shared record kind: the columns an OCDS release fills, typed as the one
+// definition of the kind types them.
+StageTable shared_stage(core::RecordKind which, std::initializer_list<const char *> columns) {
+	const core::RecordKindSpec &spec = core::record_kind(which);
+	StageTable t{spec.table, {}};
+	for (const char *name : columns) {
+		const core::ColumnSpec *c = spec.column(name);
+		if (!c)
+			throw std::logic_error(std::string("OCDS staging: ") + name + " is not a column of oversight." +
+			                       spec.table);
+		t.columns.push_back({name, core::sql_type_name(c->type)});
+	}
+	return t;
 }
 
 std::string one_line_address(const Json *address) {
@@ -291,24 +307,11 @@ const std::array<StageTable, ocds_table_count> &ocds_stage_tables() {
 	      {"contact_email", "text"},
 	      {"contact_phone", "text"},
 	      {"source_document", "jsonb"}}},
-	    {"procurement_process",
-	     {{"ocid", "text"},
-	      {"title", "text"},
-	      {"description", "text"},
-	      {"buyer_party_code", "text"},
-	      {"procuring_entity_party_code", "text"},
-	      {"category_code", "text"},
-	      {"main_procurement_category", "text"},
-	      {"procurement_method", "text"},
-	      {"method_details", "text"},
-	      {"estimated_value", "numeric"},
-	      {"currency", "text"},
-	      {"tender_status", "text"},
-	      {"tender_period_start", "timestamptz"},
-	      {"tender_period_end", "timestamptz"},
-	      {"number_of_tenderers", "integer"},
-	      {"published_at", "timestamptz"},
-	      {"source_document", "jsonb"}}},
+	    shared_stage(core::RecordKind::Procurement,
+	                 {"ocid", "title", "description", "buyer_party_code", "procuring_entity_party_code",
+	                  "category_code", "main_procurement_category", "procurement_method", "method_details",
+	                  "estimated_value", "currency", "tender_status", "tender_period_start", "tender_period_end",
+	                  "number_of_tenderers", "published_at", "source_document"}),
 	    {"procurement_lot",
 	     {{"ocid", "text"},
 	      {"lot_id", "text"},
@@ -316,16 +319,8 @@ const std::array<StageTable, ocds_table_count> &ocds_stage_tables() {
 	      {"value", "numeric"},
 	      {"currency", "text"},
 	      {"status", "text"}}},
-	    {"bid",
-	     {{"ocid", "text"},
-	      {"bid_id", "text"},
-	      {"lot_id", "text"},
-	      {"amount", "numeric"},
-	      {"currency", "text"},
-	      {"submitted_at", "text"},
-	      {"status", "text"},
-	      {"contact_name", "text"},
-	      {"source_document", "jsonb"}}},
+	    shared_stage(core::RecordKind::Bid, {"ocid", "bid_id", "lot_id", "amount", "currency", "submitted_at", "status",
+	                                         "contact_name", "source_document"}),
 	    {"bid_tenderer", {{"ocid", "text"}, {"bid_id", "text"}, {"party_code", "text"}}},
 	    {"award",
 	     {{"ocid", "text"},
@@ -338,19 +333,9 @@ const std::array<StageTable, ocds_table_count> &ocds_stage_tables() {
 	      {"award_date", "timestamptz"},
 	      {"source_document", "jsonb"}}},
 	    {"award_supplier", {{"ocid", "text"}, {"award_id", "text"}, {"party_code", "text"}}},
-	    {"contract",
-	     {{"contract_code", "text"},
-	      {"ocid", "text"},
-	      {"award_id", "text"},
-	      {"supplier_party_code", "text"},
-	      {"title", "text"},
-	      {"amount", "numeric"},
-	      {"currency", "text"},
-	      {"status", "text"},
-	      {"signed_on", "date"},
-	      {"period_start", "date"},
-	      {"period_end", "date"},
-	      {"source_document", "jsonb"}}},
+	    shared_stage(core::RecordKind::Contract,
+	                 {"contract_code", "ocid", "award_id", "supplier_party_code", "title", "amount", "currency",
+	                  "status", "signed_on", "period_start", "period_end", "source_document"}),
 	}};
 	return tables;
 }
@@ -367,7 +352,7 @@ void flatten_compiled_release(const Json &release, OcdsRows &out) {
 	auto code_of = [&](const Json *org) { return org ? parties.code_of(*org) : std::nullopt; };
 
 	auto method = text_of(find(tender, "procurementMethod"));
-	auto canonical_method = one_of(method, {"open", "selective", "limited", "direct"});
+	auto canonical_method = one_of(method, core::procurement_methods());
 	auto method_details = text_of(find(tender, "procurementMethodDetails"));
 	if (!method_details && method && !canonical_method)
 		method_details = method; // a local name such as "Licitaţie publică"
@@ -381,7 +366,7 @@ void flatten_compiled_release(const Json &release, OcdsRows &out) {
 	rows(OcdsTable::process)
 	    .push_back({ocid, text_of(find(tender, "title")), text_of(find(tender, "description")),
 	                code_of(find(release, "buyer")), code_of(find(tender, "procuringEntity")), category,
-	                one_of(text_of(find(tender, "mainProcurementCategory")), {"goods", "works", "services"}),
+	                one_of(text_of(find(tender, "mainProcurementCategory")), core::procurement_categories()),
 	                canonical_method, method_details, value, currency, text_of(find(tender, "status")),
 	                timestamp_of(at(tender, {"tenderPeriod", "startDate"})),
 	                timestamp_of(at(tender, {"tenderPeriod", "endDate"})), tenderers,

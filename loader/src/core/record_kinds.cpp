@@ -1,6 +1,10 @@
 #include "core/record_kinds.hpp"
 
+#include <map>
+#include <stdexcept>
+
 #include "core/values.hpp"
+#include "oversight/core/record_kinds.hpp"
 
 namespace oversight::loader {
 namespace {
@@ -173,6 +177,116 @@ RecordKind::MergeCheck link_exists(const std::string &table, const std::string &
 	            " its process does not have (load it first: " + loader + ")"};
 }
 
+// --- the record kinds the rules watch: oversight/core/record_kinds.hpp ---------------------------------
+// Their fields (names, types, domains, the tables' enumerations), key and table come from the one
+// definition the rule core uses; the loader adds what only it needs, per field ("facts"): NOT NULL and
+// defaults it fills, references it checks set-based, bounds and vocabularies it quarantines on.
+using Fact = std::function<void(FieldSpec &)>;
+
+const Fact required = [](FieldSpec &f) { f.required = true; };
+const Fact positive = [](FieldSpec &f) { f.positive = true; };
+const Fact unit_code = [](FieldSpec &f) {
+	f.type = FieldType::code;
+	f.references = Reference{"org_unit", "unit_code"};
+};
+const Fact person_code = [](FieldSpec &f) {
+	f.type = FieldType::code;
+	f.references = Reference{"person", "person_code"};
+};
+Fact defaults_to(std::string value) { // a default makes the field required (the column is NOT NULL)
+	return [value](FieldSpec &f) {
+		f.required = true;
+		f.default_value = value;
+	};
+}
+Fact refers_to(std::string table, std::string column) {
+	return [table, column](FieldSpec &f) { f.references = Reference{table, column}; };
+}
+Fact within(long long lo, long long hi) {
+	return [lo, hi](FieldSpec &f) {
+		f.min_value = lo;
+		f.max_value = hi;
+	};
+}
+// Values the loader accepts where the table has no CHECK (OCDS code lists).
+Fact vocabulary(std::vector<std::string> values) {
+	return [values](FieldSpec &f) {
+		f.type = FieldType::enumeration;
+		f.allowed = values;
+	};
+}
+
+// The loader's field of a column of a shared record kind, before its facts.
+FieldSpec field_of(const core::ColumnSpec &c) {
+	FieldSpec f{c.name, FieldType::text, false, {}, {}, {}, false};
+	switch (c.type) {
+	case core::FieldType::Decimal:
+		f.type = FieldType::amount;
+		break;
+	case core::FieldType::Integer:
+		f.type = FieldType::integer;
+		break;
+	case core::FieldType::Date:
+		f.type = FieldType::date;
+		break;
+	case core::FieldType::Timestamp:
+		f.type = FieldType::timestamp;
+		break;
+	case core::FieldType::Bool:
+		f.type = FieldType::boolean;
+		break;
+	case core::FieldType::Text:
+	case core::FieldType::Json:
+		break;
+	}
+	if (c.domain == core::Domain::Currency)
+		f.type = FieldType::currency;
+	if (c.domain == core::Domain::FiscalYear) { // CHECK of oversight.fiscal_year
+		f.min_value = 1990;
+		f.max_value = 2200;
+	}
+	if (c.values) {
+		f.type = FieldType::enumeration;
+		f.allowed = *c.values;
+	}
+	return f;
+}
+
+// A CSV record kind over a shared record kind: every column of its table but the source documents.
+RecordKind shared_kind(core::RecordKind which, std::string command, std::string summary,
+                       std::map<std::string, std::vector<Fact>> facts, std::vector<RowRule> rules,
+                       std::vector<RecordKind::MergeCheck> merge_checks = {}) {
+	const core::RecordKindSpec &spec = core::record_kind(which);
+	RecordKind k;
+	k.command = std::move(command);
+	k.table = spec.table;
+	k.summary = std::move(summary);
+	for (const char *key : spec.key)
+		k.key.push_back(key);
+	k.conflict_target = "(";
+	for (size_t i = 0; i < k.key.size(); ++i)
+		k.conflict_target += (i ? ", " : "") + k.key[i];
+	k.conflict_target += ")";
+	for (const auto &c : spec.columns) {
+		if (c.type == core::FieldType::Json)
+			continue; // source_document: OCDS loads keep the published document there
+		FieldSpec f = field_of(c);
+		auto given = facts.find(c.name);
+		if (given != facts.end()) {
+			for (const auto &fact : given->second)
+				fact(f);
+			facts.erase(given);
+		}
+		k.fields.push_back(std::move(f));
+	}
+	if (!facts.empty())
+		throw std::logic_error("loader facts of " + k.command + " name " + facts.begin()->first +
+		                       ", which is not a column of oversight." + k.table);
+	k.rules = std::move(rules);
+	k.merge_checks = std::move(merge_checks);
+	return k;
+}
+
 std::vector<RecordKind> build_kinds() {
 	std::vector<RecordKind> k;
 	k.push_back(
@@ -238,47 +352,23 @@ std::vector<RecordKind> build_kinds() {
 	              boolean("is_special_fund", "false"), text("special_purpose"), date_field("adjusted_on")},
 	             {when_equals("is_special_fund", "true", "special_purpose")},
 	             {}});
-	k.push_back({"procurement",
-	             "procurement_process",
-	             "contracting processes from a domestic platform export: oversight.procurement_process",
-	             {"ocid"},
-	             "(ocid)",
-	             {text("ocid", true),
-	              text("title"),
-	              text("description"),
-	              unit("buyer_unit_code"),
-	              ref("buyer_party_code", "party", "party_code"),
-	              ref("procuring_entity_party_code", "party", "party_code"),
-	              ref("budget_project_code", "budget_project", "project_code"),
-	              integer("fiscal_year", 1990, 2200),
-	              text("category_code"),
-	              enumeration("main_procurement_category", {"goods", "works", "services"}),
-	              enumeration("procurement_method", {"open", "selective", "limited", "direct"}),
-	              text("method_details"),
-	              text("method_approval_ref"),
-	              amount("estimated_value"),
-	              currency("currency", {}),
-	              text("tender_status"),
-	              timestamp("tender_period_start"),
-	              timestamp("tender_period_end"),
-	              integer("number_of_tenderers", 0, 2147483647),
-	              person("handler_code"),
-	              person("approver_code"),
-	              timestamp("published_at")},
-	             {ordered("tender_period_start", "tender_period_end"),
-	              needs("estimated_value", "currency", "estimated_value is given")},
-	             {}});
-	k.push_back({"bids",
-	             "bid",
-	             "bids received in a process: oversight.bid",
-	             {"ocid", "bid_id"},
-	             "(ocid, bid_id)",
-	             {ref("ocid", "procurement_process", "ocid", true), text("bid_id", true), text("lot_id"),
-	              amount("amount"), currency("currency", {}), text("submitted_at"),
-	              enumeration("status", {"invited", "pending", "valid", "disqualified", "withdrawn"}),
-	              text("bond_account"), text("contact_name")},
-	             {needs("amount", "currency", "amount is given")},
-	             {}});
+	k.push_back(shared_kind(core::RecordKind::Procurement, "procurement",
+	                        "contracting processes from a domestic platform export: oversight.procurement_process",
+	                        {{"ocid", {required}},
+	                         {"buyer_unit_code", {unit_code}},
+	                         {"buyer_party_code", {refers_to("party", "party_code")}},
+	                         {"procuring_entity_party_code", {refers_to("party", "party_code")}},
+	                         {"budget_project_code", {refers_to("budget_project", "project_code")}},
+	                         {"number_of_tenderers", {within(0, 2147483647)}},
+	                         {"handler_code", {person_code}},
+	                         {"approver_code", {person_code}}},
+	                        {ordered("tender_period_start", "tender_period_end"),
+	                         needs("estimated_value", "currency", "estimated_value is given")}));
+	k.push_back(shared_kind(core::RecordKind::Bid, "bids", "bids received in a process: oversight.bid",
+	                        {{"ocid", {required, refers_to("procurement_process", "ocid")}},
+	                         {"bid_id", {required}},
+	                         {"status", {vocabulary({"invited", "pending", "valid", "disqualified", "withdrawn"})}}},
+	                        {needs("amount", "currency", "amount is given")}));
 	k.push_back({"awards",
 	             "award",
 	             "awards of a process: oversight.award",
@@ -289,82 +379,65 @@ std::vector<RecordKind> build_kinds() {
 	              amount("amount"), currency("currency", {}), timestamp("award_date")},
 	             {needs("amount", "currency", "amount is given")},
 	             {}});
-	k.push_back(
-	    {"contracts",
-	     "contract",
-	     "contracts, from procurement or signed directly: oversight.contract",
-	     {"contract_code"},
-	     "(contract_code)",
-	     {text("contract_code", true), ref("ocid", "procurement_process", "ocid"), text("award_id"),
-	      unit("buyer_unit_code"), ref("supplier_party_code", "party", "party_code"), text("title"), amount("amount"),
-	      currency("currency", {}), enumeration("status", {"pending", "active", "cancelled", "terminated"}),
-	      date_field("signed_on"), date_field("period_start"), date_field("period_end"),
-	      ref("parent_contract_code", "contract", "contract_code"), integer("payment_term_days", 1, 36500)},
-	     {needs("amount", "currency", "amount is given"), ordered("period_start", "period_end"),
-	      needs("award_id", "ocid", "award_id is given"), differs("contract_code", "parent_contract_code")},
-	     // The award named must exist in that process (the table's trigger would abort the load).
-	     {{"award_id",
-	       "s.award_id IS NOT NULL AND NOT EXISTS (SELECT FROM oversight.award a WHERE a.ocid = s.ocid AND a.award_id "
-	       "= s.award_id)",
-	       "names an award that process does not have"}}});
-	k.push_back(
-	    {"allocations",
-	     "fund_allocation",
-	     "allocations of funds to units or recipients: oversight.fund_allocation",
-	     {"allocation_code"},
-	     "(allocation_code)",
-	     {text("allocation_code", true), ref("budget_project_code", "budget_project", "project_code"),
-	      unit("recipient_unit_code"), text("recipient_name", true), amount("amount", true, true), currency("currency"),
-	      text("purpose", true), enumeration("fund_kind", {"general", "special"}, true, "general"),
-	      date_field("allocated_on", true), text("document_ref"), person("handler_code"), person("approver_code")},
-	     {},
-	     {}});
+	k.push_back(shared_kind(
+	    core::RecordKind::Contract, "contracts", "contracts, from procurement or signed directly: oversight.contract",
+	    {{"contract_code", {required}},
+	     {"ocid", {refers_to("procurement_process", "ocid")}},
+	     {"buyer_unit_code", {unit_code}},
+	     {"supplier_party_code", {refers_to("party", "party_code")}},
+	     {"status", {vocabulary({"pending", "active", "cancelled", "terminated"})}},
+	     {"parent_contract_code", {refers_to("contract", "contract_code")}},
+	     {"payment_term_days", {within(1, 36500)}}},
+	    {needs("amount", "currency", "amount is given"), ordered("period_start", "period_end"),
+	     needs("award_id", "ocid", "award_id is given"), differs("contract_code", "parent_contract_code")},
+	    // The award named must exist in that process (the table's trigger would abort the load).
+	    {{"award_id",
+	      "s.award_id IS NOT NULL AND NOT EXISTS (SELECT FROM oversight.award a WHERE a.ocid = s.ocid AND a.award_id "
+	      "= s.award_id)",
+	      "names an award that process does not have"}}));
+	k.push_back(shared_kind(core::RecordKind::FundAllocation, "allocations",
+	                        "allocations of funds to units or recipients: oversight.fund_allocation",
+	                        {{"allocation_code", {required}},
+	                         {"budget_project_code", {refers_to("budget_project", "project_code")}},
+	                         {"recipient_unit_code", {unit_code}},
+	                         {"recipient_name", {required}},
+	                         {"amount", {required, positive}},
+	                         {"purpose", {required}},
+	                         {"fund_kind", {defaults_to("general")}},
+	                         {"allocated_on", {required}},
+	                         {"handler_code", {person_code}},
+	                         {"approver_code", {person_code}}},
+	                        {}));
 	k.back().identity_fields = {"recipient_name", "amount", "allocated_on"};
-	k.push_back({"payments",
-	             "payment",
-	             "treasury payments (国库集中支付): oversight.payment",
-	             {"payment_code"},
-	             "(payment_code)",
-	             {text("payment_code", true),
-	              unit("payer_unit_code", true),
-	              text("payee_name", true),
-	              ref("payee_party_code", "party", "party_code"),
-	              text("payee_account"),
-	              amount("amount", true, true),
-	              currency("currency"),
-	              text("purpose"),
-	              text("expense_type"),
-	              enumeration("payment_method", {"transfer", "cash", "official_card"}, true),
-	              ref("contract_code", "contract", "contract_code"),
-	              text("invoice_no"),
-	              ref("budget_project_code", "budget_project", "project_code"),
-	              ref("allocation_code", "fund_allocation", "allocation_code"),
-	              date_field("delivered_on"),
-	              date_field("requested_on"),
-	              timestamp("approved_at"),
-	              date_field("paid_on"),
-	              person("handler_code"),
-	              person("approver_code"),
-	              enumeration("status", {"requested", "approved", "held", "paid", "returned"}, true, "paid")},
-	             {when_equals("status", "paid", "paid_on")},
-	             {}});
+	k.push_back(shared_kind(core::RecordKind::Payment, "payments",
+	                        "treasury payments (国库集中支付): oversight.payment",
+	                        {{"payment_code", {required}},
+	                         {"payer_unit_code", {unit_code, required}},
+	                         {"payee_name", {required}},
+	                         {"payee_party_code", {refers_to("party", "party_code")}},
+	                         {"amount", {required, positive}},
+	                         {"payment_method", {required}},
+	                         {"contract_code", {refers_to("contract", "contract_code")}},
+	                         {"budget_project_code", {refers_to("budget_project", "project_code")}},
+	                         {"allocation_code", {refers_to("fund_allocation", "allocation_code")}},
+	                         {"handler_code", {person_code}},
+	                         {"approver_code", {person_code}},
+	                         {"status", {defaults_to("paid")}}},
+	                        {when_equals("status", "paid", "paid_on")}));
 	k.back().identity_fields = {"payee_name", "amount", "paid_on"};
-	k.push_back(
-	    {"enforcement",
-	     "enforcement_case",
-	     "administrative enforcement cases (penalties, fines): oversight.enforcement_case",
-	     {"case_code"},
-	     "(case_code)",
-	     {text("case_code", true), unit("deciding_unit_code", true), text("subject_name", true),
-	      ref("subject_party_code", "party", "party_code"), text("violation_code", true), text("legal_basis"),
-	      date_field("decided_on", true),
-	      enumeration("penalty_kind", {"warning", "fine", "confiscation", "suspension", "other"}, true),
-	      amount("fine_amount"), currency("currency"),
-	      enumeration("collected_by", {"designated_bank", "deciding_agency"}), date_field("paid_on"),
-	      amount("paid_amount"), person("handler_code"), person("approver_code"),
-	      enumeration("status", {"decided", "paid", "enforced", "reconsidered", "revoked", "closed"}, true, "decided")},
-	     {when_equals("penalty_kind", "fine", "fine_amount"), ordered("decided_on", "paid_on")},
-	     {}});
+	k.push_back(shared_kind(core::RecordKind::Enforcement, "enforcement",
+	                        "administrative enforcement cases (penalties, fines): oversight.enforcement_case",
+	                        {{"case_code", {required}},
+	                         {"deciding_unit_code", {unit_code, required}},
+	                         {"subject_name", {required}},
+	                         {"subject_party_code", {refers_to("party", "party_code")}},
+	                         {"violation_code", {required}},
+	                         {"decided_on", {required}},
+	                         {"penalty_kind", {required}},
+	                         {"handler_code", {person_code}},
+	                         {"approver_code", {person_code}},
+	                         {"status", {defaults_to("decided")}}},
+	                        {when_equals("penalty_kind", "fine", "fine_amount"), ordered("decided_on", "paid_on")}));
 	k.back().identity_fields = {"subject_name", "fine_amount", "decided_on"};
 	k.push_back({"calendar",
 	             "calendar_day",
@@ -429,19 +502,20 @@ std::vector<RecordKind> build_kinds() {
 } // namespace
 
 std::string FieldSpec::sql_type() const {
+	// The SQL type names are the rule core's (one table of them).
 	switch (type) {
 	case FieldType::amount:
-		return "numeric";
+		return core::sql_type_name(core::FieldType::Decimal);
 	case FieldType::date:
-		return "date";
+		return core::sql_type_name(core::FieldType::Date);
 	case FieldType::timestamp:
-		return "timestamptz";
+		return core::sql_type_name(core::FieldType::Timestamp);
 	case FieldType::integer:
-		return "integer";
+		return core::sql_type_name(core::FieldType::Integer);
 	case FieldType::boolean:
-		return "boolean";
+		return core::sql_type_name(core::FieldType::Bool);
 	default:
-		return "text";
+		return core::sql_type_name(core::FieldType::Text);
 	}
 }
 

@@ -2,6 +2,10 @@
 // its fields with their types, defaults, references and the table's CHECK constraints restated as
 // client-side rules (so a row the database would refuse is quarantined with a reason instead of aborting
 // the load). Adding an export format needs a mapping file; adding a record kind is one entry here.
+// The six kinds the rules watch (payments, procurement, bids, contracts, allocations, enforcement) take
+// their table, key, fields, types and enumerations from the rule core's one definition
+// (extension/include/oversight/core/record_kinds.hpp, compiled into the loader); record_kinds.cpp adds
+// only what the loader alone needs (defaults, references, bounds, vocabularies, cross-field rules).
 #pragma once
 
 #include <functional>

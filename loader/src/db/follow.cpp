@@ -21,28 +21,52 @@ extern "C" void request_stop(int) {
 	stop_requested = 1;
 }
 
-// A notification as received: the alert number of an engine notification, or any other payload as is.
+// What a channel of the extension announces, and how the connected role reads it (row-level security):
+// the notification carries a number only; the row behind it is read here, or not at all.
+struct Feed {
+	const char *channel;
+	const char *id_key; // the payload is {"<id_key>": n}
+	const char *query;  // rows (id, json) for the ids in $IDS, those the role may see
+	bool is_alert;
+};
+const Feed feeds[] = {
+    {"oversight_alerts", "alert_id",
+     "SELECT alert_id, notice::text FROM oversight.alert_notices(ARRAY[$IDS]::bigint[])", true},
+    {"oversight_outbox", "outbox_id",
+     "SELECT o.outbox_id, pg_catalog.to_jsonb(o)::text FROM oversight.outbox o WHERE o.outbox_id = ANY "
+     "(ARRAY[$IDS]::bigint[])",
+     false},
+};
+
+const Feed *feed_of(const std::string &channel) {
+	for (const auto &f : feeds)
+		if (channel == f.channel)
+			return &f;
+	return nullptr;
+}
+
+// A notification as received: the number it names (on a channel of the extension), or the payload as is.
 struct Received {
-	std::optional<long long> alert_id;
+	std::optional<long long> id;
 	std::string payload;
 };
 
-// The documented alert JSON of each notified alert the connected role may see (row-level security,
-// through oversight.alert_notices()); alerts it may not see are simply absent.
-std::map<long long, std::string> read_notices(pqxx::connection &conn, const std::vector<Received> &batch) {
+std::map<long long, std::string> read_rows(pqxx::connection &conn, const Feed &feed,
+                                           const std::vector<Received> &batch) {
 	std::string ids;
 	for (const auto &r : batch)
-		if (r.alert_id)
-			ids += (ids.empty() ? "" : ",") + std::to_string(*r.alert_id); // numbers only: nothing to quote
-	std::map<long long, std::string> notices;
+		if (r.id)
+			ids += (ids.empty() ? "" : ",") + std::to_string(*r.id); // numbers only: nothing to quote
+	std::map<long long, std::string> rows;
 	if (ids.empty())
-		return notices;
+		return rows;
+	std::string sql = feed.query;
+	sql.replace(sql.find("$IDS"), 4, ids);
 	pqxx::read_transaction tx(conn);
-	for (const auto &row :
-	     tx.exec("SELECT alert_id, notice::text FROM oversight.alert_notices(ARRAY[" + ids + "]::bigint[])"))
-		notices.emplace(row[0].as<long long>(), row[1].as<std::string>());
+	for (const auto &row : tx.exec(sql))
+		rows.emplace(row[0].as<long long>(), row[1].as<std::string>());
 	tx.commit();
-	return notices;
+	return rows;
 }
 
 } // namespace
@@ -53,27 +77,32 @@ long follow_alerts(pqxx::connection &conn, const FollowOptions &o) {
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, nullptr);
 	sigaction(SIGTERM, &sa, nullptr);
+	const Feed *feed = feed_of(o.channel);
 	long printed = 0;
 	std::vector<Received> batch;
 	pqxx_compat::Listener listener(conn, o.channel, [&](const std::string &payload) {
-		batch.push_back(Received{notified_alert_id(payload), payload});
+		batch.push_back(Received{feed ? notified_id(payload, feed->id_key) : std::nullopt, payload});
 	});
-	// Prints what arrived, in order; alerts are read after the wait, never inside libpqxx's callback.
+	// Prints what arrived, in order; rows are read after the wait, never inside libpqxx's callback.
 	auto flush = [&] {
 		if (batch.empty())
 			return;
 		std::vector<Received> arrived;
 		arrived.swap(batch);
-		auto notices = read_notices(conn, arrived);
+		std::map<long long, std::string> rows;
+		if (feed)
+			rows = read_rows(conn, *feed, arrived);
 		for (const auto &r : arrived) {
 			if (o.max_alerts && printed >= o.max_alerts)
 				break;
 			std::string text = r.payload;
-			if (r.alert_id) {
-				auto it = notices.find(*r.alert_id);
-				if (it == notices.end())
-					continue; // not visible to this role (or no such alert: anyone may NOTIFY)
-				text = o.json ? it->second : format_alert_line(it->second);
+			if (feed) {
+				auto it = r.id ? rows.find(*r.id) : rows.end();
+				if (it == rows.end())
+					continue; // not visible to this role, or naming nothing (anyone may NOTIFY)
+				text = o.json           ? it->second
+				       : feed->is_alert ? format_alert_line(it->second)
+				                        : format_outbox_line(it->second, o.language);
 			}
 			std::fprintf(stdout, "%s\n", text.c_str());
 			std::fflush(stdout); // live, also through a pipe

@@ -1,4 +1,5 @@
-// oversight-load follow: LISTEN on the rule engine's alert channel and print each alert as it is raised.
+// oversight-load follow: LISTEN on the rule engine's alert channel (or the ladder's outbox) and print each
+// alert or notification as it comes.
 #pragma once
 
 #include <pqxx/pqxx>
@@ -8,10 +9,11 @@
 namespace oversight::loader {
 
 struct FollowOptions {
-	std::string channel = "oversight_alerts";
-	bool json = false;    // print payloads as JSON lines, unchanged
-	long max_alerts = 0;  // stop after this many (0: no limit)
-	double timeout_s = 0; // stop after this many seconds (0: no limit)
+	std::string channel = "oversight_alerts"; // or oversight_outbox (the ladder's notifications), or any other
+	std::string language = "zh";              // texts of notifications: zh (default) or en
+	bool json = false;                        // print the JSON of each alert or notification
+	long max_alerts = 0;                      // stop after this many (0: no limit)
+	double timeout_s = 0;                     // stop after this many seconds (0: no limit)
 };
 
 // Runs until SIGINT/SIGTERM, --max or --timeout; returns the number of alerts printed.

@@ -1,6 +1,7 @@
-// The rule core: record kinds and their canonical fields, the rule-kind catalogue with parameter
-// specifications, parameter validation (run when a rule version is saved, never at evaluation time),
-// row-local evaluation in C++, and the set-based SQL of the rules that need history.
+// The rule core: the rule-kind registry (each kind's parameter specifications, row check, pre-filter and
+// set-based SQL: one unit per kind, in src/core/rules/<area>.cpp), parameter validation (run when a rule
+// version is saved, never at evaluation time), compiled rules, and the values rules read (Decimal,
+// JSON, dates, the working-day calendar). Record kinds and their fields: record_kinds.hpp.
 // Pure C++: no PostgreSQL headers; the engine (src/engine) feeds it records and runs its SQL.
 #pragma once
 
@@ -11,6 +12,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "oversight/core/record_kinds.hpp"
 
 namespace oversight::core {
 
@@ -49,22 +52,6 @@ Json decimal_json(const Decimal &d);
 // s as a JSON string literal, quotes included.
 std::string json_quote(const std::string &s);
 
-enum class FieldType { Text, Decimal, Integer, Date, Timestamp, Bool };
-enum class RecordKind { Payment, Procurement, Bid, Contract, FundAllocation, Enforcement };
-
-struct FieldSpec {
-	const char *name;
-	FieldType type;
-};
-
-std::optional<RecordKind> parse_record_kind(const std::string &name);
-const char *record_kind_name(RecordKind kind);
-const std::vector<FieldSpec> &record_fields(RecordKind kind);
-int field_index(RecordKind kind, const std::string &name); // -1 when unknown
-const char *sql_type_name(FieldType type);                 // canonical SQL type of a field type
-// The field holding the organisational unit the record belongs to (row-level security of alerts).
-const char *unit_field(RecordKind kind);
-
 // One field value of a record, already converted by the engine from the PostgreSQL datum.
 struct Value {
 	bool null = true;
@@ -87,6 +74,13 @@ int iso_dow(int32_t days);
 std::string date_text(int32_t days);
 
 // Working-day calendar as loaded from oversight.calendar_day / calendar_year.
+//
+// The rule of a working day (Monday to Friday, except the loaded holidays; plus the moved working
+// weekends) is decided in SQL by oversight.is_working_day() and its siblings, and here, once, for C++:
+// the row rules run in memory on the write path, where a call into SQL per row (or per statement, for
+// a date the statement has not seen yet) would cost more than the rule itself. The engine reads the
+// non-working days from the SQL calendar tables once per statement (engine/config.cpp); pgTAP 211
+// proves that both sides agree day by day.
 struct Calendar {
 	std::unordered_set<int32_t> holidays;
 	std::unordered_set<int32_t> adjusted_workdays;
@@ -100,7 +94,7 @@ enum class ParamType { Decimal, Integer, Text, TextList, Bool, Choice };
 struct ParamSpec {
 	const char *name;
 	ParamType type;
-	const char *default_json; // nullptr: required
+	std::string default_json; // JSON text of the default; empty: the parameter is required
 	const char *description;
 	const char *min = nullptr; // inclusive lower bound for Decimal/Integer
 	const char *max = nullptr; // inclusive upper bound
@@ -109,15 +103,43 @@ struct ParamSpec {
 
 enum class Evaluation { Row, Batch, Sweep };
 
+struct CompiledRule;
+struct Hit;
+
+// A rule kind: its catalogue entry and its operations, resolved once when a rule version is compiled
+// (CompiledRule::spec); nothing on the evaluation path looks a kind up by name. Each kind is defined in
+// one place, grouped by area in src/core/rules/ (payment, procurement, fund, enforcement, sod, and the
+// engine's test kind), and registered in its area's list (*_kinds(), which src/core/rules/registry.cpp
+// assembles). Adding a kind: rules/kinds.hpp says how.
 struct RuleKindSpec {
 	const char *kind;
 	std::vector<RecordKind> record_kinds;
 	Evaluation evaluation;
 	std::vector<ParamSpec> params;
 	const char *description;
+
+	// Row kinds: the canonical fields the check reads (the engine converts only these from each tuple),
+	// and the check: true, with hit filled, when the record violates the rule. May throw.
+	std::vector<const char *> row_fields = {};
+	bool (*check_row)(const CompiledRule &, const Record &, const Calendar &, Hit &) = nullptr;
+	bool needs_calendar = false;
+
+	// Batch kinds: pre-filter evaluated in C++ on each written row (false when the row cannot take part
+	// in a finding, so a batch without any candidate skips the query), and the fields it reads. No
+	// pre-filter: every row is a candidate.
+	std::vector<const char *> prefilter_fields = {};
+	bool (*may_fire)(const CompiledRule &, const Record &) = nullptr;
+
+	// Batch and sweep kinds: the set-based SQL template (see rule_sql for its placeholders).
+	std::string (*sql)(const CompiledRule &) = nullptr;
+
+	// When the parameters decide how a rule of this kind is evaluated (the test kind); else evaluation.
+	Evaluation (*evaluation_of)(const CompiledRule &) = nullptr;
 };
 
+// Every kind, in catalogue order (registry.cpp).
 const std::vector<RuleKindSpec> &rule_kinds();
+// Lookup by name: when a rule version is saved or compiled, never per row or batch.
 const RuleKindSpec *find_rule_kind(const std::string &kind);
 
 // Validates params against the kind's specification and returns them with defaults filled in.
@@ -132,8 +154,9 @@ struct CompiledRule {
 	RecordKind record_kind = RecordKind::Payment;
 	Json params;
 	bool blocking = false;
-	std::string kind;                                      // spec->kind, once
+	std::string kind;                                      // spec->kind, once (messages)
 	std::vector<std::pair<std::string, Decimal>> decimals; // Decimal and Integer parameters, parsed once
+	Evaluation resolved_evaluation = Evaluation::Row;      // spec->evaluation or spec->evaluation_of(*this)
 
 	static CompiledRule compile(int64_t version_id, const std::string &rule_code, const std::string &kind,
 	                            const std::string &record_kind, const std::string &params_json, bool blocking);

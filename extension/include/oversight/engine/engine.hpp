@@ -1,5 +1,9 @@
-// PostgreSQL-facing glue of the rule engine (may include PostgreSQL headers; holds no core logic).
-// Entry points are SQL-callable through OVERSIGHT_FUNCTION in src/engine/engine.cpp:
+// The rule engine: PostgreSQL-facing glue (may include PostgreSQL headers; holds no rule logic). The
+// rules and the SQL it runs are assembled by the pure core (oversight/core/rules.hpp, batch_sql.hpp);
+// PostgreSQL calls go through the named wrappers of oversight/pg/pg.hpp. Files: src/engine/
+// (engine_internal.hpp lists them: SPI and saved plans, subtransactions, configuration, tuple
+// conversion, recording, batch evaluation, triggers).
+// Entry points, SQL-callable through OVERSIGHT_FUNCTION in src/engine/triggers.cpp:
 //   oversight_engine_trigger      row and statement AFTER trigger on watched tables
 //   oversight_sweep_table         deadline rules of one watched table as of a timestamp
 #pragma once

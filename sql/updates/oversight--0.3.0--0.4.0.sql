@@ -92,6 +92,8 @@ DECLARE
   four_eyes boolean := oversight.setting_value('rules.four_eyes')::boolean;
 BEGIN
   PERFORM oversight.install_default_catalog();
+  PERFORM oversight.install_default_ladders();
+  PERFORM oversight.install_default_assessment();
   rules_added := 0; versions_approved := 0;
   FOR d IN SELECT * FROM oversight.rule_default ORDER BY rule_code LOOP
     IF EXISTS (SELECT FROM oversight.rule r WHERE r.rule_code = d.rule_code) THEN
@@ -113,4 +115,25 @@ BEGIN
   RETURN NEXT;
 END $$;
 COMMENT ON FUNCTION oversight.install_default_rules() IS
-  'Installs the default rule set of oversight.rule_default (DOMAIN.md §7 thresholds as parameters), each rule guarding a key node of the default catalog (installed first if missing), and approves the versions — unless rules.four_eyes is on, when they wait as drafts for another administrator. Idempotent: existing rules are left as the bureau edited them.';
+  'Installs the default rule set of oversight.rule_default (DOMAIN.md §7 thresholds as parameters), each rule guarding a key node of the default catalog (installed first if missing, with the default escalation ladders and assessment schemes), and approves the versions — unless rules.four_eyes is on, when they wait as drafts for another administrator. Idempotent: existing rules are left as the bureau edited them.';
+
+--#include src/supervision.sql
+--#include src/accountability.sql
+--#include src/functions/sweep.sql
+
+-------------------------------------------------------------------------------------------------------
+-- Whatever this version added: PUBLIC executes nothing of the extension.
+-------------------------------------------------------------------------------------------------------
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA oversight FROM PUBLIC;
+
+-------------------------------------------------------------------------------------------------------
+-- Record kinds: the one definition of each canonical table the rules watch (C++ core, shared with the
+-- loader), readable from SQL; tests/pgtap/212_record_kind_drift.sql compares it with the tables.
+-------------------------------------------------------------------------------------------------------
+CREATE FUNCTION oversight.record_kind_definition(p_record_kind text) RETURNS jsonb
+  AS 'MODULE_PATHNAME', 'oversight_record_kind_definition' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION oversight.record_kind_definition(text) IS
+  'The definition of a record kind the rules and the loader share: its canonical table, natural key, unit field, every column of the table with its SQL type (columns), their domains, the canonical fields oversight.watch() maps onto (canonical_fields, as oversight.record_kind_fields()) and the enumerated columns with their values (enumerations, the tables'' CHECK constraints).';
+REVOKE ALL ON FUNCTION oversight.record_kind_definition(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION oversight.record_kind_definition(text)
+  TO oversight_admin, oversight_loader, oversight_analyst, oversight_inspector;

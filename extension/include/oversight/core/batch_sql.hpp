@@ -1,0 +1,62 @@
+// The SQL the engine runs over a batch of written rows, assembled in pure C++ (no PostgreSQL headers):
+// the canonical view of a watched table or of the batch (relation_view), a rule's set-based SQL bound
+// to a table (instantiate), and the one statement that records a batch's findings (recording_query).
+// What only PostgreSQL knows (quoted identifiers, the column types' names) comes in as plain data in a
+// TableShape, built by the engine (src/engine/config.cpp) when it loads a watch.
+//
+// The alert key of a row is built here too, for both paths: as SQL (the __key column of
+// relation_view, for set-based rules) and as JSON text from the key columns' values (key_json, for the
+// row rules evaluated in C++). pgTAP 202 proves that both give the same alerts.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "oversight/core/rules.hpp"
+
+namespace oversight::core {
+
+// The rows being written, registered by the engine as an ephemeral named relation.
+inline constexpr const char *batch_relation = "oversight_batch";
+
+// A canonical field mapped onto a column of the watched table.
+struct BoundField {
+	int field = -1;            // index into record_fields(kind)
+	std::string quoted_column; // the column's name, quoted as an identifier
+	std::string type_name;     // the column's base type as PostgreSQL names it (format_type_be)
+};
+
+struct TableShape {
+	RecordKind kind = RecordKind::Payment;
+	std::string table_name;                      // schema-qualified and quoted
+	std::vector<BoundField> fields;              // mapped fields only
+	std::vector<std::string> key_columns;        // the key columns' names
+	std::vector<std::string> quoted_key_columns; // the same, quoted as identifiers
+};
+
+// (SELECT <canonical fields>, __key jsonb, __k0.. (key columns), __unit text FROM from t): the canonical
+// shape over the watched table (from = its name) or over the batch (from = batch_relation). An unmapped
+// field is NULL of its canonical type; a mapped column of another type is cast to it.
+std::string relation_view(const TableShape &shape, const std::string &from);
+
+// The rule's SQL (rule_sql) with {batch}, {hist}, {table} and {other_row:h:b} bound to shape.
+std::string instantiate(const CompiledRule &rule, const TableShape &shape);
+
+// One statement recording the findings of a batch through oversight.record_hits: the row pass's hits
+// (parallel arrays $1..$7, when with_row_hits) and those of each set-based rule. Returns the message of
+// the first blocking alert (one column, blocking_message).
+std::string recording_query(const std::vector<const CompiledRule *> &rules, const TableShape &shape, const char *path,
+                            bool with_row_hits);
+
+// The alert key of a row as jsonb_build_object('col', value, …) prints it: how a key column's text
+// (its type's output) is written in JSON.
+enum class KeyValue { Number, Bool, Text };
+struct KeyPart {
+	const std::string *name = nullptr; // the key column's name
+	KeyValue kind = KeyValue::Text;
+	bool null = true;
+	std::string text; // the column's output text when not null
+};
+std::string key_json(const std::vector<KeyPart> &parts);
+
+} // namespace oversight::core

@@ -1,0 +1,95 @@
+// Named wrappers of the PostgreSQL calls the engine and the SQL-callable functions make (the model is
+// pg_duckdb's src/pg/*.cpp). Each one goes through pg_call, so an ereport(ERROR) inside becomes a thrown
+// PgError after PostgreSQL's error state is copied; strings are copied into std::string outside the
+// pg_call region, and what pg_call returns is trivially destructible (guard.hpp).
+//   src/pg/spi.cpp        SPI: connection, statements, plans, results, ephemeral relations
+//   src/pg/relations.cpp  relations, types and output functions, tuples, slots and tuplestores, time zones
+//   src/pg/datum.cpp      arguments and results: text, jsonb, arrays
+//   src/pg/xact.cpp       subtransactions, setting scopes, memory contexts
+#pragma once
+
+#include "oversight/guard.hpp"
+
+extern "C" {
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "pgtime.h"
+#include "utils/rel.h"
+#include "utils/tuplestore.h"
+}
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace oversight::pg {
+
+// --- SPI ----------------------------------------------------------------------------------------
+void spi_connect();
+void spi_finish();
+// SPI_execute (nargs = 0) or SPI_execute_with_args; returns SPI's result code.
+int spi_execute(const std::string &sql, int nargs, Oid *types, Datum *values, const char *nulls, bool read_only);
+int spi_execute_plan(SPIPlanPtr plan, Datum *values, const char *nulls, bool read_only);
+void spi_free_plan(SPIPlanPtr plan);
+// Text of column col (1-based) of row of the last result; false when NULL.
+bool spi_text(uint64_t row, int col, std::string &out);
+void spi_free_result();
+// Registers store as the ephemeral named relation name (shaped like relid) for the following
+// statements; returns SPI's result code.
+int spi_register_tuplestore(const char *name, Oid relid, Tuplestorestate *store);
+void spi_unregister_relation(const char *name);
+// The rows of the last result as a tuplestore, when its first column is a whole row of a table (SELECT
+// t FROM table t): each is stored as the table's own tuple, dropped columns included.
+Tuplestorestate *spi_whole_rows_store();
+
+// --- relations, types, tuples -------------------------------------------------------------------
+Relation try_open_relation(Oid relid, LOCKMODE lock); // nullptr when the relation no longer exists
+void close_relation(Relation rel, LOCKMODE lock);
+BlockNumber relation_blocks(Relation rel);
+Oid base_type(Oid type);                                              // through domains
+std::string type_name(Oid type);                                      // format_type_be
+std::string quote_ident(const std::string &s);                        // quote_identifier
+void output_function(Oid type, FmgrInfo *info);                       // the type's output function
+AttrNumber column_number(TupleDesc tupdesc, const std::string &name); // SPI_fnumber
+Oid column_type(TupleDesc tupdesc, AttrNumber attnum);                // declared type (domains kept)
+// Text of attribute attnum of the row in slot through out, allocated in context; nullptr when NULL.
+char *output_text(TupleTableSlot *slot, AttrNumber attnum, FmgrInfo *out, MemoryContext context);
+pg_tz *timezone(const std::string &name); // nullptr when unknown
+// Local civil date of ts in tz; false when out of range.
+bool local_date(TimestampTz ts, pg_tz *tz, int &year, int &month, int &day);
+
+TupleTableSlot *make_minimal_slot(TupleDesc tupdesc);
+void drop_slot(TupleTableSlot *slot);
+int64_t tuplestore_count(Tuplestorestate *store);
+// A new read pointer of store, selected and rewound; tuplestore_next reads through it.
+int tuplestore_rewind(Tuplestorestate *store);
+bool tuplestore_next(Tuplestorestate *store, TupleTableSlot *slot);
+void tuplestore_restore_reader(Tuplestorestate *store); // back to read pointer 0
+Tuplestorestate *one_tuple_store(HeapTuple tuple);      // a tuplestore holding a copy of tuple
+void tuplestore_free(Tuplestorestate *store);
+
+// --- datums -------------------------------------------------------------------------------------
+// Argument n of fcinfo as text (detoasted inside pg_call).
+std::string text_arg(FunctionCallInfo fcinfo, int n);
+std::string jsonb_text(Datum jsonb);        // jsonb_out
+Datum jsonb_datum(const std::string &json); // jsonb_in
+Datum text_datum(const std::string &s);
+// Argument n of fcinfo, a text[] without NULLs, as strings.
+std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int n);
+// text read by the input function of type (as a cast from unknown would).
+Datum input_datum(Oid type, const std::string &text);
+
+// --- transactions, settings, memory ---------------------------------------------------------------
+void begin_subtransaction();
+void release_subtransaction();
+void rollback_subtransaction();
+// Opens a GUC nest level with the given settings (like a function's SET clauses); end_settings
+// restores them (an error aborting the transaction restores them too).
+int begin_settings(std::initializer_list<std::pair<const char *, const char *>> settings);
+void end_settings(int level);
+MemoryContext new_memory_context(const char *name); // child of CurrentMemoryContext; name: a literal
+void free_memory(void *pointer);                    // pfree
+
+} // namespace oversight::pg

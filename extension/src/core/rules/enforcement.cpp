@@ -1,0 +1,97 @@
+// Rule kinds of administrative enforcement: discretion bands, collection, unpaid fines.
+#include "kinds.hpp"
+
+#include "oversight/core/cpp_only.hpp"
+
+namespace oversight::core::kinds {
+namespace {
+
+// --- penalty_outside_band ------------------------------------------------------------------------
+const char *sql_penalty_band = R"SQL(
+SELECT {table}, b.__key, '', b.__unit,
+       CASE WHEN d.violation_code IS NULL THEN 'no discretion band in force for violation ' || b.violation_code
+            WHEN b.fine_amount < d.min_fine THEN 'fine of ' || b.fine_amount || ' below the discretion band ' || d.min_fine || '–' || d.max_fine || ' of violation ' || b.violation_code
+            ELSE 'fine of ' || b.fine_amount || ' above the discretion band ' || d.min_fine || '–' || d.max_fine || ' of violation ' || b.violation_code END,
+       pg_catalog.jsonb_build_object('fine_amount', b.fine_amount, 'min_fine', d.min_fine, 'max_fine', d.max_fine, 'violation_code', b.violation_code)
+  FROM {batch} b
+  LEFT JOIN LATERAL (SELECT x.* FROM oversight.discretion_band x
+                      WHERE x.violation_code = b.violation_code AND x.valid_from <= b.decided_on
+                        AND (x.valid_to IS NULL OR b.decided_on < x.valid_to)
+                        AND x.currency = coalesce(b.currency, {base_currency})
+                      ORDER BY x.valid_from DESC LIMIT 1) d ON true
+ WHERE b.penalty_kind = 'fine' AND b.fine_amount IS NOT NULL AND b.decided_on IS NOT NULL
+   AND CASE WHEN d.violation_code IS NULL THEN {p:flag_missing_band}
+            ELSE b.fine_amount < d.min_fine OR b.fine_amount > d.max_fine END
+)SQL";
+
+RuleKindSpec penalty_outside_band() {
+	RuleKindSpec k{
+	    "penalty_outside_band",
+	    {RK::Enforcement},
+	    Evaluation::Batch,
+	    {{"flag_missing_band", P::Bool, "false", "Also signal fines whose violation has no discretion band in force."}},
+	    "Fine outside the discretion band (裁量基准, oversight.discretion_band) of its violation."};
+	k.prefilter_fields = {"penalty_kind"};
+	k.may_fire = [](const CompiledRule &rule, const Record &record) {
+		return is(Fields(rule, record)("penalty_kind"), penalty_kind::fine);
+	};
+	k.sql = [](const CompiledRule &) -> std::string { return sql_penalty_band; };
+	return k;
+}
+
+// --- fine_collected_by_agency --------------------------------------------------------------------
+RuleKindSpec fine_collected_by_agency() {
+	RuleKindSpec k{
+	    "fine_collected_by_agency",
+	    {RK::Enforcement},
+	    Evaluation::Row,
+	    {},
+	    "Fine collected by the deciding agency instead of the designated bank (罚缴分离, 行政处罚法 第67条)."};
+	k.row_fields = {"collected_by", "fine_amount"};
+	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
+		Fields f(rule, record);
+		const Value &by = f("collected_by");
+		if (!is(by, collected_by::deciding_agency))
+			return false;
+		hit.message = "fine collected by the deciding agency itself (罚缴分离 requires payment to the designated bank)";
+		hit.details = details({{"collected_by", jtext(by)},
+		                       {"fine_amount", f("fine_amount").null ? Json(nullptr) : jdec(f("fine_amount").dec)}});
+		return true;
+	};
+	return k;
+}
+
+// --- fine_unpaid (sweep) -------------------------------------------------------------------------
+const char *sql_fine_unpaid = R"SQL(
+SELECT {table}, h.__key, '', h.__unit,
+       'fine of ' || h.fine_amount || ' decided on ' || h.decided_on || ' ' ||
+         CASE WHEN h.paid_on IS NULL THEN 'still unpaid on ' || {as_of_date} ELSE 'paid late on ' || h.paid_on END
+         || ' (due ' || (h.decided_on + {p:days}) || ')',
+       pg_catalog.jsonb_build_object('due', h.decided_on + {p:days}, 'days_late', coalesce(h.paid_on, {as_of_date}) - (h.decided_on + {p:days}),
+         'surcharge', LEAST(h.fine_amount, h.fine_amount * {p:surcharge_pct_per_day} / 100 * (coalesce(h.paid_on, {as_of_date}) - (h.decided_on + {p:days}))))
+  FROM {hist} h
+ WHERE h.penalty_kind = 'fine' AND h.fine_amount > 0 AND h.decided_on IS NOT NULL
+   AND coalesce(h.status, 'decided') NOT IN ('revoked', 'reconsidered')
+   AND ((h.paid_on IS NULL AND {as_of_date} > h.decided_on + {p:days}) OR h.paid_on > h.decided_on + {p:days})
+)SQL";
+
+RuleKindSpec fine_unpaid() {
+	RuleKindSpec k{"fine_unpaid",
+	               {RK::Enforcement},
+	               Evaluation::Sweep,
+	               {{"days", P::Integer, "15",
+	                 "Days after the decision within which the fine is due (行政处罚法 第67条).", "1", "365"},
+	                {"surcharge_pct_per_day", P::Decimal, "3", "Late surcharge per day, capped at the fine (第72条).",
+	                 "0", "100"}},
+	               "Fine unpaid (or paid late) after the legal period."};
+	k.sql = [](const CompiledRule &) -> std::string { return sql_fine_unpaid; };
+	return k;
+}
+
+} // namespace
+
+std::vector<RuleKindSpec> enforcement_kinds() {
+	return {penalty_outside_band(), fine_collected_by_agency(), fine_unpaid()};
+}
+
+} // namespace oversight::core::kinds

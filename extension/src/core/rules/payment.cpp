@@ -1,0 +1,387 @@
+// Rule kinds of payments: duplicates, contracts, cash, SME deadlines, staff payees, round amounts,
+// non-working-day approvals, sign-offs.
+#include "kinds.hpp"
+
+#include "oversight/core/cpp_only.hpp"
+
+namespace oversight::core::kinds {
+namespace {
+
+// The expense types that must be paid with the official card (公务卡强制结算目录).
+const char *official_card_types =
+    "[\"office\", \"printing\", \"consulting\", \"fees\", \"utilities\", \"post\", \"property_management\", "
+    "\"travel\", "
+    "\"repair\", \"rental\", \"meeting\", \"training\", \"hospitality\", \"vehicle\", \"transport_other\"]";
+
+bool is_cash(const Fields &f) {
+	return is(f("payment_method"), payment_method::cash);
+}
+
+// --- payment_duplicate ---------------------------------------------------------------------------
+const char *sql_duplicate = R"SQL(
+SELECT {table} AS object_table, GREATEST(b.__key, h.__key) AS object_key, '' AS period,
+       CASE WHEN b.__key > h.__key THEN b.__unit ELSE h.__unit END AS unit_code,
+       'duplicate payment: same payee, amount ' || b.amount || ' ' || coalesce(b.currency, '') || ' and invoice ' || b.invoice_no
+         || ' as payment ' || LEAST(b.__key, h.__key)::pg_catalog.text AS message,
+       pg_catalog.jsonb_build_object('duplicate_of', LEAST(b.__key, h.__key), 'payee', coalesce(b.payee_account, b.payee_name),
+         'amount', b.amount, 'invoice_no', b.invoice_no) AS details
+  FROM {batch} b
+  JOIN {hist} h ON h.invoice_no = b.invoice_no AND h.amount = b.amount
+ WHERE b.invoice_no IS NOT NULL AND {other_row:h:b}
+   AND h.currency IS NOT DISTINCT FROM b.currency
+   AND coalesce(h.payee_account, h.payee_name) = coalesce(b.payee_account, b.payee_name)
+   AND coalesce(h.status, '') <> 'returned' AND coalesce(b.status, '') <> 'returned'
+   AND pg_catalog.abs(coalesce(h.paid_on, h.requested_on, '2000-01-01') - coalesce(b.paid_on, b.requested_on, '2000-01-01')) <= {p:lookback_days}
+)SQL";
+
+RuleKindSpec payment_duplicate() {
+	RuleKindSpec k{"payment_duplicate",
+	               {RK::Payment},
+	               Evaluation::Batch,
+	               {{"lookback_days", P::Integer, "400",
+	                 "Only earlier payments paid (or requested) within this many days are compared.", "1", "3660"}},
+	               "Same payee, amount, currency and invoice number as another payment. The alert is on the later "
+	               "payment (greater key)."};
+	k.prefilter_fields = {"invoice_no"};
+	k.may_fire = [](const CompiledRule &rule, const Record &record) {
+		return !Fields(rule, record)("invoice_no").null;
+	};
+	k.sql = [](const CompiledRule &) -> std::string { return sql_duplicate; };
+	return k;
+}
+
+// --- payment_near_duplicate ----------------------------------------------------------------------
+const char *sql_near_duplicate = R"SQL(
+SELECT {table}, GREATEST(b.__key, h.__key), '',
+       CASE WHEN b.__key > h.__key THEN b.__unit ELSE h.__unit END,
+       'possible double payment to ' || b.payee_name || ': ' || b.amount || ' and ' || h.amount || ' within '
+         || pg_catalog.abs(coalesce(b.paid_on, b.requested_on) - coalesce(h.paid_on, h.requested_on)) || ' days (payment '
+         || LEAST(b.__key, h.__key)::pg_catalog.text || ')',
+       pg_catalog.jsonb_build_object('similar_to', LEAST(b.__key, h.__key), 'amounts', pg_catalog.jsonb_build_array(b.amount, h.amount),
+         'days_apart', pg_catalog.abs(coalesce(b.paid_on, b.requested_on) - coalesce(h.paid_on, h.requested_on)))
+  FROM {batch} b
+  JOIN {hist} h ON h.payee_name = b.payee_name
+              AND coalesce(h.paid_on, h.requested_on) BETWEEN coalesce(b.paid_on, b.requested_on) - {p:window_days}
+                                                          AND coalesce(b.paid_on, b.requested_on) + {p:window_days}
+ WHERE {other_row:h:b} AND b.amount >= {p:min_amount} AND h.amount >= {p:min_amount}
+   AND h.currency IS NOT DISTINCT FROM b.currency
+   AND pg_catalog.abs(h.amount - b.amount) <= GREATEST(h.amount, b.amount) * {p:amount_tolerance_pct} / 100
+   AND NOT (h.amount = b.amount AND h.invoice_no IS NOT DISTINCT FROM b.invoice_no AND b.invoice_no IS NOT NULL)
+   AND coalesce(h.status, '') <> 'returned' AND coalesce(b.status, '') <> 'returned'
+)SQL";
+
+RuleKindSpec payment_near_duplicate() {
+	RuleKindSpec k{
+	    "payment_near_duplicate",
+	    {RK::Payment},
+	    Evaluation::Batch,
+	    {{"amount_tolerance_pct", P::Decimal, "1",
+	      "Amounts within this percentage of the larger one are near-identical.", "0", "50"},
+	     {"window_days", P::Integer, "7", "Payment dates at most this many days apart.", "0", "366"},
+	     {"min_amount", P::Decimal, "10000", "Ignore payments below this amount.", "0"}},
+	    "Same payee name, amount within a tolerance, dates within a window, different invoice or none (possible "
+	    "double payment)."};
+	k.prefilter_fields = {"amount"};
+	k.may_fire = [](const CompiledRule &rule, const Record &record) {
+		const Value &amount = Fields(rule, record)("amount");
+		return !amount.null && amount.dec >= rule.dec("min_amount");
+	};
+	k.sql = [](const CompiledRule &) -> std::string { return sql_near_duplicate; };
+	return k;
+}
+
+// --- payments on a contract ----------------------------------------------------------------------
+bool has_contract(const CompiledRule &rule, const Record &record) {
+	return !Fields(rule, record)("contract_code").null;
+}
+
+const char *sql_exceeds_contract = R"SQL(
+SELECT 'oversight.contract', pg_catalog.jsonb_build_object('contract_code', c.contract_code), '', c.buyer_unit_code,
+       'payments on contract ' || c.contract_code || ' total ' || s.paid || ' ' || c.currency || ', above the contract amount ' || c.amount,
+       pg_catalog.jsonb_build_object('paid', s.paid, 'contract_amount', c.amount, 'payments', s.n, 'tolerance_pct', {p:tolerance_pct})
+  FROM (SELECT DISTINCT b.contract_code FROM {batch} b WHERE b.contract_code IS NOT NULL) g
+  JOIN oversight.contract c ON c.contract_code = g.contract_code AND c.amount IS NOT NULL
+ CROSS JOIN LATERAL (SELECT pg_catalog.sum(h.amount) AS paid, pg_catalog.count(*) AS n FROM {hist} h
+                      WHERE h.contract_code = c.contract_code AND h.currency IS NOT DISTINCT FROM c.currency
+                        AND coalesce(h.status, '') <> 'returned') s
+ WHERE s.paid > c.amount * (1 + {p:tolerance_pct} / 100.0)
+)SQL";
+
+RuleKindSpec payment_exceeds_contract() {
+	RuleKindSpec k{
+	    "payment_exceeds_contract",
+	    {RK::Payment},
+	    Evaluation::Batch,
+	    {{"tolerance_pct", P::Decimal, "0", "Payments may exceed the contract amount by this percentage.", "0", "100"}},
+	    "Payments on a contract (not returned) total more than the contract amount."};
+	k.prefilter_fields = {"contract_code"};
+	k.may_fire = has_contract;
+	k.sql = [](const CompiledRule &) -> std::string { return sql_exceeds_contract; };
+	return k;
+}
+
+const char *sql_before_signed = R"SQL(
+SELECT {table}, b.__key, '', b.__unit,
+       CASE WHEN c.signed_on IS NULL THEN 'payment on contract ' || c.contract_code || ', which has no signature date'
+            ELSE 'payment dated ' || coalesce(b.paid_on, b.requested_on) || ' before contract ' || c.contract_code || ' was signed on ' || c.signed_on END,
+       pg_catalog.jsonb_build_object('contract_code', c.contract_code, 'signed_on', c.signed_on, 'payment_date', coalesce(b.paid_on, b.requested_on))
+  FROM {batch} b
+  JOIN oversight.contract c ON c.contract_code = b.contract_code
+ WHERE coalesce(b.paid_on, b.requested_on) IS NOT NULL
+   AND (c.signed_on IS NULL OR coalesce(b.paid_on, b.requested_on) < c.signed_on)
+)SQL";
+
+RuleKindSpec payment_before_contract_signed() {
+	RuleKindSpec k{"payment_before_contract_signed",
+	               {RK::Payment},
+	               Evaluation::Batch,
+	               {},
+	               "Payment dated before its contract was signed, or on a contract with no signature date."};
+	k.prefilter_fields = {"contract_code"};
+	k.may_fire = has_contract;
+	k.sql = [](const CompiledRule &) -> std::string { return sql_before_signed; };
+	return k;
+}
+
+// --- cash_single ---------------------------------------------------------------------------------
+RuleKindSpec cash_single() {
+	RuleKindSpec k{
+	    "cash_single",
+	    {RK::Payment},
+	    Evaluation::Row,
+	    {{"limit", P::Decimal, "50000", "Largest cash withdrawal allowed without an alert (exclusive).", "0"},
+	     {"currency", P::Text, "\"CNY\"", "Currency the limit is in; other currencies are not compared."}},
+	    "A single cash payment above the limit (大额现金提取)."};
+	k.row_fields = {"payment_method", "amount", "currency", "payee_name"};
+	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
+		Fields f(rule, record);
+		const Value &amount = f("amount");
+		if (!is_cash(f) || amount.null || !currency_is(f("currency"), rule.text("currency")))
+			return false;
+		Decimal limit = rule.dec("limit");
+		if (!(amount.dec > limit))
+			return false;
+		hit.message = "cash payment of " + amount.dec.str() + " " + rule.text("currency") +
+		              " exceeds the single-withdrawal limit of " + limit.str();
+		hit.details =
+		    details({{"amount", jdec(amount.dec)}, {"limit", jdec(limit)}, {"payee_name", jtext(f("payee_name"))}});
+		return true;
+	};
+	return k;
+}
+
+// --- cash_cumulative -----------------------------------------------------------------------------
+const char *sql_cash_cumulative = R"SQL(
+SELECT {table}, pg_catalog.jsonb_build_object('payer_unit_code', g.unit), g.period_label, g.unit,
+       'cash paid by unit ' || g.unit || ' in ' || g.period_label || ' totals ' || s.total || ' ' || {p:currency}
+         || ', above the ' || {p:period} || 'ly limit of ' || {p:limit},
+       pg_catalog.jsonb_build_object('total', s.total, 'limit', {p:limit}, 'payments', s.n, 'period', {p:period})
+  FROM (SELECT DISTINCT b.payer_unit_code AS unit, pg_catalog.date_trunc({p:period}, b.paid_on)::pg_catalog.date AS period_start,
+               CASE {p:period} WHEN 'month' THEN pg_catalog.to_char(b.paid_on, 'YYYY-MM')
+                               WHEN 'quarter' THEN pg_catalog.to_char(b.paid_on, 'YYYY-"Q"Q')
+                               ELSE pg_catalog.to_char(b.paid_on, 'YYYY') END AS period_label
+          FROM {batch} b
+         WHERE b.payment_method = 'cash' AND b.paid_on IS NOT NULL AND b.payer_unit_code IS NOT NULL
+           AND coalesce(b.currency, {base_currency}) = {p:currency}) g
+ CROSS JOIN LATERAL (SELECT pg_catalog.sum(h.amount) AS total, pg_catalog.count(*) AS n FROM {hist} h
+                      WHERE h.payer_unit_code = g.unit AND h.payment_method = 'cash'
+                        AND h.paid_on >= g.period_start AND h.paid_on < g.period_start + ('1 ' || {p:period})::interval
+                        AND coalesce(h.currency, {base_currency}) = {p:currency} AND coalesce(h.status, '') <> 'returned') s
+ WHERE s.total > {p:limit}
+)SQL";
+
+RuleKindSpec cash_cumulative() {
+	RuleKindSpec k{"cash_cumulative",
+	               {RK::Payment},
+	               Evaluation::Batch,
+	               {{"limit", P::Decimal, "", "Cash paid by one unit in one period must not exceed this.", "0"},
+	                {"period",
+	                 P::Choice,
+	                 "\"month\"",
+	                 "Calendar period of the cumulative limit.",
+	                 nullptr,
+	                 nullptr,
+	                 {"month", "quarter", "year"}},
+	                {"currency", P::Text, "\"CNY\"", "Currency the limit is in."}},
+	               "Cash paid by one unit in one calendar month, quarter or year above the limit (one alert per unit "
+	               "and period)."};
+	k.prefilter_fields = {"payment_method"};
+	k.may_fire = [](const CompiledRule &rule, const Record &record) { return is_cash(Fields(rule, record)); };
+	k.sql = [](const CompiledRule &) -> std::string { return sql_cash_cumulative; };
+	return k;
+}
+
+// --- cash_official_card_type ---------------------------------------------------------------------
+RuleKindSpec cash_official_card_type() {
+	RuleKindSpec k{"cash_official_card_type",
+	               {RK::Payment},
+	               Evaluation::Row,
+	               {{"expense_types", P::TextList, official_card_types,
+	                 "Expense types that must be paid with the official card (公务卡强制结算目录)."},
+	                {"min_amount", P::Decimal, "0", "Ignore cash payments below this amount.", "0"}},
+	               "Cash used for an expense type that must be settled by official card."};
+	k.row_fields = {"payment_method", "expense_type", "amount"};
+	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
+		Fields f(rule, record);
+		const Value &type = f("expense_type");
+		if (!is_cash(f) || type.null || f("amount").null)
+			return false;
+		if (!in_list(rule.list("expense_types"), type.text) || f("amount").dec < rule.dec("min_amount"))
+			return false;
+		hit.message =
+		    "cash used for expense type \"" + type.text + "\", which must be settled by official card (公务卡)";
+		hit.details = details({{"expense_type", jtext(type)}, {"amount", jdec(f("amount").dec)}});
+		return true;
+	};
+	return k;
+}
+
+// --- sme_payment_overdue (sweep) -----------------------------------------------------------------
+const char *sql_sme_overdue = R"SQL(
+SELECT {table}, h.__key, '', h.__unit,
+       'payment to SME ' || h.payee_name || ' ' || CASE WHEN h.paid_on IS NULL THEN 'still unpaid on ' || {as_of_date} ELSE 'paid on ' || h.paid_on END
+         || ', due ' || d.due || ' (' || d.term || ' days after delivery on ' || h.delivered_on || ')',
+       pg_catalog.jsonb_build_object('delivered_on', h.delivered_on, 'due', d.due, 'term_days', d.term,
+         'days_late', coalesce(h.paid_on, {as_of_date}) - d.due, 'late_interest_per_day_pct', 0.05)
+  FROM {hist} h
+  JOIN oversight.party p ON p.party_code = h.payee_party_code AND p.is_sme
+  LEFT JOIN oversight.contract c ON c.contract_code = h.contract_code
+ CROSS JOIN LATERAL (SELECT CASE WHEN {p:use_contract_term} THEN LEAST(coalesce(c.payment_term_days, {p:days}), {p:max_term_days})
+                                 ELSE {p:days} END AS term) t
+ CROSS JOIN LATERAL (SELECT h.delivered_on + t.term AS due, t.term) d
+ WHERE h.delivered_on IS NOT NULL AND coalesce(h.status, '') <> 'returned'
+   AND ((h.paid_on IS NULL AND {as_of_date} > d.due) OR h.paid_on > d.due)
+)SQL";
+
+RuleKindSpec sme_payment_overdue() {
+	RuleKindSpec k{
+	    "sme_payment_overdue",
+	    {RK::Payment},
+	    Evaluation::Sweep,
+	    {{"days", P::Integer, "30", "Days after delivery within which an SME must be paid (保障中小企业款项支付条例).",
+	      "1", "365"},
+	     {"use_contract_term", P::Bool, "true", "Use the contract's payment_term_days when it has one."},
+	     {"max_term_days", P::Integer, "60", "A contract term longer than this is capped to it.", "1", "365"}},
+	    "Payment to an SME still unpaid (or paid) after the deadline counted from delivery."};
+	k.sql = [](const CompiledRule &) -> std::string { return sql_sme_overdue; };
+	return k;
+}
+
+// --- payee_staff_account -------------------------------------------------------------------------
+const char *sql_staff_account = R"SQL(
+SELECT {table}, b.__key, '', b.__unit,
+       'payee account ' || b.payee_account || ' belongs to staff ' || pg_catalog.string_agg(p.full_name || ' (' || a.relation || ')', ', ' ORDER BY p.person_code),
+       pg_catalog.jsonb_build_object('payee_account', b.payee_account,
+         'matches', pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('person_code', p.person_code, 'relation', a.relation, 'holder_name', a.holder_name) ORDER BY p.person_code))
+  FROM {batch} b
+  JOIN oversight.person_account a ON a.account_no = b.payee_account
+  JOIN oversight.person p ON p.person_code = a.person_code
+ WHERE a.relation = ANY ({p:relations})
+ GROUP BY b.__key, b.__unit, b.payee_account
+)SQL";
+
+RuleKindSpec payee_staff_account() {
+	RuleKindSpec k{
+	    "payee_staff_account",
+	    {RK::Payment},
+	    Evaluation::Batch,
+	    {{"relations", P::TextList, "[\"self\", \"spouse\", \"child\", \"parent\", \"sibling\", \"other_relative\"]",
+	      "Relations of oversight.person_account that count."}},
+	    "Payee account belongs to a staff member or a staff member's relative."};
+	k.prefilter_fields = {"payee_account"};
+	k.may_fire = [](const CompiledRule &rule, const Record &record) {
+		return !Fields(rule, record)("payee_account").null;
+	};
+	k.sql = [](const CompiledRule &) -> std::string { return sql_staff_account; };
+	return k;
+}
+
+// --- round_amount --------------------------------------------------------------------------------
+RuleKindSpec round_amount() {
+	RuleKindSpec k{"round_amount",
+	               {RK::Payment},
+	               Evaluation::Row,
+	               {{"modulus", P::Decimal, "10000", "An amount that is a multiple of this is round.", "0.01"},
+	                {"min_amount", P::Decimal, "50000", "Only amounts at or above this are signalled.", "0"}},
+	               "Round amount (low-severity signal)."};
+	k.row_fields = {"amount"};
+	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
+		const Value &amount = Fields(rule, record)("amount");
+		if (amount.null || amount.dec < rule.dec("min_amount") || !amount.dec.is_multiple_of(rule.dec("modulus")))
+			return false;
+		hit.message = "round amount " + amount.dec.str() + " (a multiple of " + rule.dec("modulus").str() + ")";
+		hit.details = details({{"amount", jdec(amount.dec)}, {"modulus", jdec(rule.dec("modulus"))}});
+		return true;
+	};
+	return k;
+}
+
+// --- nonworking_day_approval ---------------------------------------------------------------------
+RuleKindSpec nonworking_day_approval() {
+	RuleKindSpec k{"nonworking_day_approval",
+	               {RK::Payment},
+	               Evaluation::Row,
+	               {{"include_holidays", P::Bool, "true",
+	                 "Also signal public holidays of the loaded calendar, not only weekends."}},
+	               "Payment approved on a weekend or public holiday in the bureau's time zone (low-severity signal)."};
+	k.row_fields = {"approved_at"};
+	k.needs_calendar = true;
+	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &calendar, Hit &hit) {
+		const Value &at = Fields(rule, record)("approved_at");
+		if (at.null)
+			return false;
+		bool known = false;
+		bool working = calendar.is_working_day(at.date, known);
+		bool weekend = iso_dow(at.date) >= 6;
+		if (working)
+			return false;
+		if (!weekend && !rule.flag("include_holidays"))
+			return false;
+		std::string what = weekend ? "a weekend" : "a public holiday";
+		hit.message = "payment approved on " + what + " (" + date_text(at.date) + ")";
+		hit.details = details({{"approved_on", Json(date_text(at.date))}, {"calendar_loaded", Json(known)}});
+		return true;
+	};
+	return k;
+}
+
+// --- missing_signoff (sweep) ---------------------------------------------------------------------
+const char *sql_missing_signoff = R"SQL(
+SELECT {table}, h.__key, '', h.__unit,
+       'payment of ' || h.amount || ' ' || coalesce(h.currency, {base_currency}) || ' lacks sign-off by ' || pg_catalog.array_to_string(m.missing, ', '),
+       pg_catalog.jsonb_build_object('missing_levels', pg_catalog.to_jsonb(m.missing), 'amount', h.amount, 'min_amount', {p:min_amount})
+  FROM {hist} h
+ CROSS JOIN LATERAL (SELECT pg_catalog.array_agg(l ORDER BY o) AS missing
+                       FROM pg_catalog.unnest({p:levels}) WITH ORDINALITY AS u(l, o)
+                      WHERE NOT EXISTS (SELECT FROM oversight.payment_signoff s
+                                         WHERE s.payment_code = h.payment_code AND s.signoff_level = u.l)) m
+ WHERE h.amount >= {p:min_amount} AND coalesce(h.currency, {base_currency}) = {p:currency}
+   AND h.status IN ('approved', 'paid') AND m.missing IS NOT NULL
+   AND coalesce((h.approved_at AT TIME ZONE oversight.setting_value('timezone'))::pg_catalog.date, h.paid_on, h.requested_on) + {p:grace_days} <= {as_of_date}
+)SQL";
+
+RuleKindSpec missing_signoff() {
+	RuleKindSpec k{
+	    "missing_signoff",
+	    {RK::Payment},
+	    Evaluation::Sweep,
+	    {{"min_amount", P::Decimal, "500000", "Payments at or above this need every level.", "0"},
+	     {"levels", P::TextList, "[\"handler\", \"section_chief\", \"leader_in_charge\"]", "Sign-off levels required."},
+	     {"grace_days", P::Integer, "0", "Days after approval or payment before a missing level is signalled.", "0",
+	      "365"},
+	     {"currency", P::Text, "\"CNY\"", "Currency of min_amount."}},
+	    "Large approved or paid payment lacking a sign-off level of oversight.payment_signoff."};
+	k.sql = [](const CompiledRule &) -> std::string { return sql_missing_signoff; };
+	return k;
+}
+
+} // namespace
+
+std::vector<RuleKindSpec> payment_kinds() {
+	return {
+	    payment_duplicate(),   payment_near_duplicate(), payment_exceeds_contract(), payment_before_contract_signed(),
+	    cash_single(),         cash_cumulative(),        cash_official_card_type(),  sme_payment_overdue(),
+	    payee_staff_account(), round_amount(),           nonworking_day_approval(),  missing_signoff()};
+}
+
+} // namespace oversight::core::kinds

@@ -1,0 +1,329 @@
+// Rule kinds of procurement: method and thresholds, splitting, top-ups, tender periods, single bids,
+// collusion signals among bids.
+#include "kinds.hpp"
+
+#include "oversight/core/cpp_only.hpp"
+
+namespace oversight::core::kinds {
+namespace {
+
+namespace M = procurement_method;
+
+// --- method_threshold ----------------------------------------------------------------------------
+RuleKindSpec method_threshold() {
+	RuleKindSpec k{"method_threshold",
+	               {RK::Procurement},
+	               Evaluation::Row,
+	               {{"threshold_goods", P::Decimal, "2000000", "Public-tender threshold for goods.", "0"},
+	                {"threshold_services", P::Decimal, "2000000", "Public-tender threshold for services.", "0"},
+	                {"threshold_works", P::Decimal, "4000000", "Public-tender threshold for works.", "0"},
+	                {"open_methods", P::TextList, json_string_list({M::open}), "Methods that count as public tender."},
+	                {"currency", P::Text, "\"CNY\"", "Currency of the thresholds."}},
+	               "Non-open method at or above the public-tender threshold without a prior approval reference "
+	               "(政府采购法 第27条)."};
+	k.row_fields = {"procurement_method", "estimated_value", "main_procurement_category", "method_approval_ref",
+	                "currency"};
+	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
+		Fields f(rule, record);
+		const Value &method = f("procurement_method"), &value = f("estimated_value"),
+		            &cat = f("main_procurement_category");
+		if (method.null || value.null || in_list(rule.list("open_methods"), method.text))
+			return false;
+		if (!f("method_approval_ref").null && !f("method_approval_ref").text.empty())
+			return false;
+		if (!currency_is(f("currency"), rule.text("currency")))
+			return false;
+		Decimal threshold = rule.dec("threshold_goods");
+		std::string category = cat.null ? procurement_category::goods : cat.text;
+		if (category == procurement_category::services)
+			threshold = rule.dec("threshold_services");
+		else if (category == procurement_category::works)
+			threshold = rule.dec("threshold_works");
+		if (value.dec < threshold)
+			return false;
+		hit.message = "non-open method \"" + method.text + "\" for " + category + " worth " + value.dec.str() +
+		              ", at or above the public-tender threshold " + threshold.str() + ", without prior approval";
+		hit.details = details({{"method", jtext(method)},
+		                       {"estimated_value", jdec(value.dec)},
+		                       {"threshold", jdec(threshold)},
+		                       {"category", Json(category)}});
+		return true;
+	};
+	return k;
+}
+
+// --- purchase_splitting and near_threshold_purchases ---------------------------------------------
+// A non-open purchase with a budget project and a category: a candidate of both splitting kinds.
+bool non_open_with_project(const CompiledRule &rule, const Record &record) {
+	Fields f(rule, record);
+	return !f("procurement_method").null && in_list(rule.list("non_open_methods"), f("procurement_method").text) &&
+	       !f("budget_project_code").null && !f("category_code").null;
+}
+
+const char *sql_splitting = R"SQL(
+SELECT {table}, pg_catalog.jsonb_build_object('budget_project_code', g.bp, 'category_code', g.cat), 'FY' || g.fy, s.unit,
+       s.n || ' non-open purchases of category ' || g.cat || ' on budget project ' || g.bp || ' in FY' || g.fy
+         || ' total ' || s.total || ', at or above the public-tender threshold ' || {p:threshold} || ' (化整为零)',
+       pg_catalog.jsonb_build_object('purchases', s.keys, 'total', s.total, 'threshold', {p:threshold}, 'count', s.n)
+  FROM (SELECT DISTINCT b.budget_project_code AS bp, b.category_code AS cat, b.fiscal_year AS fy FROM {batch} b
+         WHERE b.procurement_method = ANY ({p:non_open_methods}) AND b.budget_project_code IS NOT NULL
+           AND b.category_code IS NOT NULL AND b.fiscal_year IS NOT NULL) g
+ CROSS JOIN LATERAL (SELECT pg_catalog.count(*) AS n, pg_catalog.sum(h.estimated_value) AS total, pg_catalog.max(h.estimated_value) AS largest,
+                            pg_catalog.jsonb_agg(h.__key ORDER BY h.__key) AS keys, pg_catalog.min(h.__unit) AS unit
+                       FROM {hist} h
+                      WHERE h.budget_project_code = g.bp AND h.category_code = g.cat AND h.fiscal_year = g.fy
+                        AND h.procurement_method = ANY ({p:non_open_methods}) AND h.estimated_value IS NOT NULL
+                        AND (h.method_approval_ref IS NULL OR h.method_approval_ref = '')
+                        AND coalesce(h.currency, {base_currency}) = {p:currency}
+                        AND coalesce(h.tender_status, '') <> 'cancelled') s
+  LEFT JOIN oversight.budget_project bp ON bp.project_code = g.bp
+ WHERE s.n >= {p:min_count} AND s.total >= {p:threshold} AND s.largest < {p:threshold}
+   AND NOT ({p:honor_budget_adjustment} AND bp.adjusted_on IS NOT NULL)
+)SQL";
+
+RuleKindSpec purchase_splitting() {
+	RuleKindSpec k{
+	    "purchase_splitting",
+	    {RK::Procurement},
+	    Evaluation::Batch,
+	    {{"threshold", P::Decimal, "2000000", "Public-tender threshold the split purchases stay under.", "0"},
+	     {"min_count", P::Integer, "2", "At least this many non-open purchases.", "2", "1000"},
+	     {"non_open_methods", P::TextList, json_string_list(non_open_procurement_methods()),
+	      "Methods that count as non-open."},
+	     {"honor_budget_adjustment", P::Bool, "true",
+	      "No alert when the budget project records an approved adjustment."},
+	     {"currency", P::Text, "\"CNY\"", "Currency of the threshold."}},
+	    "化整为零: same budget project, category and fiscal year, several non-open purchases each under the "
+	    "threshold, together at or above it."};
+	k.prefilter_fields = {"procurement_method", "budget_project_code", "category_code"};
+	k.may_fire = non_open_with_project;
+	k.sql = [](const CompiledRule &) -> std::string { return sql_splitting; };
+	return k;
+}
+
+const char *sql_near_threshold = R"SQL(
+SELECT {table}, pg_catalog.jsonb_build_object('budget_project_code', g.bp, 'category_code', g.cat), 'FY' || g.fy, s.unit,
+       s.n || ' non-open purchases just under the threshold ' || {p:threshold} || ' (category ' || g.cat || ', project ' || g.bp
+         || ', FY' || g.fy || ')',
+       pg_catalog.jsonb_build_object('purchases', s.keys, 'threshold', {p:threshold}, 'near_ratio', {p:near_ratio}, 'count', s.n)
+  FROM (SELECT DISTINCT b.budget_project_code AS bp, b.category_code AS cat, b.fiscal_year AS fy FROM {batch} b
+         WHERE b.procurement_method = ANY ({p:non_open_methods}) AND b.budget_project_code IS NOT NULL
+           AND b.category_code IS NOT NULL AND b.fiscal_year IS NOT NULL) g
+ CROSS JOIN LATERAL (SELECT pg_catalog.count(*) AS n, pg_catalog.jsonb_agg(h.__key ORDER BY h.__key) AS keys, pg_catalog.min(h.__unit) AS unit
+                       FROM {hist} h
+                      WHERE h.budget_project_code = g.bp AND h.category_code = g.cat AND h.fiscal_year = g.fy
+                        AND h.procurement_method = ANY ({p:non_open_methods})
+                        AND h.estimated_value >= {p:threshold} * {p:near_ratio} AND h.estimated_value < {p:threshold}
+                        AND coalesce(h.currency, {base_currency}) = {p:currency}
+                        AND coalesce(h.tender_status, '') <> 'cancelled') s
+ WHERE s.n >= {p:min_count}
+)SQL";
+
+RuleKindSpec near_threshold_purchases() {
+	RuleKindSpec k{
+	    "near_threshold_purchases",
+	    {RK::Procurement},
+	    Evaluation::Batch,
+	    {{"threshold", P::Decimal, "2000000", "Public-tender threshold.", "0"},
+	     {"near_ratio", P::Decimal, "0.9",
+	      "A purchase at or above threshold × near_ratio and under the threshold is near it.", "0.01", "0.999999"},
+	     {"min_count", P::Integer, "2", "At least this many near-threshold non-open purchases.", "2", "1000"},
+	     {"non_open_methods", P::TextList, json_string_list(non_open_procurement_methods()),
+	      "Methods that count as non-open."},
+	     {"currency", P::Text, "\"CNY\"", "Currency of the threshold."}},
+	    "Near-threshold variant of splitting: several non-open purchases just under the threshold, same "
+	    "project, category and year."};
+	k.prefilter_fields = {"procurement_method", "budget_project_code", "category_code"};
+	k.may_fire = non_open_with_project;
+	k.sql = [](const CompiledRule &) -> std::string { return sql_near_threshold; };
+	return k;
+}
+
+// --- single_source_topup (contracts) -------------------------------------------------------------
+const char *sql_topup = R"SQL(
+SELECT {table}, p.__key, '', p.__unit,
+       s.n || ' supplementary contract(s) add ' || s.total || ' ' || p.currency || ' to contract ' || p.contract_code || ' of ' || p.amount
+         || ' (' || pg_catalog.round(s.total * 100 / p.amount, 2) || '%, limit ' || {p:max_pct} || '%)',
+       pg_catalog.jsonb_build_object('supplements', s.keys, 'added', s.total, 'original', p.amount, 'max_pct', {p:max_pct})
+  FROM (SELECT DISTINCT b.parent_contract_code AS parent FROM {batch} b WHERE b.parent_contract_code IS NOT NULL) g
+  JOIN {hist} p ON p.contract_code = g.parent
+ CROSS JOIN LATERAL (SELECT pg_catalog.sum(c.amount) AS total, pg_catalog.count(*) AS n, pg_catalog.jsonb_agg(c.__key ORDER BY c.__key) AS keys FROM {hist} c
+                      WHERE c.parent_contract_code = p.contract_code AND c.currency IS NOT DISTINCT FROM p.currency
+                        AND coalesce(c.status, '') NOT IN ('cancelled')) s
+ WHERE p.amount > 0 AND s.total > p.amount * {p:max_pct} / 100
+)SQL";
+
+RuleKindSpec single_source_topup() {
+	RuleKindSpec k{
+	    "single_source_topup",
+	    {RK::Contract},
+	    Evaluation::Batch,
+	    {{"max_pct", P::Decimal, "10",
+	      "Supplementary contracts may add up to this percentage of the original (政府采购法 第31条).", "0", "100"}},
+	    "Supplementary contracts of an original contract total more than the allowed percentage of it."};
+	k.prefilter_fields = {"parent_contract_code"};
+	k.may_fire = [](const CompiledRule &rule, const Record &record) {
+		return !Fields(rule, record)("parent_contract_code").null;
+	};
+	k.sql = [](const CompiledRule &) -> std::string { return sql_topup; };
+	return k;
+}
+
+// --- tender_period_short -------------------------------------------------------------------------
+RuleKindSpec tender_period_short() {
+	RuleKindSpec k{"tender_period_short",
+	               {RK::Procurement},
+	               Evaluation::Row,
+	               {{"min_days_open", P::Integer, "20",
+	                 "Minimum days from tender documents to bid deadline for open and selective tenders.", "0", "365"},
+	                {"min_days_limited", P::Integer, "10",
+	                 "Minimum days for competitive consultation/negotiation (limited).", "0", "365"}},
+	               "Tender period shorter than the legal minimum (whole days, truncated; 政府采购法 第35条, "
+	               "财库〔2014〕214号)."};
+	k.row_fields = {"procurement_method", "tender_period_start", "tender_period_end"};
+	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
+		Fields f(rule, record);
+		const Value &method = f("procurement_method"), &start = f("tender_period_start"), &end = f("tender_period_end");
+		if (method.null || start.null || end.null)
+			return false;
+		int64_t min_days;
+		if (method.text == M::open || method.text == M::selective)
+			min_days = rule.integer("min_days_open");
+		else if (method.text == M::limited)
+			min_days = rule.integer("min_days_limited");
+		else
+			return false;
+		int64_t days = (end.micros - start.micros) / (86400LL * 1000000LL);
+		if (days >= min_days)
+			return false;
+		hit.message = "tender period of " + std::to_string(days) + " days for a " + method.text +
+		              " procedure, under the minimum of " + std::to_string(min_days);
+		hit.details = details({{"days", Json(days)}, {"min_days", Json(min_days)}, {"method", jtext(method)}});
+		return true;
+	};
+	return k;
+}
+
+// --- single_bid ----------------------------------------------------------------------------------
+RuleKindSpec single_bid() {
+	RuleKindSpec k{"single_bid",
+	               {RK::Procurement},
+	               Evaluation::Row,
+	               {{"methods", P::TextList, json_string_list({M::open, M::selective}),
+	                 "Methods in which a single tenderer is a red flag (OCP R018)."}},
+	               "Only one tenderer in a competitive tender."};
+	k.row_fields = {"number_of_tenderers", "procurement_method", "tender_status"};
+	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
+		Fields f(rule, record);
+		const Value &n = f("number_of_tenderers"), &method = f("procurement_method");
+		if (n.null || method.null || n.integer != 1 || !in_list(rule.list("methods"), method.text))
+			return false;
+		if (is(f("tender_status"), "cancelled"))
+			return false;
+		hit.message = "only one tenderer in a " + method.text + " procedure";
+		hit.details = details({{"number_of_tenderers", Json(1)}, {"method", jtext(method)}});
+		return true;
+	};
+	return k;
+}
+
+// --- collusion among bids ------------------------------------------------------------------------
+// Collusion signals share one shape: bids of one process grouped by a shared value, counted by distinct
+// tenderer set (a bid whose tenderers are not known counts as its own set).
+std::string collusion_sql(const std::string &value_expr, const std::string &label, const std::string &extra_group) {
+	std::string sql = R"SQL(
+SELECT {table}, pg_catalog.jsonb_build_object('ocid', g.ocid{extra_key}, '{label}', g.v), '', pr.buyer_unit_code,
+       s.n || ' bids of different tenderers in process ' || g.ocid || ' share the same {label_text} ' || g.v,
+       pg_catalog.jsonb_build_object('bids', s.keys, 'tenderer_sets', s.sets)
+  FROM (SELECT DISTINCT b.ocid{extra_cols}, {value_b} AS v FROM {batch} b
+         WHERE {value_b} IS NOT NULL AND {value_b} <> '' AND coalesce(b.status, '') NOT IN ('invited', 'withdrawn')) g
+ CROSS JOIN LATERAL (
+   SELECT pg_catalog.count(*) AS n, pg_catalog.count(DISTINCT x.tset) AS sets, pg_catalog.jsonb_agg(x.__key ORDER BY x.__key) AS keys
+     FROM (SELECT h.__key, coalesce((SELECT pg_catalog.string_agg(t.party_code, ',' ORDER BY t.party_code) FROM oversight.bid_tenderer t
+                                      WHERE t.ocid = h.ocid AND t.bid_id = h.bid_id), '#' || h.bid_id) AS tset
+             FROM {hist} h
+            WHERE h.ocid = g.ocid{extra_match} AND {value_h} = g.v AND coalesce(h.status, '') NOT IN ('invited', 'withdrawn')) x) s
+  LEFT JOIN oversight.procurement_process pr ON pr.ocid = g.ocid
+ WHERE s.sets >= 2
+)SQL";
+	auto replace_all = [&](const std::string &from, const std::string &to) {
+		size_t pos = 0;
+		while ((pos = sql.find(from, pos)) != std::string::npos) {
+			sql.replace(pos, from.size(), to);
+			pos += to.size();
+		}
+	};
+	std::string vb = value_expr, vh = value_expr;
+	replace_all("{value_b}", substitute(vb, "t", "b"));
+	replace_all("{value_h}", substitute(vh, "t", "h"));
+	replace_all("{label_text}", label == "contact" ? "contact" : label == "bond_account" ? "bond account" : "price");
+	replace_all("{label}", label);
+	if (extra_group.empty()) {
+		replace_all("{extra_key}", "");
+		replace_all("{extra_cols}", "");
+		replace_all("{extra_match}", "");
+	} else {
+		replace_all("{extra_key}", ", 'lot_id', g.lot_id, 'currency', g.currency");
+		replace_all("{extra_cols}", ", b.lot_id, b.currency");
+		replace_all("{extra_match}",
+		            " AND h.lot_id IS NOT DISTINCT FROM g.lot_id AND h.currency IS NOT DISTINCT FROM g.currency");
+	}
+	return sql;
+}
+
+RuleKindSpec collusion_same_contact() {
+	RuleKindSpec k{
+	    "collusion_same_contact",
+	    {RK::Bid},
+	    Evaluation::Batch,
+	    {},
+	    "Bids of different tenderers in one process name the same contact or project manager (财政部令第87号 "
+	    "第37条)."};
+	k.prefilter_fields = {"contact_name"};
+	k.may_fire = [](const CompiledRule &rule, const Record &record) {
+		return !Fields(rule, record)("contact_name").null;
+	};
+	k.sql = [](const CompiledRule &) {
+		return collusion_sql("pg_catalog.lower(pg_catalog.btrim({t}.contact_name))", "contact", "");
+	};
+	return k;
+}
+
+RuleKindSpec collusion_same_bond_account() {
+	RuleKindSpec k{"collusion_same_bond_account",
+	               {RK::Bid},
+	               Evaluation::Batch,
+	               {},
+	               "Bid bonds of different tenderers in one process came from the same account."};
+	k.prefilter_fields = {"bond_account"};
+	k.may_fire = [](const CompiledRule &rule, const Record &record) {
+		return !Fields(rule, record)("bond_account").null;
+	};
+	k.sql = [](const CompiledRule &) {
+		return collusion_sql("pg_catalog.btrim({t}.bond_account)", "bond_account", "");
+	};
+	return k;
+}
+
+RuleKindSpec collusion_identical_price() {
+	RuleKindSpec k{"collusion_identical_price",
+	               {RK::Bid},
+	               Evaluation::Batch,
+	               {},
+	               "Two submitted bids of different tenderers in one process and lot with the same amount and currency "
+	               "(OCP R028)."};
+	k.prefilter_fields = {"amount"};
+	k.may_fire = [](const CompiledRule &rule, const Record &record) { return !Fields(rule, record)("amount").null; };
+	k.sql = [](const CompiledRule &) { return collusion_sql("{t}.amount::pg_catalog.text", "amount", "lot"); };
+	return k;
+}
+
+} // namespace
+
+std::vector<RuleKindSpec> procurement_kinds() {
+	return {method_threshold(),       purchase_splitting(),          near_threshold_purchases(),
+	        single_source_topup(),    tender_period_short(),         single_bid(),
+	        collusion_same_contact(), collusion_same_bond_account(), collusion_identical_price()};
+}
+
+} // namespace oversight::core::kinds

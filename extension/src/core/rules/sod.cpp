@@ -1,0 +1,35 @@
+// Rule kinds of segregation of duties: any record with a handler and an approver.
+#include "kinds.hpp"
+
+#include "oversight/core/cpp_only.hpp"
+
+namespace oversight::core::kinds {
+namespace {
+
+RuleKindSpec handler_is_approver() {
+	RuleKindSpec k{"handler_is_approver",
+	               {RK::Payment, RK::Procurement, RK::FundAllocation, RK::Enforcement},
+	               Evaluation::Row,
+	               {},
+	               "The same person handled and approved the record."};
+	k.row_fields = {"handler_code", "approver_code"};
+	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
+		Fields f(rule, record);
+		const Value &h = f("handler_code"), &a = f("approver_code");
+		if (h.null || a.null || h.text != a.text)
+			return false;
+		hit.message =
+		    "the same person (" + h.text + ") handled and approved this " + record_kind_name(rule.record_kind);
+		hit.details = details({{"person_code", jtext(h)}});
+		return true;
+	};
+	return k;
+}
+
+} // namespace
+
+std::vector<RuleKindSpec> sod_kinds() {
+	return {handler_is_approver()};
+}
+
+} // namespace oversight::core::kinds

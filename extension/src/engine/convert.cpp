@@ -1,0 +1,212 @@
+// Tuple -> core::Record conversion (only the fields row rules and pre-filters read), and the alert key
+// and unit of a row (engine_internal.hpp).
+#include "engine_internal.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/timestamp.h"
+}
+
+namespace oversight::engine {
+
+namespace {
+constexpr size_t max_fields = 64;
+
+bool is_integer_type(Oid t) {
+	return t == INT2OID || t == INT4OID || t == INT8OID;
+}
+} // namespace
+
+struct Converter::Raw {
+	bool isnull;
+	Datum d;
+	char *cstr;
+	int len; // text: length of cstr (not NUL-terminated); -1 otherwise
+};
+
+Converter::Converter(const WatchConfig &cfg, const std::vector<int> &fields, TupleDesc tupdesc) : cfg_(cfg) {
+	for (const auto &b : cfg_.fields)
+		for (int f : fields)
+			if (b.field == f)
+				needed_.push_back(&b);
+	if (needed_.size() > max_fields)
+		throw core::Error(core::sqlstate::internal_error, "too many fields");
+	tz_ = pg::timezone(cfg_.timezone);
+	if (!tz_)
+		throw core::Error(core::sqlstate::invalid_parameter_value,
+		                  "setting timezone = \"" + cfg_.timezone + "\" is not a time zone");
+	scratch_ = pg::new_memory_context("oversight engine scratch");
+	out_funcs_.resize(needed_.size());
+	use_out_func_.resize(needed_.size());
+	for (const auto *b : needed_)
+		field_types_.push_back(core::record_fields(cfg_.kind())[static_cast<size_t>(b->field)].type);
+	for (size_t i = 0; i < needed_.size(); ++i) {
+		Oid t = needed_[i]->base_type;
+		bool special = t == TEXTOID || t == VARCHAROID || t == BPCHAROID || t == NUMERICOID || t == DATEOID ||
+		               t == TIMESTAMPTZOID || t == TIMESTAMPOID || is_integer_type(t) || t == BOOLOID;
+		use_out_func_[i] = !special;
+		if (!special)
+			pg::output_function(t, &out_funcs_[i]);
+	}
+	// Key and unit columns, resolved once per batch.
+	for (const auto &k : cfg_.shape.key_columns) {
+		Column c;
+		c.name = k;
+		key_columns_.push_back(c);
+		resolve(key_columns_.back(), tupdesc);
+	}
+	for (const auto &c : key_columns_) {
+		core::KeyPart part;
+		part.name = &c.name;
+		part.kind = is_integer_type(c.type) || c.type == NUMERICOID ? core::KeyValue::Number
+		            : c.type == BOOLOID                             ? core::KeyValue::Bool
+		                                                            : core::KeyValue::Text;
+		key_parts_.push_back(part);
+	}
+	const char *unit = core::unit_field(cfg_.kind());
+	if (unit)
+		for (const auto &b : cfg_.fields)
+			if (std::string(core::record_fields(cfg_.kind())[static_cast<size_t>(b.field)].name) == unit) {
+				unit_column_.name = b.column;
+				resolve(unit_column_, tupdesc);
+				has_unit_ = true;
+			}
+}
+
+void Converter::resolve(Column &c, TupleDesc tupdesc) {
+	c.attnum = pg::column_number(tupdesc, c.name);
+	if (c.attnum <= 0)
+		throw core::Error("42703", "watched table " + cfg_.table_name() + " has no key column \"" + c.name + "\"");
+	Oid atttype = TupleDescAttr(tupdesc, c.attnum - 1)->atttypid;
+	c.type = pg::base_type(atttype);
+	pg::output_function(atttype, &c.out);
+}
+
+int32_t Converter::local_date(TimestampTz ts) {
+	if (have_last_ && ts == last_ts_)
+		return last_date_;
+	int y, m, d;
+	last_date_ = pg::local_date(ts, tz_, y, m, d) ? core::days_from_civil(y, m, d) : 0;
+	last_ts_ = ts;
+	have_last_ = true;
+	return last_date_;
+}
+
+// Reads the needed attributes of the row in slot in one pass: the datums, and the text of those read
+// as text (in place for text, through the output function otherwise), allocated in the scratch context.
+void Converter::fetch(TupleTableSlot *slot, Raw *raw) {
+	pg_call([&] {
+		MemoryContext old = MemoryContextSwitchTo(scratch_);
+		for (size_t i = 0; i < needed_.size(); ++i) {
+			const FieldBinding *b = needed_[i];
+			raw[i].d = slot_getattr(slot, b->attnum, &raw[i].isnull);
+			raw[i].cstr = nullptr;
+			raw[i].len = -1;
+			if (raw[i].isnull)
+				continue;
+			Oid t = b->base_type;
+			if (use_out_func_[i])
+				raw[i].cstr = OutputFunctionCall(&out_funcs_[i], raw[i].d);
+			else if (t == TEXTOID || t == VARCHAROID || t == BPCHAROID) {
+				// the text in place (a copy only when compressed or out of line)
+				text *tx = pg_detoast_datum_packed(reinterpret_cast<text *>(DatumGetPointer(raw[i].d)));
+				raw[i].cstr = VARDATA_ANY(tx);
+				raw[i].len = static_cast<int>(VARSIZE_ANY_EXHDR(tx));
+			} else if (t == NUMERICOID)
+				raw[i].cstr = DatumGetCString(DirectFunctionCall1(numeric_out, raw[i].d));
+		}
+		MemoryContextSwitchTo(old);
+	});
+}
+
+void Converter::convert(TupleTableSlot *slot, core::Record &record) {
+	const size_t n = needed_.size();
+	Raw raw[max_fields];
+	fetch(slot, raw);
+	for (size_t i = 0; i < n; ++i) {
+		const FieldBinding *b = needed_[i];
+		core::Value &v = record.fields[static_cast<size_t>(b->field)];
+		v.null = true; // reset in place: the text keeps its buffer from row to row
+		v.text.clear();
+		v.dec = core::Decimal{};
+		v.integer = 0;
+		v.date = 0;
+		v.micros = 0;
+		if (raw[i].isnull)
+			continue;
+		v.null = false;
+		const core::FieldType ft = field_types_[i];
+		Oid t = b->base_type;
+		if (raw[i].cstr) {
+			if (raw[i].len >= 0)
+				v.text.assign(raw[i].cstr, static_cast<size_t>(raw[i].len));
+			else
+				v.text = raw[i].cstr;
+			if (ft == core::FieldType::Decimal)
+				v.dec = core::Decimal::parse(v.text);
+			else if (ft == core::FieldType::Integer)
+				v.integer = core::Decimal::parse(v.text).units / core::Decimal::scale;
+			continue;
+		}
+		switch (t) {
+		case DATEOID:
+			v.date = DatumGetDateADT(raw[i].d);
+			break;
+		case TIMESTAMPTZOID:
+			v.micros = DatumGetTimestampTz(raw[i].d);
+			v.date = local_date(v.micros);
+			break;
+		case TIMESTAMPOID: { // a timestamp without zone is read as local time of the bureau
+			Timestamp ts = DatumGetTimestamp(raw[i].d);
+			v.micros = ts;
+			v.date = static_cast<int32_t>(ts >= 0 ? ts / USECS_PER_DAY : -((-ts + USECS_PER_DAY - 1) / USECS_PER_DAY));
+			break;
+		}
+		case INT2OID:
+			v.integer = DatumGetInt16(raw[i].d);
+			break;
+		case INT4OID:
+			v.integer = DatumGetInt32(raw[i].d);
+			break;
+		case INT8OID:
+			v.integer = DatumGetInt64(raw[i].d);
+			break;
+		case BOOLOID:
+			v.integer = DatumGetBool(raw[i].d) ? 1 : 0;
+			break;
+		default:
+			break;
+		}
+		if (ft == core::FieldType::Decimal && is_integer_type(t))
+			v.dec = core::Decimal::from_int(v.integer);
+		if (ft == core::FieldType::Text && is_integer_type(t))
+			v.text = std::to_string(v.integer);
+	}
+	MemoryContextReset(scratch_); // frees the strings; cannot raise
+}
+
+bool Converter::column_text(TupleTableSlot *slot, const Column &c, std::string &out) {
+	char *s = pg::output_text(slot, c.attnum, const_cast<FmgrInfo *>(&c.out), scratch_);
+	if (!s)
+		return false;
+	out = s;
+	MemoryContextReset(scratch_); // cannot raise
+	return true;
+}
+
+std::string Converter::key_json(TupleTableSlot *slot) {
+	for (size_t k = 0; k < key_columns_.size(); ++k)
+		key_parts_[k].null = !column_text(slot, key_columns_[k], key_parts_[k].text);
+	return core::key_json(key_parts_);
+}
+
+std::string Converter::unit_text(TupleTableSlot *slot) {
+	std::string text;
+	if (has_unit_ && column_text(slot, unit_column_, text))
+		return text;
+	return {};
+}
+
+} // namespace oversight::engine

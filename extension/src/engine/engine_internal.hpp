@@ -1,0 +1,172 @@
+// Internal to the rule engine (src/engine): what its files share.
+//   spi.cpp             SPI queries and the backend's cache of saved plans
+//   subtransaction.cpp  running a piece of work in an internal subtransaction (fault isolation)
+//   config.cpp          loading a watch and its approved rules; the calendar; per-statement caching
+//   convert.cpp         tuple -> core::Record conversion, alert keys and units of rows
+//   recorder.cpp        recording findings (oversight.record_hits) and faults (oversight.record_fault)
+//   evaluate.cpp        one batch: the C++ row pass, then the set-based rules, as the schema owner
+//   triggers.cpp        the SQL-callable entry points (trigger, sweep)
+//   recheck.cpp         running the rules again on the rows behind an alert
+// The SQL they run is assembled by the pure core (oversight/core/batch_sql.hpp); PostgreSQL calls go
+// through the named wrappers of oversight/pg/pg.hpp.
+#pragma once
+
+#include "oversight/pg/pg.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "oversight/core/batch_sql.hpp"
+#include "oversight/core/rules.hpp"
+
+namespace oversight::engine {
+
+// --- SPI (spi.cpp) ------------------------------------------------------------------------------
+// Rows of a result, copied into C++ strings.
+struct SpiResult {
+	std::vector<std::vector<std::string>> rows;
+	std::vector<std::vector<bool>> nulls;
+};
+
+// Runs sql (after require_qualified) without saving a plan.
+SpiResult spi_query(const std::string &sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr,
+                    const char *nulls = nullptr, bool read_only = false);
+// Runs sql through a plan saved for the backend under its own text.
+SpiResult spi_query_cached(const std::string &sql, int nargs = 0, Oid *types = nullptr, Datum *values = nullptr,
+                           const char *nulls = nullptr, bool read_only = false);
+// Runs the plan saved under key, building its SQL (build) only when there is no plan yet or the table
+// rel has outgrown the plan (doubled since it was made).
+SpiResult spi_query_keyed(const std::string &key, Relation rel, const std::function<std::string()> &build,
+                          int nargs = 0, Oid *types = nullptr, Datum *values = nullptr, const char *nulls = nullptr);
+
+// --- subtransactions (subtransaction.cpp) -------------------------------------------------------
+// The error of a failed evaluation, copied into C++ strings.
+struct Fault {
+	std::string sqlstate = "XX000";
+	std::string message;
+	std::string detail;
+};
+
+// Runs fn in an internal subtransaction; on a PostgreSQL error or C++ exception the subtransaction is
+// rolled back and the error returned in fault (false). The pattern is PL/pgSQL's exec_stmt_block.
+bool in_subtransaction(const std::function<void()> &fn, Fault &fault);
+
+// A C++ exception as a fault: its message, and its SQLSTATE when it is a core::Error.
+Fault fault_of(const std::exception &e);
+
+// --- configuration (config.cpp) -----------------------------------------------------------------
+struct FieldBinding {
+	int field = -1;        // index into core::record_fields(kind)
+	AttrNumber attnum = 0; // column in the watched table
+	Oid base_type = InvalidOid;
+	std::string column;
+};
+
+struct WatchConfig {
+	Oid relid = InvalidOid;
+	core::TableShape shape;           // kind, table name, mapped fields and key (what the SQL needs)
+	std::vector<FieldBinding> fields; // mapped fields only, parallel to shape.fields
+	std::string timezone;
+	Oid schema_owner = InvalidOid;
+	std::vector<core::CompiledRule> rules;
+	std::string signature; // table, mapping and key: part of the key of per-row saved plans
+	// Rule versions that failed to compile, recorded as faults by each evaluation.
+	std::vector<Fault> compile_faults;
+	std::vector<int64_t> compile_fault_versions;
+
+	core::RecordKind kind() const { return shape.kind; }
+	const std::string &table_name() const { return shape.table_name; }
+};
+
+// What load_config found: a table not watched (or whose watch is disabled) is left alone; a broken
+// watch (a mapped column dropped behind the extension's back) is disabled with a recorded fault.
+enum class WatchState { NotWatched, Watched, Broken };
+
+// Loads the watch row and the approved rules of its record kind (as the schema owner). Columns are
+// found by attribute number, so a renamed column keeps its mapping; broken_reason says what is missing
+// when Broken.
+WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::string &broken_reason);
+// Disables a watch whose mapping no longer fits its table, recording why (engine fault and audit).
+void disable_watch(Oid relid, const std::string &reason);
+// The watch of relid for the row trigger: read once per top-level statement (a multi-row statement
+// watched at row level reads it once, not per row); broken watches are disabled.
+WatchState statement_config(Oid relid, TupleDesc tupdesc, bool row_level, WatchConfig &cfg);
+
+// The working-day calendar, read from oversight.calendar_day / calendar_year once per statement.
+const core::Calendar &load_calendar();
+
+// --- conversion (convert.cpp) -------------------------------------------------------------------
+// Converts the fields row rules and pre-filters read from each tuple, and gives the key and unit of a
+// row. Holds a scratch memory context: strings are produced there, copied, then freed.
+class Converter {
+public:
+	Converter(const WatchConfig &cfg, const std::vector<int> &fields, TupleDesc tupdesc);
+	void convert(TupleTableSlot *slot, core::Record &record);
+	std::string key_json(TupleTableSlot *slot);  // the row's alert key (core::key_json)
+	std::string unit_text(TupleTableSlot *slot); // the row's unit, empty when none
+
+private:
+	struct Column {
+		std::string name;
+		AttrNumber attnum = 0;
+		Oid type = InvalidOid;
+		FmgrInfo out;
+	};
+	struct Raw;
+	void resolve(Column &c, TupleDesc tupdesc);
+	bool column_text(TupleTableSlot *slot, const Column &c, std::string &out);
+	int32_t local_date(TimestampTz ts);
+	void fetch(TupleTableSlot *slot, Raw *raw);
+
+	const WatchConfig &cfg_;
+	std::vector<const FieldBinding *> needed_; // bindings to convert
+	std::vector<core::FieldType> field_types_;
+	std::vector<bool> use_out_func_;
+	std::vector<FmgrInfo> out_funcs_;
+	pg_tz *tz_ = nullptr;
+	MemoryContext scratch_ = nullptr;
+	TimestampTz last_ts_ = 0; // the last local date (a load often repeats approval times)
+	int32_t last_date_ = 0;
+	bool have_last_ = false;
+	std::vector<Column> key_columns_;
+	std::vector<core::KeyPart> key_parts_;
+	Column unit_column_;
+	bool has_unit_ = false;
+};
+
+// --- recording (recorder.cpp) -------------------------------------------------------------------
+struct RowHit {
+	int64_t version_id;
+	std::string key;
+	std::string unit;
+	core::Hit hit;
+};
+
+// The row pass's findings as the seven parallel arrays of oversight.record_hits (rule version, table,
+// key, period, unit, message, details; key and details as jsonb text), built directly as datums: no
+// JSON document to write and parse again.
+struct HitArrays {
+	Datum values[7] = {};
+	char nulls[8] = "nnnnnnn";
+};
+HitArrays hit_arrays(const std::vector<RowHit> &hits, const std::string &table);
+
+// Records the findings of a batch in one statement: the row hits (when with_row_hits) and those of
+// rules; returns the blocking message (empty when nothing blocks). small_batch: through a saved plan.
+std::string record_findings(const WatchConfig &cfg, Relation rel, const std::vector<const core::CompiledRule *> &rules,
+                            const char *path, bool with_row_hits, HitArrays &row_hits, bool small_batch);
+// Records the findings of one sweep rule as of $1 (as_of).
+void record_sweep(const WatchConfig &cfg, const core::CompiledRule &rule, TimestampTz as_of);
+// Records an engine fault (version_id 0: none; object_key: the row's key, or none).
+void record_fault(int64_t version_id, const std::string &table, const std::string *object_key, const Fault &f,
+                  const char *path, int64_t batch_rows);
+// Records the faults of the rule versions that did not compile.
+void record_compile_faults(const WatchConfig &cfg, const char *path, int64_t batch_rows);
+
+// --- evaluation (evaluate.cpp) ------------------------------------------------------------------
+// Evaluates every approved rule of the watched table over the rows in store, as the schema owner;
+// returns the message of the first blocking alert (empty when nothing blocks).
+std::string evaluate_batch(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path);
+
+} // namespace oversight::engine

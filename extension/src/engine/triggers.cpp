@@ -1,0 +1,106 @@
+// The rule engine's SQL-callable entry points (see oversight/engine/engine.hpp).
+//
+// One code path serves both trigger levels: the rows being written are always a tuplestore (the
+// statement's transition table, or a one-row tuplestore built for a row trigger), registered for SPI as
+// the ephemeral relation "oversight_batch". Row-local rules run in C++ over that tuplestore; rules that
+// need history run as one set-based query per rule per batch against it, so a COPY of a million rows
+// is evaluated in a handful of queries, and a single-row insert gives the same alerts as a bulk load.
+//
+// Fault isolation: each set-based rule, and the C++ pass as a whole, runs in an internal subtransaction
+// (as PL/pgSQL's EXCEPTION blocks do); a PostgreSQL error or C++ exception there is rolled back and
+// recorded in oversight.engine_fault, and the business row is kept. A C++ exception in one row's
+// evaluation is caught per row. Only rules marked blocking may make the write fail (SQLSTATE OV100).
+//
+// Privileges: rule queries and alert recording run as the owner of schema oversight (the way
+// PostgreSQL's foreign-key triggers run as the table owner), so writers need no rights on the alert
+// tables and cannot forge alerts. How elevation is made safe is in oversight/engine/elevated.hpp:
+// nothing a writer puts in pg_temp, in a schema of their own or on their search_path is resolved
+// inside the engine's SQL.
+#include "oversight/engine/engine.hpp"
+
+#include "engine_internal.hpp"
+#include "oversight/engine/elevated.hpp"
+
+extern "C" {
+#include "commands/trigger.h"
+#include "utils/timestamp.h"
+}
+
+namespace core = oversight::core;
+namespace engine = oversight::engine;
+namespace pg = oversight::pg;
+
+// AFTER trigger of watched tables, at row level (one-row batch) or statement level (transition table).
+OVERSIGHT_FUNCTION(oversight_engine_trigger) {
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		throw core::Error("39P01", "oversight_engine_trigger must be called as a trigger");
+	auto *trigdata = reinterpret_cast<TriggerData *>(fcinfo->context);
+	TriggerEvent ev = trigdata->tg_event;
+	if (!TRIGGER_FIRED_AFTER(ev) || TRIGGER_FIRED_BY_DELETE(ev) || TRIGGER_FIRED_BY_TRUNCATE(ev))
+		throw core::Error("39P01", "oversight_engine_trigger must fire AFTER INSERT or UPDATE");
+	const bool row_level = TRIGGER_FIRED_FOR_ROW(ev);
+	Relation rel = trigdata->tg_relation;
+	Tuplestorestate *store = nullptr;
+	if (!row_level) {
+		store = trigdata->tg_newtable;
+		if (!store)
+			throw core::Error("39P01", "the statement trigger must declare REFERENCING NEW TABLE");
+		if (pg::tuplestore_count(store) == 0)
+			return PointerGetDatum(nullptr);
+	}
+	pg::spi_connect();
+	engine::WatchConfig cfg;
+	engine::WatchState state = engine::statement_config(RelationGetRelid(rel), RelationGetDescr(rel), row_level, cfg);
+	std::string blocking;
+	if (state == engine::WatchState::Watched && (!cfg.rules.empty() || !cfg.compile_faults.empty())) {
+		if (row_level)
+			store = pg::one_tuple_store(TRIGGER_FIRED_BY_UPDATE(ev) ? trigdata->tg_newtuple : trigdata->tg_trigtuple);
+		blocking = engine::evaluate_batch(cfg, rel, store, row_level ? "row" : "statement");
+		if (row_level)
+			pg::tuplestore_free(store);
+	}
+	pg::spi_finish();
+	if (!blocking.empty())
+		throw core::Error(
+		    "OV100", "write blocked by oversight rule: " + blocking, {},
+		    "A blocking rule (preventive hold) fired; correct the record, or have an inspector approve a waiver.");
+	return PointerGetDatum(nullptr);
+}
+
+// Runs the deadline (sweep) rules of one watched table as of a timestamp; returns the rules run.
+OVERSIGHT_FUNCTION(oversight_sweep_table) {
+	Oid relid = PG_GETARG_OID(0);
+	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
+	pg::spi_connect();
+	// A table dropped since sweep() listed it is skipped (sweep() records it); never an error for everyone.
+	Relation rel = pg::try_open_relation(relid, AccessShareLock);
+	if (!rel) {
+		pg::spi_finish();
+		PG_RETURN_INT32(0);
+	}
+	engine::WatchConfig cfg;
+	Oid owner = engine::schema_owner();
+	int32 ran = 0;
+	{
+		engine::ElevatedScope elevated(owner);
+		std::string broken;
+		engine::WatchState state = engine::load_config(relid, RelationGetDescr(rel), cfg, broken);
+		if (state == engine::WatchState::Broken)
+			engine::disable_watch(relid, broken);
+		if (state == engine::WatchState::Watched) {
+			engine::record_compile_faults(cfg, "sweep", 0);
+			for (const auto &r : cfg.rules) {
+				if (r.evaluation() != core::Evaluation::Sweep)
+					continue;
+				engine::Fault fault;
+				if (!engine::in_subtransaction([&] { engine::record_sweep(cfg, r, as_of); }, fault))
+					engine::record_fault(r.version_id, cfg.table_name(), nullptr, fault, "sweep", 0);
+				++ran;
+			}
+		}
+		elevated.leave();
+	}
+	pg::close_relation(rel, AccessShareLock);
+	pg::spi_finish();
+	PG_RETURN_INT32(ran);
+}

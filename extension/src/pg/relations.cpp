@@ -1,0 +1,132 @@
+// Relations, types, tuples and tuplestores (oversight/pg/pg.hpp).
+#include "oversight/pg/pg.hpp"
+
+extern "C" {
+#include "access/relation.h"
+#include "executor/executor.h"
+#include "storage/bufmgr.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+}
+
+namespace oversight::pg {
+
+Relation try_open_relation(Oid relid, LOCKMODE lock) {
+	return pg_call([&] { return try_relation_open(relid, lock); });
+}
+
+void close_relation(Relation rel, LOCKMODE lock) {
+	pg_call([&] { relation_close(rel, lock); });
+}
+
+BlockNumber relation_blocks(Relation rel) {
+	return pg_call([&] { return RelationGetNumberOfBlocks(rel); });
+}
+
+Oid base_type(Oid type) {
+	return pg_call([&] { return getBaseType(type); });
+}
+
+std::string type_name(Oid type) {
+	char *name = pg_call([&] { return format_type_be(type); });
+	std::string out = name;
+	free_memory(name);
+	return out;
+}
+
+std::string quote_ident(const std::string &s) {
+	const char *q = pg_call([&] { return quote_identifier(s.c_str()); });
+	return q; // quote_identifier returns its argument when no quoting is needed: nothing to free
+}
+
+void output_function(Oid type, FmgrInfo *info) {
+	pg_call([&] {
+		Oid func;
+		bool varlena;
+		getTypeOutputInfo(type, &func, &varlena);
+		fmgr_info(func, info);
+	});
+}
+
+AttrNumber column_number(TupleDesc tupdesc, const std::string &name) {
+	return pg_call([&] { return static_cast<AttrNumber>(SPI_fnumber(tupdesc, name.c_str())); });
+}
+
+Oid column_type(TupleDesc tupdesc, AttrNumber attnum) {
+	return TupleDescAttr(tupdesc, attnum - 1)->atttypid;
+}
+
+char *output_text(TupleTableSlot *slot, AttrNumber attnum, FmgrInfo *out, MemoryContext context) {
+	return pg_call([&]() -> char * {
+		bool isnull;
+		Datum d = slot_getattr(slot, attnum, &isnull);
+		if (isnull)
+			return nullptr;
+		MemoryContext old = MemoryContextSwitchTo(context);
+		char *s = OutputFunctionCall(out, d);
+		MemoryContextSwitchTo(old);
+		return s;
+	});
+}
+
+pg_tz *timezone(const std::string &name) {
+	return pg_call([&] { return pg_tzset(name.c_str()); });
+}
+
+bool local_date(TimestampTz ts, pg_tz *tz, int &year, int &month, int &day) {
+	struct pg_tm tm;
+	fsec_t fsec;
+	int tzoff;
+	int rc = pg_call([&] { return timestamp2tm(ts, &tzoff, &tm, &fsec, nullptr, tz); });
+	if (rc != 0)
+		return false;
+	year = tm.tm_year;
+	month = tm.tm_mon;
+	day = tm.tm_mday;
+	return true;
+}
+
+TupleTableSlot *make_minimal_slot(TupleDesc tupdesc) {
+	return pg_call([&] { return MakeSingleTupleTableSlot(tupdesc, &TTSOpsMinimalTuple); });
+}
+
+void drop_slot(TupleTableSlot *slot) {
+	pg_call([&] { ExecDropSingleTupleTableSlot(slot); });
+}
+
+int64_t tuplestore_count(Tuplestorestate *store) {
+	return pg_call([&] { return static_cast<int64_t>(tuplestore_tuple_count(store)); });
+}
+
+int tuplestore_rewind(Tuplestorestate *store) {
+	return pg_call([&] {
+		int reader = tuplestore_alloc_read_pointer(store, EXEC_FLAG_REWIND);
+		tuplestore_select_read_pointer(store, reader);
+		tuplestore_rescan(store);
+		return reader;
+	});
+}
+
+bool tuplestore_next(Tuplestorestate *store, TupleTableSlot *slot) {
+	return pg_call([&] { return tuplestore_gettupleslot(store, true, false, slot); });
+}
+
+void tuplestore_restore_reader(Tuplestorestate *store) {
+	pg_call([&] { tuplestore_select_read_pointer(store, 0); });
+}
+
+Tuplestorestate *one_tuple_store(HeapTuple tuple) {
+	return pg_call([&] {
+		Tuplestorestate *ts = tuplestore_begin_heap(false, false, work_mem);
+		tuplestore_puttuple(ts, tuple);
+		return ts;
+	});
+}
+
+void tuplestore_free(Tuplestorestate *store) {
+	pg_call([&] { tuplestore_end(store); });
+}
+
+} // namespace oversight::pg

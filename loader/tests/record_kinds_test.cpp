@@ -1,0 +1,67 @@
+// The loader's record kinds and the rule core's (oversight/core/record_kinds.hpp, compiled into the
+// loader) agree: one definition of each canonical table's fields, types, key and enumerations.
+#include "core/ocds.hpp"
+#include "core/record_kinds.hpp"
+
+#include <gtest/gtest.h>
+
+#include "oversight/core/record_kinds.hpp"
+
+using namespace oversight;
+
+namespace {
+const loader::RecordKind *loader_kind_of(const core::RecordKindSpec &k) {
+	for (const auto &l : loader::record_kinds())
+		if (l.table == k.table)
+			return &l;
+	return nullptr;
+}
+} // namespace
+
+TEST(SharedRecordKindsTest, EveryRuleRecordKindIsLoadedWithItsFieldsTypesKeyAndEnumerations) {
+	for (const auto &k : core::record_kinds()) {
+		const loader::RecordKind *l = loader_kind_of(k);
+		ASSERT_NE(l, nullptr) << "no CSV kind loads oversight." << k.table;
+		std::vector<std::string> key(k.key.begin(), k.key.end());
+		EXPECT_EQ(l->key, key) << k.name;
+		std::vector<std::string> columns, fields;
+		for (const auto &c : k.columns)
+			if (c.type != core::FieldType::Json) // source documents: OCDS only
+				columns.push_back(c.name);
+		for (const auto &f : l->fields)
+			fields.push_back(f.name);
+		EXPECT_EQ(fields, columns) << k.name;
+		for (const auto &f : l->fields) {
+			const core::ColumnSpec *c = k.column(f.name);
+			ASSERT_NE(c, nullptr) << k.name << "." << f.name;
+			EXPECT_EQ(f.sql_type(), core::sql_type_name(c->type)) << k.name << "." << f.name;
+			if (c->values) {
+				EXPECT_EQ(f.type, loader::FieldType::enumeration) << k.name << "." << f.name;
+				EXPECT_EQ(f.allowed, *c->values) << k.name << "." << f.name;
+			}
+			EXPECT_EQ(f.type == loader::FieldType::currency, c->domain == core::Domain::Currency)
+			    << k.name << "." << f.name;
+			EXPECT_EQ(f.type == loader::FieldType::amount, c->domain == core::Domain::Amount)
+			    << k.name << "." << f.name;
+		}
+	}
+	const auto *procurement = loader::find_record_kind("procurement");
+	ASSERT_NE(procurement, nullptr);
+	EXPECT_EQ(procurement->field("procurement_method")->allowed, core::procurement_methods());
+	EXPECT_EQ(loader::find_record_kind("payments")->field("payment_method")->allowed, core::payment_methods());
+}
+
+TEST(SharedRecordKindsTest, OcdsStagingColumnsAreTypedByTheDefinition) {
+	size_t shared = 0;
+	for (const auto &t : loader::ocds_stage_tables())
+		for (const auto &k : core::record_kinds())
+			if (t.target == k.table) {
+				++shared;
+				for (const auto &c : t.columns) {
+					const core::ColumnSpec *spec = k.column(c.name);
+					ASSERT_NE(spec, nullptr) << t.target << "." << c.name;
+					EXPECT_EQ(c.sql_type, core::sql_type_name(spec->type)) << t.target << "." << c.name;
+				}
+			}
+	EXPECT_EQ(shared, 3u); // procurement_process, bid, contract
+}
