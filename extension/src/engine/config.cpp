@@ -4,6 +4,8 @@
 
 #include "oversight/engine/elevated.hpp"
 
+#include <unordered_map>
+
 extern "C" {
 #include "access/xact.h"
 #include "catalog/pg_type.h"
@@ -35,6 +37,16 @@ std::string live_column(TupleDesc tupdesc, int attnum) {
 		return {};
 	Form_pg_attribute attr = TupleDescAttr(tupdesc, attnum - 1);
 	return attr->attisdropped ? std::string() : std::string(NameStr(attr->attname));
+}
+
+// The name of a mapped column's base type, as the canonical view's casts compare it: looked up once per
+// backend (watch() accepts only built-in base types, whose names never change), not per statement.
+const std::string &base_type_name(Oid type) {
+	static std::unordered_map<Oid, std::string> names;
+	auto it = names.find(type);
+	if (it == names.end())
+		it = names.emplace(type, pg::type_name(type)).first;
+	return it->second;
 }
 
 core::Calendar load_calendar_uncached() {
@@ -95,7 +107,7 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 		}
 		b.base_type = pg::base_type(TupleDescAttr(tupdesc, b.attnum - 1)->atttypid);
 		cfg.fields.push_back(b);
-		cfg.shape.fields.push_back({b.field, pg::quote_ident(b.column), pg::type_name(b.base_type)});
+		cfg.shape.fields.push_back({b.field, pg::quote_ident(b.column), base_type_name(b.base_type)});
 		columns += field + "=" + b.column + ",";
 	}
 	for (const auto &k : core::parse_json(row[2])) {
