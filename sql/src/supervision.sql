@@ -1092,7 +1092,7 @@ GRANT INSERT, UPDATE ON oversight.ladder_version TO oversight_admin;
 GRANT EXECUTE ON FUNCTION oversight.now(), oversight.today(), oversight.setting_value(text), oversight.is_working_day(date),
   oversight.add_working_days(date, integer), oversight.working_days_between(date, date), oversight.unit_responsible(text, date),
   oversight.responsible_for(text, date), oversight.sees_all_units(), oversight.visible_units(), oversight.set_clock(timestamptz, boolean),
-  oversight.reset_clock()
+  oversight.reset_clock(), oversight.base_currency()
   TO oversight_official;
 GRANT EXECUTE ON FUNCTION oversight.acting_person(), oversight.obligation_label(text, text)
   TO oversight_admin, oversight_loader, oversight_analyst, oversight_inspector, oversight_official;

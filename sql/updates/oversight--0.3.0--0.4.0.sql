@@ -117,6 +117,71 @@ END $$;
 COMMENT ON FUNCTION oversight.install_default_rules() IS
   'Installs the default rule set of oversight.rule_default (DOMAIN.md §7 thresholds as parameters), each rule guarding a key node of the default catalog (installed first if missing, with the default escalation ladders and assessment schemes), and approves the versions — unless rules.four_eyes is on, when they wait as drafts for another administrator. Idempotent: existing rules are left as the bureau edited them.';
 
+-------------------------------------------------------------------------------------------------------
+-- Exports as they come (issue 11): refunds and credit notes, which load wrote a record, units with an
+-- English name only, amounts in the base currency unless a record says otherwise, and what each load
+-- provided (its mapping file and the canonical fields it filled).
+-------------------------------------------------------------------------------------------------------
+-- Refunds and credit notes are payments in the other direction: the amount stays the magnitude (so
+-- the column's type, and every view a DBA built on it, are unchanged), payment_kind gives the sign.
+ALTER TABLE oversight.payment
+  ADD COLUMN payment_kind text NOT NULL DEFAULT 'payment'
+    CONSTRAINT payment_kind_known CHECK (payment_kind IN ('payment', 'refund', 'credit_note')),
+  ADD COLUMN refund_of text REFERENCES oversight.payment ON UPDATE CASCADE,
+  ADD CONSTRAINT payment_refund_of_other CHECK (refund_of IS DISTINCT FROM payment_code);
+COMMENT ON COLUMN oversight.payment.amount IS 'Amount, positive: paid out for a payment, coming back for a refund or a credit note (payment_kind), which count against the payment.';
+COMMENT ON COLUMN oversight.payment.payment_kind IS 'payment; refund (money coming back, 退款) or credit_note (a correction by reversal, 冲红), whose amount counts negative. A loaded negative or bracketed amount, -50 or (50.00), is a refund of 50 unless the file says credit note.';
+COMMENT ON COLUMN oversight.payment.refund_of IS 'The payment a refund or credit note reverses, when the export says.';
+CREATE INDEX payment_refund_of ON oversight.payment (refund_of) WHERE refund_of IS NOT NULL;
+COMMENT ON INDEX oversight.payment_refund_of IS 'Refunds of a payment (and the foreign key''s checks when a payment is renamed or deleted).';
+
+-- Provenance: the load that last inserted or changed a record. No foreign key, like the alerts: a
+-- million-row load would check one per row; the ledger's rows are never deleted.
+DO $provenance$
+DECLARE t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['payment', 'procurement_process', 'bid', 'contract', 'fund_allocation', 'enforcement_case'] LOOP
+    EXECUTE pg_catalog.format('ALTER TABLE oversight.%I ADD COLUMN load_id bigint', t);
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN oversight.%I.load_id IS %L', t,
+      'Load (oversight.load) that last inserted or changed the record; NULL: not written by oversight-load.');
+  END LOOP;
+END
+$provenance$;
+
+-- The canonical payments table is watched again: its mapping takes the new canonical fields.
+SELECT oversight.watch('oversight.payment', 'payment');
+
+ALTER TABLE oversight.org_unit
+  ALTER COLUMN name_zh DROP NOT NULL,
+  DROP CONSTRAINT org_unit_name_zh_present,
+  ADD CONSTRAINT org_unit_named CHECK (pg_catalog.btrim(COALESCE(name_zh, '')) <> '' OR pg_catalog.btrim(COALESCE(name_en, '')) <> '');
+COMMENT ON COLUMN oversight.org_unit.name_zh IS 'Name in Chinese (a unit has a Chinese or an English name, or both).';
+
+CREATE FUNCTION oversight.base_currency() RETURNS text
+  LANGUAGE sql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+AS $$ SELECT oversight.setting_value('base_currency') $$;
+COMMENT ON FUNCTION oversight.base_currency() IS 'The bureau''s currency (setting base_currency): the default currency of every amount a record gives without one.';
+-- Column defaults run as the inserting role.
+GRANT EXECUTE ON FUNCTION oversight.base_currency() TO oversight_admin, oversight_loader, oversight_analyst, oversight_inspector;
+DO $currency$
+DECLARE t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['payment', 'budget_project', 'fund_allocation', 'enforcement_case', 'discretion_band'] LOOP
+    EXECUTE pg_catalog.format('ALTER TABLE oversight.%I ALTER COLUMN currency SET DEFAULT oversight.base_currency()', t);
+  END LOOP;
+END
+$currency$;
+
+ALTER TABLE oversight.load
+  ADD COLUMN mapping_sha256 text CONSTRAINT load_mapping_sha256_format CHECK (mapping_sha256 ~ '^[0-9a-f]{64}$'),
+  ADD COLUMN fields_provided text[];
+COMMENT ON COLUMN oversight.load.mapping_sha256 IS 'SHA-256 of the mapping file used, hex: with file_sha256, what makes a load reproducible (NULL: OCDS, or a load before 0.4.0).';
+COMMENT ON COLUMN oversight.load.fields_provided IS 'Canonical fields the load filled (from a column, a constant, a default or a derivation); a rule needing a field not in it cannot judge the records of this load (oversight.rule_coverage).';
+-- An administrator loads the discretion standard (oversight.discretion_band) and writes its ledger.
+GRANT SELECT, INSERT, UPDATE ON oversight.load TO oversight_admin;
+GRANT SELECT, INSERT ON oversight.quarantine TO oversight_admin;
+
 --#include src/supervision.sql
 --#include src/accountability.sql
 --#include src/functions/sweep.sql

@@ -2,7 +2,7 @@
 -- that name the rule broken; good records go in.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(17);
+SELECT plan(19);
 
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('U1', '市教育局', 'budget_unit');
 INSERT INTO oversight.person (person_code, full_name) VALUES ('P1', '经办人甲');
@@ -16,6 +16,11 @@ SELECT throws_ok($$ INSERT INTO oversight.payment (payment_code, payer_unit_code
 SELECT throws_ok($$ INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, payment_method, paid_on)
   VALUES ('PAY-2', 'U1', 'x', -5, 'transfer', '2025-05-06') $$, '23514', 'value for domain oversight.amount violates check constraint "amount_non_negative"',
   'a negative amount is refused by name');
+SELECT lives_ok($$ INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, payment_method, paid_on, payment_kind, refund_of)
+  VALUES ('PAY-1R', 'U1', '某科技有限公司', 345.67, 'transfer', '2025-05-20', 'refund', 'PAY-1') $$, 'a refund goes in, its amount counting against the payment it reverses');
+SELECT throws_ok($$ INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, payment_method, paid_on, refund_of)
+  VALUES ('PAY-3', 'U1', 'x', 1, 'transfer', '2025-05-06', 'PAY-3') $$, '23514', 'new row for relation "payment" violates check constraint "payment_refund_of_other"',
+  'a payment does not reverse itself');
 SELECT throws_ok($$ INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, payment_method, paid_on)
   VALUES ('PAY-2', 'U1', 'x', 0, 'transfer', '2025-05-06') $$, '23514', 'new row for relation "payment" violates check constraint "payment_amount_positive"',
   'a zero payment is refused by name');

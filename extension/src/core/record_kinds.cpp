@@ -12,6 +12,10 @@ const Values &payment_status_values() {
 	static const Values v = {"requested", "approved", "held", "paid", "returned"};
 	return v;
 }
+const Values &payment_kind_values() {
+	static const Values v = {payment_kind::payment, payment_kind::refund, payment_kind::credit_note};
+	return v;
+}
 const Values &fund_kind_values() {
 	static const Values v = {"general", "special"};
 	return v;
@@ -59,7 +63,10 @@ RecordKindSpec payment() {
 	         {"paid_on", F::Date, canonical},
 	         {"handler_code", F::Text, canonical},
 	         {"approver_code", F::Text, canonical},
-	         {"status", F::Text, canonical, D::None, &payment_status_values()}},
+	         {"status", F::Text, canonical, D::None, &payment_status_values()},
+	         {"payment_kind", F::Text, canonical, D::None, &payment_kind_values()},
+	         {"refund_of", F::Text, canonical},
+	         {"load_id", F::BigInt, stored}},
 	        {}};
 }
 
@@ -91,7 +98,8 @@ RecordKindSpec procurement() {
 	         {"handler_code", F::Text, canonical},
 	         {"approver_code", F::Text, canonical},
 	         {"published_at", F::Timestamp, stored},
-	         {"source_document", F::Json, stored}},
+	         {"source_document", F::Json, stored},
+	         {"load_id", F::BigInt, stored}},
 	        {}};
 }
 
@@ -110,7 +118,8 @@ RecordKindSpec bid() {
 	         {"status", F::Text, canonical},
 	         {"bond_account", F::Text, canonical},
 	         {"contact_name", F::Text, canonical},
-	         {"source_document", F::Json, stored}},
+	         {"source_document", F::Json, stored},
+	         {"load_id", F::BigInt, stored}},
 	        {}};
 }
 
@@ -134,7 +143,8 @@ RecordKindSpec contract() {
 	         {"period_end", F::Date, stored},
 	         {"parent_contract_code", F::Text, canonical},
 	         {"payment_term_days", F::Integer, canonical},
-	         {"source_document", F::Json, stored}},
+	         {"source_document", F::Json, stored},
+	         {"load_id", F::BigInt, stored}},
 	        {}};
 }
 
@@ -155,7 +165,8 @@ RecordKindSpec fund_allocation() {
 	         {"allocated_on", F::Date, canonical},
 	         {"document_ref", F::Text, stored},
 	         {"handler_code", F::Text, canonical},
-	         {"approver_code", F::Text, canonical}},
+	         {"approver_code", F::Text, canonical},
+	         {"load_id", F::BigInt, stored}},
 	        {}};
 }
 
@@ -180,7 +191,8 @@ RecordKindSpec enforcement() {
 	         {"paid_amount", F::Decimal, canonical, D::Amount},
 	         {"handler_code", F::Text, canonical},
 	         {"approver_code", F::Text, canonical},
-	         {"status", F::Text, canonical, D::None, &enforcement_status_values()}},
+	         {"status", F::Text, canonical, D::None, &enforcement_status_values()},
+	         {"load_id", F::BigInt, stored}},
 	        {}};
 }
 
@@ -265,6 +277,8 @@ const char *sql_type_name(FieldType type) {
 		return "numeric";
 	case F::Integer:
 		return "integer";
+	case F::BigInt:
+		return "bigint";
 	case F::Date:
 		return "date";
 	case F::Timestamp:

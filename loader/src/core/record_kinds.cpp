@@ -224,6 +224,7 @@ FieldSpec field_of(const core::ColumnSpec &c) {
 		f.type = FieldType::amount;
 		break;
 	case core::FieldType::Integer:
+	case core::FieldType::BigInt:
 		f.type = FieldType::integer;
 		break;
 	case core::FieldType::Date:
@@ -270,6 +271,8 @@ RecordKind shared_kind(core::RecordKind which, std::string command, std::string 
 	for (const auto &c : spec.columns) {
 		if (c.type == core::FieldType::Json)
 			continue; // source_document: OCDS loads keep the published document there
+		if (std::string(c.name) == "load_id")
+			continue; // provenance: the loader writes the load's number itself
 		FieldSpec f = field_of(c);
 		auto given = facts.find(c.name);
 		if (given != facts.end()) {

@@ -18,7 +18,7 @@
 
 namespace oversight::core {
 
-enum class FieldType { Text, Decimal, Integer, Date, Timestamp, Bool, Json };
+enum class FieldType { Text, Decimal, Integer, BigInt, Date, Timestamp, Bool, Json };
 enum class RecordKind { Payment, Procurement, Bid, Contract, FundAllocation, Enforcement };
 inline constexpr size_t record_kind_count = 6;
 
@@ -31,6 +31,9 @@ inline constexpr const char *open = "open", *selective = "selective", *limited =
 }
 namespace procurement_category {
 inline constexpr const char *goods = "goods", *works = "works", *services = "services";
+}
+namespace payment_kind {
+inline constexpr const char *payment = "payment", *refund = "refund", *credit_note = "credit_note";
 }
 namespace payment_method {
 inline constexpr const char *transfer = "transfer", *cash = "cash", *official_card = "official_card";
