@@ -43,7 +43,7 @@ BITCODE_CXXFLAGS += -std=c++17 -Iextension/include
 sql/$(EXT)--%.sql: sql/updates/$(EXT)--%.sql $(wildcard sql/src/*.sql sql/src/*/*.sql) scripts/build-sql.sh
 	bash scripts/build-sql.sh $< >$@.tmp && mv $@.tmp $@
 
-.PHONY: deps loader install-loader unit test demo bench format lint
+.PHONY: deps loader install-loader unit test demo demo-stop bench format lint
 
 
 deps:
@@ -69,6 +69,10 @@ test: deps
 
 demo: deps
 	bash demo/run.sh
+
+# The demo keeps its database running for exploring; this stops it.
+demo-stop:
+	bash demo/stop.sh
 
 bench: deps
 	bash bench/run.sh
