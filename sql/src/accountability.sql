@@ -1159,38 +1159,32 @@ COMMENT ON COLUMN oversight.monthly_score_live.coefficient IS 'Coefficient appli
 COMMENT ON COLUMN oversight.monthly_score_live.score IS 'The month''s score.';
 COMMENT ON COLUMN oversight.monthly_score_live.deduction_items IS 'How many deductions.';
 
--- The reporting layer: materialized, each with a unique index so it refreshes CONCURRENTLY.
-CREATE MATERIALIZED VIEW oversight.unit_monthly_score AS
-  SELECT subject_code AS unit_code, month, scheme_id, weighted, deductions, bonus, coefficient, score, deduction_items
-    FROM oversight.monthly_score_live WHERE scope = 'unit';
-CREATE UNIQUE INDEX unit_monthly_score_key ON oversight.unit_monthly_score (unit_code, month);
-COMMENT ON MATERIALIZED VIEW oversight.unit_monthly_score IS 'Monthly score of every unit, as of the last oversight.refresh_scores() (see oversight.score_refresh). Read it through oversight.unit_scores.';
-COMMENT ON INDEX oversight.unit_monthly_score_key IS 'One row per unit and month (needed to refresh concurrently).';
-COMMENT ON COLUMN oversight.unit_monthly_score.unit_code IS 'Unit.';
-COMMENT ON COLUMN oversight.unit_monthly_score.month IS 'Month (its first day).';
-COMMENT ON COLUMN oversight.unit_monthly_score.scheme_id IS 'Scheme version in force.';
-COMMENT ON COLUMN oversight.unit_monthly_score.weighted IS 'Weighted dimensions.';
-COMMENT ON COLUMN oversight.unit_monthly_score.deductions IS 'Points deducted.';
-COMMENT ON COLUMN oversight.unit_monthly_score.bonus IS 'Bonus, capped.';
-COMMENT ON COLUMN oversight.unit_monthly_score.coefficient IS 'Coefficient.';
-COMMENT ON COLUMN oversight.unit_monthly_score.score IS 'Score.';
-COMMENT ON COLUMN oversight.unit_monthly_score.deduction_items IS 'How many deductions (each in oversight.score_event).';
-
-CREATE MATERIALIZED VIEW oversight.person_monthly_score AS
-  SELECT subject_code AS person_code, month, scheme_id, weighted, deductions, bonus, coefficient, score, deduction_items
-    FROM oversight.monthly_score_live WHERE scope = 'person';
-CREATE UNIQUE INDEX person_monthly_score_key ON oversight.person_monthly_score (person_code, month);
-COMMENT ON MATERIALIZED VIEW oversight.person_monthly_score IS 'Monthly score of every official, as of the last oversight.refresh_scores(). Read it through oversight.person_scores.';
-COMMENT ON INDEX oversight.person_monthly_score_key IS 'One row per official and month (needed to refresh concurrently).';
-COMMENT ON COLUMN oversight.person_monthly_score.person_code IS 'Official.';
-COMMENT ON COLUMN oversight.person_monthly_score.month IS 'Month (its first day).';
-COMMENT ON COLUMN oversight.person_monthly_score.scheme_id IS 'Scheme version in force.';
-COMMENT ON COLUMN oversight.person_monthly_score.weighted IS 'Weighted dimensions.';
-COMMENT ON COLUMN oversight.person_monthly_score.deductions IS 'Points deducted.';
-COMMENT ON COLUMN oversight.person_monthly_score.bonus IS 'Bonus, capped.';
-COMMENT ON COLUMN oversight.person_monthly_score.coefficient IS 'Coefficient.';
-COMMENT ON COLUMN oversight.person_monthly_score.score IS 'Score.';
-COMMENT ON COLUMN oversight.person_monthly_score.deduction_items IS 'How many deductions.';
+-- The reporting layer: materialized, each with a unique index so it refreshes CONCURRENTLY. The unit and
+-- the person scores are the same view of monthly_score_live, one scope each.
+DO $scores$
+DECLARE v record; c record;
+BEGIN
+  FOR v IN SELECT * FROM (VALUES
+      ('unit_monthly_score', 'unit', 'unit_code', 'Unit.', 'unit', 'Monthly score of every unit, as of the last oversight.refresh_scores() (see oversight.score_refresh). Read it through oversight.unit_scores.'),
+      ('person_monthly_score', 'person', 'person_code', 'Official.', 'official',
+       'Monthly score of every official, as of the last oversight.refresh_scores() (see oversight.score_refresh). Read it through oversight.person_scores.'))
+      AS x(view_name, scope, key_column, key_comment, noun, view_comment) LOOP
+    EXECUTE pg_catalog.format('CREATE MATERIALIZED VIEW oversight.%I AS SELECT subject_code AS %I, month, scheme_id, weighted, deductions, bonus, '
+                              'coefficient, score, deduction_items FROM oversight.monthly_score_live WHERE scope = %L', v.view_name, v.key_column, v.scope);
+    EXECUTE pg_catalog.format('CREATE UNIQUE INDEX %I ON oversight.%I (%I, month)', v.view_name || '_key', v.view_name, v.key_column);
+    EXECUTE pg_catalog.format('COMMENT ON MATERIALIZED VIEW oversight.%I IS %L', v.view_name, v.view_comment);
+    EXECUTE pg_catalog.format('COMMENT ON INDEX oversight.%I IS %L', v.view_name || '_key',
+                              'One row per ' || v.noun || ' and month (needed to refresh concurrently).');
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN oversight.%I.%I IS %L', v.view_name, v.key_column, v.key_comment);
+    -- The other columns mean what they mean in monthly_score_live.
+    FOR c IN SELECT a.attname, d.description FROM pg_catalog.pg_attribute a
+               JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid AND d.objsubid = a.attnum
+              WHERE a.attrelid = 'oversight.monthly_score_live'::regclass AND a.attname NOT IN ('scope', 'subject_code') LOOP
+      EXECUTE pg_catalog.format('COMMENT ON COLUMN oversight.%I.%I IS %L', v.view_name, c.attname, c.description);
+    END LOOP;
+  END LOOP;
+END
+$scores$;
 
 CREATE FUNCTION oversight.grade_of(p_scheme_id bigint, p_score numeric)
   RETURNS TABLE (grade_code text, name_zh text, name_en text, failing boolean)
@@ -1615,21 +1609,9 @@ COMMENT ON FUNCTION oversight.refresh_scores(boolean) IS
   'Refreshes the assessment''s materialized views (unit and person monthly scores, the personal file summaries) — CONCURRENTLY by default, so readers are never blocked — and records their freshness in oversight.score_refresh. Schedule it with oversight.schedule_score_refresh().';
 
 CREATE FUNCTION oversight.schedule_score_refresh(p_schedule text DEFAULT '7 * * * *') RETURNS bigint
-  LANGUAGE plpgsql VOLATILE
+  LANGUAGE sql VOLATILE
   SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE id bigint;
-BEGIN
-  IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
-    RAISE EXCEPTION '本库未安装 pg_cron / pg_cron is not installed in this database'
-      USING ERRCODE = '55000',
-            HINT = pg_catalog.format('Install postgresql-15-cron, add pg_cron to shared_preload_libraries; then, in the database named by cron.database_name: SELECT cron.schedule_in_database(%L, %L, %L, %L)',
-                                     'oversight-scores-' || pg_catalog.current_database(), p_schedule, 'SELECT oversight.refresh_scores()', pg_catalog.current_database());
-  END IF;
-  EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO id
-    USING 'oversight-scores-' || pg_catalog.current_database(), p_schedule, 'SELECT oversight.refresh_scores()';
-  RETURN id;
-END $$;
+AS $$ SELECT oversight.schedule_cron_job('oversight-scores', p_schedule, 'SELECT oversight.refresh_scores()') $$;
 COMMENT ON FUNCTION oversight.schedule_score_refresh(text) IS
   'Schedules oversight.refresh_scores() with pg_cron (default hourly) when pg_cron is installed in this database; returns the job id. Otherwise says how to schedule it from the cron database.';
 

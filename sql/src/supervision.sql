@@ -1120,23 +1120,31 @@ $dump$;
 -------------------------------------------------------------------------------------------------------
 -- Scheduling the sweeper with pg_cron, when the server has it.
 -------------------------------------------------------------------------------------------------------
-CREATE FUNCTION oversight.schedule_sweeper(p_schedule text DEFAULT '*/5 * * * *') RETURNS bigint
+CREATE FUNCTION oversight.schedule_cron_job(p_job text, p_schedule text, p_command text) RETURNS bigint
   LANGUAGE plpgsql VOLATILE
   SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE id bigint;
+DECLARE
+  job text := p_job || '-' || pg_catalog.current_database();
+  id bigint;
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
     RAISE EXCEPTION '本库未安装 pg_cron / pg_cron is not installed in this database'
       USING ERRCODE = '55000',
             HINT = pg_catalog.format('Install postgresql-15-cron, add pg_cron to shared_preload_libraries; then, in the database named by cron.database_name: SELECT cron.schedule_in_database(%L, %L, %L, %L)',
-                                     'oversight-sweep-' || pg_catalog.current_database(), p_schedule, 'SELECT oversight.sweep()', pg_catalog.current_database());
+                                     job, p_schedule, p_command, pg_catalog.current_database());
   END IF;
   -- pg_cron's functions exist only where it is installed: called by name.
-  EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO id
-    USING 'oversight-sweep-' || pg_catalog.current_database(), p_schedule, 'SELECT oversight.sweep()';
+  EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO id USING job, p_schedule, p_command;
   RETURN id;
 END $$;
+COMMENT ON FUNCTION oversight.schedule_cron_job(text, text, text) IS
+  'Schedules a command with pg_cron under the job name p_job-<database> when pg_cron is installed in this database; returns the job id; otherwise says how to schedule it from the cron database. Internal: oversight.schedule_sweeper() and schedule_score_refresh() call it.';
+
+CREATE FUNCTION oversight.schedule_sweeper(p_schedule text DEFAULT '*/5 * * * *') RETURNS bigint
+  LANGUAGE sql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+AS $$ SELECT oversight.schedule_cron_job('oversight-sweep', p_schedule, 'SELECT oversight.sweep()') $$;
 COMMENT ON FUNCTION oversight.schedule_sweeper(text) IS
   'Schedules oversight.sweep() with pg_cron (default every 5 minutes) when pg_cron is installed in this database; returns the job id. Otherwise says how to schedule it from the cron database. The job runs as the role that calls this (an administrator).';
-GRANT EXECUTE ON FUNCTION oversight.schedule_sweeper(text) TO oversight_admin;
+GRANT EXECUTE ON FUNCTION oversight.schedule_cron_job(text, text, text), oversight.schedule_sweeper(text) TO oversight_admin;
