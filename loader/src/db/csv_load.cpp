@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -106,11 +107,21 @@ std::vector<std::string> cells_from_staged_json(const std::string &json, const R
 		return cells;
 	Json row = from_dom(root);
 	const auto &kind = validator.kind();
+	// A refund or credit note was staged as its magnitude: written back negative, it reloads as what it was.
+	bool reversal = false;
+	if (kind.signed_amount) {
+		const Json *direction = find(row, kind.signed_amount->kind_field);
+		const auto &r = kind.signed_amount->reversing;
+		reversal = direction && direction->is_string() &&
+		           std::find(r.begin(), r.end(), direction->get<std::string>()) != r.end();
+	}
 	for (int f : validator.staged_fields()) {
-		const Json *v = find(row, kind.fields[static_cast<size_t>(f)].name);
+		const std::string &name = kind.fields[static_cast<size_t>(f)].name;
+		const Json *v = find(row, name);
 		size_t col = static_cast<size_t>(validator.binding().column_of_field[static_cast<size_t>(f)]);
 		if (v && !v->is_null() && col < width)
-			cells[col] = v->is_boolean() ? (v->get<bool>() ? "true" : "false") : text_of_value(*v);
+			cells[col] = (reversal && name == kind.signed_amount->amount ? "-" : "") +
+			             (v->is_boolean() ? (v->get<bool>() ? "true" : "false") : text_of_value(*v));
 	}
 	return cells;
 }
@@ -209,6 +220,7 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		    if (party_index)
 			    check_may_write(tx, "party", "oversight_loader");
 		    plan = plan_csv_merge(kind, validator->staged_fields(), merge);
+		    s.fields_provided = fields_provided(kind, validator->staged_fields());
 		    tx.exec(plan.create_stage);
 		    copy = pqxx_compat::open_copy(tx, "pg_temp", "oversight_stage", plan.copy_columns);
 		    batcher.emplace(*copy);
@@ -267,6 +279,7 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		s.warnings["short_rows"] = short_rows;
 	progress.finish();
 	s.sha256 = source.sha256_hex();
+	s.mapping_sha256 = mapping.sha256;
 	s.bytes = source.bytes_read();
 	s.rows_staged = s.rows_read - refused_before_copy;
 
@@ -299,9 +312,13 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 	if (!plan.prepare.empty())
 		run(plan.prepare);
 	auto staged = tx.exec("SELECT pg_catalog.count(*) FROM " + stage_table)[0][0].as<std::uint64_t>();
+	// The merge writes the load's number into the records it inserts or changes (provenance).
+	auto merge = [&](const std::string &sql) {
+		return plan.merge_takes_load_id ? pqxx_compat::exec_params(tx, sql, s.load_id) : tx.exec(sql);
+	};
 	if (!plan.update_first.empty())
-		s.rows_updated = tx.exec(plan.update_first)[0][0].as<std::uint64_t>();
-	auto merged = tx.exec(plan.upsert);
+		s.rows_updated = merge(plan.update_first)[0][0].as<std::uint64_t>();
+	auto merged = merge(plan.upsert);
 	s.rows_loaded = merged[0][0].as<std::uint64_t>();
 	s.rows_updated += merged[0][1].as<std::uint64_t>();
 	s.rows_unchanged = staged - s.rows_loaded - s.rows_updated;
