@@ -428,6 +428,16 @@ int run_check_mapping(const std::vector<std::string> &args) {
 		                         describe_source(binding, header, mapping, kind, f));
 	for (const auto &h : binding.unmapped_headers)
 		std::cout << fmt::format("  column \"{}\" is not mapped: ignored\n", h);
+	// What the ledger of a load of this file would record (oversight.load.mapping_sha256, fields_provided).
+	std::vector<int> staged;
+	for (size_t f = 0; f < kind.fields.size(); ++f)
+		if (binding.has(static_cast<int>(f)))
+			staged.push_back(static_cast<int>(f));
+	std::string provided;
+	for (const auto &f : fields_provided(kind, staged))
+		provided += (provided.empty() ? "" : ", ") + f;
+	std::cout << fmt::format("fields provided: {}\nmapping sha256: {}\n", provided.empty() ? "none" : provided,
+	                         mapping.sha256);
 	if (!binding.missing_required.empty()) {
 		std::string missing;
 		for (const auto &f : binding.missing_required)
