@@ -50,6 +50,9 @@ like "$out" '"rows_read":3,"rows_loaded":0,"rows_updated":0,"rows_unchanged":2,"
 like "$(q "SELECT field || ': ' || reason FROM oversight.quarantine ORDER BY load_id DESC LIMIT 1")" \
 	'^payment_code: suspected key collision: payment_code "V3" is stored as \(payee_name City Printing, amount 8500(\.00)?, paid_on 2024-04-03\) and this row has \(payee_name Riverside Catering, amount 640, paid_on 2024-04-05\).*--correction' \
 	"the reason shows the stored and the incoming version"
+like "$(q "SELECT reason FROM oversight.quarantine ORDER BY load_id DESC LIMIT 1")" \
+	"\\(payee_name Riverside Catering, amount 640, paid_on 2024-04-05\\); the stored one was written by load $(q "SELECT load_id FROM oversight.payment WHERE payment_code = 'V3'") of $WORK/pay.csv\\. If it is another record" \
+	"and which load of which file wrote the stored one"
 is "$(q "SELECT payee_name || ' ' || amount FROM oversight.payment WHERE payment_code = 'V3'")" "City Printing 8500" "the stored payment is left as it was"
 # A file of the same name in another directory is the same file (compared by base name).
 mkdir -p "$WORK/elsewhere" && sed 's/^V3,HLT02,City Printing,"8,500",transfer/V3,HLT02,City Printing,"8,400",transfer/' "$WORK/pay.csv" >"$WORK/elsewhere/pay.csv"
@@ -59,6 +62,7 @@ like "$out" '"rows_updated":1,"rows_unchanged":2,"rows_quarantined":0' "pay.csv 
 q "UPDATE oversight.payment SET load_id = NULL WHERE payment_code = 'V3'" >/dev/null
 out=$(load payments --json -q "$WORK/pay.csv" 2>/dev/null)
 like "$out" '"rows_updated":0,"rows_unchanged":2,"rows_quarantined":1' "a record not written by oversight-load is not corrected without --correction"
+like "$(q "SELECT reason FROM oversight.quarantine ORDER BY load_id DESC LIMIT 1")" '; the stored one was not written by oversight-load\. If it is another record' "the reason says so"
 # --correction: the file corrects the stored record, whoever wrote it.
 out=$(load payments --correction --json -q "$WORK/other-source.csv" 2>/dev/null)
 like "$out" '"rows_read":3,"rows_loaded":0,"rows_updated":1,"rows_unchanged":2' "with --correction the other file's row counts as updated"

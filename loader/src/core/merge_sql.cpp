@@ -218,11 +218,18 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 		plan.quarantine_collisions = quarantine_statement(
 		    stage_table, table + " t", join(key_match, " AND ") + " AND (" + join(differs, " OR ") + ")" + elsewhere,
 		    kind.key.front(), "r.reason_detail",
-		    "pg_catalog.format('suspected key collision: %s \"%s\" is stored as (%s) and this row has (%s). If it is "
+		    "pg_catalog.format('suspected key collision: %s \"%s\" is stored as (%s) and this row has (%s)%s. If it is "
 		    "another record, give it a key of its own (key = … in the mapping file); if it corrects the stored one, "
 		    "load the file with --correction', " +
 		        quote_literal(kind.key.front()) + ", s." + key_columns.front() + ", pg_catalog.concat_ws(', ', " +
-		        join(stored, ", ") + "), pg_catalog.concat_ws(', ', " + join(incoming, ", ") + ")) AS reason_detail");
+		        join(stored, ", ") + "), pg_catalog.concat_ws(', ', " + join(incoming, ", ") + "), " +
+		        (kind.provenance_column.empty()
+		             ? std::string("''")
+		             : "COALESCE((SELECT pg_catalog.format('; the stored one was written by load %s of %s', l.load_id, "
+		               "l.file_name) FROM oversight.load l WHERE l.load_id = t." +
+		                   quote_ident(kind.provenance_column) +
+		                   "), '; the stored one was not written by oversight-load')") +
+		        ") AS reason_detail");
 
 	if (!creating.empty()) {
 		std::vector<std::string> refers;
