@@ -84,6 +84,9 @@ TEST(MappingFile, EverythingUnusedIsAnErrorNamingFileLineAndKey) {
 	EXPECT_EQ(error_of("[columns]\ncurrency = lookup:币种\n"),
 	          "m.map:2: unknown directive \"lookup:\" (const:, default:, year:, by_name: or key:; a header that "
 	          "really starts so is written in double quotes: \"lookup:币种\")");
+	EXPECT_EQ(error_of("[columns]\namount = default:-5\n", "allocations"),
+	          "m.map:2: default \"-5\" of amount is negative: only payments can be refunds or credit notes");
+	EXPECT_EQ(error_of("[columns]\namount = default:-5\n"), "no error"); // a payment's: a refund
 	EXPECT_EQ(error_of("[columns]\npayment_code = key:'X' + 号\n"),
 	          "m.map:2: the key payment_code is built by key = before any section, not by key: under [columns]");
 	EXPECT_EQ(error_of("[columns]\npaid_on = key:'X' + 号\n"),
@@ -196,11 +199,12 @@ TEST(RowValidator, ShortRowsNegativeAmountsAndTheCurrencyOfTheLoad) {
 	auto other = f.row({"P1", "U1", "x", "10", "transfer", "2024-03-05", "EUR"}, v);
 	EXPECT_EQ(other->reason, "is EUR but the load says --currency GBP for the whole file");
 	EXPECT_FALSE(f.row({"P1", "U1", "x", "10", "transfer", "2024-03-05", "gbp"}, v));
-	// A negative amount is a refund of its magnitude (the amount column is positive, payment_kind the direction).
+	// A negative amount is a refund: staged with its sign, stored as its magnitude with payment_kind refund (the
+	// merge derives the kind when the file gives none: no column more to stage per row).
 	for (std::string credit : {"(50.00)", "-50.00", "50.00-", "£(50.00)", "−50.00"}) {
 		ASSERT_FALSE(f.row({"P1", "U1", "x", credit, "transfer", "2024-03-05"}, v)) << credit;
-		EXPECT_EQ(v[at("payments", "amount")], "50.00") << credit;
-		EXPECT_EQ(v[at("payments", "payment_kind")], "refund") << credit;
+		EXPECT_EQ(v[at("payments", "amount")], "-50.00") << credit;
+		EXPECT_FALSE(v[at("payments", "payment_kind")]) << credit;
 	}
 	ASSERT_FALSE(f.row({"P1", "U1", "x", "50", "transfer", "2024-03-05"}, v));
 	EXPECT_FALSE(v[at("payments", "payment_kind")]); // a payment: the column's default
@@ -221,9 +225,9 @@ TEST(RowValidator, RefundsAndCreditNotes) {
 		return *v[at("payments", "amount")] + " " + v[at("payments", "payment_kind")].value_or("(default)") + " " +
 		       v[at("payments", "refund_of")].value_or("-");
 	};
-	EXPECT_EQ(kind_of({"R1", "U1", "x", "(50.00)", "transfer", "2024-03-05", "冲红", "P1"}), "50.00 credit_note P1");
-	EXPECT_EQ(kind_of({"R1", "U1", "x", "-50", "transfer", "2024-03-05", "credit note", ""}), "50 credit_note -");
-	EXPECT_EQ(kind_of({"R1", "U1", "x", "-50", "transfer", "2024-03-05", "", "P1"}), "50 refund P1");
+	EXPECT_EQ(kind_of({"R1", "U1", "x", "(50.00)", "transfer", "2024-03-05", "冲红", "P1"}), "-50.00 credit_note P1");
+	EXPECT_EQ(kind_of({"R1", "U1", "x", "-50", "transfer", "2024-03-05", "credit note", ""}), "-50 credit_note -");
+	EXPECT_EQ(kind_of({"R1", "U1", "x", "-50", "transfer", "2024-03-05", "", "P1"}), "-50 refund P1");
 	EXPECT_EQ(kind_of({"R1", "U1", "x", "50", "transfer", "2024-03-05", "退款", "P1"}), "50 refund P1");
 	EXPECT_EQ(kind_of({"P1", "U1", "x", "50", "transfer", "2024-03-05", "payment", ""}), "50 payment -");
 	EXPECT_EQ(kind_of({"R1", "U1", "x", "-50", "transfer", "2024-03-05", "payment", ""}),
@@ -296,7 +300,8 @@ TEST(HeaderBinding, PaymentKindFollowsTheSignOfTheAmount) {
 	Mapping m = Mapping::parse("[columns]\n", "m.map", p);
 	HeaderBinding b = bind_header(header, m, p);
 	size_t k = at("payments", "payment_kind");
-	EXPECT_TRUE(b.has(static_cast<int>(k))); // staged: a negative amount sets it
+	EXPECT_FALSE(b.has(static_cast<int>(k)));     // not staged: the merge derives it from the amount's sign
+	EXPECT_TRUE(b.provides(static_cast<int>(k))); // but provided (fields_provided)
 	EXPECT_EQ(
 	    describe_source(b, header, m, p, k),
 	    "the sign of amount: refund when negative (the magnitude is stored), else payment (the column's default)");
@@ -374,7 +379,13 @@ TEST(MergeSql, DefaultsCollisionsNewPartiesAndTwoStepAssignments) {
 	CsvMergePlan plan = plan_csv_merge(p, staged, o);
 	EXPECT_NE(plan.upsert.find("COALESCE(s.\"currency\", 'CNY'::text)"), std::string::npos);
 	EXPECT_NE(plan.quarantine_collisions.find("suspected key collision"), std::string::npos);
-	EXPECT_NE(plan.quarantine_collisions.find("t.\"amount\" <> s.\"amount\""), std::string::npos);
+	EXPECT_NE(plan.quarantine_collisions.find("t.\"amount\" <> pg_catalog.abs(s.\"amount\")"), std::string::npos);
+	// The amount is staged signed: stored as its magnitude, the kind from the sign when the file gives none.
+	EXPECT_NE(plan.upsert.find("pg_catalog.abs(s.\"amount\")"), std::string::npos);
+	EXPECT_NE(plan.upsert.find("CASE WHEN s.\"amount\" < 0 THEN 'refund' ELSE 'payment' END"), std::string::npos);
+	EXPECT_NE(plan.quarantine_collisions.find("<> CASE WHEN s.\"amount\" < 0 THEN 'refund' ELSE 'payment' END"),
+	          std::string::npos);
+	EXPECT_EQ(plan.create_stage.find("payment_kind"), std::string::npos); // not a staging column
 	EXPECT_NE(plan.create_parties.find("INSERT INTO oversight.party (party_code, name)"), std::string::npos);
 	EXPECT_NE(plan.create_stage.find("oversight_new_party"), std::string::npos);
 	bool checks_new_parties = false;

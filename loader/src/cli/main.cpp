@@ -429,12 +429,12 @@ int run_check_mapping(const std::vector<std::string> &args) {
 	for (const auto &h : binding.unmapped_headers)
 		std::cout << fmt::format("  column \"{}\" is not mapped: ignored\n", h);
 	// What the ledger of a load of this file would record (oversight.load.mapping_sha256, fields_provided).
-	std::vector<int> staged;
+	std::vector<int> provided_fields;
 	for (size_t f = 0; f < kind.fields.size(); ++f)
-		if (binding.has(static_cast<int>(f)))
-			staged.push_back(static_cast<int>(f));
+		if (binding.provides(static_cast<int>(f)))
+			provided_fields.push_back(static_cast<int>(f));
 	std::string provided;
-	for (const auto &f : fields_provided(kind, staged))
+	for (const auto &f : fields_provided(kind, provided_fields))
 		provided += (provided.empty() ? "" : ", ") + f;
 	std::cout << fmt::format("fields provided: {}\nmapping sha256: {}\n", provided.empty() ? "none" : provided,
 	                         mapping.sha256);

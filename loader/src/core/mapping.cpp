@@ -129,6 +129,11 @@ Mapping Mapping::parse(const std::string &text, const std::string &source, const
 		ParsedValue v = parse_field_value(spec, value, m.date_order);
 		if (!v.ok())
 			fail(what + " \"" + value + "\" of " + spec.name + " " + v.error);
+		if (spec.type == FieldType::amount && is_negative_amount(*v.value) &&
+		    !(kind.signed_amount && kind.signed_amount->amount == spec.name))
+			fail(what + " \"" + value + "\" of " + spec.name +
+			     " is negative: only payments can be refunds or credit "
+			     "notes");
 		return *v.value;
 	};
 	while (std::getline(in, line)) {
@@ -278,6 +283,10 @@ bool HeaderBinding::has(int field_index) const {
 	return column_of_field[f] >= 0 || !sources[f].is_simple();
 }
 
+bool HeaderBinding::provides(int field_index) const {
+	return has(field_index) || sources[static_cast<size_t>(field_index)].sign_of >= 0;
+}
+
 HeaderBinding bind_header(const std::vector<std::string> &header, const Mapping &mapping, const RecordKind &kind,
                           const std::map<std::string, std::string> &overrides) {
 	HeaderBinding b;
@@ -345,7 +354,7 @@ HeaderBinding bind_header(const std::vector<std::string> &header, const Mapping 
 		if (spec.required && !provided)
 			b.missing_required.push_back(spec.name);
 	}
-	// The direction of a signed amount (payment_kind) is staged whenever the amount is: a negative amount makes it.
+	// The direction of a signed amount (payment_kind) is provided whenever the amount is: a negative amount makes it.
 	if (kind.signed_amount) {
 		int amount = kind.field_index(kind.signed_amount->amount);
 		int direction = kind.field_index(kind.signed_amount->kind_field);

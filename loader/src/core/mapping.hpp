@@ -86,9 +86,11 @@ struct FieldSource {
 	int name_column = -1;                     // by_name:
 	std::vector<int> key_columns;             // key = (or key:): a column per part, -1 for a literal
 	std::vector<std::string> key_literals;    // key = (or key:): the literal of each part ("" for a column)
-	int sign_of = -1; // derived from the sign of this amount field (payment_kind: a negative amount is a refund)
+	// Derived from the sign of this amount field (payment_kind: a negative amount is a refund). Not staged for
+	// that: the staged amount keeps its sign and the merge derives the direction (no column more per row).
+	int sign_of = -1;
 	bool is_simple() const {
-		return !constant && !default_value && year_column < 0 && name_column < 0 && key_columns.empty() && sign_of < 0;
+		return !constant && !default_value && year_column < 0 && name_column < 0 && key_columns.empty();
 	}
 };
 
@@ -101,6 +103,8 @@ struct HeaderBinding {
 	                                           // "name_zh or name_en" for a group of which a row needs one
 	// The field gets a value from the file or the mapping (it is staged).
 	bool has(int field_index) const;
+	// The load provides the field: staged, or derived at merge time (payment_kind from the amount's sign).
+	bool provides(int field_index) const;
 };
 
 // `overrides`: constants given on the command line (--currency), checked against the column when present.

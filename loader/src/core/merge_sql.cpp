@@ -105,9 +105,28 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 		int f = kind.field_index(name);
 		return f >= 0 && std::find(fields.begin(), fields.end(), f) != fields.end();
 	};
+	// A signed amount (payments) is staged with its sign: the record keeps its magnitude, and the direction, when
+	// the file and the mapping give none, comes from the sign here (written, not staged: no column per row more).
+	std::string signed_amount;
+	std::map<std::string, std::string> derived; // column → its value, an expression on the staged row s
+	if (kind.signed_amount && is_staged(kind.signed_amount->amount)) {
+		const SignedAmount &sa = *kind.signed_amount;
+		signed_amount = sa.amount;
+		if (!is_staged(sa.kind_field)) {
+			auto d = options.column_defaults.find(sa.kind_field);
+			derived[sa.kind_field] =
+			    "CASE WHEN s." + quote_ident(sa.amount) + " < 0 THEN " + quote_literal(sa.negative_kind) + " ELSE " +
+			    (d == options.column_defaults.end() ? quote_literal(sa.positive_kind) : d->second) + " END";
+		}
+	}
+	auto is_written = [&](const std::string &name) { return is_staged(name) || derived.count(name) > 0; };
 	// The value a column gets: an empty cell of a NOT NULL column takes the column's database default.
 	auto value_of = [&](const std::string &name, const std::string &alias) {
+		if (auto d = derived.find(name); d != derived.end())
+			return d->second;
 		std::string v = alias + "." + quote_ident(name);
+		if (name == signed_amount)
+			v = "pg_catalog.abs(" + v + ")";
 		auto d = options.column_defaults.find(name);
 		return d == options.column_defaults.end() ? v : "COALESCE(" + v + ", " + d->second + ")";
 	};
@@ -117,6 +136,10 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 		columns.push_back(quote_ident(spec.name));
 		typed_columns.push_back(quote_ident(spec.name) + " " + spec.sql_type());
 		values.push_back(value_of(spec.name, "s"));
+	}
+	for (const auto &[name, value] : derived) { // written after the staged columns
+		columns.push_back(quote_ident(name));
+		values.push_back(value);
 	}
 	plan.create_stage =
 	    "CREATE TEMP TABLE oversight_stage (line_no bigint NOT NULL, " + join(typed_columns, ", ") +
@@ -196,7 +219,7 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 	// default (a refund or credit note).
 	std::vector<std::string> differs, stored, incoming;
 	for (const auto &name : kind.identity_fields) {
-		if (!is_staged(name))
+		if (!is_written(name))
 			continue;
 		std::string c = quote_ident(name), in = value_of(name, "s"), label = quote_literal(name + " ");
 		differs.push_back("(t." + c + " IS NOT NULL AND " + in + " IS NOT NULL AND t." + c + " <> " + in + ")");
@@ -247,6 +270,8 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 	std::vector<std::string> column_names;
 	for (int f : fields)
 		column_names.push_back(name_of(f));
+	for (const auto &d : derived)
+		column_names.push_back(d.first);
 	// Provenance: every record inserted or really changed names this load ($1); an unchanged one keeps its own.
 	std::vector<std::string> uncompared;
 	std::vector<std::string> written_columns = columns, written_values = values;

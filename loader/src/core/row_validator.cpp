@@ -43,10 +43,16 @@ RowValidator::RowValidator(const RecordKind &kind, const Mapping &mapping, Heade
 	for (const auto &src : binding_.sources)
 		simple_.push_back(src.is_simple());
 	resolvers_.assign(kind_.fields.size(), nullptr);
+	// Fields nothing fills and nothing requires stay NULL without a look, row after row.
+	for (size_t f = 0; f < kind_.fields.size(); ++f)
+		if (binding_.column_of_field[f] >= 0 || !simple_[f] || !kind_.fields[f].default_value.empty() ||
+		    kind_.fields[f].required)
+			active_.push_back(f);
 	if (kind_.signed_amount) {
 		signed_amount_ = kind_.field_index(kind_.signed_amount->amount);
 		direction_ = kind_.field_index(kind_.signed_amount->kind_field);
 		reverses_ = kind_.field_index(kind_.signed_amount->reverses);
+		direction_staged_ = direction_ >= 0 && binding_.has(direction_);
 	}
 	for (const auto &group : kind_.one_of_required) {
 		one_of_.emplace_back();
@@ -249,7 +255,7 @@ std::optional<RowError> RowValidator::validate(const std::vector<std::string_vie
 	// Missing trailing columns read as empty (exports that stop a row at its last filled cell); a required
 	// field among them refuses the row below.
 	out.short_row = cells.size() < header_width_;
-	for (size_t f = 0; f < nfields; ++f) {
+	for (size_t f : active_) {
 		const FieldSpec &spec = kind_.fields[f];
 		int col = binding_.column_of_field[f];
 		auto &value = out.values[f];
@@ -297,11 +303,10 @@ std::optional<RowError> RowValidator::apply_sign(const std::vector<std::string_v
 			out += (out.empty() ? "" : " or ") + k;
 		return out;
 	};
-	if (amount && is_negative_amount(*amount)) {
-		std::string signed_text(*amount);
-		amount = amount->substr(1); // the magnitude: the amount column is positive, the direction says the sign
-		if (!direction)
-			return RowError{sa.amount, "is negative (" + signed_text + ") and nothing can record its direction"};
+	// The staged amount keeps its sign: the merge stores its magnitude, and derives the direction itself when the
+	// file and the mapping give none (a column less to stage per row).
+	bool negative = amount && is_negative_amount(*amount);
+	if (negative && direction_staged_) {
 		if (*direction && !reversing(**direction)) {
 			// "payment" from the row or a const: contradicts the sign; from a mapping's default: the sign wins.
 			auto d = static_cast<size_t>(direction_);
@@ -309,7 +314,7 @@ std::optional<RowError> RowValidator::apply_sign(const std::vector<std::string_v
 			bool said = binding_.sources[d].constant || (col >= 0 && static_cast<size_t>(col) < cells.size() &&
 			                                             !trim(cells[static_cast<size_t>(col)]).empty());
 			if (said)
-				return RowError{sa.amount, "is negative (" + signed_text + "), a refund or credit note, but " +
+				return RowError{sa.amount, "is negative (" + std::string(*amount) + "), a refund or credit note, but " +
 				                               sa.kind_field + " is " + std::string(**direction) +
 				                               ": a negative amount needs " + sa.kind_field + " " + either() +
 				                               " (or empty); correct the sign or the " + sa.kind_field};
@@ -319,7 +324,9 @@ std::optional<RowError> RowValidator::apply_sign(const std::vector<std::string_v
 			*direction = std::string_view(sa.negative_kind);
 	}
 	if (reverses_ >= 0 && out.values[static_cast<size_t>(reverses_)]) {
-		std::string_view kind = direction && *direction ? **direction : std::string_view(sa.positive_kind);
+		std::string_view kind = direction && *direction ? **direction
+		                        : negative              ? std::string_view(sa.negative_kind)
+		                                                : std::string_view(sa.positive_kind);
 		if (!reversing(kind))
 			return RowError{sa.reverses, "names the " + kind_.table + " this row reverses, but the row is a " +
 			                                 std::string(kind) + ": only a " + either() + " reverses one (give " +

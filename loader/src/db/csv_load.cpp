@@ -13,7 +13,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -107,21 +106,12 @@ std::vector<std::string> cells_from_staged_json(const std::string &json, const R
 		return cells;
 	Json row = from_dom(root);
 	const auto &kind = validator.kind();
-	// A refund or credit note was staged as its magnitude: written back negative, it reloads as what it was.
-	bool reversal = false;
-	if (kind.signed_amount) {
-		const Json *direction = find(row, kind.signed_amount->kind_field);
-		const auto &r = kind.signed_amount->reversing;
-		reversal = direction && direction->is_string() &&
-		           std::find(r.begin(), r.end(), direction->get<std::string>()) != r.end();
-	}
+	// A refund's amount was staged with its sign: it reloads as what it was.
 	for (int f : validator.staged_fields()) {
-		const std::string &name = kind.fields[static_cast<size_t>(f)].name;
-		const Json *v = find(row, name);
+		const Json *v = find(row, kind.fields[static_cast<size_t>(f)].name);
 		size_t col = static_cast<size_t>(validator.binding().column_of_field[static_cast<size_t>(f)]);
 		if (v && !v->is_null() && col < width)
-			cells[col] = (reversal && name == kind.signed_amount->amount ? "-" : "") +
-			             (v->is_boolean() ? (v->get<bool>() ? "true" : "false") : text_of_value(*v));
+			cells[col] = v->is_boolean() ? (v->get<bool>() ? "true" : "false") : text_of_value(*v);
 	}
 	return cells;
 }
@@ -220,7 +210,11 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		    if (party_index)
 			    check_may_write(tx, "party", "oversight_loader");
 		    plan = plan_csv_merge(kind, validator->staged_fields(), merge);
-		    s.fields_provided = fields_provided(kind, validator->staged_fields());
+		    std::vector<int> provided; // staged, or derived at merge time (a payment's kind from its amount's sign)
+		    for (size_t f = 0; f < kind.fields.size(); ++f)
+			    if (binding.provides(static_cast<int>(f)))
+				    provided.push_back(static_cast<int>(f));
+		    s.fields_provided = fields_provided(kind, provided);
 		    tx.exec(plan.create_stage);
 		    copy = pqxx_compat::open_copy(tx, "pg_temp", "oversight_stage", plan.copy_columns);
 		    batcher.emplace(*copy);
