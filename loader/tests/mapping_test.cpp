@@ -82,8 +82,18 @@ TEST(MappingFile, EverythingUnusedIsAnErrorNamingFileLineAndKey) {
 	EXPECT_EQ(error_of("[values.expense_typ]\n"),
 	          "m.map:1: no field \"expense_typ\" in record kind payments (oversight-load fields payments lists them)");
 	EXPECT_EQ(error_of("[columns]\ncurrency = lookup:币种\n"),
-	          "m.map:2: unknown directive \"lookup:\" (const:, default:, year: or by_name:; a header that really "
-	          "starts so is written in double quotes: \"lookup:币种\")");
+	          "m.map:2: unknown directive \"lookup:\" (const:, default:, year:, by_name: or key:; a header that "
+	          "really starts so is written in double quotes: \"lookup:币种\")");
+	EXPECT_EQ(error_of("[columns]\namount = default:-5\n", "allocations"),
+	          "m.map:2: default \"-5\" of amount is negative: only payments can be refunds or credit notes");
+	EXPECT_EQ(error_of("[columns]\namount = default:-5\n"), "no error"); // a payment's: a refund
+	EXPECT_EQ(error_of("[columns]\npayment_code = key:'X' + 号\n"),
+	          "m.map:2: the key payment_code is built by key = before any section, not by key: under [columns]");
+	EXPECT_EQ(error_of("[columns]\npaid_on = key:'X' + 号\n"),
+	          "m.map:2: key: builds a code from columns and 'literals'; paid_on is not a code");
+	EXPECT_EQ(error_of("[columns]\nrefund_of = 原单号 | key:'X' + 号\n"),
+	          "m.map:2: key: builds refund_of from columns and 'literals'; it cannot be combined with headers, const:, "
+	          "default:, year: or by_name:");
 	EXPECT_EQ(error_of("[columns]\ncurrency = const:人民币\n"),
 	          "m.map:2: constant \"人民币\" of currency is not an ISO 4217 currency code (e.g. CNY)");
 	EXPECT_EQ(error_of("[columns]\ncurrency = 币种 | const:CNY\n"),
@@ -189,14 +199,141 @@ TEST(RowValidator, ShortRowsNegativeAmountsAndTheCurrencyOfTheLoad) {
 	auto other = f.row({"P1", "U1", "x", "10", "transfer", "2024-03-05", "EUR"}, v);
 	EXPECT_EQ(other->reason, "is EUR but the load says --currency GBP for the whole file");
 	EXPECT_FALSE(f.row({"P1", "U1", "x", "10", "transfer", "2024-03-05", "gbp"}, v));
+	// A negative amount is a refund: staged with its sign, stored as its magnitude with payment_kind refund (the
+	// merge derives the kind when the file gives none: no column more to stage per row).
 	for (std::string credit : {"(50.00)", "-50.00", "50.00-", "£(50.00)", "−50.00"}) {
-		auto e = f.row({"P1", "U1", "x", credit, "transfer", "2024-03-05"}, v);
-		ASSERT_TRUE(e) << credit;
-		EXPECT_EQ(e->field, "amount");
-		EXPECT_EQ(e->reason.rfind("refunds and credit notes are not yet stored: the amount is negative (-50.00)", 0),
-		          0u)
-		    << credit;
+		ASSERT_FALSE(f.row({"P1", "U1", "x", credit, "transfer", "2024-03-05"}, v)) << credit;
+		EXPECT_EQ(v[at("payments", "amount")], "-50.00") << credit;
+		EXPECT_FALSE(v[at("payments", "payment_kind")]) << credit;
 	}
+	ASSERT_FALSE(f.row({"P1", "U1", "x", "50", "transfer", "2024-03-05"}, v));
+	EXPECT_FALSE(v[at("payments", "payment_kind")]); // a payment: the column's default
+	EXPECT_EQ(f.row({"P1", "U1", "x", "-0.00", "transfer", "2024-03-05"}, v)->reason, "must be greater than 0");
+}
+
+TEST(RowValidator, RefundsAndCreditNotes) {
+	Fixture f(
+	    "payments",
+	    "[columns]\npayment_kind = 类型\nrefund_of = 原支付单号\n[values.payment_kind]\n"
+	    "credit_note = 冲红 | Credit Note\nrefund = 退款\n",
+	    {"payment_code", "payer_unit_code", "payee_name", "amount", "payment_method", "paid_on", "类型", "原支付单号"});
+	std::vector<std::optional<std::string>> v;
+	auto kind_of = [&](std::vector<std::string> cells) -> std::string {
+		auto e = f.row(cells, v);
+		if (e)
+			return e->field + ": " + e->reason;
+		return *v[at("payments", "amount")] + " " + v[at("payments", "payment_kind")].value_or("(default)") + " " +
+		       v[at("payments", "refund_of")].value_or("-");
+	};
+	EXPECT_EQ(kind_of({"R1", "U1", "x", "(50.00)", "transfer", "2024-03-05", "冲红", "P1"}), "-50.00 credit_note P1");
+	EXPECT_EQ(kind_of({"R1", "U1", "x", "-50", "transfer", "2024-03-05", "credit note", ""}), "-50 credit_note -");
+	EXPECT_EQ(kind_of({"R1", "U1", "x", "-50", "transfer", "2024-03-05", "", "P1"}), "-50 refund P1");
+	EXPECT_EQ(kind_of({"R1", "U1", "x", "50", "transfer", "2024-03-05", "退款", "P1"}), "50 refund P1");
+	EXPECT_EQ(kind_of({"P1", "U1", "x", "50", "transfer", "2024-03-05", "payment", ""}), "50 payment -");
+	EXPECT_EQ(kind_of({"R1", "U1", "x", "-50", "transfer", "2024-03-05", "payment", ""}),
+	          "amount: is negative (-50), a refund or credit note, but payment_kind is payment: a negative amount "
+	          "needs payment_kind refund or credit_note (or empty); correct the sign or the payment_kind");
+	EXPECT_EQ(kind_of({"R1", "U1", "x", "50", "transfer", "2024-03-05", "", "P1"}),
+	          "refund_of: names the payment this row reverses, but the row is a payment: only a refund or credit_note "
+	          "reverses one (give payment_kind refund or credit_note, or a negative amount)");
+	EXPECT_EQ(kind_of({"R1", "U1", "x", "-50", "transfer", "2024-03-05", "", "R1"}),
+	          "refund_of: must differ from payment_code");
+	EXPECT_EQ(
+	    kind_of({"R1", "U1", "x", "-50", "transfer", "2024-03-05", "void", ""}).rfind("payment_kind: is not one of", 0),
+	    0u);
+
+	// A mapping's default yields to the sign when it says payment, not when it says credit note.
+	Fixture d("payments", "[columns]\npayment_kind = default:payment\n",
+	          {"payment_code", "payer_unit_code", "payee_name", "amount", "payment_method", "paid_on"});
+	ASSERT_FALSE(d.row({"R1", "U1", "x", "-5", "transfer", "2024-03-05"}, v));
+	EXPECT_EQ(v[at("payments", "payment_kind")], "refund");
+	Fixture c("payments", "[columns]\npayment_kind = default:credit_note\n",
+	          {"payment_code", "payer_unit_code", "payee_name", "amount", "payment_method", "paid_on"});
+	ASSERT_FALSE(c.row({"R1", "U1", "x", "-5", "transfer", "2024-03-05"}, v));
+	EXPECT_EQ(v[at("payments", "payment_kind")], "credit_note");
+	Fixture k("payments", "[columns]\npayment_kind = const:payment\n",
+	          {"payment_code", "payer_unit_code", "payee_name", "amount", "payment_method", "paid_on"});
+	EXPECT_EQ(k.row({"R1", "U1", "x", "-5", "transfer", "2024-03-05"}, v)->field, "amount");
+
+	// Other kinds keep refusing negative amounts, and say where refunds go.
+	Fixture a("allocations", "[columns]\n", {"allocation_code", "recipient_name", "amount", "purpose", "allocated_on"});
+	auto e = a.row({"A1", "x", "-5", "y", "2024-03-05"}, v);
+	ASSERT_TRUE(e);
+	EXPECT_EQ(e->field, "amount");
+	EXPECT_EQ(e->reason, "is negative (-5): only payments can be refunds or credit notes (oversight-load payments "
+	                     "stores a negative amount as a refund, or as a credit note when payment_kind says so); "
+	                     "amount of fund_allocation cannot be negative");
+}
+
+TEST(RowValidator, ACodeBuiltLikeTheKey) {
+	// A council's transaction numbers are scoped by key = 'FYLDE' + …; the payment a credit note reverses is
+	// given by its number too, scoped the same way.
+	Fixture f("payments",
+	          "key = 'FYLDE' + Transaction Number\n[columns]\nrefund_of = key:'FYLDE' + Original Transaction\n",
+	          {"Transaction Number", "payer_unit_code", "payee_name", "amount", "payment_method", "paid_on",
+	           "Original Transaction"});
+	std::vector<std::optional<std::string>> v;
+	ASSERT_FALSE(f.row({"100302", "U1", "x", "(300.00)", "transfer", "2024-05-07", "100237"}, v));
+	EXPECT_EQ(v[at("payments", "payment_code")], "FYLDE-100302");
+	EXPECT_EQ(v[at("payments", "refund_of")], "FYLDE-100237");
+	ASSERT_FALSE(f.row({"100301", "U1", "x", "1100", "transfer", "2024-05-02", ""}, v));
+	EXPECT_FALSE(v[at("payments", "refund_of")]); // reverses nothing
+	EXPECT_EQ(
+	    describe_source(f.validator.binding(), f.header, f.mapping, kind("payments"), at("payments", "refund_of")),
+	    "built from 'FYLDE' + column 7 \"Original Transaction\", joined by - (none when those columns are empty)");
+	// Without the column (an export of payments only), the field is not provided.
+	Fixture g("payments", "key = 'FYLDE' + No\n[columns]\nrefund_of = key:'FYLDE' + Original Transaction\n",
+	          {"No", "payer_unit_code", "payee_name", "amount", "payment_method", "paid_on"});
+	EXPECT_FALSE(g.validator.binding().has(static_cast<int>(at("payments", "refund_of"))));
+	Fixture h(
+	    "payments", "[columns]\nrefund_of = key:年度 + 原单号\n",
+	    {"payment_code", "payer_unit_code", "payee_name", "amount", "payment_method", "paid_on", "年度", "原单号"});
+	auto e = h.row({"P1", "U1", "x", "-5", "transfer", "2024-05-02", "2024", ""}, v);
+	ASSERT_TRUE(e);
+	EXPECT_EQ(e->reason, "cannot be built: its key part \"原单号\" is empty");
+}
+
+TEST(HeaderBinding, PaymentKindFollowsTheSignOfTheAmount) {
+	const RecordKind &p = kind("payments");
+	std::vector<std::string> header{"payment_code", "payer_unit_code", "payee_name",
+	                                "amount",       "payment_method",  "paid_on"};
+	Mapping m = Mapping::parse("[columns]\n", "m.map", p);
+	HeaderBinding b = bind_header(header, m, p);
+	size_t k = at("payments", "payment_kind");
+	EXPECT_FALSE(b.has(static_cast<int>(k)));     // not staged: the merge derives it from the amount's sign
+	EXPECT_TRUE(b.provides(static_cast<int>(k))); // but provided (fields_provided)
+	EXPECT_EQ(
+	    describe_source(b, header, m, p, k),
+	    "the sign of amount: refund when negative (the magnitude is stored), else payment (the column's default)");
+	header.push_back("payment kind");
+	Mapping shipped = Mapping::load(std::string(LOADER_DIR) + "/mappings/payments.map", p);
+	b = bind_header(header, shipped, p);
+	EXPECT_EQ(describe_source(b, header, shipped, p, k).rfind("column 7 \"payment kind\"; else the sign of amount", 0),
+	          0u);
+	EXPECT_FALSE(b.has(static_cast<int>(at("payments", "refund_of")))); // optional, blind without a column
+	EXPECT_EQ(shipped.canonical_value("payment_kind", "冲红"), "credit_note");
+	EXPECT_EQ(shipped.canonical_value("payment_kind", "退款"), "refund");
+	EXPECT_EQ(shipped.canonical_value("payment_kind", "Credit Note"), "credit_note");
+	EXPECT_EQ(shipped.sha256.size(), 64u);
+}
+
+TEST(RowValidator, OrgUnitsNeedAChineseOrAnEnglishName) {
+	Fixture f("org-units", "[columns]\n", {"unit_code", "name_zh", "name_en", "unit_kind"});
+	std::vector<std::optional<std::string>> v;
+	EXPECT_FALSE(f.row({"FYLDE", "", "Fylde Borough Council", "budget_unit"}, v));
+	EXPECT_FALSE(f.row({"EDU01", "市第一中学", "", "budget_unit"}, v));
+	auto e = f.row({"X", "", "", "budget_unit"}, v);
+	ASSERT_TRUE(e);
+	EXPECT_EQ(e->field, "name_zh");
+	EXPECT_EQ(e->reason, "is empty, and so is name_en: an org unit needs a name, in Chinese (name_zh) or in English "
+	                     "(name_en) or both");
+	Fixture en("org-units", "[columns]\n", {"unit_code", "name_en", "unit_kind"});
+	EXPECT_FALSE(en.row({"FYLDE", "Fylde Borough Council", "budget_unit"}, v));
+	const RecordKind &u = kind("org-units");
+	Mapping m = Mapping::parse("[columns]\n", "m.map", u);
+	HeaderBinding b = bind_header({"unit_code", "unit_kind"}, m, u);
+	ASSERT_EQ(b.missing_required.size(), 1u);
+	EXPECT_EQ(b.missing_required[0], "name_zh or name_en");
 }
 
 TEST(RowValidator, NamesResolveThroughTheIndex) {
@@ -242,15 +379,43 @@ TEST(MergeSql, DefaultsCollisionsNewPartiesAndTwoStepAssignments) {
 	CsvMergePlan plan = plan_csv_merge(p, staged, o);
 	EXPECT_NE(plan.upsert.find("COALESCE(s.\"currency\", 'CNY'::text)"), std::string::npos);
 	EXPECT_NE(plan.quarantine_collisions.find("suspected key collision"), std::string::npos);
-	EXPECT_NE(plan.quarantine_collisions.find("t.\"amount\" <> s.\"amount\""), std::string::npos);
+	EXPECT_NE(plan.quarantine_collisions.find("t.\"amount\" <> pg_catalog.abs(s.\"amount\")"), std::string::npos);
+	// The amount is staged signed: stored as its magnitude, the kind from the sign when the file gives none.
+	EXPECT_NE(plan.upsert.find("pg_catalog.abs(s.\"amount\")"), std::string::npos);
+	EXPECT_NE(plan.upsert.find("CASE WHEN s.\"amount\" < 0 THEN 'refund' ELSE 'payment' END"), std::string::npos);
+	EXPECT_NE(plan.quarantine_collisions.find("<> CASE WHEN s.\"amount\" < 0 THEN 'refund' ELSE 'payment' END"),
+	          std::string::npos);
+	EXPECT_EQ(plan.create_stage.find("payment_kind"), std::string::npos); // not a staging column
 	EXPECT_NE(plan.create_parties.find("INSERT INTO oversight.party (party_code, name)"), std::string::npos);
 	EXPECT_NE(plan.create_stage.find("oversight_new_party"), std::string::npos);
 	bool checks_new_parties = false;
 	for (const auto &c : plan.quarantine_checks)
 		checks_new_parties = checks_new_parties || c.find(new_party_table + " n WHERE") != std::string::npos;
 	EXPECT_TRUE(checks_new_parties);
+	// Only a record another file (or someone else) wrote is a suspected collision; provenance is written, not compared.
+	EXPECT_NE(plan.quarantine_collisions.find("NOT EXISTS (SELECT FROM oversight.load l WHERE l.load_id = "
+	                                          "t.\"load_id\" AND pg_catalog.regexp_replace(l.file_name, '^.*/', '') = "
+	                                          "pg_catalog.regexp_replace($2::text, '^.*/', ''))"),
+	          std::string::npos);
+	EXPECT_TRUE(plan.merge_takes_load_id);
+	EXPECT_NE(plan.upsert.find("\"load_id\" = EXCLUDED.\"load_id\" WHERE"), std::string::npos);
+	EXPECT_NE(plan.upsert.find(", $1::bigint FROM pg_temp.oversight_stage s"), std::string::npos);
+	EXPECT_EQ(plan.upsert.find("t.\"load_id\""), std::string::npos); // no part of "is distinct"
 	o.correction = true;
 	EXPECT_TRUE(plan_csv_merge(p, staged, o).quarantine_collisions.empty());
+	o.correction = false;
+	// The direction is part of a payment's identity, shown only for a refund or credit note.
+	staged.push_back(p.field_index("payment_kind"));
+	o.column_defaults["payment_kind"] = "'payment'::text";
+	std::string kinds = plan_csv_merge(p, staged, o).quarantine_collisions;
+	EXPECT_NE(kinds.find("t.\"payment_kind\" <> COALESCE(s.\"payment_kind\", 'payment'::text)"), std::string::npos);
+	EXPECT_NE(kinds.find("CASE WHEN (t.\"payment_kind\" IS DISTINCT FROM 'payment'::text"), std::string::npos);
+	EXPECT_EQ(fields_provided(p, staged),
+	          (std::vector<std::string>{"payment.payment_code", "payment.payer_unit_code", "payment.payee_name",
+	                                    "payment.payee_party_code", "payment.amount", "payment.currency",
+	                                    "payment.payment_method", "payment.paid_on", "payment.payment_kind"}));
+	EXPECT_EQ(text_array_literal({"payment.amount", "a\"b"}), "{\"payment.amount\",\"a\\\"b\"}");
+	EXPECT_EQ(text_array_literal({}), "{}");
 
 	const RecordKind &a = kind("assignments");
 	CsvMergePlan ap = plan_csv_merge(a, {0, 1, 2, 4}); // no valid_to column: staged from the stored rows
@@ -259,6 +424,8 @@ TEST(MergeSql, DefaultsCollisionsNewPartiesAndTwoStepAssignments) {
 	EXPECT_EQ(ap.copy_columns.size(), 5u); // line_no and the four columns of the file
 	EXPECT_NE(ap.update_first.find("UPDATE oversight.\"assignment\""), std::string::npos);
 	EXPECT_EQ(ap.upsert.find("UPDATE"), std::string::npos);
+	EXPECT_FALSE(ap.merge_takes_load_id);                                          // assignments record no provenance
+	EXPECT_EQ(fields_provided(a, {0, 1, 2, 4}).front(), "assignment.person_code"); // a kind no rule watches: its table
 	size_t clash_checks = 0;
 	for (const auto &c : ap.quarantine_checks)
 		clash_checks += c.find("a unit has one leader in charge") != std::string::npos;

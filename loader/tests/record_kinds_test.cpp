@@ -31,9 +31,12 @@ TEST(SharedRecordKindsTest, EveryRuleRecordKindIsLoadedWithItsFieldsTypesKeyAndE
 		for (const auto &f : l->fields)
 			fields.push_back(f.name);
 		EXPECT_EQ(fields, columns) << k.name;
+		EXPECT_EQ(l->name, k.name); // fields_provided names the shared kind: payment.paid_on
+		EXPECT_EQ(l->provenance_column, "load_id") << k.name;
 		for (const auto &f : l->fields) {
 			const core::ColumnSpec *c = k.column(f.name);
 			ASSERT_NE(c, nullptr) << k.name << "." << f.name;
+			EXPECT_EQ(f.canonical, c->canonical) << k.name << "." << f.name;
 			EXPECT_EQ(f.sql_type(), core::sql_type_name(c->type)) << k.name << "." << f.name;
 			if (c->values) {
 				EXPECT_EQ(f.type, loader::FieldType::enumeration) << k.name << "." << f.name;
@@ -49,6 +52,11 @@ TEST(SharedRecordKindsTest, EveryRuleRecordKindIsLoadedWithItsFieldsTypesKeyAndE
 	ASSERT_NE(procurement, nullptr);
 	EXPECT_EQ(procurement->field("procurement_method")->allowed, core::procurement_methods());
 	EXPECT_EQ(loader::find_record_kind("payments")->field("payment_method")->allowed, core::payment_methods());
+	// Kinds no rule watches: named by their table, every field theirs, no provenance column.
+	const auto *units = loader::find_record_kind("org-units");
+	EXPECT_EQ(units->name, "org_unit");
+	EXPECT_TRUE(units->provenance_column.empty());
+	EXPECT_FALSE(units->field("name_zh")->required); // a unit may have an English name only (0.4.0)
 }
 
 TEST(SharedRecordKindsTest, OcdsStagingColumnsAreTypedByTheDefinition) {
@@ -61,7 +69,14 @@ TEST(SharedRecordKindsTest, OcdsStagingColumnsAreTypedByTheDefinition) {
 					const core::ColumnSpec *spec = k.column(c.name);
 					ASSERT_NE(spec, nullptr) << t.target << "." << c.name;
 					EXPECT_EQ(c.sql_type, core::sql_type_name(spec->type)) << t.target << "." << c.name;
+					EXPECT_EQ(c.field, spec->canonical) << t.target << "." << c.name;
 				}
+				EXPECT_EQ(t.kind_name, k.name);
+				EXPECT_EQ(t.provenance_column, "load_id");
 			}
 	EXPECT_EQ(shared, 3u); // procurement_process, bid, contract
+	const auto &party = loader::ocds_stage_tables()[static_cast<size_t>(loader::OcdsTable::party)];
+	EXPECT_EQ(party.kind_name, "party");
+	EXPECT_TRUE(party.provenance_column.empty());
+	EXPECT_FALSE(party.columns.back().field); // source_document: no field
 }

@@ -17,13 +17,15 @@ expect assignments assignments.csv 8 0
 expect parties parties.csv 6 0
 expect budget-projects budget-projects.csv 3 0
 expect calendar calendar-2027.csv 5 0
-expect payments payments-2024Q1.csv 134 5
+expect payments payments-2024Q1.csv 134 4
 expect payments payments-2024Q2-gb18030.csv 105 2
 expect ocds procurement-ocds.jsonl 6 2
 is "$(q "SELECT file_encoding FROM oversight.load WHERE file_name LIKE '%gb18030.csv'")" GB18030 "the GB18030 export is detected as such"
 is "$(q "SELECT count(*) FROM oversight.payment WHERE payment_method = 'cash' AND payment_code IN ('ZF2024Q1-9002', 'ZF2024Q1-9003', 'ZF2024Q2-9001')")" 3 \
 	"the cash payments of official-card expense types are there for the rules (现金 mapped to cash)"
 like "$(q "SELECT count(*) FROM oversight.payment WHERE payment_code LIKE 'ZF2024Q1-95%'")" '^5$' "the split purchase rows are there for the rules"
+is "$(q "SELECT amount || ' ' || payment_kind FROM oversight.payment WHERE payment_code = 'ZF2024Q1-9904'")" "4000.00 refund" \
+	"the negative amount (-4,000.00) is a refund of 4,000 (0.4.0), no longer quarantined"
 is "$(q "SELECT number_of_tenderers FROM oversight.procurement_process WHERE ocid = 'ocds-demo-2024-0002'")" 1 "the single-bid process is there"
 before=$(digest)
 changed=0

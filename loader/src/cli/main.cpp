@@ -42,8 +42,12 @@ PGPASSFILE, never from the command line. In production connect as a member of ro
 What a load does: each FILE is read once (SHA-256 computed on the way), every row is validated, good rows
 stream through COPY into a staging table, bad rows go to oversight.quarantine and to FILE.rejects.csv with
 the reason; then one merge inserts new records, updates corrected ones (audited) and leaves identical ones
-alone, and oversight.load records the counts. All of it is one transaction per file: a kill or a lost
-connection leaves nothing behind, and loading the same file again changes nothing.
+alone, and oversight.load records the counts, the mapping file's SHA-256 and the fields the load provided.
+Every record written names its load (load_id); a row that would change the payee, amount or date of a record
+another file wrote is quarantined as a suspected key collision unless --correction. A negative payment amount
+(-50, (50.00), 50-) is a refund of 50, or a credit note when payment_kind says so. All of it is one
+transaction per file: a kill or a lost connection leaves nothing behind, and loading the same file again
+changes nothing.
 
 Mapping files (mappings/KIND.map, or --mapping FILE) say everything a source needs; no code is ever needed:
   encoding   = windows-1252               the file's encoding (else --encoding, else detected)
@@ -58,6 +62,7 @@ Mapping files (mappings/KIND.map, or --mapping FILE) say everything a source nee
   payer_unit_code  = by_name:付款单位        an org unit found by name_zh or name_en
   payee_party_code = 信用代码 | by_name:收款人  a party found by name (created when none has it;
                                           full-width forms, spaces and 有限公司/Ltd/Limited variants folded)
+  refund_of    = key:'FYLDE' + Original No  a code built like the key (the payment a refund reverses)
   [values.expense_type]
   office       = 办公费 | 办公用品           value aliases, for a field of any kind
 Anything the loader would not use is an error naming the file, line and key.
@@ -126,8 +131,9 @@ po::options_description load_options(bool ocds) {
 		    "currency", po::value<std::string>(),
 		    "ISO 4217 currency of every row of the file (a currency column, if any, must agree); default: the "
 		    "column, the mapping's const:, else the database's default")(
-		    "correction", "the file corrects stored records: a changed payee, amount or date updates them instead of "
-		                  "being quarantined as a suspected key collision");
+		    "correction", "the file corrects records another file (or someone else) wrote: a changed payee, amount "
+		                  "or date updates them instead of being quarantined as a suspected key collision (a "
+		                  "corrected rerun of the file that wrote them needs no --correction)");
 	d.add_options()("reject-dir", po::value<std::string>(), "write FILE.rejects.csv here instead of beside the input")(
 	    "dry-run", "validate and merge inside a transaction, report, then roll back: nothing is written")(
 	    "json", "print the summary of each file as one JSON object on stdout")(
@@ -352,6 +358,12 @@ int run_fields(const std::vector<std::string> &args) {
 			sources.push_back(listed(y->second, "year:"));
 		if (auto b = mapping->by_name.find(f.name); b != mapping->by_name.end())
 			sources.push_back(listed(b->second, "by_name:"));
+		if (auto b = mapping->built.find(f.name); b != mapping->built.end()) {
+			std::string parts;
+			for (const auto &p : b->second)
+				parts += (parts.empty() ? "" : " + ") + (p.literal ? "'" + p.text + "'" : p.text);
+			sources.push_back("key:" + parts);
+		}
 		if (!sources.empty())
 			std::cout << fmt::format("  {:<28} headers: {}\n", "", listed(sources));
 		if (auto v = mapping->value_aliases.find(f.name); v != mapping->value_aliases.end())
@@ -359,7 +371,8 @@ int run_fields(const std::vector<std::string> &args) {
 	}
 	std::cout << "\nMapping file " << mapping_path << (mapping ? "" : " (not readable)")
 	          << ". In a mapping file of your own (--mapping FILE), each field "
-	          << "takes header names separated by |, and const:VALUE, default:VALUE, year:COLUMN or by_name:COLUMN; "
+	          << "takes header names separated by |, and const:VALUE, default:VALUE, year:COLUMN, by_name:COLUMN or "
+	          << "key:'LITERAL' + COLUMN (a code built like the key); "
 	          << "[values.FIELD] lists aliases of values; encoding =, date_order = and key = come before any "
 	          << "section (oversight-load --help shows an example). `oversight-load check-mapping " << kind.command
 	          << " FILE` shows how a file's columns would fill these fields.\n";
@@ -415,6 +428,16 @@ int run_check_mapping(const std::vector<std::string> &args) {
 		                         describe_source(binding, header, mapping, kind, f));
 	for (const auto &h : binding.unmapped_headers)
 		std::cout << fmt::format("  column \"{}\" is not mapped: ignored\n", h);
+	// What the ledger of a load of this file would record (oversight.load.mapping_sha256, fields_provided).
+	std::vector<int> provided_fields;
+	for (size_t f = 0; f < kind.fields.size(); ++f)
+		if (binding.provides(static_cast<int>(f)))
+			provided_fields.push_back(static_cast<int>(f));
+	std::string provided;
+	for (const auto &f : fields_provided(kind, provided_fields))
+		provided += (provided.empty() ? "" : ", ") + f;
+	std::cout << fmt::format("fields provided: {}\nmapping sha256: {}\n", provided.empty() ? "none" : provided,
+	                         mapping.sha256);
 	if (!binding.missing_required.empty()) {
 		std::string missing;
 		for (const auto &f : binding.missing_required)

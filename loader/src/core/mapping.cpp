@@ -1,5 +1,6 @@
 #include "core/mapping.hpp"
 
+#include "core/sha256.hpp"
 #include "core/values.hpp"
 
 #include <cctype>
@@ -97,11 +98,22 @@ ParsedValue parse_field_value(const FieldSpec &spec, std::string_view text, Date
 Mapping Mapping::parse(const std::string &text, const std::string &source, const RecordKind &kind) {
 	Mapping m;
 	m.source = source;
+	Sha256 digest; // of the bytes as read: the shipped default mapping too
+	digest.update(text);
+	m.sha256 = digest.hex_digest();
 	std::istringstream in(text);
 	std::string line, section;
 	bool in_section = false;
 	int line_no = 0;
 	std::map<std::string, int> const_line, other_line, key_line; // where a field got its constant / other sources
+	std::map<std::string, int> built_line;                       // key: under [columns]
+	auto key_parts = [](std::string_view text) {                 // 'literal' + column + …
+		std::vector<KeyPart> parts;
+		for (auto &part : split_on(text, '+'))
+			parts.push_back(quoted(part, '\'') || quoted(part, '"') ? KeyPart{part.substr(1, part.size() - 2), true}
+			                                                        : KeyPart{part, false});
+		return parts;
+	};
 	std::map<std::string, int> settings_seen;
 	auto fail = [&](const std::string &why) {
 		throw MappingError(source + ":" + std::to_string(line_no) + ": " + why);
@@ -117,6 +129,11 @@ Mapping Mapping::parse(const std::string &text, const std::string &source, const
 		ParsedValue v = parse_field_value(spec, value, m.date_order);
 		if (!v.ok())
 			fail(what + " \"" + value + "\" of " + spec.name + " " + v.error);
+		if (spec.type == FieldType::amount && is_negative_amount(*v.value) &&
+		    !(kind.signed_amount && kind.signed_amount->amount == spec.name))
+			fail(what + " \"" + value + "\" of " + spec.name +
+			     " is negative: only payments can be refunds or credit "
+			     "notes");
 		return *v.value;
 	};
 	while (std::getline(in, line)) {
@@ -159,10 +176,7 @@ Mapping Mapping::parse(const std::string &text, const std::string &source, const
 				if (kind.key.size() != 1)
 					fail("key = builds a one-field key; the key of " + kind.command + " is (" + join(kind.key, ", ") +
 					     "): give each of its fields a column under [columns]");
-				for (auto &part : split_on(rhs, '+'))
-					m.key.push_back(quoted(part, '\'') || quoted(part, '"')
-					                    ? KeyPart{part.substr(1, part.size() - 2), true}
-					                    : KeyPart{part, false});
+				m.key = key_parts(rhs);
 				if (m.key.empty())
 					fail("key = needs at least one column or 'literal'");
 				key_line[kind.key.front()] = line_no;
@@ -195,6 +209,13 @@ Mapping Mapping::parse(const std::string &text, const std::string &source, const
 						fail("year: fills a whole-number field such as fiscal_year, not " + name);
 					m.year_of[name].push_back(arg);
 					other_line[name] = line_no;
+				} else if (directive == "key") {
+					if (kind.key.size() == 1 && kind.key.front() == name)
+						fail("the key " + name + " is built by key = before any section, not by key: under [columns]");
+					if (spec.type != FieldType::text && spec.type != FieldType::code)
+						fail("key: builds a code from columns and 'literals'; " + name + " is not a code");
+					m.built[name] = key_parts(arg);
+					built_line[name] = line_no;
 				} else if (directive == "by_name") {
 					if (!spec.references || (spec.references->table != "party" && spec.references->table != "org_unit"))
 						fail("by_name: finds parties and org units by name; " + name + " refers to " +
@@ -203,7 +224,7 @@ Mapping Mapping::parse(const std::string &text, const std::string &source, const
 					other_line[name] = line_no;
 				} else {
 					fail("unknown directive \"" + directive +
-					     ":\" (const:, default:, year: or by_name:; a header that really starts so is written in "
+					     ":\" (const:, default:, year:, by_name: or key:; a header that really starts so is written in "
 					     "double quotes: \"" +
 					     item + "\")");
 				}
@@ -224,6 +245,13 @@ Mapping Mapping::parse(const std::string &text, const std::string &source, const
 			line_no = std::max(at, other_line.count(field) ? other_line[field] : key_line[field]);
 			fail("const: gives every row of " + field +
 			     " the same value; it cannot be combined with headers, default:, year:, by_name: or key =");
+		}
+	for (const auto &[field, at] : built_line)
+		if (other_line.count(field) || const_line.count(field)) {
+			line_no = at;
+			fail("key: builds " + field +
+			     " from columns and 'literals'; it cannot be combined with headers, const:, default:, year: or "
+			     "by_name:");
 		}
 	for (const auto &[field, at] : key_line)
 		if (m.column_aliases.count(field) || m.year_of.count(field) || m.by_name.count(field)) {
@@ -253,6 +281,10 @@ std::string Mapping::canonical_value(const std::string &field, const std::string
 bool HeaderBinding::has(int field_index) const {
 	auto f = static_cast<size_t>(field_index);
 	return column_of_field[f] >= 0 || !sources[f].is_simple();
+}
+
+bool HeaderBinding::provides(int field_index) const {
+	return has(field_index) || sources[static_cast<size_t>(field_index)].sign_of >= 0;
 }
 
 HeaderBinding bind_header(const std::vector<std::string> &header, const Mapping &mapping, const RecordKind &kind,
@@ -303,9 +335,12 @@ HeaderBinding bind_header(const std::vector<std::string> &header, const Mapping 
 			}
 		if (auto by = mapping.by_name.find(spec.name); by != mapping.by_name.end())
 			src.name_column = use(find_column(normalised, by->second));
-		if (!mapping.key.empty() && kind.key.front() == spec.name) {
+		const std::vector<KeyPart> *parts = !mapping.key.empty() && kind.key.front() == spec.name ? &mapping.key
+		                                    : mapping.built.count(spec.name) ? &mapping.built.at(spec.name)
+		                                                                     : nullptr;
+		if (parts) { // a part's column missing from the file: the field is not provided
 			bool complete = true;
-			for (const auto &part : mapping.key) {
+			for (const auto &part : *parts) {
 				int col = part.literal ? -1 : use(find_column(normalised, {part.text}));
 				complete = complete && (part.literal || col >= 0);
 				src.key_columns.push_back(col);
@@ -318,6 +353,22 @@ HeaderBinding bind_header(const std::vector<std::string> &header, const Mapping 
 		                src.name_column >= 0 || !src.key_columns.empty() || !spec.default_value.empty();
 		if (spec.required && !provided)
 			b.missing_required.push_back(spec.name);
+	}
+	// The direction of a signed amount (payment_kind) is provided whenever the amount is: a negative amount makes it.
+	if (kind.signed_amount) {
+		int amount = kind.field_index(kind.signed_amount->amount);
+		int direction = kind.field_index(kind.signed_amount->kind_field);
+		if (amount >= 0 && direction >= 0 && b.has(amount))
+			b.sources[static_cast<size_t>(direction)].sign_of = amount;
+	}
+	for (const auto &group : kind.one_of_required) {
+		bool any = false;
+		for (const auto &name : group.fields) {
+			int f = kind.field_index(name);
+			any = any || (f >= 0 && b.has(f));
+		}
+		if (!any)
+			b.missing_required.push_back(join(group.fields, " or "));
 	}
 	for (size_t col = 0; col < header.size(); ++col)
 		if (!used[col])
@@ -343,7 +394,9 @@ std::string describe_source(const HeaderBinding &b, const std::vector<std::strin
 		std::vector<std::string> items;
 		for (size_t i = 0; i < src.key_columns.size(); ++i)
 			items.push_back(src.key_columns[i] < 0 ? "'" + src.key_literals[i] + "'" : column(src.key_columns[i]));
-		parts.push_back("key built from " + join(items, " + ") + ", joined by -");
+		parts.push_back(mapping.built.count(spec.name)
+		                    ? "built from " + join(items, " + ") + ", joined by - (none when those columns are empty)"
+		                    : "key built from " + join(items, " + ") + ", joined by -");
 	}
 	if (src.name_column >= 0)
 		parts.push_back("by name: " + column(src.name_column) + " → oversight." + spec.references->table +
@@ -355,6 +408,12 @@ std::string describe_source(const HeaderBinding &b, const std::vector<std::strin
 		parts.push_back("default " + *src.default_value + " (mapping)");
 	else if (!spec.default_value.empty())
 		parts.push_back("default " + spec.default_value + " (record kind)");
+	if (src.sign_of >= 0 && kind.signed_amount && !src.constant) {
+		const SignedAmount &sa = *kind.signed_amount;
+		parts.push_back("the sign of " + sa.amount + ": " + sa.negative_kind +
+		                " when negative (the magnitude is stored)" +
+		                (src.default_value ? "" : ", else " + sa.positive_kind + " (the column's default)"));
+	}
 	std::string out = join(parts, "; else ");
 	if (out.empty())
 		out = spec.required ? "MISSING: required, and nothing provides it" : "blind (not provided)";

@@ -13,6 +13,7 @@
 //   fiscal_year      = year:支付日期               the year of a date column (a header or a field name)
 //   payee_party_code = 信用代码 | by_name:收款人     a party or unit found by its name (a party is created
 //                                                 when none has it); a code in the column wins
+//   refund_of        = key:'FYLDE' + Original No   a code built like the key (empty columns: no value)
 //   [values.payment_method]
 //   cash             = 现金 | 现金支付               aliases of values, for a field of any kind (text too)
 //
@@ -57,6 +58,9 @@ struct Mapping {
 	std::optional<Encoding> encoding;                        // encoding =
 	DateOrder date_order = DateOrder::unspecified;           // date_order =
 	std::vector<KeyPart> key;                                // key = (the kind's one key field)
+	std::map<std::string, std::vector<KeyPart>> built;       // field → parts (key:): a code of the source,
+	                                                         // scoped like the key ('FYLDE' + Original Transaction)
+	std::string sha256; // SHA-256 of the mapping file's bytes, hex (the ledger's mapping_sha256)
 
 	// Parses mapping text; throws MappingError naming the line. Fields must exist in `kind`.
 	static Mapping parse(const std::string &text, const std::string &source, const RecordKind &kind);
@@ -80,8 +84,11 @@ struct FieldSource {
 	std::optional<std::string> default_value; // default: (canonical)
 	int year_column = -1;                     // year:
 	int name_column = -1;                     // by_name:
-	std::vector<int> key_columns;             // key =: a column per part, -1 for a literal
-	std::vector<std::string> key_literals;    // key =: the literal of each part ("" for a column)
+	std::vector<int> key_columns;             // key = (or key:): a column per part, -1 for a literal
+	std::vector<std::string> key_literals;    // key = (or key:): the literal of each part ("" for a column)
+	// Derived from the sign of this amount field (payment_kind: a negative amount is a refund). Not staged for
+	// that: the staged amount keeps its sign and the merge derives the direction (no column more per row).
+	int sign_of = -1;
 	bool is_simple() const {
 		return !constant && !default_value && year_column < 0 && name_column < 0 && key_columns.empty();
 	}
@@ -92,9 +99,12 @@ struct HeaderBinding {
 	std::vector<int> column_of_field; // index = field index of the kind; -1 when no column
 	std::vector<FieldSource> sources; // index = field index of the kind
 	std::vector<std::string> unmapped_headers;
-	std::vector<std::string> missing_required; // required fields nothing provides (no column, constant, default…)
+	std::vector<std::string> missing_required; // required fields nothing provides (no column, constant, default…);
+	                                           // "name_zh or name_en" for a group of which a row needs one
 	// The field gets a value from the file or the mapping (it is staged).
 	bool has(int field_index) const;
+	// The load provides the field: staged, or derived at merge time (payment_kind from the amount's sign).
+	bool provides(int field_index) const;
 };
 
 // `overrides`: constants given on the command line (--currency), checked against the column when present.

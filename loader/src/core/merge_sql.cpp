@@ -53,20 +53,23 @@ std::string quarantine_statement(const std::string &stage, const std::string &us
 
 std::string upsert_statement(const std::string &table, const std::vector<std::string> &columns,
                              const std::vector<std::string> &key, const std::string &conflict_target,
-                             const std::string &select_sql, const std::string &extra_condition) {
+                             const std::string &select_sql, const std::string &extra_condition,
+                             const std::vector<std::string> &uncompared) {
 	std::vector<std::string> quoted, sets, stored, excluded;
 	for (const auto &c : columns) {
 		quoted.push_back(quote_ident(c));
 		if (std::find(key.begin(), key.end(), c) != key.end())
 			continue;
 		sets.push_back(quote_ident(c) + " = EXCLUDED." + quote_ident(c));
+		if (std::find(uncompared.begin(), uncompared.end(), c) != uncompared.end())
+			continue;
 		stored.push_back("t." + quote_ident(c));
 		excluded.push_back("EXCLUDED." + quote_ident(c));
 	}
 	std::string action = "DO NOTHING";
-	if (!sets.empty()) {
+	if (!stored.empty()) {
 		// Only a real change updates the row: no dead tuples, and audit entries for corrections only.
-		std::string differs = sets.size() == 1
+		std::string differs = stored.size() == 1
 		                          ? stored[0] + " IS DISTINCT FROM " + excluded[0]
 		                          : "(" + join(stored, ", ") + ") IS DISTINCT FROM (" + join(excluded, ", ") + ")";
 		action = "DO UPDATE SET " + join(sets, ", ") + " WHERE " + differs +
@@ -77,6 +80,12 @@ std::string upsert_statement(const std::string &table, const std::vector<std::st
 	       select_sql + " ON CONFLICT " + conflict_target + " " + action +
 	       " RETURNING (t.xmax = 0) AS inserted) SELECT pg_catalog.count(*) FILTER (WHERE inserted), "
 	       "pg_catalog.count(*) FILTER (WHERE NOT inserted) FROM merged";
+}
+
+std::string written_by_another_file(const std::string &stored_load_id) {
+	return "NOT EXISTS (SELECT FROM oversight.load l WHERE l.load_id = " + stored_load_id +
+	       " AND pg_catalog.regexp_replace(l.file_name, '^.*/', '') = pg_catalog.regexp_replace($2::text, '^.*/', "
+	       "''))";
 }
 
 CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &staged_fields,
@@ -96,9 +105,28 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 		int f = kind.field_index(name);
 		return f >= 0 && std::find(fields.begin(), fields.end(), f) != fields.end();
 	};
+	// A signed amount (payments) is staged with its sign: the record keeps its magnitude, and the direction, when
+	// the file and the mapping give none, comes from the sign here (written, not staged: no column per row more).
+	std::string signed_amount;
+	std::map<std::string, std::string> derived; // column → its value, an expression on the staged row s
+	if (kind.signed_amount && is_staged(kind.signed_amount->amount)) {
+		const SignedAmount &sa = *kind.signed_amount;
+		signed_amount = sa.amount;
+		if (!is_staged(sa.kind_field)) {
+			auto d = options.column_defaults.find(sa.kind_field);
+			derived[sa.kind_field] =
+			    "CASE WHEN s." + quote_ident(sa.amount) + " < 0 THEN " + quote_literal(sa.negative_kind) + " ELSE " +
+			    (d == options.column_defaults.end() ? quote_literal(sa.positive_kind) : d->second) + " END";
+		}
+	}
+	auto is_written = [&](const std::string &name) { return is_staged(name) || derived.count(name) > 0; };
 	// The value a column gets: an empty cell of a NOT NULL column takes the column's database default.
 	auto value_of = [&](const std::string &name, const std::string &alias) {
+		if (auto d = derived.find(name); d != derived.end())
+			return d->second;
 		std::string v = alias + "." + quote_ident(name);
+		if (name == signed_amount)
+			v = "pg_catalog.abs(" + v + ")";
 		auto d = options.column_defaults.find(name);
 		return d == options.column_defaults.end() ? v : "COALESCE(" + v + ", " + d->second + ")";
 	};
@@ -108,6 +136,10 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 		columns.push_back(quote_ident(spec.name));
 		typed_columns.push_back(quote_ident(spec.name) + " " + spec.sql_type());
 		values.push_back(value_of(spec.name, "s"));
+	}
+	for (const auto &[name, value] : derived) { // written after the staged columns
+		columns.push_back(quote_ident(name));
+		values.push_back(value);
 	}
 	plan.create_stage =
 	    "CREATE TEMP TABLE oversight_stage (line_no bigint NOT NULL, " + join(typed_columns, ", ") +
@@ -181,25 +213,46 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 	}
 
 	// A row that would change who was paid, how much or when, of a record stored from elsewhere: two records
-	// under one key (codes unique only within their source) more likely than a correction.
+	// under one key (codes unique only within their source) more likely than a correction. "Elsewhere": written
+	// by a load of another file (by base name), or not by oversight-load; a corrected rerun of the same file is a
+	// correction. An identity field with a column default (a payment's kind) is shown only where it is not the
+	// default (a refund or credit note).
 	std::vector<std::string> differs, stored, incoming;
 	for (const auto &name : kind.identity_fields) {
-		if (!is_staged(name))
+		if (!is_written(name))
 			continue;
-		std::string c = quote_ident(name);
-		differs.push_back("(t." + c + " IS NOT NULL AND s." + c + " IS NOT NULL AND t." + c + " <> s." + c + ")");
-		stored.push_back(quote_literal(name + " ") + " || t." + c);
-		incoming.push_back(quote_literal(name + " ") + " || s." + c);
+		std::string c = quote_ident(name), in = value_of(name, "s"), label = quote_literal(name + " ");
+		differs.push_back("(t." + c + " IS NOT NULL AND " + in + " IS NOT NULL AND t." + c + " <> " + in + ")");
+		auto d = options.column_defaults.find(name);
+		if (d == options.column_defaults.end()) {
+			stored.push_back(label + " || t." + c);
+			incoming.push_back(label + " || " + in);
+		} else {
+			std::string shown =
+			    "(t." + c + " IS DISTINCT FROM " + d->second + " OR " + in + " IS DISTINCT FROM " + d->second + ")";
+			stored.push_back("CASE WHEN " + shown + " THEN " + label + " || t." + c + " END");
+			incoming.push_back("CASE WHEN " + shown + " THEN " + label + " || " + in + " END");
+		}
 	}
+	std::string elsewhere = kind.provenance_column.empty()
+	                            ? ""
+	                            : " AND " + written_by_another_file("t." + quote_ident(kind.provenance_column));
 	if (!differs.empty() && !options.correction && kind.key.size() == 1)
 		plan.quarantine_collisions = quarantine_statement(
-		    stage_table, table + " t", join(key_match, " AND ") + " AND (" + join(differs, " OR ") + ")",
+		    stage_table, table + " t", join(key_match, " AND ") + " AND (" + join(differs, " OR ") + ")" + elsewhere,
 		    kind.key.front(), "r.reason_detail",
-		    "pg_catalog.format('suspected key collision: %s \"%s\" is stored as (%s) and this row has (%s). If it is "
+		    "pg_catalog.format('suspected key collision: %s \"%s\" is stored as (%s) and this row has (%s)%s. If it is "
 		    "another record, give it a key of its own (key = … in the mapping file); if it corrects the stored one, "
 		    "load the file with --correction', " +
 		        quote_literal(kind.key.front()) + ", s." + key_columns.front() + ", pg_catalog.concat_ws(', ', " +
-		        join(stored, ", ") + "), pg_catalog.concat_ws(', ', " + join(incoming, ", ") + ")) AS reason_detail");
+		        join(stored, ", ") + "), pg_catalog.concat_ws(', ', " + join(incoming, ", ") + "), " +
+		        (kind.provenance_column.empty()
+		             ? std::string("''")
+		             : "COALESCE((SELECT pg_catalog.format('; the stored one was written by load %s of %s', l.load_id, "
+		               "l.file_name) FROM oversight.load l WHERE l.load_id = t." +
+		                   quote_ident(kind.provenance_column) +
+		                   "), '; the stored one was not written by oversight-load')") +
+		        ") AS reason_detail");
 
 	if (!creating.empty()) {
 		std::vector<std::string> refers;
@@ -217,9 +270,22 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 	std::vector<std::string> column_names;
 	for (int f : fields)
 		column_names.push_back(name_of(f));
+	for (const auto &d : derived)
+		column_names.push_back(d.first);
+	// Provenance: every record inserted or really changed names this load ($1); an unchanged one keeps its own.
+	std::vector<std::string> uncompared;
+	std::vector<std::string> written_columns = columns, written_values = values;
+	if (!kind.provenance_column.empty()) {
+		plan.merge_takes_load_id = true;
+		uncompared.push_back(kind.provenance_column);
+		column_names.push_back(kind.provenance_column);
+		written_columns.push_back(quote_ident(kind.provenance_column));
+		written_values.push_back("$1::bigint");
+	}
 	std::string order = (kind.merge_order.empty() ? "" : kind.merge_order + ", ") + join(key_columns, ", ", "s.");
-	plan.upsert = upsert_statement(kind.table, column_names, kind.key, kind.conflict_target,
-	                               "SELECT " + join(values, ", ") + " FROM " + stage_table + " s ORDER BY " + order);
+	plan.upsert = upsert_statement(
+	    kind.table, column_names, kind.key, kind.conflict_target,
+	    "SELECT " + join(written_values, ", ") + " FROM " + stage_table + " s ORDER BY " + order, {}, uncompared);
 	if (kind.update_then_insert) {
 		// Two statements: the INSERT's row triggers (assignment's single holder) must see the UPDATE's rows.
 		std::vector<std::string> sets, stored_values, staged_values;
@@ -229,15 +295,19 @@ CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &stag
 				stored_values.push_back("t." + columns[i]);
 				staged_values.push_back(values[i]);
 			}
-		plan.update_first = sets.empty() ? "SELECT 0" // nothing but the key: nothing to update
+		if (!kind.provenance_column.empty() && !sets.empty())
+			sets.push_back(quote_ident(kind.provenance_column) + " = $1::bigint"); // written, not compared
+		plan.merge_takes_load_id = !kind.provenance_column.empty();
+		// Nothing but the key: nothing to update (the statement still takes the parameter the others take).
+		plan.update_first = sets.empty() ? (plan.merge_takes_load_id ? "SELECT 0 * $1::bigint" : "SELECT 0")
 		                                 : "WITH updated AS (UPDATE " + table + " t SET " + join(sets, ", ") +
 		                                       " FROM " + stage_table + " s WHERE " + join(key_match, " AND ") +
 		                                       " AND ROW(" + join(stored_values, ", ") + ") IS DISTINCT FROM ROW(" +
 		                                       join(staged_values, ", ") +
 		                                       ") RETURNING 1) SELECT pg_catalog.count(*) FROM updated";
-		plan.upsert = "WITH inserted AS (INSERT INTO " + table + " (" + join(columns, ", ") + ") SELECT " +
-		              join(values, ", ") + " FROM " + stage_table + " s WHERE NOT EXISTS (SELECT FROM " + table +
-		              " t WHERE " + join(key_match, " AND ") + ") ORDER BY " + join(key_columns, ", ", "s.") +
+		plan.upsert = "WITH inserted AS (INSERT INTO " + table + " (" + join(written_columns, ", ") + ") SELECT " +
+		              join(written_values, ", ") + " FROM " + stage_table + " s WHERE NOT EXISTS (SELECT FROM " +
+		              table + " t WHERE " + join(key_match, " AND ") + ") ORDER BY " + join(key_columns, ", ", "s.") +
 		              " RETURNING 1) SELECT (SELECT pg_catalog.count(*) FROM inserted), 0";
 	}
 	return plan;

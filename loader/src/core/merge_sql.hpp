@@ -49,14 +49,22 @@ struct CsvMergePlan {
 	std::string prepare;               // the kind's prepare_sql (may be empty)
 	std::string update_first;          // update_then_insert: the UPDATE, its own statement; returns the rows updated
 	std::string upsert;                // returns one row: inserted, updated
+	// update_first and upsert take $1 = load id (they write the kind's provenance column); else no parameter.
+	bool merge_takes_load_id = false;
 };
 
 // INSERT … ON CONFLICT … DO UPDATE only where the row really differs, returning one row (inserted, updated).
 // `select_sql` yields `columns` in order; `extra_condition` (alias t = stored row, EXCLUDED = new) may
-// further restrict updates.
+// further restrict updates. Columns in `uncompared` (the load that wrote the record) are written with a real
+// change but are no part of it: an otherwise identical row stays unchanged and keeps its old value.
 std::string upsert_statement(const std::string &table, const std::vector<std::string> &columns,
                              const std::vector<std::string> &key, const std::string &conflict_target,
-                             const std::string &select_sql, const std::string &extra_condition = {});
+                             const std::string &select_sql, const std::string &extra_condition = {},
+                             const std::vector<std::string> &uncompared = {});
+
+// The condition "the stored record t was last written by a load of a file with another name than $2 (compared
+// by base name), or not by oversight-load at all (NULL)": a suspected key collision needs it.
+std::string written_by_another_file(const std::string &stored_load_id);
 
 // Statements use $1 = load id and $2 = file name.
 CsvMergePlan plan_csv_merge(const RecordKind &kind, const std::vector<int> &staged_fields,

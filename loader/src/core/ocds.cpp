@@ -70,13 +70,13 @@ std::optional<std::string> one_of(std::optional<std::string> v, const std::vecto
 // definition of the kind types them.
 StageTable shared_stage(core::RecordKind which, std::initializer_list<const char *> columns) {
 	const core::RecordKindSpec &spec = core::record_kind(which);
-	StageTable t{spec.table, {}};
+	StageTable t{spec.table, {}, spec.name, spec.column("load_id") ? "load_id" : ""};
 	for (const char *name : columns) {
 		const core::ColumnSpec *c = spec.column(name);
 		if (!c)
 			throw std::logic_error(std::string("OCDS staging: ") + name + " is not a column of oversight." +
 			                       spec.table);
-		t.columns.push_back({name, core::sql_type_name(c->type)});
+		t.columns.push_back({name, core::sql_type_name(c->type), c->canonical});
 	}
 	return t;
 }
@@ -296,47 +296,56 @@ void emit_releases(const Json &releases, std::uint64_t base_no, bool number_by_p
 } // namespace
 
 const std::array<StageTable, ocds_table_count> &ocds_stage_tables() {
-	static const std::array<StageTable, ocds_table_count> tables{{
-	    {"party",
-	     {{"party_code", "text"},
-	      {"name", "text"},
-	      {"identifier_scheme", "text"},
-	      {"identifier_id", "text"},
-	      {"address", "text"},
-	      {"contact_name", "text"},
-	      {"contact_email", "text"},
-	      {"contact_phone", "text"},
-	      {"source_document", "jsonb"}}},
-	    shared_stage(core::RecordKind::Procurement,
-	                 {"ocid", "title", "description", "buyer_party_code", "procuring_entity_party_code",
-	                  "category_code", "main_procurement_category", "procurement_method", "method_details",
-	                  "estimated_value", "currency", "tender_status", "tender_period_start", "tender_period_end",
-	                  "number_of_tenderers", "published_at", "source_document"}),
-	    {"procurement_lot",
-	     {{"ocid", "text"},
-	      {"lot_id", "text"},
-	      {"title", "text"},
-	      {"value", "numeric"},
-	      {"currency", "text"},
-	      {"status", "text"}}},
-	    shared_stage(core::RecordKind::Bid, {"ocid", "bid_id", "lot_id", "amount", "currency", "submitted_at", "status",
-	                                         "contact_name", "source_document"}),
-	    {"bid_tenderer", {{"ocid", "text"}, {"bid_id", "text"}, {"party_code", "text"}}},
-	    {"award",
-	     {{"ocid", "text"},
-	      {"award_id", "text"},
-	      {"lot_id", "text"},
-	      {"title", "text"},
-	      {"status", "text"},
-	      {"amount", "numeric"},
-	      {"currency", "text"},
-	      {"award_date", "timestamptz"},
-	      {"source_document", "jsonb"}}},
-	    {"award_supplier", {{"ocid", "text"}, {"award_id", "text"}, {"party_code", "text"}}},
-	    shared_stage(core::RecordKind::Contract,
-	                 {"contract_code", "ocid", "award_id", "supplier_party_code", "title", "amount", "currency",
-	                  "status", "signed_on", "period_start", "period_end", "source_document"}),
-	}};
+	static const std::array<StageTable, ocds_table_count> tables = [] {
+		std::array<StageTable, ocds_table_count> tables{{
+		    {"party",
+		     {{"party_code", "text"},
+		      {"name", "text"},
+		      {"identifier_scheme", "text"},
+		      {"identifier_id", "text"},
+		      {"address", "text"},
+		      {"contact_name", "text"},
+		      {"contact_email", "text"},
+		      {"contact_phone", "text"},
+		      {"source_document", "jsonb"}}},
+		    shared_stage(core::RecordKind::Procurement,
+		                 {"ocid", "title", "description", "buyer_party_code", "procuring_entity_party_code",
+		                  "category_code", "main_procurement_category", "procurement_method", "method_details",
+		                  "estimated_value", "currency", "tender_status", "tender_period_start", "tender_period_end",
+		                  "number_of_tenderers", "published_at", "source_document"}),
+		    {"procurement_lot",
+		     {{"ocid", "text"},
+		      {"lot_id", "text"},
+		      {"title", "text"},
+		      {"value", "numeric"},
+		      {"currency", "text"},
+		      {"status", "text"}}},
+		    shared_stage(core::RecordKind::Bid, {"ocid", "bid_id", "lot_id", "amount", "currency", "submitted_at",
+		                                         "status", "contact_name", "source_document"}),
+		    {"bid_tenderer", {{"ocid", "text"}, {"bid_id", "text"}, {"party_code", "text"}}},
+		    {"award",
+		     {{"ocid", "text"},
+		      {"award_id", "text"},
+		      {"lot_id", "text"},
+		      {"title", "text"},
+		      {"status", "text"},
+		      {"amount", "numeric"},
+		      {"currency", "text"},
+		      {"award_date", "timestamptz"},
+		      {"source_document", "jsonb"}}},
+		    {"award_supplier", {{"ocid", "text"}, {"award_id", "text"}, {"party_code", "text"}}},
+		    shared_stage(core::RecordKind::Contract,
+		                 {"contract_code", "ocid", "award_id", "supplier_party_code", "title", "amount", "currency",
+		                  "status", "signed_on", "period_start", "period_end", "source_document"}),
+		}};
+		for (auto &t : tables) // tables no rule watches: their own name, every column but the document
+			if (t.kind_name.empty()) {
+				t.kind_name = t.target;
+				for (auto &c : t.columns)
+					c.field = c.sql_type != "jsonb";
+			}
+		return tables;
+	}();
 	return tables;
 }
 

@@ -22,10 +22,14 @@ constexpr size_t ocds_table_count = 8;
 
 struct StageColumn {
 	std::string name, sql_type;
+	bool field = true; // a field the ledger's fields_provided may list (canonical fields of a watched kind; no
+	                   // source documents)
 };
 struct StageTable {
-	std::string target;               // table in schema oversight
-	std::vector<StageColumn> columns; // staging columns after line_no (same names as the target's)
+	std::string target;                 // table in schema oversight
+	std::vector<StageColumn> columns;   // staging columns after line_no (same names as the target's)
+	std::string kind_name = {};         // record kind in fields_provided: "procurement", "bid", "contract"; else target
+	std::string provenance_column = {}; // the load that last wrote a record ("load_id"; empty: the table has none)
 };
 const std::array<StageTable, ocds_table_count> &ocds_stage_tables();
 

@@ -1,5 +1,6 @@
 #include "core/record_kinds.hpp"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -261,6 +262,7 @@ RecordKind shared_kind(core::RecordKind which, std::string command, std::string 
 	RecordKind k;
 	k.command = std::move(command);
 	k.table = spec.table;
+	k.name = spec.name;
 	k.summary = std::move(summary);
 	for (const char *key : spec.key)
 		k.key.push_back(key);
@@ -271,9 +273,12 @@ RecordKind shared_kind(core::RecordKind which, std::string command, std::string 
 	for (const auto &c : spec.columns) {
 		if (c.type == core::FieldType::Json)
 			continue; // source_document: OCDS loads keep the published document there
-		if (std::string(c.name) == "load_id")
-			continue; // provenance: the loader writes the load's number itself
+		if (std::string(c.name) == "load_id") {
+			k.provenance_column = c.name; // provenance: the loader writes the load's number itself
+			continue;
+		}
 		FieldSpec f = field_of(c);
+		f.canonical = c.canonical;
 		auto given = facts.find(c.name);
 		if (given != facts.end()) {
 			for (const auto &fact : given->second)
@@ -298,12 +303,16 @@ std::vector<RecordKind> build_kinds() {
 	     "organisational units (bureau, sections, budget units): oversight.org_unit",
 	     {"unit_code"},
 	     "(unit_code)",
-	     {code("unit_code", true), text("name_zh", true), text("name_en"),
+	     {code("unit_code", true), text("name_zh"), text("name_en"),
 	      enumeration("unit_kind",
 	                  {"bureau", "section", "affiliated_unit", "discipline_office", "budget_unit", "external"}, true),
 	      unit("parent_code"), date_field("valid_from", true, "1900-01-01"), date_field("valid_to")},
 	     {ordered("valid_from", "valid_to", true), differs("unit_code", "parent_code")},
 	     {}});
+	// A unit has a Chinese or an English name, or both (CHECK org_unit_named): UK councils have no Chinese one.
+	k.back().one_of_required = {{{"name_zh", "name_en"},
+	                             "is empty, and so is name_en: an org unit needs a name, in Chinese (name_zh) or in "
+	                             "English (name_en) or both"}};
 	k.push_back({"people",
 	             "person",
 	             "people (staff numbers, names): oversight.person",
@@ -425,9 +434,19 @@ std::vector<RecordKind> build_kinds() {
 	                         {"allocation_code", {refers_to("fund_allocation", "allocation_code")}},
 	                         {"handler_code", {person_code}},
 	                         {"approver_code", {person_code}},
-	                         {"status", {defaults_to("paid")}}},
-	                        {when_equals("status", "paid", "paid_on")}));
-	k.back().identity_fields = {"payee_name", "amount", "paid_on"};
+	                         {"status", {defaults_to("paid")}},
+	                         {"refund_of", {refers_to("payment", "payment_code")}}},
+	                        {when_equals("status", "paid", "paid_on"), differs("payment_code", "refund_of")}));
+	// A negative amount (-50, (50.00), 50-) is a refund of 50 unless the row or the mapping says credit note; the
+	// amount column keeps the magnitude (oversight.amount is positive).
+	k.back().signed_amount = SignedAmount{"amount",
+	                                      "payment_kind",
+	                                      core::payment_kind::payment,
+	                                      core::payment_kind::refund,
+	                                      {core::payment_kind::refund, core::payment_kind::credit_note},
+	                                      "refund_of"};
+	// The direction is part of what a payment is: a refund under a stored payment's code is another record.
+	k.back().identity_fields = {"payee_name", "amount", "paid_on", "payment_kind"};
 	k.push_back(shared_kind(core::RecordKind::Enforcement, "enforcement",
 	                        "administrative enforcement cases (penalties, fines): oversight.enforcement_case",
 	                        {{"case_code", {required}},
@@ -499,6 +518,9 @@ std::vector<RecordKind> build_kinds() {
 	             {ordered("valid_from", "valid_to", true), not_below("min_fine", "max_fine")},
 	             {}});
 	k.back().writer_role = "oversight_admin";
+	for (auto &kind : k)
+		if (kind.name.empty())
+			kind.name = kind.table;
 	return k;
 }
 
@@ -544,6 +566,32 @@ const RecordKind *find_record_kind(const std::string &command) {
 		if (k.command == command)
 			return &k;
 	return nullptr;
+}
+
+std::vector<std::string> fields_provided(const RecordKind &kind, const std::vector<int> &staged_fields) {
+	std::vector<int> sorted = staged_fields;
+	std::sort(sorted.begin(), sorted.end());
+	std::vector<std::string> out;
+	for (int f : sorted) {
+		const FieldSpec &spec = kind.fields[static_cast<size_t>(f)];
+		if (spec.canonical)
+			out.push_back(kind.name + "." + spec.name);
+	}
+	return out;
+}
+
+std::string text_array_literal(const std::vector<std::string> &items) {
+	std::string out = "{";
+	for (const auto &item : items) {
+		out += out.size() > 1 ? ",\"" : "\"";
+		for (char c : item) {
+			if (c == '"' || c == '\\')
+				out += '\\';
+			out += c;
+		}
+		out += '"';
+	}
+	return out + "}";
 }
 
 } // namespace oversight::loader

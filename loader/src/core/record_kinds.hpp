@@ -44,6 +44,9 @@ struct FieldSpec {
 	std::optional<Reference> references;
 	bool positive = false; // amount > 0
 	long long min_value = -2147483648LL, max_value = 2147483647LL;
+	// A canonical field of the record kind (what the ledger's fields_provided lists): every field of a kind the
+	// rules do not watch; for the six watched kinds, the shared definition's canonical fields only.
+	bool canonical = true;
 	std::string sql_type() const; // type of the staging column
 };
 
@@ -60,6 +63,17 @@ struct RowRule {
 	std::string field;
 	std::vector<std::string> inputs; // the fields the rule reads, in the order of RowView::get
 	std::function<std::optional<std::string>(const RowView &)> check;
+};
+
+// A record kind whose amount may come signed (payments): a negative amount is stored as its magnitude, and the
+// kind field says the direction (payment_kind refund, unless the row or mapping says credit_note).
+struct SignedAmount {
+	std::string amount;                 // the amount field that may be negative ("amount")
+	std::string kind_field;             // the field giving the direction ("payment_kind")
+	std::string positive_kind;          // the kind of a positive amount when nothing says otherwise
+	std::string negative_kind;          // the kind of a negative amount when nothing says otherwise
+	std::vector<std::string> reversing; // the kinds a negative amount may have ("refund", "credit_note")
+	std::string reverses;               // the field naming the record a reversal reverses ("refund_of")
 };
 
 struct RecordKind {
@@ -95,6 +109,22 @@ struct RecordKind {
 	std::string merge_order = {};
 	// The role that may write the table: the loader says so before reading the file when the session cannot.
 	std::string writer_role = "oversight_loader";
+	// The column recording the load that last inserted or changed a record ("load_id"; empty: none). The loader
+	// writes it with every insert and every real change, never on an unchanged row; the suspected-key-collision
+	// check reads it to tell a correction from the same file from a record of another source.
+	std::string provenance_column = {};
+	// The record kind in the ledger's fields_provided ("payment.paid_on"): the shared definition's name for the six
+	// watched kinds, else the table ("org_unit").
+	std::string name = {};
+	// Payments: negative amounts are refunds or credit notes.
+	std::optional<SignedAmount> signed_amount = {};
+	// Fields of which a row needs at least one (an org unit's name_zh or name_en): a file that provides none of
+	// them is refused at its header; a row with all of them empty is quarantined with `reason` (on the first).
+	struct OneOf {
+		std::vector<std::string> fields;
+		std::string reason;
+	};
+	std::vector<OneOf> one_of_required = {};
 
 	const FieldSpec *field(const std::string &name) const;
 	int field_index(const std::string &name) const; // -1 when unknown
@@ -103,5 +133,11 @@ struct RecordKind {
 // Every CSV record kind, in the order a first load of a bureau's data should follow (references first).
 const std::vector<RecordKind> &record_kinds();
 const RecordKind *find_record_kind(const std::string &command);
+
+// The ledger's fields_provided of a CSV load: "kind.field" for each canonical field the load fills (its staged
+// fields: from a column of the header, a constant, a default or a derivation), in field order.
+std::vector<std::string> fields_provided(const RecordKind &kind, const std::vector<int> &staged_fields);
+// The same as a PostgreSQL text[] literal: {"payment.amount","payment.paid_on"}.
+std::string text_array_literal(const std::vector<std::string> &items);
 
 } // namespace oversight::loader

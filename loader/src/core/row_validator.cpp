@@ -43,6 +43,22 @@ RowValidator::RowValidator(const RecordKind &kind, const Mapping &mapping, Heade
 	for (const auto &src : binding_.sources)
 		simple_.push_back(src.is_simple());
 	resolvers_.assign(kind_.fields.size(), nullptr);
+	// Fields nothing fills and nothing requires stay NULL without a look, row after row.
+	for (size_t f = 0; f < kind_.fields.size(); ++f)
+		if (binding_.column_of_field[f] >= 0 || !simple_[f] || !kind_.fields[f].default_value.empty() ||
+		    kind_.fields[f].required)
+			active_.push_back(f);
+	if (kind_.signed_amount) {
+		signed_amount_ = kind_.field_index(kind_.signed_amount->amount);
+		direction_ = kind_.field_index(kind_.signed_amount->kind_field);
+		reverses_ = kind_.field_index(kind_.signed_amount->reverses);
+		direction_staged_ = direction_ >= 0 && binding_.has(direction_);
+	}
+	for (const auto &group : kind_.one_of_required) {
+		one_of_.emplace_back();
+		for (const auto &name : group.fields)
+			one_of_.back().push_back(kind_.field_index(name));
+	}
 }
 
 int RowValidator::cell_column(int field) const {
@@ -126,11 +142,13 @@ std::optional<RowError> RowValidator::parse_field(size_t f, std::string_view cel
 			return std::nullopt;
 		}
 		parsed = parse_amount(trimmed);
-		if (parsed.ok() && is_negative_amount(*parsed.value))
-			return RowError{spec.name, "refunds and credit notes are not yet stored: the amount is negative (" +
-			                               *parsed.value +
-			                               "), and the database keeps amounts of 0 or more for now; the row waits "
-			                               "in quarantine until it keeps signed amounts"};
+		// A payment's negative amount is kept signed here: apply_sign() makes it a refund or credit note.
+		if (parsed.ok() && is_negative_amount(*parsed.value) && static_cast<int>(f) != signed_amount_)
+			return RowError{spec.name, "is negative (" + *parsed.value +
+			                               "): only payments can be refunds or credit notes (oversight-load "
+			                               "payments stores a negative amount as a refund, or as a credit note "
+			                               "when payment_kind says so); " +
+			                               spec.name + " of " + kind_.table + " cannot be negative"};
 		if (parsed.ok() && spec.positive && parsed.value->find_first_not_of("0.") == std::string::npos)
 			parsed = ParsedValue::failure("must be greater than 0");
 		break;
@@ -161,12 +179,23 @@ std::optional<RowError> RowValidator::fill_from_sources(size_t f, const std::vec
 		return std::nullopt;
 	}
 	if (!out && !src.key_columns.empty()) {
+		// The kind's key (key =) needs every part; another field built so (key:) is NULL when all its columns are
+		// empty (a payment that reverses nothing) and refused when only some are.
+		bool all_empty = !is_key_[f];
+		for (size_t i = 0; i < src.key_columns.size() && all_empty; ++i)
+			all_empty = src.key_columns[i] < 0 || cell(src.key_columns[i]).empty();
+		if (all_empty)
+			return std::nullopt;
 		std::string key;
 		for (size_t i = 0; i < src.key_columns.size(); ++i) {
 			int col = src.key_columns[i];
 			std::string_view part = col < 0 ? std::string_view(src.key_literals[i]) : cell(col);
 			if (part.empty())
-				return RowError{spec.name, "cannot be built: its key part \"" + mapping_.key[i].text + "\" is empty"};
+				return RowError{
+				    spec.name,
+				    "cannot be built: its key part \"" +
+				        (mapping_.built.count(spec.name) ? mapping_.built.at(spec.name) : mapping_.key)[i].text +
+				        "\" is empty"};
 			key += (i ? "-" : "") + std::string(part);
 		}
 		storage = std::move(key);
@@ -226,7 +255,7 @@ std::optional<RowError> RowValidator::validate(const std::vector<std::string_vie
 	// Missing trailing columns read as empty (exports that stop a row at its last filled cell); a required
 	// field among them refuses the row below.
 	out.short_row = cells.size() < header_width_;
-	for (size_t f = 0; f < nfields; ++f) {
+	for (size_t f : active_) {
 		const FieldSpec &spec = kind_.fields[f];
 		int col = binding_.column_of_field[f];
 		auto &value = out.values[f];
@@ -247,9 +276,62 @@ std::optional<RowError> RowValidator::validate(const std::vector<std::string_vie
 			return RowError{spec.name, "is required but empty"};
 		}
 	}
+	if (signed_amount_ >= 0)
+		if (auto e = apply_sign(cells, out))
+			return e;
+	for (size_t g = 0; g < one_of_.size(); ++g)
+		if (std::none_of(one_of_[g].begin(), one_of_[g].end(),
+		                 [&](int f) { return f >= 0 && out.values[static_cast<size_t>(f)].has_value(); }))
+			return RowError{kind_.one_of_required[g].fields.front(), kind_.one_of_required[g].reason};
 	for (size_t r = 0; r < kind_.rules.size(); ++r)
 		if (auto why = kind_.rules[r].check(RuleView(rule_inputs_[r], out.values)))
 			return RowError{kind_.rules[r].field, *why};
+	return std::nullopt;
+}
+
+std::optional<RowError> RowValidator::apply_sign(const std::vector<std::string_view> &cells, RowValues &out) const {
+	const SignedAmount &sa = *kind_.signed_amount;
+	auto &amount = out.values[static_cast<size_t>(signed_amount_)];
+	std::optional<std::string_view> *direction =
+	    direction_ >= 0 ? &out.values[static_cast<size_t>(direction_)] : nullptr;
+	auto reversing = [&](std::string_view k) {
+		return std::find(sa.reversing.begin(), sa.reversing.end(), k) != sa.reversing.end();
+	};
+	auto either = [&] { // "refund or credit_note", for the reasons (not built per row)
+		std::string out;
+		for (const auto &k : sa.reversing)
+			out += (out.empty() ? "" : " or ") + k;
+		return out;
+	};
+	// The staged amount keeps its sign: the merge stores its magnitude, and derives the direction itself when the
+	// file and the mapping give none (a column less to stage per row).
+	bool negative = amount && is_negative_amount(*amount);
+	if (negative && direction_staged_) {
+		if (*direction && !reversing(**direction)) {
+			// "payment" from the row or a const: contradicts the sign; from a mapping's default: the sign wins.
+			auto d = static_cast<size_t>(direction_);
+			int col = binding_.column_of_field[d];
+			bool said = binding_.sources[d].constant || (col >= 0 && static_cast<size_t>(col) < cells.size() &&
+			                                             !trim(cells[static_cast<size_t>(col)]).empty());
+			if (said)
+				return RowError{sa.amount, "is negative (" + std::string(*amount) + "), a refund or credit note, but " +
+				                               sa.kind_field + " is " + std::string(**direction) +
+				                               ": a negative amount needs " + sa.kind_field + " " + either() +
+				                               " (or empty); correct the sign or the " + sa.kind_field};
+			*direction = std::nullopt;
+		}
+		if (!*direction)
+			*direction = std::string_view(sa.negative_kind);
+	}
+	if (reverses_ >= 0 && out.values[static_cast<size_t>(reverses_)]) {
+		std::string_view kind = direction && *direction ? **direction
+		                        : negative              ? std::string_view(sa.negative_kind)
+		                                                : std::string_view(sa.positive_kind);
+		if (!reversing(kind))
+			return RowError{sa.reverses, "names the " + kind_.table + " this row reverses, but the row is a " +
+			                                 std::string(kind) + ": only a " + either() + " reverses one (give " +
+			                                 sa.kind_field + " " + either() + ", or a negative amount)"};
+	}
 	return std::nullopt;
 }
 

@@ -61,6 +61,10 @@ private:
 	                                          std::optional<std::string_view> &out, std::string &storage,
 	                                          bool check_cells) const;
 	const std::string *alias_of(size_t f, std::string_view value) const;
+	// A signed amount (payments): a negative amount sets the row's direction when the file or mapping gives one
+	// (refund unless the row says credit note; "payment" from a cell or const: contradicts it); a row naming the
+	// record it reverses must be a reversal. The amount stays signed (the merge stores its magnitude).
+	std::optional<RowError> apply_sign(const std::vector<std::string_view> &cells, RowValues &out) const;
 
 	const RecordKind &kind_;
 	const Mapping &mapping_;
@@ -71,7 +75,11 @@ private:
 	std::vector<std::vector<int>> rule_inputs_; // per rule of the kind: the field position of each input (-1: unknown)
 	std::vector<const std::map<std::string, std::string> *> aliases_; // per field: its [values.F] table, or null
 	std::vector<bool> simple_;                                        // per field: its column, or nothing
-	std::vector<NameResolver *> resolvers_;                           // per field: by_name, or null
+	std::vector<size_t> active_; // fields validate() looks at: a column, another source, a default, or required
+	std::vector<NameResolver *> resolvers_;                   // per field: by_name, or null
+	int signed_amount_ = -1, direction_ = -1, reverses_ = -1; // the kind's SignedAmount fields (-1: none)
+	bool direction_staged_ = false;        // the file or mapping gives the direction (else the merge derives it)
+	std::vector<std::vector<int>> one_of_; // per RecordKind::one_of_required: its fields
 };
 
 } // namespace oversight::loader

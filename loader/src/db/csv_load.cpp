@@ -106,6 +106,7 @@ std::vector<std::string> cells_from_staged_json(const std::string &json, const R
 		return cells;
 	Json row = from_dom(root);
 	const auto &kind = validator.kind();
+	// A refund's amount was staged with its sign: it reloads as what it was.
 	for (int f : validator.staged_fields()) {
 		const Json *v = find(row, kind.fields[static_cast<size_t>(f)].name);
 		size_t col = static_cast<size_t>(validator.binding().column_of_field[static_cast<size_t>(f)]);
@@ -209,6 +210,11 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		    if (party_index)
 			    check_may_write(tx, "party", "oversight_loader");
 		    plan = plan_csv_merge(kind, validator->staged_fields(), merge);
+		    std::vector<int> provided; // staged, or derived at merge time (a payment's kind from its amount's sign)
+		    for (size_t f = 0; f < kind.fields.size(); ++f)
+			    if (binding.provides(static_cast<int>(f)))
+				    provided.push_back(static_cast<int>(f));
+		    s.fields_provided = fields_provided(kind, provided);
 		    tx.exec(plan.create_stage);
 		    copy = pqxx_compat::open_copy(tx, "pg_temp", "oversight_stage", plan.copy_columns);
 		    batcher.emplace(*copy);
@@ -267,6 +273,7 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 		s.warnings["short_rows"] = short_rows;
 	progress.finish();
 	s.sha256 = source.sha256_hex();
+	s.mapping_sha256 = mapping.sha256;
 	s.bytes = source.bytes_read();
 	s.rows_staged = s.rows_read - refused_before_copy;
 
@@ -299,9 +306,13 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 	if (!plan.prepare.empty())
 		run(plan.prepare);
 	auto staged = tx.exec("SELECT pg_catalog.count(*) FROM " + stage_table)[0][0].as<std::uint64_t>();
+	// The merge writes the load's number into the records it inserts or changes (provenance).
+	auto merge = [&](const std::string &sql) {
+		return plan.merge_takes_load_id ? pqxx_compat::exec_params(tx, sql, s.load_id) : tx.exec(sql);
+	};
 	if (!plan.update_first.empty())
-		s.rows_updated = tx.exec(plan.update_first)[0][0].as<std::uint64_t>();
-	auto merged = tx.exec(plan.upsert);
+		s.rows_updated = merge(plan.update_first)[0][0].as<std::uint64_t>();
+	auto merged = merge(plan.upsert);
 	s.rows_loaded = merged[0][0].as<std::uint64_t>();
 	s.rows_updated += merged[0][1].as<std::uint64_t>();
 	s.rows_unchanged = staged - s.rows_loaded - s.rows_updated;

@@ -16,6 +16,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace oversight::loader {
 
@@ -50,6 +51,8 @@ struct LoadSummary {
 	double seconds = 0;
 	std::map<std::string, std::uint64_t> details;  // e.g. per-table counts of an OCDS load, parties created
 	std::map<std::string, std::uint64_t> warnings; // rows loaded despite something, e.g. short_rows
+	std::string mapping_sha256;                    // CSV: SHA-256 of the mapping file used ("" for OCDS: none)
+	std::optional<std::vector<std::string>> fields_provided; // "payment.paid_on"…: the canonical fields filled
 	std::string to_json() const;
 	std::string to_text() const;
 };
@@ -77,6 +80,7 @@ private:
 // `reason_note` is added to the audit reason of the load's corrections (e.g. "--correction").
 long long insert_ledger(pqxx::work &tx, const LoadSummary &s, const std::string &options_json,
                         const std::string &reason_note = {});
+// Counts, status, and what the load provided: mapping_sha256 (NULL for OCDS) and fields_provided.
 void finish_ledger(pqxx::work &tx, LoadSummary &s, bool dry_run);
 // Ends a load: a dry run rolls back; otherwise COMMIT, and only then the reject file is put in place.
 void end_load(pqxx::work &tx, LoadSummary &s, bool dry_run, std::optional<RejectFile> &rejects,

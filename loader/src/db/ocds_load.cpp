@@ -40,6 +40,34 @@ std::string select_list(const StageTable &t, const std::string &alias) {
 	return out;
 }
 
+// After the select list of a table that records its provenance: the load's number, $1.
+std::string provenance(OcdsTable t) {
+	return table(t).provenance_column.empty() ? "" : ", $1::bigint";
+}
+
+// The ledger's fields_provided of an OCDS load: per target table, the fields with a value in at least one of the
+// rows the load goes on to merge ("procurement.tender_period_start", "party.address", …).
+std::vector<std::string> fields_with_values(pqxx::work &tx) {
+	std::vector<std::string> out;
+	for (const auto &t : ocds_stage_tables()) {
+		std::vector<const StageColumn *> fields;
+		std::string sql;
+		for (const auto &c : t.columns)
+			if (c.field) {
+				fields.push_back(&c);
+				sql +=
+				    (sql.empty() ? "SELECT " : ", ") + std::string("pg_catalog.count(") + quote_ident(c.name) + ") > 0";
+			}
+		if (fields.empty())
+			continue;
+		auto row = tx.exec(sql + " FROM " + stage_ref(t))[0];
+		for (size_t i = 0; i < fields.size(); ++i)
+			if (row[static_cast<int>(i)].as<bool>())
+				out.push_back(t.kind_name + "." + fields[i]->name);
+	}
+	return out;
+}
+
 } // namespace
 
 LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
@@ -156,14 +184,26 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	if (stale)
 		s.details["processes older than the stored release"] = stale;
 	auto processes = tx.exec("SELECT pg_catalog.count(*) FROM " + process)[0][0].as<std::uint64_t>();
+	s.fields_provided = fields_with_values(tx);
 
+	// `select_sql` yields the stage table's columns; where the target records its provenance, the load's number
+	// ($1) follows them, written with every insert and real change but compared with nothing.
 	auto merge = [&](OcdsTable which, const std::vector<std::string> &key, const std::string &select_sql,
 	                 const std::string &label) {
 		const StageTable &t = table(which);
 		std::string conflict = "(";
 		for (size_t i = 0; i < key.size(); ++i)
 			conflict += (i ? ", " : "") + quote_ident(key[i]);
-		auto r = tx.exec(upsert_statement(t.target, column_names(t), key, conflict + ")", select_sql));
+		std::vector<std::string> columns = column_names(t);
+		pqxx::result r;
+		if (t.provenance_column.empty()) {
+			r = tx.exec(upsert_statement(t.target, columns, key, conflict + ")", select_sql));
+		} else {
+			columns.push_back(t.provenance_column);
+			r = pqxx_compat::exec_params(
+			    tx, upsert_statement(t.target, columns, key, conflict + ")", select_sql, {}, {t.provenance_column}),
+			    s.load_id);
+		}
 		auto inserted = r[0][0].as<std::uint64_t>(), updated = r[0][1].as<std::uint64_t>();
 		if (!label.empty()) {
 			s.details[label + " inserted"] = inserted;
@@ -182,8 +222,9 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	process_columns.replace(
 	    process_columns.find("s.\"tender_period_end\""), std::string("s.\"tender_period_end\"").size(),
 	    "CASE WHEN s.tender_period_end < s.tender_period_start THEN NULL ELSE s.tender_period_end END");
-	auto [inserted, updated] = merge(OcdsTable::process, {"ocid"},
-	                                 "SELECT " + process_columns + " FROM " + process + " s ORDER BY s.ocid", "");
+	auto [inserted, updated] = merge(
+	    OcdsTable::process, {"ocid"},
+	    "SELECT " + process_columns + provenance(OcdsTable::process) + " FROM " + process + " s ORDER BY s.ocid", "");
 	s.rows_loaded = inserted;
 	s.rows_updated = updated;
 	s.rows_unchanged = processes - inserted - updated + stale;
@@ -191,7 +232,8 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	                                  {OcdsTable::bid, "bid_id", "bids"},
 	                                  {OcdsTable::award, "award_id", "awards"}})
 		merge(which, {"ocid", key2},
-		      "SELECT " + select_list(table(which), "s") + " FROM " + stage_ref(table(which)) + " s ORDER BY 1, 2",
+		      "SELECT " + select_list(table(which), "s") + provenance(which) + " FROM " + stage_ref(table(which)) +
+		          " s ORDER BY 1, 2",
 		      label);
 	// Tenderers of a bid and suppliers of an award are replaced by the ones the release names.
 	for (auto [link, parent, key2] : {std::tuple{OcdsTable::bid_tenderer, OcdsTable::bid, "bid_id"},
@@ -209,7 +251,8 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	contract_columns.replace(contract_columns.find("s.\"period_end\""), std::string("s.\"period_end\"").size(),
 	                         "CASE WHEN s.period_end < s.period_start THEN NULL ELSE s.period_end END");
 	merge(OcdsTable::contract, {"contract_code"},
-	      "SELECT " + contract_columns + " FROM " + stage_ref(table(OcdsTable::contract)) + " s ORDER BY 1",
+	      "SELECT " + contract_columns + provenance(OcdsTable::contract) + " FROM " +
+	          stage_ref(table(OcdsTable::contract)) + " s ORDER BY 1",
 	      "contracts");
 	finish_ledger(tx, s, o.dry_run);
 	end_load(tx, s, o.dry_run, rejects, started);

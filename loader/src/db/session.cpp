@@ -49,9 +49,11 @@ void finish_ledger(pqxx::work &tx, LoadSummary &s, bool dry_run) {
 	    tx,
 	    "UPDATE oversight.load SET status = $2, finished_at = oversight.now() + (pg_catalog.clock_timestamp() - "
 	    "pg_catalog.now()), "
-	    "rows_loaded = $3, rows_updated = $4, rows_unchanged = $5, rows_quarantined = $6 WHERE load_id = $1",
+	    "rows_loaded = $3, rows_updated = $4, rows_unchanged = $5, rows_quarantined = $6, mapping_sha256 = "
+	    "NULLIF($7::text, ''), fields_provided = NULLIF($8::text, '')::text[] WHERE load_id = $1",
 	    s.load_id, s.status, static_cast<long long>(s.rows_loaded), static_cast<long long>(s.rows_updated),
-	    static_cast<long long>(s.rows_unchanged), static_cast<long long>(s.rows_quarantined));
+	    static_cast<long long>(s.rows_unchanged), static_cast<long long>(s.rows_quarantined), s.mapping_sha256,
+	    s.fields_provided ? text_array_literal(*s.fields_provided) : std::string());
 }
 
 void end_load(pqxx::work &tx, LoadSummary &s, bool dry_run, std::optional<RejectFile> &rejects,
@@ -107,6 +109,11 @@ std::string LoadSummary::to_json() const {
 	num("bytes", bytes);
 	j["seconds"] = seconds;
 	str("reject_file", reject_file);
+	str("mapping_sha256", mapping_sha256);
+	if (fields_provided)
+		j["fields_provided"] = *fields_provided;
+	else
+		j["fields_provided"] = Json();
 	Json d = Json::object();
 	for (const auto &[k, v] : details)
 		d[k] = v;
