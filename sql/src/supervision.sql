@@ -619,14 +619,43 @@ END $$;
 COMMENT ON FUNCTION oversight.first_step_due(bigint, date) IS
   'The day the first step of a ladder version is due for a deadline (oversight.ladder_step_due()), or NULL where the calendar does not cover it. Internal.';
 
+CREATE FUNCTION oversight.matter_layers(p_node_code text, p_confidential boolean)
+  RETURNS TABLE (kind text, days integer)
+  LANGUAGE sql STABLE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT DISTINCT ON (l.kind) l.kind, n.due_working_days
+    FROM oversight.node_supervision n
+   CROSS JOIN LATERAL (SELECT CASE WHEN n.supervision_mode = 'public_disclosure' AND COALESCE(p_confidential, false)
+                                   THEN 'internal_disclosure' ELSE n.supervision_mode END AS kind) l
+   WHERE n.node_code = p_node_code AND n.supervision_mode <> 'online_monitoring'
+   ORDER BY l.kind, n.supervision_mode
+$$;
+COMMENT ON FUNCTION oversight.matter_layers(text, boolean) IS
+  'The obligations a matter at a node owes: one per supervision layer but online monitoring, with its working days (a confidential matter''s public disclosure becomes an internal one). Internal.';
+
 CREATE FUNCTION oversight.form_matters(p_matters oversight.matter_input[])
-  RETURNS TABLE (fingerprint text, matter_id bigint, outcome text)
+  RETURNS TABLE (fingerprint text, matter_id bigint, outcome text, event_date date)
   LANGUAGE plpgsql VOLATILE
   SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 DECLARE
   v_now timestamptz := oversight.now();
+  v_new oversight.matter_input[];
+  -- Lookups built once per call, read per matter and obligation by key (no join between the batch's
+  -- intermediate results, whose sizes the planner cannot know, and no function call per matter): the
+  -- obligations of a node by 'node|confidential', deadlines by 'event date|working days', ladder
+  -- versions by obligation kind, first steps by 'ladder version|deadline', the people responsible by
+  -- 'node|date' (the node's owning unit) and 'unit|date' (the record's unit), holds by fingerprint.
+  v_due jsonb;
+  v_ladder jsonb;
+  v_first jsonb;
+  v_no_first jsonb;
+  v_owner jsonb;
+  v_unit jsonb;
+  v_hold jsonb;
+  v_layers jsonb;
 BEGIN
   -- The same record again never makes a second matter: its title and details are updated, and
   -- updated_at set, when they changed (a correction of the record shows on the matter).
@@ -637,99 +666,110 @@ BEGIN
     UPDATE oversight.matter m SET title = i.title, title_en = i.title_en, details = i.details, updated_at = v_now
       FROM inp i
      WHERE m.fingerprint = i.fingerprint AND (m.title, m.title_en, m.details) IS DISTINCT FROM (i.title, i.title_en, i.details)
-    RETURNING m.fingerprint)
-  SELECT m.fingerprint, m.matter_id, CASE WHEN EXISTS (SELECT FROM upd WHERE upd.fingerprint = m.fingerprint) THEN 'updated' ELSE 'unchanged' END
-    FROM inp i JOIN oversight.matter m ON m.fingerprint = i.fingerprint;
+    RETURNING m.fingerprint, m.matter_id, m.event_date)
+  SELECT u.fingerprint, u.matter_id, 'updated', u.event_date FROM upd u
+  UNION ALL
+  SELECT m.fingerprint, m.matter_id, 'unchanged', m.event_date
+    FROM inp i JOIN oversight.matter m ON m.fingerprint = i.fingerprint
+   WHERE (m.title, m.title_en, m.details) IS NOT DISTINCT FROM (i.title, i.title_en, i.details);
+
+  SELECT pg_catalog.array_agg(x.m ORDER BY x.o) INTO v_new
+    FROM (SELECT DISTINCT ON (u.fingerprint) ROW(u.*)::oversight.matter_input AS m, u.ordinality AS o
+            FROM pg_catalog.unnest(p_matters) WITH ORDINALITY AS u
+           WHERE NOT EXISTS (SELECT FROM oversight.matter m WHERE m.fingerprint = u.fingerprint)
+           ORDER BY u.fingerprint, u.ordinality) x;
+  IF v_new IS NULL THEN
+    RETURN;
+  END IF;
 
   -- New matters: one obligation per supervision layer of the node (a confidential matter's public
   -- disclosure becomes an internal one), due the layer's working days after the event, owed by the
   -- handler (else the section chief), each on the current version of its ladder; the people
   -- responsible on the day of the act (the node's owning unit's leaders, else the unit's own); a hold
   -- when asked. A matter whose deadlines the calendar does not cover is not formed ('undated').
+  SELECT pg_catalog.jsonb_object_agg(x.node_code || '|' || x.confidential,
+                                     (SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('kind', l.kind, 'days', l.days)), '[]')
+                                        FROM oversight.matter_layers(x.node_code, x.confidential) l)) INTO v_layers
+    FROM (SELECT DISTINCT u.node_code, COALESCE(u.confidential, false) AS confidential FROM pg_catalog.unnest(v_new) u) x;
+  SELECT pg_catalog.jsonb_object_agg(d.event_date || '|' || d.days, oversight.working_day_after(d.event_date, d.days)) INTO v_due
+    FROM (SELECT DISTINCT u.event_date, l.days FROM pg_catalog.unnest(v_new) u
+           CROSS JOIN LATERAL pg_catalog.jsonb_to_recordset(v_layers -> (u.node_code || '|' || COALESCE(u.confidential, false))) AS l(kind text, days integer)) d;
+  SELECT pg_catalog.jsonb_object_agg(k.kind, oversight.ladder_for('obligation', k.kind)) INTO v_ladder
+    FROM pg_catalog.unnest(ARRAY['leader_report', 'filing', 'public_disclosure', 'internal_disclosure']) AS k(kind);
+  SELECT pg_catalog.jsonb_object_agg(l.v::text, true) INTO v_no_first
+    FROM (SELECT DISTINCT (e.value #>> '{}')::bigint AS v FROM pg_catalog.jsonb_each(v_ladder) e WHERE e.value <> 'null') l
+   WHERE NOT EXISTS (SELECT FROM oversight.ladder_step s WHERE s.ladder_version_id = l.v AND s.step_no = 1);
+  SELECT pg_catalog.jsonb_object_agg(f.v || '|' || f.due, oversight.first_step_due(f.v, f.due)) INTO v_first
+    FROM (SELECT DISTINCT (v_ladder ->> l.kind)::bigint AS v, (v_due ->> (u.event_date || '|' || l.days))::date AS due
+            FROM pg_catalog.unnest(v_new) u
+           CROSS JOIN LATERAL pg_catalog.jsonb_to_recordset(v_layers -> (u.node_code || '|' || COALESCE(u.confidential, false))) AS l(kind text, days integer)) f
+   WHERE f.v IS NOT NULL AND f.due IS NOT NULL;
+  SELECT pg_catalog.jsonb_object_agg(x.node_code || '|' || x.event_date, x.people) INTO v_owner
+    FROM (SELECT o.node_code, o.event_date,
+                 pg_catalog.jsonb_build_object('first', pg_catalog.max(r.person_code) FILTER (WHERE r.responsibility = 'first'),
+                                               'primary', pg_catalog.max(r.person_code) FILTER (WHERE r.responsibility = 'primary')) AS people
+            FROM (SELECT DISTINCT u.node_code, u.event_date FROM pg_catalog.unnest(v_new) u) o
+            LEFT JOIN LATERAL oversight.responsible_for(o.node_code, o.event_date) r ON true
+           GROUP BY o.node_code, o.event_date) x;
+  SELECT pg_catalog.jsonb_object_agg(x.unit_code || '|' || x.event_date, x.people) INTO v_unit
+    FROM (SELECT o.unit_code, o.event_date,
+                 pg_catalog.jsonb_build_object('first', pg_catalog.max(r.person_code) FILTER (WHERE r.responsibility = 'first'),
+                                               'primary', pg_catalog.max(r.person_code) FILTER (WHERE r.responsibility = 'primary')) AS people
+            FROM (SELECT DISTINCT u.unit_code, u.event_date FROM pg_catalog.unnest(v_new) u
+                   WHERE u.unit_code IS NOT NULL
+                     AND v_owner -> (u.node_code || '|' || u.event_date) = '{"first": null, "primary": null}') o
+            LEFT JOIN LATERAL oversight.unit_responsible(o.unit_code, o.event_date) r ON true
+           GROUP BY o.unit_code, o.event_date) x;
+  SELECT pg_catalog.jsonb_object_agg(u.fingerprint, true) INTO v_hold FROM pg_catalog.unnest(v_new) u WHERE u.hold AND u.source_table IS NOT NULL;
+
   RETURN QUERY
-  WITH inp AS (
-    SELECT DISTINCT ON (u.fingerprint) u.* FROM pg_catalog.unnest(p_matters) WITH ORDINALITY AS u
-     WHERE NOT EXISTS (SELECT FROM oversight.matter m WHERE m.fingerprint = u.fingerprint)
-     ORDER BY u.fingerprint, u.ordinality),
-  layers AS (
-    SELECT DISTINCT ON (i.fingerprint, l.kind) i.fingerprint, i.event_date, l.kind, n.due_working_days AS days
-      FROM inp i JOIN oversight.node_supervision n ON n.node_code = i.node_code AND n.supervision_mode <> 'online_monitoring'
-     CROSS JOIN LATERAL (SELECT CASE WHEN n.supervision_mode = 'public_disclosure' AND COALESCE(i.confidential, false)
-                                     THEN 'internal_disclosure' ELSE n.supervision_mode END AS kind) l
-     ORDER BY i.fingerprint, l.kind, n.supervision_mode),
-  due AS (
-    SELECT d.event_date, d.days, oversight.working_day_after(d.event_date, d.days) AS due_on
-      FROM (SELECT DISTINCT l.event_date, l.days FROM layers l) d),
-  ladders AS (
-    SELECT k.kind, oversight.ladder_for('obligation', k.kind) AS ladder_version_id FROM (SELECT DISTINCT l.kind FROM layers l) k),
-  firsts AS (
-    SELECT f.ladder_version_id, f.due_on, oversight.first_step_due(f.ladder_version_id, f.due_on) AS first_on,
-           EXISTS (SELECT FROM oversight.ladder_step s WHERE s.ladder_version_id = f.ladder_version_id AND s.step_no = 1) AS has_first
-      FROM (SELECT DISTINCT lv.ladder_version_id, d.due_on FROM layers l JOIN due d ON d.event_date = l.event_date AND d.days = l.days
-              JOIN ladders lv ON lv.kind = l.kind WHERE lv.ladder_version_id IS NOT NULL AND d.due_on IS NOT NULL) f),
-  plan AS (
-    SELECT l.fingerprint, l.kind, d.due_on, lv.ladder_version_id, f.first_on,
-           d.due_on IS NULL OR (f.has_first AND f.first_on IS NULL) AS undated
-      FROM layers l JOIN due d ON d.event_date = l.event_date AND d.days = l.days
-      JOIN ladders lv ON lv.kind = l.kind
-      LEFT JOIN firsts f ON f.ladder_version_id = lv.ladder_version_id AND f.due_on = d.due_on),
-  dated AS (
-    SELECT i.* FROM inp i WHERE NOT EXISTS (SELECT FROM plan p WHERE p.fingerprint = i.fingerprint AND p.undated)),
-  owners AS (
-    SELECT x.node_code, x.event_date,
-           pg_catalog.max(r.person_code) FILTER (WHERE r.responsibility = 'first') AS first_person,
-           pg_catalog.max(r.person_code) FILTER (WHERE r.responsibility = 'primary') AS primary_person
-      FROM (SELECT DISTINCT d.node_code, d.event_date FROM dated d) x
-      LEFT JOIN LATERAL oversight.responsible_for(x.node_code, x.event_date) r ON true
-     GROUP BY x.node_code, x.event_date),
-  units AS (
-    SELECT x.unit_code, x.event_date,
-           pg_catalog.max(r.person_code) FILTER (WHERE r.responsibility = 'first') AS first_person,
-           pg_catalog.max(r.person_code) FILTER (WHERE r.responsibility = 'primary') AS primary_person
-      FROM (SELECT DISTINCT d.unit_code, d.event_date FROM dated d JOIN owners o ON o.node_code = d.node_code AND o.event_date = d.event_date
-             WHERE o.first_person IS NULL AND o.primary_person IS NULL AND d.unit_code IS NOT NULL) x
-      LEFT JOIN LATERAL oversight.unit_responsible(x.unit_code, x.event_date) r ON true
-     GROUP BY x.unit_code, x.event_date),
+  WITH cand AS (
+    SELECT u.*,
+           EXISTS (SELECT FROM pg_catalog.jsonb_to_recordset(v_layers -> (u.node_code || '|' || COALESCE(u.confidential, false))) AS l(kind text, days integer)
+                    CROSS JOIN LATERAL (SELECT (v_due ->> (u.event_date || '|' || l.days))::date AS due) d
+                    WHERE d.due IS NULL
+                       OR (v_ladder ->> l.kind IS NOT NULL AND NOT COALESCE(v_no_first ? (v_ladder ->> l.kind), false)
+                           AND v_first ->> ((v_ladder ->> l.kind) || '|' || d.due) IS NULL)) AS undated,
+           COALESCE(v_owner -> (u.node_code || '|' || u.event_date), '{}') AS owner_people,
+           COALESCE(v_unit -> (u.unit_code || '|' || u.event_date), '{}') AS unit_people
+      FROM pg_catalog.unnest(v_new) u),
   ins AS (
     INSERT INTO oversight.matter (fingerprint, node_code, matter_rule_code, rule_version_id, source_table, source_key, unit_code, event_date,
                                   title, title_en, details, confidential, handler_code, first_responsible, primary_responsible,
                                   registered_at, registered_by)
-    SELECT d.fingerprint, d.node_code, d.matter_rule_code, d.rule_version_id, d.source_table, d.source_key,
-           CASE WHEN EXISTS (SELECT FROM oversight.org_unit ou WHERE ou.unit_code = d.unit_code) THEN d.unit_code END,
-           d.event_date, d.title, d.title_en, d.details, COALESCE(d.confidential, false),
-           CASE WHEN EXISTS (SELECT FROM oversight.person p WHERE p.person_code = d.handler_code) THEN d.handler_code END,
-           CASE WHEN o.first_person IS NULL AND o.primary_person IS NULL THEN u.first_person ELSE o.first_person END,
-           CASE WHEN o.first_person IS NULL AND o.primary_person IS NULL THEN u.primary_person ELSE o.primary_person END,
+    SELECT c.fingerprint, c.node_code, c.matter_rule_code, c.rule_version_id, c.source_table, c.source_key,
+           CASE WHEN EXISTS (SELECT FROM oversight.org_unit ou WHERE ou.unit_code = c.unit_code) THEN c.unit_code END,
+           c.event_date, c.title, c.title_en, c.details, COALESCE(c.confidential, false),
+           CASE WHEN EXISTS (SELECT FROM oversight.person p WHERE p.person_code = c.handler_code) THEN c.handler_code END,
+           CASE WHEN c.owner_people = '{"first": null, "primary": null}' THEN c.unit_people ->> 'first' ELSE c.owner_people ->> 'first' END,
+           CASE WHEN c.owner_people = '{"first": null, "primary": null}' THEN c.unit_people ->> 'primary' ELSE c.owner_people ->> 'primary' END,
            v_now, session_user
-      FROM dated d
-      JOIN owners o ON o.node_code = d.node_code AND o.event_date = d.event_date
-      LEFT JOIN units u ON u.unit_code = d.unit_code AND u.event_date = d.event_date
+      FROM cand c
+     WHERE NOT c.undated
     ON CONFLICT (fingerprint) DO NOTHING -- formed at the same moment by another writer: theirs
-    RETURNING matter_id, fingerprint, handler_code, first_responsible, source_table, source_key),
+    RETURNING matter_id, fingerprint, node_code, event_date, confidential, handler_code, first_responsible, source_table, source_key),
   obl AS (
     INSERT INTO oversight.obligation (matter_id, kind, due_on, person_code)
-    SELECT m.matter_id, p.kind, p.due_on, COALESCE(m.handler_code, m.first_responsible)
-      FROM ins m JOIN plan p ON p.fingerprint = m.fingerprint
-    RETURNING obligation_id, matter_id, kind, due_on),
+    SELECT m.matter_id, l.kind, (v_due ->> (m.event_date || '|' || l.days))::date, COALESCE(m.handler_code, m.first_responsible)
+      FROM ins m CROSS JOIN LATERAL pg_catalog.jsonb_to_recordset(v_layers -> (m.node_code || '|' || m.confidential)) AS l(kind text, days integer)
+    RETURNING obligation_id, kind, due_on),
   esc AS (
     INSERT INTO oversight.escalation (subject_kind, subject_id, ladder_version_id, due_on, next_step_no, next_step_on)
-    SELECT 'obligation', o.obligation_id, p.ladder_version_id, o.due_on, 1, p.first_on
-      FROM obl o JOIN ins m ON m.matter_id = o.matter_id JOIN plan p ON p.fingerprint = m.fingerprint AND p.kind = o.kind
-     WHERE p.ladder_version_id IS NOT NULL
+    SELECT 'obligation', o.obligation_id, (v_ladder ->> o.kind)::bigint, o.due_on, 1, (v_first ->> ((v_ladder ->> o.kind) || '|' || o.due_on))::date
+      FROM obl o
+     WHERE v_ladder ->> o.kind IS NOT NULL
     ON CONFLICT (subject_kind, subject_id) DO NOTHING
     RETURNING subject_id),
   held AS (
     INSERT INTO oversight.hold (matter_id, source_table, source_key, held_at)
-    SELECT m.matter_id, m.source_table, m.source_key, v_now
-      FROM ins m JOIN inp i ON i.fingerprint = m.fingerprint
-     WHERE i.hold AND m.source_table IS NOT NULL
+    SELECT m.matter_id, m.source_table, m.source_key, v_now FROM ins m WHERE v_hold ? m.fingerprint
     RETURNING hold_id)
-  SELECT m.fingerprint, m.matter_id, 'formed' FROM ins m
+  SELECT m.fingerprint, m.matter_id, 'formed', m.event_date FROM ins m
   UNION ALL
-  SELECT i.fingerprint, NULL::bigint, 'undated' FROM inp i WHERE NOT EXISTS (SELECT FROM dated d WHERE d.fingerprint = i.fingerprint);
+  SELECT c.fingerprint, NULL::bigint, 'undated', c.event_date FROM cand c WHERE c.undated;
 END $$;
 COMMENT ON FUNCTION oversight.form_matters(oversight.matter_input[]) IS
-  'Forms matters set-based — the one path of matter rules and of matters registered by hand: for a fingerprint seen before, updates the matter''s title and details when they changed (never a second matter); for a new one, resolves the people responsible on the event date, creates the obligations of its node''s supervision layers with their deadlines in working days and puts them on their ladder, and holds the record when asked. Returns each fingerprint''s matter and outcome (formed, updated, unchanged, or undated: the calendar does not cover its deadlines, nothing formed). Internal.';
+  'Forms matters set-based — the one path of matter rules and of matters registered by hand: for a fingerprint seen before, updates the matter''s title and details when they changed (never a second matter); for a new one, resolves the people responsible on the event date, creates the obligations of its node''s supervision layers with their deadlines in working days and puts them on their ladder, and holds the record when asked. Deadlines are computed once per distinct (event date, working days), first ladder steps once per (ladder, deadline), the people responsible once per (node, date) and (unit, date). Returns each fingerprint''s matter, outcome (formed, updated, unchanged, or undated: the calendar does not cover its deadlines, nothing formed) and event date. Internal.';
 
 CREATE FUNCTION oversight.open_matter(p_node_code text, p_fingerprint text, p_rule_code text, p_rule_version_id bigint,
                                       p_source_table text, p_source_key jsonb, p_unit_code text, p_event_date date, p_title text,
@@ -763,40 +803,39 @@ CREATE FUNCTION oversight.record_matters(p_rule_version_ids bigint[], p_object_t
   SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  v_inputs oversight.matter_input[];
+  v_years text;
+  v_first_undated text;
   f record;
 BEGIN
   -- One matter per node and record: fingerprint md5(node | table | key). A finding carries what the
   -- matter needs in its details (the C++ kind matter_when): event_date (NULL: the day of the write),
   -- handler_code, title_en, hold, confidential and the facts of the record.
-  WITH hits AS (
-    SELECT pg_catalog.md5(r.node_code || '|' || u.tb || '|' || u.k::text) AS fp, u.rv, u.tb, u.k, u.det,
-           COALESCE((u.det ->> 'event_date')::date, oversight.today()) AS event_date,
-           ROW(pg_catalog.md5(r.node_code || '|' || u.tb || '|' || u.k::text), r.node_code, r.rule_code, u.rv, u.tb, u.k, u.unit,
-               COALESCE((u.det ->> 'event_date')::date, oversight.today()),
-               COALESCE(NULLIF(pg_catalog.btrim(u.title), ''), r.title_zh, r.title), NULLIF(pg_catalog.btrim(u.det ->> 'title_en'), ''),
-               u.det -> 'facts', COALESCE((u.det ->> 'confidential')::boolean, false), u.det ->> 'handler_code',
-               COALESCE((u.det ->> 'hold')::boolean, false))::oversight.matter_input AS m
-      FROM ROWS FROM (pg_catalog.unnest(p_rule_version_ids), pg_catalog.unnest(p_object_tables), pg_catalog.unnest(p_object_keys),
-                      pg_catalog.unnest(p_unit_codes), pg_catalog.unnest(p_titles), pg_catalog.unnest(p_details)) AS u(rv, tb, k, unit, title, det)
-      JOIN oversight.rule_version v ON v.rule_version_id = u.rv
-      JOIN oversight.rule r ON r.rule_code = v.rule_code),
-  done AS (
-    SELECT x.fingerprint, x.outcome FROM oversight.form_matters(ARRAY(SELECT h.m FROM hits h)) x)
-  SELECT pg_catalog.count(*) FILTER (WHERE d.outcome = 'formed')::integer AS formed,
-         pg_catalog.count(*) FILTER (WHERE d.outcome = 'updated')::integer AS updated,
-         pg_catalog.count(*) FILTER (WHERE d.outcome = 'undated')::integer AS undated,
-         (SELECT pg_catalog.string_agg(DISTINCT EXTRACT(year FROM h.event_date)::text, ', ')
-            FROM hits h JOIN done x ON x.fingerprint = h.fp WHERE x.outcome = 'undated') AS years,
-         (SELECT h.rv FROM hits h JOIN done x ON x.fingerprint = h.fp WHERE x.outcome = 'undated' ORDER BY h.rv, h.k::text LIMIT 1) AS rv,
-         (SELECT h.tb FROM hits h JOIN done x ON x.fingerprint = h.fp WHERE x.outcome = 'undated' ORDER BY h.rv, h.k::text LIMIT 1) AS tb,
-         (SELECT h.k FROM hits h JOIN done x ON x.fingerprint = h.fp WHERE x.outcome = 'undated' ORDER BY h.rv, h.k::text LIMIT 1) AS k
-    INTO f FROM done d;
-  formed := f.formed; updated := f.updated; undated := f.undated;
-  IF f.undated > 0 THEN
+  SELECT pg_catalog.array_agg(ROW(pg_catalog.md5(r.node_code || '|' || u.tb || '|' || u.k::text), r.node_code, r.rule_code, u.rv, u.tb, u.k,
+                                  u.unit, COALESCE((u.det ->> 'event_date')::date, oversight.today()),
+                                  COALESCE(NULLIF(pg_catalog.btrim(u.title), ''), r.title_zh, r.title),
+                                  NULLIF(pg_catalog.btrim(u.det ->> 'title_en'), ''), u.det -> 'facts',
+                                  COALESCE((u.det ->> 'confidential')::boolean, false), u.det ->> 'handler_code',
+                                  COALESCE((u.det ->> 'hold')::boolean, false))::oversight.matter_input ORDER BY u.ord)
+    INTO v_inputs
+    FROM ROWS FROM (pg_catalog.unnest(p_rule_version_ids), pg_catalog.unnest(p_object_tables), pg_catalog.unnest(p_object_keys),
+                    pg_catalog.unnest(p_unit_codes), pg_catalog.unnest(p_titles), pg_catalog.unnest(p_details))
+         WITH ORDINALITY AS u(rv, tb, k, unit, title, det, ord)
+    JOIN oversight.rule_version v ON v.rule_version_id = u.rv
+    JOIN oversight.rule r ON r.rule_code = v.rule_code;
+  SELECT pg_catalog.count(*) FILTER (WHERE x.outcome = 'formed')::integer,
+         pg_catalog.count(*) FILTER (WHERE x.outcome = 'updated')::integer,
+         pg_catalog.count(*) FILTER (WHERE x.outcome = 'undated')::integer,
+         pg_catalog.string_agg(DISTINCT EXTRACT(year FROM x.event_date)::text, ', ') FILTER (WHERE x.outcome = 'undated'),
+         pg_catalog.min(x.fingerprint) FILTER (WHERE x.outcome = 'undated')
+    INTO formed, updated, undated, v_years, v_first_undated
+    FROM oversight.form_matters(v_inputs) x;
+  IF undated > 0 THEN
     -- Never a guess and never a failed write: the matters are not formed, and the fault says which
     -- calendar years to load (writing the records again then forms them).
-    PERFORM oversight.record_fault(f.rv, f.tb, f.k, 'OV001',
-      pg_catalog.format('%s matter(s) not formed: no working-day calendar for their deadlines (event years %s)', f.undated, f.years),
+    SELECT i.rule_version_id, i.source_table, i.source_key INTO f FROM pg_catalog.unnest(v_inputs) i WHERE i.fingerprint = v_first_undated LIMIT 1;
+    PERFORM oversight.record_fault(f.rule_version_id, f.source_table, f.source_key, 'OV001',
+      pg_catalog.format('%s matter(s) not formed: no working-day calendar for their deadlines (event years %s)', undated, v_years),
       'Load the holiday arrangement of those years into oversight.calendar_year and oversight.calendar_day, then write the records again.',
       p_path, pg_catalog.cardinality(p_rule_version_ids));
   END IF;
