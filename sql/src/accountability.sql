@@ -271,7 +271,7 @@ BEGIN
       responsible := s.handler;
   END CASE;
   case_no := oversight.open_case(CASE WHEN p_step = 'accountability' THEN 'missed_obligation' ELSE 'red_card' END, s.unit_code, act,
-               pg_catalog.format('%s：%s / %s: %s', oversight.obligation_label(s.label, 'zh'), s.title, oversight.obligation_label(s.label, 'en'), s.title),
+               pg_catalog.format('%s：%s / %s: %s', oversight.obligation_label(s.label, 'zh'), s.title, oversight.obligation_label(s.label, 'en'), s.title_en),
                s.node_code, s.matter_id, o.obligation_id,
                -- a missed obligation's red card opens its case; the accountability step after it finds the case open
                p_card_id, s.alert_id, NULL, responsible);

@@ -130,6 +130,7 @@ CREATE TABLE oversight.matter (
   unit_code        text REFERENCES oversight.org_unit ON UPDATE CASCADE,
   event_date       date NOT NULL,
   title            text NOT NULL CONSTRAINT matter_title_present CHECK (btrim(title) <> ''),
+  title_en         text,
   details          jsonb,
   confidential     boolean NOT NULL DEFAULT false,
   handler_code     text REFERENCES oversight.person ON UPDATE CASCADE,
@@ -151,8 +152,9 @@ COMMENT ON COLUMN oversight.matter.source_table IS 'Table of the record it came 
 COMMENT ON COLUMN oversight.matter.source_key IS 'Key of that record.';
 COMMENT ON COLUMN oversight.matter.unit_code IS 'Unit that exercised the power (row-level security).';
 COMMENT ON COLUMN oversight.matter.event_date IS 'Date of the act: the deadlines of its obligations count from it, in working days.';
-COMMENT ON COLUMN oversight.matter.title IS 'What was decided, in a line.';
-COMMENT ON COLUMN oversight.matter.details IS 'The facts of the record as last seen (amount, method, counterparty…).';
+COMMENT ON COLUMN oversight.matter.title IS 'What was decided, in a line (in Chinese for a matter formed by a rule: its title_zh).';
+COMMENT ON COLUMN oversight.matter.title_en IS 'The same in English (a matter rule''s title_en); NULL: the title serves both languages.';
+COMMENT ON COLUMN oversight.matter.details IS 'The facts of the record as last seen (amount, method, counterparty…): for a matter formed by a rule, the fields the rule reads (and its detail_fields), updated when the record is corrected.';
 COMMENT ON COLUMN oversight.matter.confidential IS 'True when the matter may only be disclosed internally (enforced).';
 COMMENT ON COLUMN oversight.matter.handler_code IS 'Official who handled it (who must report, file and disclose).';
 COMMENT ON COLUMN oversight.matter.first_responsible IS 'Section chief or unit head responsible on the event date (第一责任人).';
@@ -555,6 +557,220 @@ AS $$
 $$;
 COMMENT ON FUNCTION oversight.obligation_label(text, text) IS 'Name of an obligation kind (or alert) in Chinese (zh) or English (en), for texts.';
 
+-- The one path that forms matters, set-based: matter rules hand it every finding of a batch (through
+-- oversight.record_matters, from oversight.record_hits: one call per batch, whatever its size), a person
+-- one matter (oversight.register_matter, through oversight.open_matter). No PL/pgSQL call per matter or
+-- per obligation: deadlines are computed once per distinct (event date, working days), ladders once per
+-- obligation kind, first steps once per (ladder, deadline), the people responsible once per (node, date)
+-- and (unit, date).
+CREATE TYPE oversight.matter_input AS (
+  fingerprint      text,
+  node_code        text,
+  matter_rule_code text,
+  rule_version_id  bigint,
+  source_table     text,
+  source_key       jsonb,
+  unit_code        text,
+  event_date       date,
+  title            text,
+  title_en         text,
+  details          jsonb,
+  confidential     boolean,
+  handler_code     text,
+  hold             boolean
+);
+COMMENT ON TYPE oversight.matter_input IS 'A matter to form (or, for a fingerprint seen before, to update): the input of oversight.form_matters().';
+COMMENT ON COLUMN oversight.matter_input.fingerprint IS 'Identity: md5(node | table | key) for a record, a generated one for a matter registered by hand.';
+COMMENT ON COLUMN oversight.matter_input.node_code IS 'Key node.';
+COMMENT ON COLUMN oversight.matter_input.matter_rule_code IS 'Matter rule that formed it (NULL: by hand).';
+COMMENT ON COLUMN oversight.matter_input.rule_version_id IS 'Its version.';
+COMMENT ON COLUMN oversight.matter_input.source_table IS 'Table of the record.';
+COMMENT ON COLUMN oversight.matter_input.source_key IS 'Key of the record.';
+COMMENT ON COLUMN oversight.matter_input.unit_code IS 'Unit (unknown units are kept as NULL).';
+COMMENT ON COLUMN oversight.matter_input.event_date IS 'Date of the act.';
+COMMENT ON COLUMN oversight.matter_input.title IS 'Title (Chinese for rules).';
+COMMENT ON COLUMN oversight.matter_input.title_en IS 'Title in English, or NULL.';
+COMMENT ON COLUMN oversight.matter_input.details IS 'Facts of the record.';
+COMMENT ON COLUMN oversight.matter_input.confidential IS 'Internal disclosure only.';
+COMMENT ON COLUMN oversight.matter_input.handler_code IS 'Handler''s person code (unknown people are kept as NULL).';
+COMMENT ON COLUMN oversight.matter_input.hold IS 'Hold the record until the report is approved.';
+
+CREATE FUNCTION oversight.working_day_after(p_start date, p_days integer) RETURNS date
+  LANGUAGE plpgsql STABLE STRICT
+  SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN oversight.add_working_days(p_start, p_days);
+EXCEPTION WHEN SQLSTATE 'OV001' THEN
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION oversight.working_day_after(date, integer) IS
+  'oversight.add_working_days(), or NULL where the calendar does not cover the way (instead of OV001): lets a batch form the matters it can date. Internal.';
+
+CREATE FUNCTION oversight.first_step_due(p_ladder_version_id bigint, p_due_on date) RETURNS date
+  LANGUAGE plpgsql STABLE STRICT
+  SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN oversight.ladder_step_due(p_ladder_version_id, 1::smallint, p_due_on, p_due_on);
+EXCEPTION WHEN SQLSTATE 'OV001' THEN
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION oversight.first_step_due(bigint, date) IS
+  'The day the first step of a ladder version is due for a deadline (oversight.ladder_step_due()), or NULL where the calendar does not cover it. Internal.';
+
+CREATE FUNCTION oversight.matter_layers(p_node_code text, p_confidential boolean)
+  RETURNS TABLE (kind text, days integer)
+  LANGUAGE sql STABLE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT DISTINCT ON (l.kind) l.kind, n.due_working_days
+    FROM oversight.node_supervision n
+   CROSS JOIN LATERAL (SELECT CASE WHEN n.supervision_mode = 'public_disclosure' AND COALESCE(p_confidential, false)
+                                   THEN 'internal_disclosure' ELSE n.supervision_mode END AS kind) l
+   WHERE n.node_code = p_node_code AND n.supervision_mode <> 'online_monitoring'
+   ORDER BY l.kind, n.supervision_mode
+$$;
+COMMENT ON FUNCTION oversight.matter_layers(text, boolean) IS
+  'The obligations a matter at a node owes: one per supervision layer but online monitoring, with its working days (a confidential matter''s public disclosure becomes an internal one). Internal.';
+
+CREATE FUNCTION oversight.form_matters(p_matters oversight.matter_input[])
+  RETURNS TABLE (fingerprint text, matter_id bigint, outcome text, event_date date)
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+  v_now timestamptz := oversight.now();
+  v_new oversight.matter_input[];
+  -- Lookups built once per call, read per matter and obligation by key (no join between the batch's
+  -- intermediate results, whose sizes the planner cannot know, and no function call per matter): the
+  -- obligations of a node by 'node|confidential', deadlines by 'event date|working days', ladder
+  -- versions by obligation kind, first steps by 'ladder version|deadline', the people responsible by
+  -- 'node|date' (the node's owning unit) and 'unit|date' (the record's unit), holds by fingerprint.
+  v_due jsonb;
+  v_ladder jsonb;
+  v_first jsonb;
+  v_no_first jsonb;
+  v_owner jsonb;
+  v_unit jsonb;
+  v_hold jsonb;
+  v_layers jsonb;
+BEGIN
+  -- The same record again never makes a second matter: its title and details are updated, and
+  -- updated_at set, when they changed (a correction of the record shows on the matter).
+  RETURN QUERY
+  WITH inp AS (
+    SELECT DISTINCT ON (u.fingerprint) u.* FROM pg_catalog.unnest(p_matters) WITH ORDINALITY AS u ORDER BY u.fingerprint, u.ordinality),
+  upd AS (
+    UPDATE oversight.matter m SET title = i.title, title_en = i.title_en, details = i.details, updated_at = v_now
+      FROM inp i
+     WHERE m.fingerprint = i.fingerprint AND (m.title, m.title_en, m.details) IS DISTINCT FROM (i.title, i.title_en, i.details)
+    RETURNING m.fingerprint, m.matter_id, m.event_date)
+  SELECT u.fingerprint, u.matter_id, 'updated', u.event_date FROM upd u
+  UNION ALL
+  SELECT m.fingerprint, m.matter_id, 'unchanged', m.event_date
+    FROM inp i JOIN oversight.matter m ON m.fingerprint = i.fingerprint
+   WHERE (m.title, m.title_en, m.details) IS NOT DISTINCT FROM (i.title, i.title_en, i.details);
+
+  SELECT pg_catalog.array_agg(x.m ORDER BY x.o) INTO v_new
+    FROM (SELECT DISTINCT ON (u.fingerprint) ROW(u.*)::oversight.matter_input AS m, u.ordinality AS o
+            FROM pg_catalog.unnest(p_matters) WITH ORDINALITY AS u
+           WHERE NOT EXISTS (SELECT FROM oversight.matter m WHERE m.fingerprint = u.fingerprint)
+           ORDER BY u.fingerprint, u.ordinality) x;
+  IF v_new IS NULL THEN
+    RETURN;
+  END IF;
+
+  -- New matters: one obligation per supervision layer of the node (a confidential matter's public
+  -- disclosure becomes an internal one), due the layer's working days after the event, owed by the
+  -- handler (else the section chief), each on the current version of its ladder; the people
+  -- responsible on the day of the act (the node's owning unit's leaders, else the unit's own); a hold
+  -- when asked. A matter whose deadlines the calendar does not cover is not formed ('undated').
+  SELECT pg_catalog.jsonb_object_agg(x.node_code || '|' || x.confidential,
+                                     (SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('kind', l.kind, 'days', l.days)), '[]')
+                                        FROM oversight.matter_layers(x.node_code, x.confidential) l)) INTO v_layers
+    FROM (SELECT DISTINCT u.node_code, COALESCE(u.confidential, false) AS confidential FROM pg_catalog.unnest(v_new) u) x;
+  SELECT pg_catalog.jsonb_object_agg(d.event_date || '|' || d.days, oversight.working_day_after(d.event_date, d.days)) INTO v_due
+    FROM (SELECT DISTINCT u.event_date, l.days FROM pg_catalog.unnest(v_new) u
+           CROSS JOIN LATERAL pg_catalog.jsonb_to_recordset(v_layers -> (u.node_code || '|' || COALESCE(u.confidential, false))) AS l(kind text, days integer)) d;
+  SELECT pg_catalog.jsonb_object_agg(k.kind, oversight.ladder_for('obligation', k.kind)) INTO v_ladder
+    FROM pg_catalog.unnest(ARRAY['leader_report', 'filing', 'public_disclosure', 'internal_disclosure']) AS k(kind);
+  SELECT pg_catalog.jsonb_object_agg(l.v::text, true) INTO v_no_first
+    FROM (SELECT DISTINCT (e.value #>> '{}')::bigint AS v FROM pg_catalog.jsonb_each(v_ladder) e WHERE e.value <> 'null') l
+   WHERE NOT EXISTS (SELECT FROM oversight.ladder_step s WHERE s.ladder_version_id = l.v AND s.step_no = 1);
+  SELECT pg_catalog.jsonb_object_agg(f.v || '|' || f.due, oversight.first_step_due(f.v, f.due)) INTO v_first
+    FROM (SELECT DISTINCT (v_ladder ->> l.kind)::bigint AS v, (v_due ->> (u.event_date || '|' || l.days))::date AS due
+            FROM pg_catalog.unnest(v_new) u
+           CROSS JOIN LATERAL pg_catalog.jsonb_to_recordset(v_layers -> (u.node_code || '|' || COALESCE(u.confidential, false))) AS l(kind text, days integer)) f
+   WHERE f.v IS NOT NULL AND f.due IS NOT NULL;
+  SELECT pg_catalog.jsonb_object_agg(x.node_code || '|' || x.event_date, x.people) INTO v_owner
+    FROM (SELECT o.node_code, o.event_date,
+                 pg_catalog.jsonb_build_object('first', pg_catalog.max(r.person_code) FILTER (WHERE r.responsibility = 'first'),
+                                               'primary', pg_catalog.max(r.person_code) FILTER (WHERE r.responsibility = 'primary')) AS people
+            FROM (SELECT DISTINCT u.node_code, u.event_date FROM pg_catalog.unnest(v_new) u) o
+            LEFT JOIN LATERAL oversight.responsible_for(o.node_code, o.event_date) r ON true
+           GROUP BY o.node_code, o.event_date) x;
+  SELECT pg_catalog.jsonb_object_agg(x.unit_code || '|' || x.event_date, x.people) INTO v_unit
+    FROM (SELECT o.unit_code, o.event_date,
+                 pg_catalog.jsonb_build_object('first', pg_catalog.max(r.person_code) FILTER (WHERE r.responsibility = 'first'),
+                                               'primary', pg_catalog.max(r.person_code) FILTER (WHERE r.responsibility = 'primary')) AS people
+            FROM (SELECT DISTINCT u.unit_code, u.event_date FROM pg_catalog.unnest(v_new) u
+                   WHERE u.unit_code IS NOT NULL
+                     AND v_owner -> (u.node_code || '|' || u.event_date) = '{"first": null, "primary": null}') o
+            LEFT JOIN LATERAL oversight.unit_responsible(o.unit_code, o.event_date) r ON true
+           GROUP BY o.unit_code, o.event_date) x;
+  SELECT pg_catalog.jsonb_object_agg(u.fingerprint, true) INTO v_hold FROM pg_catalog.unnest(v_new) u WHERE u.hold AND u.source_table IS NOT NULL;
+
+  RETURN QUERY
+  WITH cand AS (
+    SELECT u.*,
+           EXISTS (SELECT FROM pg_catalog.jsonb_to_recordset(v_layers -> (u.node_code || '|' || COALESCE(u.confidential, false))) AS l(kind text, days integer)
+                    CROSS JOIN LATERAL (SELECT (v_due ->> (u.event_date || '|' || l.days))::date AS due) d
+                    WHERE d.due IS NULL
+                       OR (v_ladder ->> l.kind IS NOT NULL AND NOT COALESCE(v_no_first ? (v_ladder ->> l.kind), false)
+                           AND v_first ->> ((v_ladder ->> l.kind) || '|' || d.due) IS NULL)) AS undated,
+           COALESCE(v_owner -> (u.node_code || '|' || u.event_date), '{}') AS owner_people,
+           COALESCE(v_unit -> (u.unit_code || '|' || u.event_date), '{}') AS unit_people
+      FROM pg_catalog.unnest(v_new) u),
+  ins AS (
+    INSERT INTO oversight.matter (fingerprint, node_code, matter_rule_code, rule_version_id, source_table, source_key, unit_code, event_date,
+                                  title, title_en, details, confidential, handler_code, first_responsible, primary_responsible,
+                                  registered_at, registered_by)
+    SELECT c.fingerprint, c.node_code, c.matter_rule_code, c.rule_version_id, c.source_table, c.source_key,
+           CASE WHEN EXISTS (SELECT FROM oversight.org_unit ou WHERE ou.unit_code = c.unit_code) THEN c.unit_code END,
+           c.event_date, c.title, c.title_en, c.details, COALESCE(c.confidential, false),
+           CASE WHEN EXISTS (SELECT FROM oversight.person p WHERE p.person_code = c.handler_code) THEN c.handler_code END,
+           CASE WHEN c.owner_people = '{"first": null, "primary": null}' THEN c.unit_people ->> 'first' ELSE c.owner_people ->> 'first' END,
+           CASE WHEN c.owner_people = '{"first": null, "primary": null}' THEN c.unit_people ->> 'primary' ELSE c.owner_people ->> 'primary' END,
+           v_now, session_user
+      FROM cand c
+     WHERE NOT c.undated
+    ON CONFLICT (fingerprint) DO NOTHING -- formed at the same moment by another writer: theirs
+    RETURNING matter_id, fingerprint, node_code, event_date, confidential, handler_code, first_responsible, source_table, source_key),
+  obl AS (
+    INSERT INTO oversight.obligation (matter_id, kind, due_on, person_code)
+    SELECT m.matter_id, l.kind, (v_due ->> (m.event_date || '|' || l.days))::date, COALESCE(m.handler_code, m.first_responsible)
+      FROM ins m CROSS JOIN LATERAL pg_catalog.jsonb_to_recordset(v_layers -> (m.node_code || '|' || m.confidential)) AS l(kind text, days integer)
+    RETURNING obligation_id, kind, due_on),
+  esc AS (
+    INSERT INTO oversight.escalation (subject_kind, subject_id, ladder_version_id, due_on, next_step_no, next_step_on)
+    SELECT 'obligation', o.obligation_id, (v_ladder ->> o.kind)::bigint, o.due_on, 1, (v_first ->> ((v_ladder ->> o.kind) || '|' || o.due_on))::date
+      FROM obl o
+     WHERE v_ladder ->> o.kind IS NOT NULL
+    ON CONFLICT (subject_kind, subject_id) DO NOTHING
+    RETURNING subject_id),
+  held AS (
+    INSERT INTO oversight.hold (matter_id, source_table, source_key, held_at)
+    SELECT m.matter_id, m.source_table, m.source_key, v_now FROM ins m WHERE v_hold ? m.fingerprint
+    RETURNING hold_id)
+  SELECT m.fingerprint, m.matter_id, 'formed', m.event_date FROM ins m
+  UNION ALL
+  SELECT c.fingerprint, NULL::bigint, 'undated', c.event_date FROM cand c WHERE c.undated;
+END $$;
+COMMENT ON FUNCTION oversight.form_matters(oversight.matter_input[]) IS
+  'Forms matters set-based — the one path of matter rules and of matters registered by hand: for a fingerprint seen before, updates the matter''s title and details when they changed (never a second matter); for a new one, resolves the people responsible on the event date, creates the obligations of its node''s supervision layers with their deadlines in working days and puts them on their ladder, and holds the record when asked. Deadlines are computed once per distinct (event date, working days), first ladder steps once per (ladder, deadline), the people responsible once per (node, date) and (unit, date). Returns each fingerprint''s matter, outcome (formed, updated, unchanged, or undated: the calendar does not cover its deadlines, nothing formed) and event date. Internal.';
+
 CREATE FUNCTION oversight.open_matter(p_node_code text, p_fingerprint text, p_rule_code text, p_rule_version_id bigint,
                                       p_source_table text, p_source_key jsonb, p_unit_code text, p_event_date date, p_title text,
                                       p_details jsonb, p_confidential boolean, p_handler_code text, p_hold boolean)
@@ -562,59 +778,71 @@ CREATE FUNCTION oversight.open_matter(p_node_code text, p_fingerprint text, p_ru
   LANGUAGE plpgsql VOLATILE
   SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  m oversight.matter;
-  s record;
-  obligation_kind text;
-  ob bigint;
-  first_person text;
-  primary_person text;
+DECLARE f record;
 BEGIN
-  SELECT * INTO m FROM oversight.matter x WHERE x.fingerprint = p_fingerprint FOR UPDATE;
-  IF FOUND THEN
-    -- The same record again: never a second matter; a correction shows in the details.
-    IF (m.details, m.title) IS DISTINCT FROM (p_details, p_title) THEN
-      UPDATE oversight.matter SET details = p_details, title = p_title, updated_at = oversight.now() WHERE matter_id = m.matter_id;
-    END IF;
-    RETURN m.matter_id;
+  SELECT x.matter_id, x.outcome INTO f
+    FROM oversight.form_matters(ARRAY[ROW(p_fingerprint, p_node_code, p_rule_code, p_rule_version_id, p_source_table, p_source_key,
+                                          p_unit_code, p_event_date, p_title, NULL, p_details, COALESCE(p_confidential, false),
+                                          p_handler_code, COALESCE(p_hold, false))::oversight.matter_input]) x;
+  IF f.outcome = 'undated' THEN
+    -- A person is told at once, with the calendar's own error (OV001) naming the year to load.
+    PERFORM oversight.add_working_days(p_event_date, n.due_working_days) FROM oversight.node_supervision n
+     WHERE n.node_code = p_node_code AND n.supervision_mode <> 'online_monitoring';
+    RAISE EXCEPTION 'no working-day calendar for the deadlines of a matter dated %', p_event_date USING ERRCODE = 'OV001',
+      HINT = 'Load the holiday arrangement of the years concerned into oversight.calendar_year and oversight.calendar_day.';
   END IF;
-  -- Responsible on the day of the act: the node's owning unit's leaders that day, else the unit's own.
-  SELECT max(r.person_code) FILTER (WHERE r.responsibility = 'first'), max(r.person_code) FILTER (WHERE r.responsibility = 'primary')
-    INTO first_person, primary_person FROM oversight.responsible_for(p_node_code, p_event_date) r;
-  IF first_person IS NULL AND primary_person IS NULL AND p_unit_code IS NOT NULL THEN
-    SELECT max(r.person_code) FILTER (WHERE r.responsibility = 'first'), max(r.person_code) FILTER (WHERE r.responsibility = 'primary')
-      INTO first_person, primary_person FROM oversight.unit_responsible(p_unit_code, p_event_date) r;
-  END IF;
-  INSERT INTO oversight.matter (fingerprint, node_code, matter_rule_code, rule_version_id, source_table, source_key, unit_code, event_date,
-                                title, details, confidential, handler_code, first_responsible, primary_responsible, registered_at, registered_by)
-  VALUES (p_fingerprint, p_node_code, p_rule_code, p_rule_version_id, p_source_table, p_source_key, p_unit_code, p_event_date, p_title,
-          p_details, COALESCE(p_confidential, false), p_handler_code, first_person, primary_person, oversight.now(), session_user)
-  ON CONFLICT (fingerprint) DO NOTHING
-  RETURNING * INTO m;
-  IF NOT FOUND THEN -- formed at the same moment by another writer
-    SELECT x.matter_id INTO m.matter_id FROM oversight.matter x WHERE x.fingerprint = p_fingerprint;
-    RETURN m.matter_id;
-  END IF;
-  -- One obligation per supervision layer of the node; a confidential matter is disclosed internally only.
-  FOR s IN SELECT n.supervision_mode, n.due_working_days FROM oversight.node_supervision n
-            WHERE n.node_code = p_node_code AND n.supervision_mode <> 'online_monitoring' ORDER BY n.supervision_mode LOOP
-    obligation_kind := CASE WHEN s.supervision_mode = 'public_disclosure' AND m.confidential THEN 'internal_disclosure' ELSE s.supervision_mode END;
-    ob := NULL;
-    INSERT INTO oversight.obligation (matter_id, kind, due_on, person_code)
-    VALUES (m.matter_id, obligation_kind, oversight.add_working_days(p_event_date, s.due_working_days), COALESCE(p_handler_code, first_person))
-    ON CONFLICT (matter_id, kind) DO NOTHING
-    RETURNING obligation_id INTO ob;
-    IF ob IS NOT NULL THEN
-      PERFORM oversight.start_escalation('obligation', ob, obligation_kind, (SELECT o.due_on FROM oversight.obligation o WHERE o.obligation_id = ob));
-    END IF;
-  END LOOP;
-  IF p_hold AND p_source_table IS NOT NULL THEN
-    INSERT INTO oversight.hold (matter_id, source_table, source_key, held_at) VALUES (m.matter_id, p_source_table, p_source_key, oversight.now());
-  END IF;
-  RETURN m.matter_id;
+  RETURN f.matter_id;
 END $$;
 COMMENT ON FUNCTION oversight.open_matter(text, text, text, bigint, text, jsonb, text, date, text, jsonb, boolean, text, boolean) IS
-  'Forms a matter (or, for a record seen before, updates its details), resolves the people responsible on the event date, creates the obligations of its node''s supervision layers with their deadlines and puts them on their ladder, and holds the record when asked. The one path of matter rules and of oversight.register_matter(). Internal.';
+  'Forms one matter through oversight.form_matters() (or, for a fingerprint seen before, updates its title and details) and returns its number; a date the calendar does not cover is OV001. The path of oversight.register_matter(). Internal.';
+
+CREATE FUNCTION oversight.record_matters(p_rule_version_ids bigint[], p_object_tables text[], p_object_keys jsonb[], p_unit_codes text[],
+                                         p_titles text[], p_details jsonb[], p_path text)
+  RETURNS TABLE (formed integer, updated integer, undated integer)
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_inputs oversight.matter_input[];
+  v_years text;
+  v_first_undated text;
+  f record;
+BEGIN
+  -- One matter per node and record: fingerprint md5(node | table | key). A finding carries what the
+  -- matter needs in its details (the C++ kind matter_when): event_date (NULL: the day of the write),
+  -- handler_code, title_en, hold, confidential and the facts of the record.
+  SELECT pg_catalog.array_agg(ROW(pg_catalog.md5(r.node_code || '|' || u.tb || '|' || u.k::text), r.node_code, r.rule_code, u.rv, u.tb, u.k,
+                                  u.unit, COALESCE((u.det ->> 'event_date')::date, oversight.today()),
+                                  COALESCE(NULLIF(pg_catalog.btrim(u.title), ''), r.title_zh, r.title),
+                                  NULLIF(pg_catalog.btrim(u.det ->> 'title_en'), ''), u.det -> 'facts',
+                                  COALESCE((u.det ->> 'confidential')::boolean, false), u.det ->> 'handler_code',
+                                  COALESCE((u.det ->> 'hold')::boolean, false))::oversight.matter_input ORDER BY u.ord)
+    INTO v_inputs
+    FROM ROWS FROM (pg_catalog.unnest(p_rule_version_ids), pg_catalog.unnest(p_object_tables), pg_catalog.unnest(p_object_keys),
+                    pg_catalog.unnest(p_unit_codes), pg_catalog.unnest(p_titles), pg_catalog.unnest(p_details))
+         WITH ORDINALITY AS u(rv, tb, k, unit, title, det, ord)
+    JOIN oversight.rule_version v ON v.rule_version_id = u.rv
+    JOIN oversight.rule r ON r.rule_code = v.rule_code;
+  SELECT pg_catalog.count(*) FILTER (WHERE x.outcome = 'formed')::integer,
+         pg_catalog.count(*) FILTER (WHERE x.outcome = 'updated')::integer,
+         pg_catalog.count(*) FILTER (WHERE x.outcome = 'undated')::integer,
+         pg_catalog.string_agg(DISTINCT EXTRACT(year FROM x.event_date)::text, ', ') FILTER (WHERE x.outcome = 'undated'),
+         pg_catalog.min(x.fingerprint) FILTER (WHERE x.outcome = 'undated')
+    INTO formed, updated, undated, v_years, v_first_undated
+    FROM oversight.form_matters(v_inputs) x;
+  IF undated > 0 THEN
+    -- Never a guess and never a failed write: the matters are not formed, and the fault says which
+    -- calendar years to load (writing the records again then forms them).
+    SELECT i.rule_version_id, i.source_table, i.source_key INTO f FROM pg_catalog.unnest(v_inputs) i WHERE i.fingerprint = v_first_undated LIMIT 1;
+    PERFORM oversight.record_fault(f.rule_version_id, f.source_table, f.source_key, 'OV001',
+      pg_catalog.format('%s matter(s) not formed: no working-day calendar for their deadlines (event years %s)', undated, v_years),
+      'Load the holiday arrangement of those years into oversight.calendar_year and oversight.calendar_day, then write the records again.',
+      p_path, pg_catalog.cardinality(p_rule_version_ids));
+  END IF;
+  RETURN NEXT;
+END $$;
+COMMENT ON FUNCTION oversight.record_matters(bigint[], text[], jsonb[], text[], text[], jsonb[], text) IS
+  'Forms the matters of a batch''s matter-rule findings (from oversight.record_hits) through oversight.form_matters(): one per node and record (fingerprint md5(node | table | key)), the event date the finding gives (else the day of the write). Matters whose deadlines the calendar does not cover are not formed and recorded as one engine fault (OV001). Returns how many were formed, updated and left undated. Engine-internal.';
 
 CREATE FUNCTION oversight.register_matter(p_node_code text, p_unit_code text, p_event_date date, p_title text,
                                           p_details jsonb DEFAULT NULL, p_confidential boolean DEFAULT false, p_handler_code text DEFAULT NULL)
@@ -819,7 +1047,7 @@ COMMENT ON FUNCTION oversight.ladder_text(text, text, date, integer, text, text,
 
 CREATE FUNCTION oversight.escalation_subject(p_kind text, p_id bigint, p_on date)
   RETURNS TABLE (is_open boolean, unit_code text, matter_id bigint, alert_id bigint, title text, label text, node_code text,
-                 handler text, chief text, leader text)
+                 handler text, chief text, leader text, title_en text)
   LANGUAGE plpgsql STABLE
   SET search_path = pg_catalog, pg_temp
 AS $$
@@ -828,11 +1056,11 @@ BEGIN
   -- (the people responsible on the day of the act where there is one, else those of the unit today).
   IF p_kind = 'obligation' THEN
     RETURN QUERY SELECT o.status = 'open', m.unit_code, m.matter_id, NULL::bigint, m.title, o.kind, m.node_code,
-                        o.person_code, m.first_responsible, m.primary_responsible
+                        o.person_code, m.first_responsible, m.primary_responsible, COALESCE(m.title_en, m.title)
                    FROM oversight.obligation o JOIN oversight.matter m ON m.matter_id = o.matter_id WHERE o.obligation_id = p_id;
   ELSIF p_kind = 'alert' THEN
     RETURN QUERY SELECT a.status = 'open', a.unit_code, NULL::bigint, a.alert_id, pg_catalog.left(a.message, 200), 'alert'::text, a.node_code,
-                        r.chief, r.chief, r.leader
+                        r.chief, r.chief, r.leader, pg_catalog.left(a.message, 200)
                    FROM oversight.alert a
                   CROSS JOIN LATERAL (SELECT max(u.person_code) FILTER (WHERE u.responsibility = 'first') AS chief,
                                              max(u.person_code) FILTER (WHERE u.responsibility = 'primary') AS leader
@@ -840,7 +1068,7 @@ BEGIN
                   WHERE a.alert_id = p_id;
   ELSIF p_kind = 'rectification' THEN
     RETURN QUERY SELECT x.status <> 'closed', x.unit_code, x.matter_id, x.alert_id, pg_catalog.left(x.plan, 200), 'rectification'::text,
-                        NULL::text, x.owner_code, r.chief, r.leader
+                        NULL::text, x.owner_code, r.chief, r.leader, pg_catalog.left(x.plan, 200)
                    FROM oversight.rectification x
                   CROSS JOIN LATERAL (SELECT max(u.person_code) FILTER (WHERE u.responsibility = 'first') AS chief,
                                              max(u.person_code) FILTER (WHERE u.responsibility = 'primary') AS leader
@@ -849,7 +1077,7 @@ BEGIN
   ELSIF p_kind IN ('complaint_acceptance', 'complaint_handling') THEN
     RETURN QUERY SELECT CASE WHEN p_kind = 'complaint_acceptance' THEN c.accepted IS NULL ELSE c.accepted AND c.outcome IS NULL END,
                         COALESCE(c.routed_unit_code, c.subject_unit_code), NULL::bigint, NULL::bigint, pg_catalog.left(c.summary, 200), p_kind,
-                        c.node_code, r.chief, r.chief, r.leader
+                        c.node_code, r.chief, r.chief, r.leader, pg_catalog.left(c.summary, 200)
                    FROM oversight.complaint c
                   CROSS JOIN LATERAL (SELECT max(u.person_code) FILTER (WHERE u.responsibility = 'first') AS chief,
                                              max(u.person_code) FILTER (WHERE u.responsibility = 'primary') AS leader
@@ -858,7 +1086,7 @@ BEGIN
   END IF;
 END $$;
 COMMENT ON FUNCTION oversight.escalation_subject(text, bigint, date) IS
-  'For the sweeper: whether an item on a ladder (obligation, alert, rectification, complaint) is still open, its unit, matter or alert, title, and the handler, section chief and leader in charge its steps target. Internal.';
+  'For the sweeper: whether an item on a ladder (obligation, alert, rectification, complaint) is still open, its unit, matter or alert, title (and its English title, the same where there is none), and the handler, section chief and leader in charge its steps target. Internal.';
 
 CREATE FUNCTION oversight.escalate(p_as_of timestamptz)
   RETURNS TABLE (alerts_started integer, steps_taken integer, cards_issued integer, escalations_stopped integer)
@@ -871,7 +1099,7 @@ DECLARE
   a oversight.alert;
   e oversight.escalation;
   st oversight.ladder_step;
-  unit text; matter bigint; alert bigint; title text; kind text; node text; handler text; chief text; leader text;
+  unit text; matter bigint; alert bigint; title text; title_en text; kind text; node text; handler text; chief text; leader text;
   target text; open_subject boolean; taken integer; box bigint; next_no smallint; next_on date; days_over integer; advanced integer;
 BEGIN
   alerts_started := 0; steps_taken := 0; cards_issued := 0; escalations_stopped := 0;
@@ -891,8 +1119,8 @@ BEGIN
     advanced := 0;
     FOR e IN SELECT * FROM oversight.escalation x WHERE x.stopped_at IS NULL AND x.next_step_on <= as_of_date
               ORDER BY x.next_step_on, x.subject_kind, x.subject_id FOR UPDATE SKIP LOCKED LOOP
-      SELECT x.is_open, x.unit_code, x.matter_id, x.alert_id, x.title, x.label, x.node_code, x.handler, x.chief, x.leader
-        INTO open_subject, unit, matter, alert, title, kind, node, handler, chief, leader
+      SELECT x.is_open, x.unit_code, x.matter_id, x.alert_id, x.title, x.title_en, x.label, x.node_code, x.handler, x.chief, x.leader
+        INTO open_subject, unit, matter, alert, title, title_en, kind, node, handler, chief, leader
         FROM oversight.escalation_subject(e.subject_kind, e.subject_id, as_of_date) x;
       IF NOT COALESCE(open_subject, false) THEN -- fulfilled, acknowledged or closed meanwhile
         UPDATE oversight.escalation SET stopped_at = p_as_of, stop_reason = 'no longer open'
@@ -914,7 +1142,7 @@ BEGIN
                                       text_zh, text_en)
         VALUES (oversight.now(), e.subject_kind, e.subject_id, st.step_no, st.step, matter, alert, unit, st.target_role, target,
                 oversight.ladder_text(st.text_zh, title, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'zh')),
-                oversight.ladder_text(st.text_en, title, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'en')))
+                oversight.ladder_text(st.text_en, title_en, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'en')))
         RETURNING outbox_id INTO box;
         PERFORM pg_catalog.pg_notify('oversight_outbox', pg_catalog.jsonb_build_object('outbox_id', box)::text);
         IF st.step IN ('yellow_card', 'red_card') THEN
@@ -923,7 +1151,7 @@ BEGIN
           VALUES (CASE st.step WHEN 'yellow_card' THEN 'yellow' ELSE 'red' END, e.subject_kind, e.subject_id, st.step_no, matter, alert, unit, target,
                   e.next_step_on, oversight.now(), st.deduction,
                   oversight.ladder_text(st.text_zh, title, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'zh')),
-                  oversight.ladder_text(st.text_en, title, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'en')));
+                  oversight.ladder_text(st.text_en, title_en, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'en')));
           cards_issued := cards_issued + 1;
         END IF;
         IF st.step IN ('red_card', 'accountability') THEN
@@ -1006,7 +1234,7 @@ CREATE VIEW oversight.open_obligations WITH (security_invoker = true) AS
          oversight.working_days_between(oversight.today(), o.due_on) AS working_days_left,
          (SELECT s.step FROM oversight.escalation_step s WHERE s.subject_kind = 'obligation' AND s.subject_id = o.obligation_id
            ORDER BY s.step_no DESC LIMIT 1) AS ladder_step,
-         m.first_responsible, m.primary_responsible, m.confidential
+         m.first_responsible, m.primary_responsible, m.confidential, COALESCE(m.title_en, m.title) AS title_en
     FROM oversight.obligation o
     JOIN oversight.matter m ON m.matter_id = o.matter_id
     JOIN oversight.key_node k ON k.node_code = m.node_code
@@ -1030,6 +1258,7 @@ COMMENT ON COLUMN oversight.open_obligations.ladder_step IS 'Last ladder step ta
 COMMENT ON COLUMN oversight.open_obligations.first_responsible IS 'Section chief responsible on the event date.';
 COMMENT ON COLUMN oversight.open_obligations.primary_responsible IS 'Leader in charge on the event date.';
 COMMENT ON COLUMN oversight.open_obligations.confidential IS 'Disclosed internally only.';
+COMMENT ON COLUMN oversight.open_obligations.title_en IS 'Matter, in English (the title where it has no English one).';
 
 -------------------------------------------------------------------------------------------------------
 -- Row-level security, audit, privileges.

@@ -74,6 +74,55 @@ INSERT INTO oversight.rule_default (rule_code, rule_kind, record_kind, node_code
   ('ENF.AGENCY_COLLECTED', 'fine_collected_by_agency', 'enforcement', 'ENF.PENALTY.COLLECT', '作出处罚决定的机关自行收缴罚款（违反罚缴分离）', 'Fine collected by the deciding agency (罚缴分离)', 'high', '{}', '行政处罚法 第67条', '0.2.0'),
   ('ENF.FINE_UNPAID', 'fine_unpaid', 'enforcement', 'ENF.PENALTY.COLLECT', '罚款逾期15日未缴纳', 'Fine unpaid after 15 days', 'medium', '{}', '行政处罚法 第67、72条', '0.2.0');
 
+-- Matter rules (issue 9): which records form a matter at which node is data too. Each is a rule of the
+-- generic kind matter_when (C++ core, src/core/rules/matter.cpp), evaluated by the same engine, watch
+-- mapping and batch pass as the monitoring rules; its findings form matters (oversight.record_matters),
+-- not alerts. Thresholds are named constants of the condition.
+INSERT INTO oversight.rule_default (rule_code, rule_kind, record_kind, node_code, title_zh, title_en, severity, params, source, since_version) VALUES
+  ('MATTER.PROC.NONOPEN', 'matter_when', 'procurement', 'PROC.METHOD.NONOPEN', '事项：达到公开招标数额标准采用非公开招标方式', 'Matter: a non-open method chosen at or above the public-tender threshold', 'info',
+   $${"condition": "procurement_method IN ('selective', 'limited', 'direct') AND (estimated_value IS NULL OR (main_procurement_category = 'works' AND estimated_value >= :threshold_works) OR ((main_procurement_category IS NULL OR main_procurement_category <> 'works') AND estimated_value >= :threshold_goods_services))",
+      "constants": {"threshold_goods_services": 2000000, "threshold_works": 4000000},
+      "title_zh": "采用非公开招标方式采购（{procurement_method}）：{ocid}，估算金额 {estimated_value}",
+      "title_en": "Non-open procurement method ({procurement_method}): {ocid}, estimated at {estimated_value}",
+      "event_date": ["tender_period_start"], "handler": "handler_code", "detail_fields": ["buyer_unit_code", "method_approval_ref", "currency"]}$$,
+   '政府采购法 第27条; 国办发〔2019〕55号 (goods and services 2,000,000; works 4,000,000: 发改委令第16号); a value not given is supervised too', '0.4.0'),
+  ('MATTER.PROC.CONTRACT', 'matter_when', 'contract', 'PROC.CONTRACT.SIGN', '事项：签订政府采购合同', 'Matter: a procurement contract signed', 'info',
+   $${"condition": "signed_on IS NOT NULL AND (status IS NULL OR status <> 'cancelled')",
+      "title_zh": "签订采购合同：{contract_code}，金额 {amount} {currency}", "title_en": "Contract {contract_code} signed: {amount} {currency}",
+      "event_date": ["signed_on"], "detail_fields": ["ocid", "supplier_party_code", "parent_contract_code"]}$$,
+   '政府采购法 第47条 (filing); 政府采购法实施条例 第50条 (publication)', '0.4.0'),
+  ('MATTER.PROC.TOPUP', 'matter_when', 'contract', 'PROC.METHOD.SINGLE_TOPUP', '事项：单一来源追加采购（补充合同）', 'Matter: a single-source top-up (supplementary contract)', 'info',
+   $${"condition": "parent_contract_code IS NOT NULL AND (status IS NULL OR status <> 'cancelled')",
+      "title_zh": "单一来源追加采购：{contract_code}（原合同 {parent_contract_code}），金额 {amount} {currency}",
+      "title_en": "Single-source top-up {contract_code} to contract {parent_contract_code}: {amount} {currency}",
+      "event_date": ["signed_on"], "detail_fields": ["supplier_party_code"]}$$,
+   '政府采购法 第31条、第49条', '0.4.0'),
+  ('MATTER.PAY.LARGE', 'matter_when', 'payment', 'FUND.PAY.LARGE', '事项：审批大额支付', 'Matter: a large payment approved', 'info',
+   $${"condition": "amount >= :large_payment AND (currency IS NULL OR currency = 'CNY') AND (payment_kind IS NULL OR payment_kind = 'payment') AND (status IS NULL OR status IN ('approved', 'held', 'paid'))",
+      "constants": {"large_payment": 500000},
+      "title_zh": "大额支付：{payee_name} {amount} 元", "title_en": "Large payment: {amount} CNY to {payee_name}",
+      "event_date": ["approved_at", "paid_on", "requested_on"], "handler": "handler_code", "hold": false,
+      "detail_fields": ["payer_unit_code", "contract_code", "approver_code"]}$$,
+   'integrity-risk practice: large payments signed handler → section chief → leader in charge (DOMAIN.md §7), the threshold of PAY.MISSING_SIGNOFF; refunds and credit notes are not payments', '0.4.0'),
+  ('MATTER.SPEC.ALLOCATE', 'matter_when', 'fund_allocation', 'SPEC.PAY.DISBURSE', '事项：拨付专项资金', 'Matter: a special-fund allocation', 'info',
+   $${"condition": "fund_kind = 'special' AND amount > 0",
+      "title_zh": "专项资金拨付：{recipient_name} {amount} 元（{purpose}）", "title_en": "Special-fund allocation: {amount} to {recipient_name} ({purpose})",
+      "event_date": ["allocated_on"], "handler": "handler_code", "detail_fields": ["budget_project_code", "recipient_unit_code", "currency"]}$$,
+   '专项资金管理办法', '0.4.0'),
+  ('MATTER.ENF.PENALTY', 'matter_when', 'enforcement', 'ENF.PENALTY.DISCRETION', '事项：作出行政处罚决定', 'Matter: an administrative penalty decided', 'info',
+   $${"condition": "decided_on IS NOT NULL AND penalty_kind IS NOT NULL AND (status IS NULL OR status <> 'revoked')",
+      "title_zh": "行政处罚决定：{case_code}（{penalty_kind}，罚款 {fine_amount}）", "title_en": "Penalty decided: {case_code} ({penalty_kind}, fine {fine_amount})",
+      "event_date": ["decided_on"], "handler": "handler_code", "detail_fields": ["violation_code", "currency"]}$$,
+   '行政处罚法 第48条 (publication of penalty decisions)', '0.4.0');
+
+-- Which kinds form matters (view oversight.rule_kinds; oversight.record_hits routes their findings).
+CREATE OR REPLACE VIEW oversight.rule_kinds AS
+  SELECT k ->> 'kind' AS rule_kind, k ->> 'evaluation' AS evaluation,
+         ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'record_kinds')) AS record_kinds,
+         k -> 'params' AS params, k ->> 'description' AS description, (k ->> 'forms_matters')::boolean AS forms_matters
+    FROM pg_catalog.jsonb_array_elements(oversight.rule_kind_catalog()) AS k;
+COMMENT ON COLUMN oversight.rule_kinds.forms_matters IS 'True for matter rules (matter_when): their findings form matters with their obligations, not alerts.';
+
 ALTER TABLE oversight.rule ADD COLUMN title_zh text CONSTRAINT rule_title_zh_present CHECK (title_zh IS NULL OR btrim(title_zh) <> '');
 COMMENT ON COLUMN oversight.rule.title IS 'Short title shown with alerts, in English (and the only title of a rule that has no Chinese one).';
 COMMENT ON COLUMN oversight.rule.title_zh IS 'Short title in Chinese, shown by default (setting language); NULL: the English title is shown.';
@@ -185,6 +234,7 @@ GRANT SELECT, INSERT ON oversight.quarantine TO oversight_admin;
 --#include src/supervision.sql
 --#include src/accountability.sql
 --#include src/functions/sweep.sql
+--#include src/functions/record_hits.sql
 
 -------------------------------------------------------------------------------------------------------
 -- Whatever this version added: PUBLIC executes nothing of the extension.

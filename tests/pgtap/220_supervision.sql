@@ -117,7 +117,10 @@ SELECT isnt((SELECT e.ladder_version_id FROM oversight.escalation e JOIN oversig
 SELECT is((SELECT DISTINCT e.ladder_version_id FROM oversight.escalation e JOIN oversight.obligation o ON o.obligation_id = e.subject_id
             WHERE e.subject_kind = 'obligation' AND o.matter_id = :m2), :v2::bigint, 'a new matter climbs the new version');
 
--- Preventive hold: a payment held until its matter's report is approved.
+-- Preventive hold: a payment held until its matter's report is approved. Here the matter is formed by
+-- hand through oversight.open_matter (the default matter rule of large payments, which would form it
+-- from the record, is paused; 225_matter_rules.sql forms and holds it by the rule).
+UPDATE oversight.rule SET is_enabled = false WHERE rule_code = 'MATTER.PAY.LARGE';
 INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, payment_method, requested_on, status)
   VALUES ('BIG-1', 'CZJ.GKK', '某建设公司', 3000000, 'transfer', '2024-10-21', 'approved');
 SELECT oversight.open_matter('FUND.PAY.LARGE', 'test:BIG-1', NULL, NULL, 'oversight.payment', '{"payment_code": "BIG-1"}', 'CZJ.GKK',

@@ -264,7 +264,8 @@ TEST(PrefilterTest, SkipsRowsThatCannotTakePart) {
 	for (const auto &k : rule_kinds()) // every pre-filter field is a field of the kind's record
 		for (auto rk : k.record_kinds) {
 			std::string params = std::string(k.kind) == "cash_cumulative" ? R"({"limit": 1})" : "{}";
-			auto r = CompiledRule::compile(1, "T", k.kind, record_kind_name(rk), params, false);
+			auto r = CompiledRule::compile(1, "T", k.kind, record_kind_name(rk),
+			                               fixtures::params_for(k.kind, rk, params), false);
 			for (const auto &f : prefilter_fields(r))
 				EXPECT_GE(field_index(rk, f), 0) << k.kind << "." << f;
 			for (const auto &f : row_rule_fields(r))

@@ -28,7 +28,8 @@ const RuleKindSpec *find_rule_kind(const std::string &kind) {
 	return nullptr;
 }
 
-Json validate_params(const std::string &kind, const Json &params) {
+namespace {
+const RuleKindSpec &require_kind(const std::string &kind) {
 	const RuleKindSpec *spec = find_rule_kind(kind);
 	if (!spec) {
 		std::string known;
@@ -36,6 +37,25 @@ Json validate_params(const std::string &kind, const Json &params) {
 			known += (known.empty() ? "" : ", ") + std::string(k.kind);
 		throw Error(sqlstate::invalid_parameter_value, "unknown rule kind \"" + kind + "\"", {},
 		            "Known kinds: " + known + ".");
+	}
+	return *spec;
+}
+} // namespace
+
+Json validate_params(const std::string &kind, const Json &params) {
+	const RuleKindSpec &spec = require_kind(kind);
+	return validate_params(kind, spec.record_kinds.front(), params);
+}
+
+Json validate_params(const std::string &kind, RecordKind record_kind, const Json &params) {
+	const RuleKindSpec *spec = &require_kind(kind);
+	if (std::find(spec->record_kinds.begin(), spec->record_kinds.end(), record_kind) == spec->record_kinds.end()) {
+		std::string kinds;
+		for (auto k : spec->record_kinds)
+			kinds += (kinds.empty() ? "" : ", ") + std::string(record_kind_name(k));
+		throw Error(sqlstate::invalid_parameter_value,
+		            "rule kind " + kind + " does not apply to record kind \"" + record_kind_name(record_kind) + "\"",
+		            {}, "It applies to: " + kinds + ".");
 	}
 	if (!params.is_object())
 		throw Error(sqlstate::invalid_parameter_value, "rule kind " + kind + ": parameters must be a JSON object");
@@ -56,6 +76,10 @@ Json validate_params(const std::string &kind, const Json &params) {
 		auto given = params.find(p.name);
 		Json v;
 		if (given == params.end() || given->is_null()) {
+			if (p.default_json.empty() && p.nullable) {
+				out[p.name] = nullptr;
+				continue;
+			}
 			if (p.default_json.empty())
 				param_error(kind, p.name, "is required", p.description);
 			v = parse_json(p.default_json);
@@ -112,9 +136,15 @@ Json validate_params(const std::string &kind, const Json &params) {
 			if (!v.is_boolean())
 				param_error(kind, p.name, "must be true or false");
 			break;
+		case P::Object:
+			if (!v.is_object())
+				param_error(kind, p.name, "must be a JSON object");
+			break;
 		}
 		out[p.name] = std::move(v);
 	}
+	if (spec->validate)
+		spec->validate(out, record_kind);
 	return out;
 }
 
@@ -136,13 +166,15 @@ CompiledRule CompiledRule::compile(int64_t version_id, const std::string &rule_c
 	r.record_kind = *rk;
 	// Stored parameters were validated (and completed) when the version was saved; validating again
 	// here only fills defaults of versions saved before a parameter existed.
-	r.params = validate_params(kind, parse_json(params_json));
+	r.params = validate_params(kind, r.record_kind, parse_json(params_json));
 	r.blocking = blocking;
 	r.kind = r.spec->kind;
 	for (const auto &p : r.spec->params)
 		if (p.type == P::Decimal || p.type == P::Integer)
 			r.decimals.emplace_back(p.name, json_decimal(r.params.at(p.name)));
 	r.resolved_evaluation = r.spec->evaluation_of ? r.spec->evaluation_of(r) : r.spec->evaluation;
+	if (r.spec->prepare)
+		r.state = r.spec->prepare(r);
 	return r;
 }
 
@@ -183,6 +215,8 @@ bool CompiledRule::flag(const char *name) const {
 // Dispatch to the kind's operations
 // ---------------------------------------------------------------------------------------------------
 std::vector<std::string> row_rule_fields(const CompiledRule &rule) {
+	if (rule.spec->fields_of)
+		return rule.spec->fields_of(rule);
 	return {rule.spec->row_fields.begin(), rule.spec->row_fields.end()};
 }
 
@@ -254,6 +288,8 @@ std::string param_literal(const CompiledRule &rule, const ParamSpec &p) {
 		return sql_text_array(rule.list(p.name));
 	case P::Bool:
 		return rule.flag(p.name) ? "true" : "false";
+	case P::Object:
+		return sql_literal(rule.params.at(p.name).dump()) + "::pg_catalog.jsonb";
 	}
 	return "NULL";
 }

@@ -38,6 +38,8 @@ const char *param_type_name(core::ParamType t) {
 		return "boolean";
 	case core::ParamType::Choice:
 		return "choice";
+	case core::ParamType::Object:
+		return "object";
 	}
 	return "?";
 }
@@ -50,13 +52,8 @@ OVERSIGHT_FUNCTION(oversight_validate_rule_params) {
 	const std::string record_kind = pg::text_arg(fcinfo, 1);
 	const std::string params = pg::jsonb_text(PG_GETARG_DATUM(2));
 	const core::RuleKindSpec *spec = core::find_rule_kind(kind);
-	core::Json normalized = core::validate_params(kind, core::parse_json(params)); // unknown kind: 22023 here
 	auto rk = core::parse_record_kind(record_kind);
-	bool allowed = false;
-	if (rk)
-		for (auto k : spec->record_kinds)
-			allowed = allowed || k == *rk;
-	if (!allowed) {
+	if (spec && !rk) {
 		std::string kinds;
 		for (auto k : spec->record_kinds)
 			kinds += (kinds.empty() ? "" : ", ") + std::string(core::record_kind_name(k));
@@ -64,6 +61,9 @@ OVERSIGHT_FUNCTION(oversight_validate_rule_params) {
 		                  "rule kind " + kind + " does not apply to record kind \"" + record_kind + "\"", {},
 		                  "It applies to: " + kinds + ".");
 	}
+	// Unknown kind, a record kind the kind does not apply to, a bad parameter: 22023 from the core.
+	core::Json normalized = rk ? core::validate_params(kind, *rk, core::parse_json(params))
+	                           : core::validate_params(kind, core::parse_json(params));
 	return pg::jsonb_datum(normalized.dump());
 }
 
@@ -75,6 +75,7 @@ OVERSIGHT_FUNCTION(oversight_rule_kind_catalog) {
 		o["kind"] = k.kind;
 		o["evaluation"] = evaluation_name(k.evaluation);
 		o["description"] = k.description;
+		o["forms_matters"] = k.forms_matters;
 		core::Json rks = core::Json::array();
 		for (auto r : k.record_kinds)
 			rks.push_back(core::record_kind_name(r));
@@ -85,7 +86,7 @@ OVERSIGHT_FUNCTION(oversight_rule_kind_catalog) {
 			pj["name"] = p.name;
 			pj["type"] = param_type_name(p.type);
 			pj["default"] = p.default_json.empty() ? core::Json(nullptr) : core::parse_json(p.default_json);
-			pj["required"] = p.default_json.empty();
+			pj["required"] = p.default_json.empty() && !p.nullable;
 			pj["description"] = p.description;
 			pj["min"] = p.min ? core::decimal_json(core::Decimal::parse(p.min)) : core::Json(nullptr);
 			pj["max"] = p.max ? core::decimal_json(core::Decimal::parse(p.max)) : core::Json(nullptr);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -90,15 +91,16 @@ struct Calendar {
 	bool is_working_day(int32_t day, bool &known) const;
 };
 
-enum class ParamType { Decimal, Integer, Text, TextList, Bool, Choice };
+enum class ParamType { Decimal, Integer, Text, TextList, Bool, Choice, Object };
 struct ParamSpec {
 	const char *name;
 	ParamType type;
-	std::string default_json; // JSON text of the default; empty: the parameter is required
+	std::string default_json; // JSON text of the default; empty: the parameter is required (unless nullable)
 	const char *description;
 	const char *min = nullptr; // inclusive lower bound for Decimal/Integer
 	const char *max = nullptr; // inclusive upper bound
 	std::vector<std::string> choices = {};
+	bool nullable = false; // may be absent or null (then null), when it has no default
 };
 
 enum class Evaluation { Row, Batch, Sweep };
@@ -106,9 +108,15 @@ enum class Evaluation { Row, Batch, Sweep };
 struct CompiledRule;
 struct Hit;
 
+// What a kind prepares once per compiled rule from its parameters (e.g. a parsed condition): kept in
+// CompiledRule::state, read by the kind's operations.
+struct KindState {
+	virtual ~KindState() = default;
+};
+
 // A rule kind: its catalogue entry and its operations, resolved once when a rule version is compiled
 // (CompiledRule::spec); nothing on the evaluation path looks a kind up by name. Each kind is defined in
-// one place, grouped by area in src/core/rules/ (payment, procurement, fund, enforcement, sod, and the
+// one place, grouped by area in src/core/rules/ (payment, procurement, fund, enforcement, sod, matter, and the
 // engine's test kind), and registered in its area's list (*_kinds(), which src/core/rules/registry.cpp
 // assembles). Adding a kind: rules/kinds.hpp says how.
 struct RuleKindSpec {
@@ -135,6 +143,18 @@ struct RuleKindSpec {
 
 	// When the parameters decide how a rule of this kind is evaluated (the test kind); else evaluation.
 	Evaluation (*evaluation_of)(const CompiledRule &) = nullptr;
+
+	// Data-driven kinds (rules/matter.cpp): checks of the parameters against the record kind, run when
+	// a version is saved after the generic ones (throws core::Error 22023 naming the parameter); what
+	// is prepared once per compiled rule (CompiledRule::state); and the fields a row check reads when
+	// the parameters decide them (instead of row_fields).
+	void (*validate)(const Json &params, RecordKind record_kind) = nullptr;
+	std::shared_ptr<const KindState> (*prepare)(const CompiledRule &) = nullptr;
+	std::vector<std::string> (*fields_of)(const CompiledRule &) = nullptr;
+
+	// True for kinds whose findings form matters (oversight.matter, with their obligations) instead of
+	// alerts: oversight.record_hits hands them to oversight.record_matters.
+	bool forms_matters = false;
 };
 
 // Every kind, in catalogue order (registry.cpp).
@@ -142,9 +162,11 @@ const std::vector<RuleKindSpec> &rule_kinds();
 // Lookup by name: when a rule version is saved or compiled, never per row or batch.
 const RuleKindSpec *find_rule_kind(const std::string &kind);
 
-// Validates params against the kind's specification and returns them with defaults filled in.
-// Throws core::Error 22023 naming the parameter (unknown kind: 22023 too).
+// Validates params against the kind's specification for a record kind (which the kind must apply to)
+// and returns them with defaults filled in. Throws core::Error 22023 naming the parameter (unknown kind,
+// or a record kind the kind does not apply to: 22023 too). Without a record kind: the kind's first.
 Json validate_params(const std::string &kind, const Json &params);
+Json validate_params(const std::string &kind, RecordKind record_kind, const Json &params);
 
 // An approved rule version ready to evaluate (parameters already validated when it was saved).
 struct CompiledRule {
@@ -157,6 +179,7 @@ struct CompiledRule {
 	std::string kind;                                      // spec->kind, once (messages)
 	std::vector<std::pair<std::string, Decimal>> decimals; // Decimal and Integer parameters, parsed once
 	Evaluation resolved_evaluation = Evaluation::Row;      // spec->evaluation or spec->evaluation_of(*this)
+	std::shared_ptr<const KindState> state;                // spec->prepare(*this), when the kind has one
 
 	static CompiledRule compile(int64_t version_id, const std::string &rule_code, const std::string &kind,
 	                            const std::string &record_kind, const std::string &params_json, bool blocking);

@@ -1,0 +1,151 @@
+-- oversight.record_hits(): the one statement that records a batch's findings. Current definition (since
+-- 0.4.0; replaces the 0.3.0 one, same signature): the findings of matter rules (rule kinds that form
+-- matters, view oversight.rule_kinds) go to oversight.record_matters(), in a subtransaction of their own
+-- so that nothing there can cost the batch its alerts; everything else is recorded as alerts exactly as
+-- before.
+CREATE OR REPLACE FUNCTION oversight.record_hits(p_rule_version_ids bigint[], p_object_tables text[], p_object_keys jsonb[], p_periods text[],
+                                      p_unit_codes text[], p_messages text[], p_details jsonb[], p_path text)
+  RETURNS TABLE (hits integer, opened integer, reopened integer, notified integer, muted integer, blocking_message text)
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+  SET jit = off -- the array sizes are unknown to the planner; JIT compilation would cost more than the statement
+  -- Every table access here is a keyed lookup (fingerprint, alert id, rule version): never a scan. Its
+  -- cached plan would otherwise keep the sequential scan of oversight.alert chosen while the table was
+  -- small, and row-level evaluation of a long load would slow down as the alerts grow.
+  SET enable_seqscan = off
+AS $$
+DECLARE
+  v_now timestamptz := oversight.now();
+  v_reopened bigint[];
+  reopened_alert record;
+  v_matter_versions bigint[];
+  m_rv bigint[]; m_tb text[]; m_k jsonb[]; m_unit text[]; m_title text[]; m_det jsonb[];
+  e_state text; e_message text; e_detail text;
+BEGIN
+  -- Matter rules form matters, not alerts (one engine, one watch mapping, one recording statement).
+  SELECT pg_catalog.array_agg(d.rv) INTO v_matter_versions
+    FROM (SELECT DISTINCT x.rv FROM pg_catalog.unnest(p_rule_version_ids) AS x(rv)) d
+    JOIN oversight.rule_version v ON v.rule_version_id = d.rv
+    JOIN oversight.rule r ON r.rule_code = v.rule_code
+   WHERE r.rule_kind IN (SELECT k.rule_kind FROM oversight.rule_kinds k WHERE k.forms_matters);
+  IF v_matter_versions IS NOT NULL THEN
+    SELECT pg_catalog.array_agg(u.rv ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
+           pg_catalog.array_agg(u.tb ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
+           pg_catalog.array_agg(u.k ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
+           pg_catalog.array_agg(u.unit ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
+           pg_catalog.array_agg(u.msg ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
+           pg_catalog.array_agg(u.det ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
+           pg_catalog.array_agg(u.rv ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions)),
+           pg_catalog.array_agg(u.tb ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions)),
+           pg_catalog.array_agg(u.k ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions)),
+           pg_catalog.array_agg(u.per ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions)),
+           pg_catalog.array_agg(u.unit ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions)),
+           pg_catalog.array_agg(u.msg ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions)),
+           pg_catalog.array_agg(u.det ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions))
+      INTO m_rv, m_tb, m_k, m_unit, m_title, m_det,
+           p_rule_version_ids, p_object_tables, p_object_keys, p_periods, p_unit_codes, p_messages, p_details
+      FROM ROWS FROM (pg_catalog.unnest(p_rule_version_ids), pg_catalog.unnest(p_object_tables), pg_catalog.unnest(p_object_keys),
+                      pg_catalog.unnest(p_periods), pg_catalog.unnest(p_unit_codes), pg_catalog.unnest(p_messages), pg_catalog.unnest(p_details))
+             WITH ORDINALITY AS u(rv, tb, k, per, unit, msg, det, ord);
+    BEGIN
+      PERFORM oversight.record_matters(m_rv, m_tb, m_k, m_unit, m_title, m_det, p_path);
+    EXCEPTION WHEN OTHERS THEN
+      -- As for any rule: the fault is recorded, the data and the batch's alerts are kept.
+      GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT, e_detail = PG_EXCEPTION_DETAIL;
+      PERFORM oversight.record_fault(m_rv[1], m_tb[1], m_k[1], e_state, 'forming matters: ' || e_message, NULLIF(e_detail, ''), p_path,
+                                     pg_catalog.cardinality(m_rv));
+    END;
+  END IF;
+  WITH h AS (
+    SELECT DISTINCT ON (f.fp) u.rv, u.tb, u.k, COALESCE(u.per, '') AS per, u.unit, u.msg, u.det, v.rule_code, v.version, v.severity,
+           v.blocking, r.node_code, f.fp
+      FROM ROWS FROM (pg_catalog.unnest(p_rule_version_ids), pg_catalog.unnest(p_object_tables), pg_catalog.unnest(p_object_keys),
+                      pg_catalog.unnest(p_periods), pg_catalog.unnest(p_unit_codes), pg_catalog.unnest(p_messages), pg_catalog.unnest(p_details))
+             WITH ORDINALITY AS u(rv, tb, k, per, unit, msg, det, ord)
+      JOIN oversight.rule_version v ON v.rule_version_id = u.rv
+      JOIN oversight.rule r ON r.rule_code = v.rule_code
+     CROSS JOIN LATERAL (SELECT pg_catalog.md5(v.rule_code || '|' || u.tb || '|' || u.k::text || '|' || COALESCE(u.per, ''))) AS f(fp)
+     ORDER BY f.fp, u.ord),
+  prev AS (
+    SELECT a.alert_id, a.fingerprint, a.status,
+           (a.snoozed_until IS NOT NULL AND a.snoozed_until > v_now) AS snoozed,
+           EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now) AS waived
+      -- one probe of the fingerprint index per finding (LIMIT keeps the lookup a parameterised index
+      -- scan: a join could hash the whole alert table, per written row at row level)
+      FROM h CROSS JOIN LATERAL (SELECT * FROM oversight.alert x WHERE x.fingerprint = h.fp LIMIT 1) a),
+  up AS (
+    INSERT INTO oversight.alert AS a (fingerprint, rule_code, rule_version_id, first_rule_version_id, node_code, severity, blocking,
+                                      object_table, object_key, period, unit_code, message, details, status, repeat_count,
+                                      first_fired_at, last_fired_at, last_path)
+    SELECT h.fp, h.rule_code, h.rv, h.rv, h.node_code, h.severity, h.blocking, h.tb, h.k, h.per, h.unit, h.msg, h.det, 'open', 1,
+           v_now, v_now, p_path
+      FROM h
+    ON CONFLICT (fingerprint) DO UPDATE SET
+      repeat_count = a.repeat_count + 1,
+      last_fired_at = EXCLUDED.last_fired_at,
+      rule_version_id = EXCLUDED.rule_version_id,
+      severity = EXCLUDED.severity,
+      blocking = EXCLUDED.blocking,
+      message = EXCLUDED.message,
+      details = EXCLUDED.details,
+      unit_code = EXCLUDED.unit_code,
+      last_path = EXCLUDED.last_path,
+      status = CASE WHEN a.status IN ('closed', 'corrected')
+                     AND NOT EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
+                    THEN 'open' ELSE a.status END,
+      status_changed_at = CASE WHEN a.status IN ('closed', 'corrected')
+                     AND NOT EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
+                    THEN v_now ELSE a.status_changed_at END,
+      status_changed_by = CASE WHEN a.status IN ('closed', 'corrected')
+                     AND NOT EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
+                    THEN 'system' ELSE a.status_changed_by END,
+      muted_count = a.muted_count + CASE WHEN (a.snoozed_until IS NOT NULL AND a.snoozed_until > v_now)
+                     OR EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
+                    THEN 1 ELSE 0 END,
+      last_muted_at = CASE WHEN (a.snoozed_until IS NOT NULL AND a.snoozed_until > v_now)
+                     OR EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
+                    THEN v_now ELSE a.last_muted_at END
+    RETURNING a.*),
+  classified AS (
+    -- (the rule version's number by its id: no join back to h on the fingerprint, which sorted every
+    -- upserted row on bulk loads)
+    SELECT up.*, p.alert_id IS NULL AS is_new, (p.status IS NOT NULL AND p.status <> up.status) AS is_reopened,
+           COALESCE(p.snoozed OR p.waived, false) AS is_muted, v.version
+      FROM up JOIN oversight.rule_version v ON v.rule_version_id = up.rule_version_id
+      LEFT JOIN prev p ON p.fingerprint = up.fingerprint),
+  ev AS (
+    INSERT INTO oversight.alert_event (alert_id, event_at, actor, event, from_status, to_status, reason, rule_version_id)
+    SELECT c.alert_id, v_now, session_user, CASE WHEN c.is_new THEN 'opened' ELSE 'reopened' END,
+           CASE WHEN c.is_new THEN NULL ELSE (SELECT p.status FROM prev p WHERE p.alert_id = c.alert_id) END, c.status,
+           CASE WHEN c.is_new THEN 'rule fired' ELSE 'the matter recurred' END, c.rule_version_id
+      FROM classified c WHERE c.is_new OR c.is_reopened
+    RETURNING 1),
+  nt AS (
+    -- The notification carries the alert's number only: LISTEN needs no privilege, so anything more
+    -- would reach every role of the database. A listener reads the alert through row-level security
+    -- (oversight.alert_notice(alert_id)).
+    SELECT pg_catalog.pg_notify('oversight_alerts', pg_catalog.jsonb_build_object('alert_id', c.alert_id)::text) AS sent
+      FROM classified c WHERE NOT c.is_muted)
+  SELECT (SELECT count(*) FROM h)::integer,
+         (SELECT count(*) FROM classified WHERE is_new)::integer,
+         (SELECT count(*) FROM classified WHERE is_reopened)::integer,
+         (SELECT count(*) FROM nt)::integer + (SELECT count(*) FROM ev)::integer * 0,
+         (SELECT count(*) FROM classified WHERE is_muted)::integer,
+         (SELECT 'rule ' || c.rule_code || ' v' || c.version || ': ' || c.message FROM classified c
+           WHERE c.blocking AND NOT EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = c.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
+           ORDER BY c.alert_id LIMIT 1),
+         (SELECT pg_catalog.array_agg(alert_id) FROM classified WHERE is_reopened)
+    INTO hits, opened, reopened, notified, muted, blocking_message, v_reopened;
+  -- Reopenings are lifecycle steps taken by the system: audited like manual transitions.
+  FOR reopened_alert IN SELECT al.alert_id, al.rule_code, al.object_table, al.object_key FROM oversight.alert al
+                         WHERE al.alert_id = ANY (COALESCE(v_reopened, '{}')) LOOP
+    PERFORM oversight.audit('transition', 'oversight.alert', pg_catalog.jsonb_build_object('alert_id', reopened_alert.alert_id),
+                            NULL, pg_catalog.jsonb_build_object('status', 'open', 'rule_code', reopened_alert.rule_code,
+                                                                'object_key', reopened_alert.object_key),
+                            'reopened: the matter recurred');
+  END LOOP;
+  RETURN NEXT;
+END $$;
+COMMENT ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], jsonb[], text) IS
+  'Records the findings of one rule evaluation set-based: the findings of matter rules form matters (oversight.record_matters(), isolated: a failure there is an engine fault, never lost alerts); the others upsert alerts by fingerprint (repeat count, reopening), log opened/reopened events, and notify channel oversight_alerts with {"alert_id": n} unless the alert is snoozed or waived (listeners read the alert with oversight.alert_notices()). Returns counts of alert findings and the first unwaived blocking finding. Engine-internal.';
+REVOKE ALL ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], jsonb[], text) FROM PUBLIC;
