@@ -60,6 +60,10 @@ bool non_open_with_project(const CompiledRule &rule, const Record &record) {
 	       !f("budget_project_code").null && !f("category_code").null;
 }
 
+// 政府采购法实施条例 第28条: in one fiscal year, one budget project, one category, purchases by non-open
+// methods whose cumulative amount exceeds (超过) the public-tender threshold. A non-open purchase at or
+// above the threshold is a member of the group too (and, without approval, also the method-vs-threshold
+// finding of PROC.METHOD_THRESHOLD).
 const char *sql_splitting = R"SQL(
 SELECT {table}, pg_catalog.jsonb_build_object('budget_project_code', g.bp, 'category_code', g.cat), 'FY' || g.fy, s.unit,
        s.n || ' non-open purchases of category ' || g.cat || ' on budget project ' || g.bp || ' in FY' || g.fy
@@ -68,7 +72,7 @@ SELECT {table}, pg_catalog.jsonb_build_object('budget_project_code', g.bp, 'cate
   FROM (SELECT DISTINCT b.budget_project_code AS bp, b.category_code AS cat, b.fiscal_year AS fy FROM {batch} b
          WHERE b.procurement_method = ANY ({p:non_open_methods}) AND b.budget_project_code IS NOT NULL
            AND b.category_code IS NOT NULL AND b.fiscal_year IS NOT NULL) g
- CROSS JOIN LATERAL (SELECT pg_catalog.count(*) AS n, pg_catalog.sum(h.estimated_value) AS total, pg_catalog.max(h.estimated_value) AS largest,
+ CROSS JOIN LATERAL (SELECT pg_catalog.count(*) AS n, pg_catalog.sum(h.estimated_value) AS total,
                             pg_catalog.jsonb_agg(h.__key ORDER BY h.__key) AS keys, pg_catalog.min(h.__unit) AS unit
                        FROM {hist} h
                       WHERE h.budget_project_code = g.bp AND h.category_code = g.cat AND h.fiscal_year = g.fy
@@ -77,7 +81,7 @@ SELECT {table}, pg_catalog.jsonb_build_object('budget_project_code', g.bp, 'cate
                         AND coalesce(h.currency, {base_currency}) = {p:currency}
                         AND coalesce(h.tender_status, '') <> 'cancelled') s
   LEFT JOIN oversight.budget_project bp ON bp.project_code = g.bp
- WHERE s.n >= {p:min_count} AND s.total >= {p:threshold} AND s.largest < {p:threshold}
+ WHERE s.n >= {p:min_count} AND s.total > {p:threshold}
    AND NOT ({p:honor_budget_adjustment} AND bp.adjusted_on IS NOT NULL)
 )SQL";
 
@@ -93,8 +97,8 @@ RuleKindSpec purchase_splitting() {
 	     {"honor_budget_adjustment", P::Bool, "true",
 	      "No alert when the budget project records an approved adjustment."},
 	     {"currency", P::Text, "\"CNY\"", "Currency of the threshold."}},
-	    "化整为零: same budget project, category and fiscal year, several non-open purchases each under the "
-	    "threshold, together at or above it."};
+	    "化整为零 (政府采购法实施条例 第28条): in one fiscal year, one budget project and one category, several "
+	    "purchases by non-open methods (without approval) whose total exceeds the threshold."};
 	k.prefilter_fields = {"procurement_method", "budget_project_code", "category_code"};
 	k.may_fire = non_open_with_project;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_splitting; };
