@@ -182,15 +182,34 @@ bool CompiledRule::flag(const char *name) const {
 // ---------------------------------------------------------------------------------------------------
 // Dispatch to the kind's operations
 // ---------------------------------------------------------------------------------------------------
+namespace {
+// Kinds that judge payments only read payment_kind too (a refund or credit note is not judged).
+std::vector<std::string> with_payment_kind(const CompiledRule &rule, std::vector<std::string> fields) {
+	if (rule.spec->payments_only && rule.record_kind == RecordKind::Payment)
+		fields.emplace_back("payment_kind");
+	return fields;
+}
+} // namespace
+
+bool skips_record(const CompiledRule &rule, const Record &record) {
+	if (!rule.spec->payments_only || rule.record_kind != RecordKind::Payment)
+		return false;
+	static const int payment_kind_field = field_index(RecordKind::Payment, "payment_kind");
+	const Value &k = record[payment_kind_field];
+	return !k.null && k.text != payment_kind::payment;
+}
+
 std::vector<std::string> row_rule_fields(const CompiledRule &rule) {
-	return {rule.spec->row_fields.begin(), rule.spec->row_fields.end()};
+	return with_payment_kind(rule, {rule.spec->row_fields.begin(), rule.spec->row_fields.end()});
 }
 
 std::vector<std::string> prefilter_fields(const CompiledRule &rule) {
-	return {rule.spec->prefilter_fields.begin(), rule.spec->prefilter_fields.end()};
+	return with_payment_kind(rule, {rule.spec->prefilter_fields.begin(), rule.spec->prefilter_fields.end()});
 }
 
 bool may_fire(const CompiledRule &rule, const Record &record) {
+	if (skips_record(rule, record))
+		return false;
 	return !rule.spec->may_fire || rule.spec->may_fire(rule, record);
 }
 
@@ -202,6 +221,8 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 	hit.period.clear();
 	if (!rule.spec->check_row)
 		throw Error(sqlstate::internal_error, "rule kind " + rule.kind + " is not evaluated row by row");
+	if (skips_record(rule, record))
+		return false;
 	return rule.spec->check_row(rule, record, calendar, hit);
 }
 

@@ -135,6 +135,9 @@ struct RuleKindSpec {
 
 	// When the parameters decide how a rule of this kind is evaluated (the test kind); else evaluation.
 	Evaluation (*evaluation_of)(const CompiledRule &) = nullptr;
+
+	// Refunds and credit notes (payment_kind) are not judged: money coming back is not a payment.
+	bool payments_only = false;
 };
 
 // Every kind, in catalogue order (registry.cpp).
@@ -186,6 +189,9 @@ std::vector<std::string> prefilter_fields(const CompiledRule &rule);
 bool may_fire(const CompiledRule &rule, const Record &record);
 // Canonical fields a row-local rule reads (the engine converts only these from each tuple).
 std::vector<std::string> row_rule_fields(const CompiledRule &rule);
+// A record the rule does not judge by its kind: a refund or credit note, for kinds that judge payments
+// only (evaluate_row and may_fire say no to it; payment_kind is among the fields they read).
+bool skips_record(const CompiledRule &rule, const Record &record);
 
 // SQL of a Batch or Sweep rule. Placeholders the engine substitutes: {batch} (the rows being written,
 // canonical columns plus __key jsonb and __unit text), {hist} (the whole watched table, same shape),

@@ -31,6 +31,7 @@ SELECT {table} AS object_table, GREATEST(b.__key, h.__key) AS object_key, '' AS 
    AND h.currency IS NOT DISTINCT FROM b.currency
    AND coalesce(h.payee_account, h.payee_name) = coalesce(b.payee_account, b.payee_name)
    AND coalesce(h.status, '') <> 'returned' AND coalesce(b.status, '') <> 'returned'
+   AND coalesce(b.payment_kind, 'payment') = 'payment' AND coalesce(h.payment_kind, 'payment') = 'payment'
    AND pg_catalog.abs(coalesce(h.paid_on, h.requested_on, '2000-01-01') - coalesce(b.paid_on, b.requested_on, '2000-01-01')) <= {p:lookback_days}
 )SQL";
 
@@ -47,6 +48,7 @@ RuleKindSpec payment_duplicate() {
 		return !Fields(rule, record)("invoice_no").null;
 	};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_duplicate; };
+	k.payments_only = true;
 	return k;
 }
 
@@ -68,6 +70,7 @@ SELECT {table}, GREATEST(b.__key, h.__key), '',
    AND pg_catalog.abs(h.amount - b.amount) <= GREATEST(h.amount, b.amount) * {p:amount_tolerance_pct} / 100
    AND NOT (h.amount = b.amount AND h.invoice_no IS NOT DISTINCT FROM b.invoice_no AND b.invoice_no IS NOT NULL)
    AND coalesce(h.status, '') <> 'returned' AND coalesce(b.status, '') <> 'returned'
+   AND coalesce(b.payment_kind, 'payment') = 'payment' AND coalesce(h.payment_kind, 'payment') = 'payment'
 )SQL";
 
 RuleKindSpec payment_near_duplicate() {
@@ -87,6 +90,7 @@ RuleKindSpec payment_near_duplicate() {
 		return !amount.null && amount.dec >= rule.dec("min_amount");
 	};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_near_duplicate; };
+	k.payments_only = true;
 	return k;
 }
 
@@ -95,16 +99,24 @@ bool has_contract(const CompiledRule &rule, const Record &record) {
 	return !Fields(rule, record)("contract_code").null;
 }
 
+// Paid net of refunds and credit notes: a reversal counts against its contract (its own contract_code,
+// else that of the payment it reverses, refund_of).
 const char *sql_exceeds_contract = R"SQL(
 SELECT 'oversight.contract', pg_catalog.jsonb_build_object('contract_code', c.contract_code), '', c.buyer_unit_code,
-       'payments on contract ' || c.contract_code || ' total ' || s.paid || ' ' || c.currency || ', above the contract amount ' || c.amount,
-       pg_catalog.jsonb_build_object('paid', s.paid, 'contract_amount', c.amount, 'payments', s.n, 'tolerance_pct', {p:tolerance_pct})
-  FROM (SELECT DISTINCT b.contract_code FROM {batch} b WHERE b.contract_code IS NOT NULL) g
+       'payments on contract ' || c.contract_code || ' total ' || (s.paid - r.refunded) || ' ' || c.currency || ', above the contract amount ' || c.amount,
+       pg_catalog.jsonb_build_object('paid', s.paid - r.refunded, 'contract_amount', c.amount, 'payments', s.n, 'tolerance_pct', {p:tolerance_pct})
+         || CASE WHEN r.refunded > 0 THEN pg_catalog.jsonb_build_object('paid_gross', s.paid, 'refunded', r.refunded) ELSE '{}'::pg_catalog.jsonb END
+  FROM (SELECT DISTINCT b.contract_code FROM {batch} b WHERE b.contract_code IS NOT NULL AND coalesce(b.payment_kind, 'payment') = 'payment') g
   JOIN oversight.contract c ON c.contract_code = g.contract_code AND c.amount IS NOT NULL
  CROSS JOIN LATERAL (SELECT pg_catalog.sum(h.amount) AS paid, pg_catalog.count(*) AS n FROM {hist} h
                       WHERE h.contract_code = c.contract_code AND h.currency IS NOT DISTINCT FROM c.currency
-                        AND coalesce(h.status, '') <> 'returned') s
- WHERE s.paid > c.amount * (1 + {p:tolerance_pct} / 100.0)
+                        AND coalesce(h.status, '') <> 'returned' AND coalesce(h.payment_kind, 'payment') = 'payment') s
+ CROSS JOIN LATERAL (SELECT coalesce(pg_catalog.sum(h.amount), 0) AS refunded FROM {hist} h
+                      WHERE h.payment_kind IN ('refund', 'credit_note') AND h.currency IS NOT DISTINCT FROM c.currency
+                        AND coalesce(h.status, '') <> 'returned'
+                        AND (h.contract_code = c.contract_code
+                             OR (h.contract_code IS NULL AND h.refund_of IN (SELECT p.payment_code FROM {hist} p WHERE p.contract_code = c.contract_code)))) r
+ WHERE s.paid - r.refunded > c.amount * (1 + {p:tolerance_pct} / 100.0)
 )SQL";
 
 RuleKindSpec payment_exceeds_contract() {
@@ -117,6 +129,7 @@ RuleKindSpec payment_exceeds_contract() {
 	k.prefilter_fields = {"contract_code"};
 	k.may_fire = has_contract;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_exceeds_contract; };
+	k.payments_only = true;
 	return k;
 }
 
@@ -127,7 +140,7 @@ SELECT {table}, b.__key, '', b.__unit,
        pg_catalog.jsonb_build_object('contract_code', c.contract_code, 'signed_on', c.signed_on, 'payment_date', coalesce(b.paid_on, b.requested_on))
   FROM {batch} b
   JOIN oversight.contract c ON c.contract_code = b.contract_code
- WHERE coalesce(b.paid_on, b.requested_on) IS NOT NULL
+ WHERE coalesce(b.paid_on, b.requested_on) IS NOT NULL AND coalesce(b.payment_kind, 'payment') = 'payment'
    AND (c.signed_on IS NULL OR coalesce(b.paid_on, b.requested_on) < c.signed_on)
 )SQL";
 
@@ -140,6 +153,7 @@ RuleKindSpec payment_before_contract_signed() {
 	k.prefilter_fields = {"contract_code"};
 	k.may_fire = has_contract;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_before_signed; };
+	k.payments_only = true;
 	return k;
 }
 
@@ -167,6 +181,7 @@ RuleKindSpec cash_single() {
 		    details({{"amount", jdec(amount.dec)}, {"limit", jdec(limit)}, {"payee_name", jtext(f("payee_name"))}});
 		return true;
 	};
+	k.payments_only = true;
 	return k;
 }
 
@@ -182,11 +197,12 @@ SELECT {table}, pg_catalog.jsonb_build_object('payer_unit_code', g.unit), g.peri
                                ELSE pg_catalog.to_char(b.paid_on, 'YYYY') END AS period_label
           FROM {batch} b
          WHERE b.payment_method = 'cash' AND b.paid_on IS NOT NULL AND b.payer_unit_code IS NOT NULL
-           AND coalesce(b.currency, {base_currency}) = {p:currency}) g
+           AND coalesce(b.currency, {base_currency}) = {p:currency} AND coalesce(b.payment_kind, 'payment') = 'payment') g
  CROSS JOIN LATERAL (SELECT pg_catalog.sum(h.amount) AS total, pg_catalog.count(*) AS n FROM {hist} h
                       WHERE h.payer_unit_code = g.unit AND h.payment_method = 'cash'
                         AND h.paid_on >= g.period_start AND h.paid_on < g.period_start + ('1 ' || {p:period})::interval
-                        AND coalesce(h.currency, {base_currency}) = {p:currency} AND coalesce(h.status, '') <> 'returned') s
+                        AND coalesce(h.currency, {base_currency}) = {p:currency} AND coalesce(h.status, '') <> 'returned'
+                        AND coalesce(h.payment_kind, 'payment') = 'payment') s
  WHERE s.total > {p:limit}
 )SQL";
 
@@ -208,6 +224,7 @@ RuleKindSpec cash_cumulative() {
 	k.prefilter_fields = {"payment_method"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) { return is_cash(Fields(rule, record)); };
 	k.sql = [](const CompiledRule &) -> std::string { return sql_cash_cumulative; };
+	k.payments_only = true;
 	return k;
 }
 
@@ -233,6 +250,7 @@ RuleKindSpec cash_official_card_type() {
 		hit.details = details({{"expense_type", jtext(type)}, {"amount", jdec(f("amount").dec)}});
 		return true;
 	};
+	k.payments_only = true;
 	return k;
 }
 
@@ -249,7 +267,7 @@ SELECT {table}, h.__key, '', h.__unit,
  CROSS JOIN LATERAL (SELECT CASE WHEN {p:use_contract_term} THEN LEAST(coalesce(c.payment_term_days, {p:days}), {p:max_term_days})
                                  ELSE {p:days} END AS term) t
  CROSS JOIN LATERAL (SELECT h.delivered_on + t.term AS due, t.term) d
- WHERE h.delivered_on IS NOT NULL AND coalesce(h.status, '') <> 'returned'
+ WHERE h.delivered_on IS NOT NULL AND coalesce(h.status, '') <> 'returned' AND coalesce(h.payment_kind, 'payment') = 'payment'
    AND ((h.paid_on IS NULL AND {as_of_date} > d.due) OR h.paid_on > d.due)
 )SQL";
 
@@ -264,6 +282,7 @@ RuleKindSpec sme_payment_overdue() {
 	     {"max_term_days", P::Integer, "60", "A contract term longer than this is capped to it.", "1", "365"}},
 	    "Payment to an SME still unpaid (or paid) after the deadline counted from delivery."};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_sme_overdue; };
+	k.payments_only = true;
 	return k;
 }
 
@@ -276,7 +295,7 @@ SELECT {table}, b.__key, '', b.__unit,
   FROM {batch} b
   JOIN oversight.person_account a ON a.account_no = b.payee_account
   JOIN oversight.person p ON p.person_code = a.person_code
- WHERE a.relation = ANY ({p:relations})
+ WHERE a.relation = ANY ({p:relations}) AND coalesce(b.payment_kind, 'payment') = 'payment'
  GROUP BY b.__key, b.__unit, b.payee_account
 )SQL";
 
@@ -293,6 +312,7 @@ RuleKindSpec payee_staff_account() {
 		return !Fields(rule, record)("payee_account").null;
 	};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_staff_account; };
+	k.payments_only = true;
 	return k;
 }
 
@@ -313,6 +333,7 @@ RuleKindSpec round_amount() {
 		hit.details = details({{"amount", jdec(amount.dec)}, {"modulus", jdec(rule.dec("modulus"))}});
 		return true;
 	};
+	k.payments_only = true;
 	return k;
 }
 
@@ -342,6 +363,7 @@ RuleKindSpec nonworking_day_approval() {
 		hit.details = details({{"approved_on", Json(date_text(at.date))}, {"calendar_loaded", Json(known)}});
 		return true;
 	};
+	k.payments_only = true;
 	return k;
 }
 
@@ -356,7 +378,7 @@ SELECT {table}, h.__key, '', h.__unit,
                       WHERE NOT EXISTS (SELECT FROM oversight.payment_signoff s
                                          WHERE s.payment_code = h.payment_code AND s.signoff_level = u.l)) m
  WHERE h.amount >= {p:min_amount} AND coalesce(h.currency, {base_currency}) = {p:currency}
-   AND h.status IN ('approved', 'paid') AND m.missing IS NOT NULL
+   AND h.status IN ('approved', 'paid') AND coalesce(h.payment_kind, 'payment') = 'payment' AND m.missing IS NOT NULL
    AND coalesce((h.approved_at AT TIME ZONE oversight.setting_value('timezone'))::pg_catalog.date, h.paid_on, h.requested_on) + {p:grace_days} <= {as_of_date}
 )SQL";
 
@@ -372,6 +394,7 @@ RuleKindSpec missing_signoff() {
 	     {"currency", P::Text, "\"CNY\"", "Currency of min_amount."}},
 	    "Large approved or paid payment lacking a sign-off level of oversight.payment_signoff."};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_missing_signoff; };
+	k.payments_only = true;
 	return k;
 }
 
