@@ -185,6 +185,7 @@ GRANT SELECT, INSERT ON oversight.quarantine TO oversight_admin;
 --#include src/supervision.sql
 --#include src/accountability.sql
 --#include src/functions/sweep.sql
+--#include src/coverage.sql
 
 -------------------------------------------------------------------------------------------------------
 -- Whatever this version added: PUBLIC executes nothing of the extension.

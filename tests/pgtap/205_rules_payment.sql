@@ -6,7 +6,7 @@
 -- of duties judges every kind. Deadline rules (SME payments, sign-offs) are in 208_sweep.sql.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(57);
+SELECT plan(58);
 \ir include/rules_u1.psql
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind)
 SELECT 'U' || i, '单位' || i, 'budget_unit' FROM generate_series(2, 9) i;
@@ -201,6 +201,10 @@ SELECT ok(NOT pg_temp.fired('PAY.NONWORKING_APPROVAL', pg_temp.pk('CR-7')), 'non
 -- SOD.PAYMENT: segregation of duties holds for every kind (a credit note can hide a payment as well).
 SELECT pg_temp.pay('CR-8', 100, p_handler => 'H1', p_approver => 'H1', p_kind => 'credit_note');
 SELECT ok(pg_temp.fired('SOD.PAYMENT', pg_temp.pk('CR-8')), 'segregation: a credit note handled and approved by one person fires');
+SELECT is((SELECT string_agg(DISTINCT reason || ' ' || array_to_string(missing, ','), '; ') || ', ' || sum(records) FILTER (WHERE rule_code = 'CASH.SINGLE')
+             FROM oversight.coverage_gap), 'other_currency USD, 3',
+          'the USD payments above are counted as cannot-evaluate by the CNY limits (three by CASH.SINGLE); refunds, not judged by their nature, are not');
+
 SELECT is((SELECT count(*)::int FROM oversight.engine_fault), 0, 'no engine fault');
 SELECT ok((SELECT bool_and(severity = 'low') FROM oversight.alert WHERE rule_code IN ('PAY.ROUND_AMOUNT', 'PAY.NONWORKING_APPROVAL')),
           'round amounts and non-working-day approvals are low-severity signals');

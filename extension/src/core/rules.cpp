@@ -213,6 +213,37 @@ bool may_fire(const CompiledRule &rule, const Record &record) {
 	return !rule.spec->may_fire || rule.spec->may_fire(rule, record);
 }
 
+std::vector<std::string> missing_inputs(const RuleKindSpec &kind, const std::function<bool(const std::string &)> &has) {
+	std::vector<std::string> missing;
+	for (const char *entry : kind.required_inputs) {
+		const std::string group = entry;
+		bool satisfied = false;
+		size_t from = 0;
+		while (!satisfied) {
+			size_t bar = group.find('|', from);
+			satisfied = has(group.substr(from, bar == std::string::npos ? std::string::npos : bar - from));
+			if (bar == std::string::npos)
+				break;
+			from = bar + 1;
+		}
+		if (!satisfied)
+			missing.push_back(group);
+	}
+	return missing;
+}
+
+std::string threshold_currency(const CompiledRule &rule, const std::string &base_currency) {
+	switch (rule.spec->thresholds) {
+	case ThresholdCurrency::None:
+		return {};
+	case ThresholdCurrency::Param:
+		return rule.text("currency");
+	case ThresholdCurrency::Base:
+		return base_currency;
+	}
+	return {};
+}
+
 bool needs_calendar(const CompiledRule &rule) {
 	return rule.spec->needs_calendar;
 }

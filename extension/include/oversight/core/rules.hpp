@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -103,6 +104,11 @@ struct ParamSpec {
 
 enum class Evaluation { Row, Batch, Sweep };
 
+// The currency a rule kind's amount thresholds are in: none (no amount threshold), its parameter
+// "currency", or the bureau's base currency (setting base_currency). A record in another currency is not
+// judged by such a rule: it is counted as "cannot evaluate" (oversight.rule_coverage).
+enum class ThresholdCurrency { None, Param, Base };
+
 struct CompiledRule;
 struct Hit;
 
@@ -136,8 +142,24 @@ struct RuleKindSpec {
 	// When the parameters decide how a rule of this kind is evaluated (the test kind); else evaluation.
 	Evaluation (*evaluation_of)(const CompiledRule &) = nullptr;
 
+	// Data coverage (issue 11: rules never judge data the source did not provide). The canonical fields
+	// without which the kind cannot judge a record (an entry "a|b" is satisfied by either field): a rule
+	// whose required input is not mapped by a watch, or not provided by the load that wrote a record
+	// (oversight.load.fields_provided), records "cannot evaluate" instead of firing or staying silent.
+	// Optional inputs are read when present (an absent one has a documented meaning: no currency is the
+	// base currency, no payment_kind a payment, no status paid…). The link tables the kind reads besides
+	// the record (schema-qualified): without any row of a required one it cannot judge; optional ones
+	// refine a finding when present.
+	std::vector<const char *> required_inputs = {};
+	std::vector<const char *> optional_inputs = {};
+	std::vector<const char *> required_links = {};
+	std::vector<const char *> optional_links = {};
+	ThresholdCurrency thresholds = ThresholdCurrency::None;
 	// Refunds and credit notes (payment_kind) are not judged: money coming back is not a payment.
 	bool payments_only = false;
+	// Stored records other than the written ones are members of a finding (sums, groups), so stored records
+	// of a load that did not provide a required input are left out of them too.
+	bool judges_history = false;
 };
 
 // Every kind, in catalogue order (registry.cpp).
@@ -192,6 +214,22 @@ std::vector<std::string> row_rule_fields(const CompiledRule &rule);
 // A record the rule does not judge by its kind: a refund or credit note, for kinds that judge payments
 // only (evaluate_row and may_fire say no to it; payment_kind is among the fields they read).
 bool skips_record(const CompiledRule &rule, const Record &record);
+
+// Data coverage. The required inputs of the rule's kind (entries "a|b") that has() satisfies with none
+// of their fields, in declaration order; empty when the rule can judge.
+std::vector<std::string> missing_inputs(const RuleKindSpec &kind, const std::function<bool(const std::string &)> &has);
+// The currency of the rule's amount thresholds ("" when it has none): its parameter "currency", or the
+// base currency.
+std::string threshold_currency(const CompiledRule &rule, const std::string &base_currency);
+// Why the rule does not judge a record: the reasons recorded in oversight.coverage_gap.
+namespace gap_reason {
+inline constexpr const char *not_mapped = "not_mapped";           // a required input is not mapped by the watch
+inline constexpr const char *not_provided = "not_provided";       // the record's load did not provide it
+inline constexpr const char *other_currency = "other_currency";   // thresholds in another currency
+inline constexpr const char *no_link_rows = "no_link_rows";       // a required link table is empty
+inline constexpr const char *link_not_loaded = "link_not_loaded"; // none of a load's records has link rows
+inline constexpr const char *no_band = "no_band";                 // no discretion band applies to the case
+} // namespace gap_reason
 
 // SQL of a Batch or Sweep rule. Placeholders the engine substitutes: {batch} (the rows being written,
 // canonical columns plus __key jsonb and __unit text), {hist} (the whole watched table, same shape),

@@ -48,6 +48,8 @@ RuleKindSpec payment_duplicate() {
 		return !Fields(rule, record)("invoice_no").null;
 	};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_duplicate; };
+	k.required_inputs = {"invoice_no", "amount", "payee_account|payee_name"};
+	k.optional_inputs = {"currency", "paid_on", "requested_on", "status", "payment_kind"};
 	k.payments_only = true;
 	return k;
 }
@@ -90,6 +92,9 @@ RuleKindSpec payment_near_duplicate() {
 		return !amount.null && amount.dec >= rule.dec("min_amount");
 	};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_near_duplicate; };
+	k.required_inputs = {"payee_name", "amount", "paid_on|requested_on"};
+	k.optional_inputs = {"currency", "invoice_no", "status", "payment_kind"};
+	k.thresholds = ThresholdCurrency::Base;
 	k.payments_only = true;
 	return k;
 }
@@ -129,7 +134,11 @@ RuleKindSpec payment_exceeds_contract() {
 	k.prefilter_fields = {"contract_code"};
 	k.may_fire = has_contract;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_exceeds_contract; };
+	k.required_inputs = {"contract_code", "amount"};
+	k.optional_inputs = {"currency", "status", "payment_kind", "refund_of", "payment_code"};
+	k.required_links = {"oversight.contract"};
 	k.payments_only = true;
+	k.judges_history = true;
 	return k;
 }
 
@@ -153,6 +162,9 @@ RuleKindSpec payment_before_contract_signed() {
 	k.prefilter_fields = {"contract_code"};
 	k.may_fire = has_contract;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_before_signed; };
+	k.required_inputs = {"contract_code", "paid_on|requested_on"};
+	k.optional_inputs = {"payment_kind"};
+	k.required_links = {"oversight.contract"};
 	k.payments_only = true;
 	return k;
 }
@@ -181,6 +193,9 @@ RuleKindSpec cash_single() {
 		    details({{"amount", jdec(amount.dec)}, {"limit", jdec(limit)}, {"payee_name", jtext(f("payee_name"))}});
 		return true;
 	};
+	k.required_inputs = {"payment_method", "amount"};
+	k.optional_inputs = {"currency", "payee_name", "payment_kind"};
+	k.thresholds = ThresholdCurrency::Param;
 	k.payments_only = true;
 	return k;
 }
@@ -224,7 +239,11 @@ RuleKindSpec cash_cumulative() {
 	k.prefilter_fields = {"payment_method"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) { return is_cash(Fields(rule, record)); };
 	k.sql = [](const CompiledRule &) -> std::string { return sql_cash_cumulative; };
+	k.required_inputs = {"payment_method", "amount", "paid_on", "payer_unit_code"};
+	k.optional_inputs = {"currency", "status", "payment_kind"};
+	k.thresholds = ThresholdCurrency::Param;
 	k.payments_only = true;
+	k.judges_history = true;
 	return k;
 }
 
@@ -250,6 +269,8 @@ RuleKindSpec cash_official_card_type() {
 		hit.details = details({{"expense_type", jtext(type)}, {"amount", jdec(f("amount").dec)}});
 		return true;
 	};
+	k.required_inputs = {"payment_method", "expense_type", "amount"};
+	k.optional_inputs = {"payment_kind"};
 	k.payments_only = true;
 	return k;
 }
@@ -282,6 +303,10 @@ RuleKindSpec sme_payment_overdue() {
 	     {"max_term_days", P::Integer, "60", "A contract term longer than this is capped to it.", "1", "365"}},
 	    "Payment to an SME still unpaid (or paid) after the deadline counted from delivery."};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_sme_overdue; };
+	k.required_inputs = {"payee_party_code", "delivered_on", "paid_on"};
+	k.optional_inputs = {"contract_code", "status", "payment_kind", "payee_name"};
+	k.required_links = {"oversight.party"};
+	k.optional_links = {"oversight.contract"};
 	k.payments_only = true;
 	return k;
 }
@@ -312,6 +337,9 @@ RuleKindSpec payee_staff_account() {
 		return !Fields(rule, record)("payee_account").null;
 	};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_staff_account; };
+	k.required_inputs = {"payee_account"};
+	k.optional_inputs = {"payment_kind"};
+	k.required_links = {"oversight.person_account"};
 	k.payments_only = true;
 	return k;
 }
@@ -333,6 +361,9 @@ RuleKindSpec round_amount() {
 		hit.details = details({{"amount", jdec(amount.dec)}, {"modulus", jdec(rule.dec("modulus"))}});
 		return true;
 	};
+	k.required_inputs = {"amount"};
+	k.optional_inputs = {"currency", "payment_kind"};
+	k.thresholds = ThresholdCurrency::Base;
 	k.payments_only = true;
 	return k;
 }
@@ -363,23 +394,39 @@ RuleKindSpec nonworking_day_approval() {
 		hit.details = details({{"approved_on", Json(date_text(at.date))}, {"calendar_loaded", Json(known)}});
 		return true;
 	};
+	k.required_inputs = {"approved_at"};
+	k.optional_inputs = {"payment_kind"};
 	k.payments_only = true;
 	return k;
 }
 
 // --- missing_signoff (sweep) ---------------------------------------------------------------------
+// A load none of whose candidate payments has any sign-off did not bring its sign-offs (an export without
+// them): its payments are counted as cannot-evaluate instead of each "lacking every level". Payments
+// written by something else than the loader (no load) are judged as before.
 const char *sql_missing_signoff = R"SQL(
-SELECT {table}, h.__key, '', h.__unit,
-       'payment of ' || h.amount || ' ' || coalesce(h.currency, {base_currency}) || ' lacks sign-off by ' || pg_catalog.array_to_string(m.missing, ', '),
-       pg_catalog.jsonb_build_object('missing_levels', pg_catalog.to_jsonb(m.missing), 'amount', h.amount, 'min_amount', {p:min_amount})
-  FROM {hist} h
+WITH c AS (SELECT h.* FROM {hist} h
+            WHERE h.amount >= {p:min_amount} AND coalesce(h.currency, {base_currency}) = {p:currency}
+              AND h.status IN ('approved', 'paid') AND coalesce(h.payment_kind, 'payment') = 'payment'
+              AND coalesce((h.approved_at AT TIME ZONE oversight.setting_value('timezone'))::pg_catalog.date, h.paid_on, h.requested_on) + {p:grace_days} <= {as_of_date}),
+     signed AS (SELECT DISTINCT c.__load FROM c
+                 WHERE c.__load IS NOT NULL AND EXISTS (SELECT FROM oversight.payment_signoff s WHERE s.payment_code = c.payment_code))
+SELECT {table}, c.__key, '', c.__unit,
+       'payment of ' || c.amount || ' ' || coalesce(c.currency, {base_currency}) || ' lacks sign-off by ' || pg_catalog.array_to_string(m.missing, ', '),
+       pg_catalog.jsonb_build_object('missing_levels', pg_catalog.to_jsonb(m.missing), 'amount', c.amount, 'min_amount', {p:min_amount})
+  FROM c
  CROSS JOIN LATERAL (SELECT pg_catalog.array_agg(l ORDER BY o) AS missing
                        FROM pg_catalog.unnest({p:levels}) WITH ORDINALITY AS u(l, o)
                       WHERE NOT EXISTS (SELECT FROM oversight.payment_signoff s
-                                         WHERE s.payment_code = h.payment_code AND s.signoff_level = u.l)) m
- WHERE h.amount >= {p:min_amount} AND coalesce(h.currency, {base_currency}) = {p:currency}
-   AND h.status IN ('approved', 'paid') AND coalesce(h.payment_kind, 'payment') = 'payment' AND m.missing IS NOT NULL
-   AND coalesce((h.approved_at AT TIME ZONE oversight.setting_value('timezone'))::pg_catalog.date, h.paid_on, h.requested_on) + {p:grace_days} <= {as_of_date}
+                                         WHERE s.payment_code = c.payment_code AND s.signoff_level = u.l)) m
+ WHERE m.missing IS NOT NULL AND (c.__load IS NULL OR c.__load IN (SELECT signed.__load FROM signed))
+ UNION ALL
+SELECT {table}, NULL::pg_catalog.jsonb, '', NULL::pg_catalog.text, NULL::pg_catalog.text,
+       pg_catalog.jsonb_build_object('cannot_evaluate', 'link_not_loaded', 'missing', pg_catalog.jsonb_build_array('oversight.payment_signoff'),
+         'load_id', c.__load, 'records', pg_catalog.count(*))
+  FROM c
+ WHERE c.__load IS NOT NULL AND c.__load NOT IN (SELECT signed.__load FROM signed)
+ GROUP BY c.__load
 )SQL";
 
 RuleKindSpec missing_signoff() {
@@ -394,6 +441,10 @@ RuleKindSpec missing_signoff() {
 	     {"currency", P::Text, "\"CNY\"", "Currency of min_amount."}},
 	    "Large approved or paid payment lacking a sign-off level of oversight.payment_signoff."};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_missing_signoff; };
+	k.required_inputs = {"payment_code", "amount", "approved_at|paid_on|requested_on"};
+	k.optional_inputs = {"currency", "status", "payment_kind"};
+	k.required_links = {"oversight.payment_signoff"};
+	k.thresholds = ThresholdCurrency::Param;
 	k.payments_only = true;
 	return k;
 }

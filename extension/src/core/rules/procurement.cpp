@@ -49,6 +49,10 @@ RuleKindSpec method_threshold() {
 		                       {"category", Json(category)}});
 		return true;
 	};
+	// Without the approval reference a non-open purchase cannot be told approved or not.
+	k.required_inputs = {"procurement_method", "estimated_value", "method_approval_ref"};
+	k.optional_inputs = {"main_procurement_category", "currency"};
+	k.thresholds = ThresholdCurrency::Param;
 	return k;
 }
 
@@ -102,6 +106,12 @@ RuleKindSpec purchase_splitting() {
 	k.prefilter_fields = {"procurement_method", "budget_project_code", "category_code"};
 	k.may_fire = non_open_with_project;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_splitting; };
+	k.required_inputs = {"procurement_method", "estimated_value", "budget_project_code",
+	                     "category_code",      "fiscal_year",     "method_approval_ref"};
+	k.optional_inputs = {"currency", "tender_status"};
+	k.optional_links = {"oversight.budget_project"};
+	k.thresholds = ThresholdCurrency::Param;
+	k.judges_history = true;
 	return k;
 }
 
@@ -140,6 +150,11 @@ RuleKindSpec near_threshold_purchases() {
 	k.prefilter_fields = {"procurement_method", "budget_project_code", "category_code"};
 	k.may_fire = non_open_with_project;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_near_threshold; };
+	k.required_inputs = {"procurement_method", "estimated_value", "budget_project_code", "category_code",
+	                     "fiscal_year"};
+	k.optional_inputs = {"currency", "tender_status"};
+	k.thresholds = ThresholdCurrency::Param;
+	k.judges_history = true;
 	return k;
 }
 
@@ -170,6 +185,9 @@ RuleKindSpec single_source_topup() {
 		return !Fields(rule, record)("parent_contract_code").null;
 	};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_topup; };
+	k.required_inputs = {"parent_contract_code", "amount"};
+	k.optional_inputs = {"currency", "status"};
+	k.judges_history = true;
 	return k;
 }
 
@@ -205,6 +223,7 @@ RuleKindSpec tender_period_short() {
 		hit.details = details({{"days", Json(days)}, {"min_days", Json(min_days)}, {"method", jtext(method)}});
 		return true;
 	};
+	k.required_inputs = {"procurement_method", "tender_period_start", "tender_period_end"};
 	return k;
 }
 
@@ -228,6 +247,8 @@ RuleKindSpec single_bid() {
 		hit.details = details({{"number_of_tenderers", Json(1)}, {"method", jtext(method)}});
 		return true;
 	};
+	k.required_inputs = {"number_of_tenderers", "procurement_method"};
+	k.optional_inputs = {"tender_status"};
 	return k;
 }
 
@@ -290,6 +311,10 @@ RuleKindSpec collusion_same_contact() {
 	k.sql = [](const CompiledRule &) {
 		return collusion_sql("pg_catalog.lower(pg_catalog.btrim({t}.contact_name))", "contact", "");
 	};
+	k.required_inputs = {"ocid", "contact_name"};
+	k.optional_inputs = {"status", "bid_id"};
+	k.optional_links = {"oversight.bid_tenderer"};
+	k.judges_history = true;
 	return k;
 }
 
@@ -306,6 +331,10 @@ RuleKindSpec collusion_same_bond_account() {
 	k.sql = [](const CompiledRule &) {
 		return collusion_sql("pg_catalog.btrim({t}.bond_account)", "bond_account", "");
 	};
+	k.required_inputs = {"ocid", "bond_account"};
+	k.optional_inputs = {"status", "bid_id"};
+	k.optional_links = {"oversight.bid_tenderer"};
+	k.judges_history = true;
 	return k;
 }
 
@@ -319,6 +348,10 @@ RuleKindSpec collusion_identical_price() {
 	k.prefilter_fields = {"amount"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) { return !Fields(rule, record)("amount").null; };
 	k.sql = [](const CompiledRule &) { return collusion_sql("{t}.amount::pg_catalog.text", "amount", "lot"); };
+	k.required_inputs = {"ocid", "amount"};
+	k.optional_inputs = {"status", "bid_id", "lot_id", "currency"};
+	k.optional_links = {"oversight.bid_tenderer"};
+	k.judges_history = true;
 	return k;
 }
 
