@@ -9,7 +9,7 @@
 -- written by something else than the loader (load_id NULL) are judged as before.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(46);
+SELECT plan(49);
 \ir include/rules_u1.psql
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('ENF', '执法科', 'section');
 INSERT INTO oversight.person (person_code, full_name) VALUES ('H1', 'Handler'), ('C1', 'Chief'), ('L1', 'Leader');
@@ -202,6 +202,12 @@ SELECT is((SELECT notice ->> 'text_zh' FROM oversight.coverage_notices(ARRAY[(pg
 CREATE ROLE oversight_test_cov_analyst NOLOGIN IN ROLE oversight_analyst;
 SET LOCAL ROLE oversight_test_cov_analyst;
 SELECT ok((SELECT count(*) FROM oversight.rule_coverage) > 0 AND (SELECT count(*) FROM oversight.coverage_gap) > 0, 'an analyst reads the coverage');
+SELECT throws_ok($$ SELECT oversight.record_coverage('[]', 'statement') $$, '42501', NULL, 'but cannot record gaps (the engine does, as the schema owner)');
+SELECT throws_ok($$ DELETE FROM oversight.coverage_gap $$, '42501', NULL, 'nor erase them');
+RESET ROLE;
+CREATE ROLE oversight_test_cov_loader NOLOGIN IN ROLE oversight_loader;
+SET LOCAL ROLE oversight_test_cov_loader;
+SELECT throws_ok($$ UPDATE oversight.coverage_gap SET records = 0 $$, '42501', NULL, 'a loader cannot hide what its loads lacked');
 RESET ROLE;
 SELECT is((SELECT count(*)::int FROM oversight.engine_fault), 0, 'no engine fault');
 

@@ -76,6 +76,14 @@ std::string has_required_inputs(const CompiledRule &rule, const std::string &x) 
 	return sql.empty() ? "true" : sql;
 }
 
+// SQL: the row x is one the rule would judge if it could (its candidates, with every required input).
+std::string judged_if_it_could(const CompiledRule &rule) {
+	std::string sql = has_required_inputs(rule, "x");
+	if (rule.spec->candidates) // written over a row aliased x
+		sql += " AND (" + bind_params(rule, rule.spec->candidates) + ")";
+	return sql;
+}
+
 // SQL: the row x is one the rule judges by its kind (a payment, for kinds that judge payments only).
 std::string judged_kind(const CompiledRule &rule, const std::string &x) {
 	return rule.spec->payments_only && rule.record_kind == RecordKind::Payment
@@ -137,7 +145,7 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape, const
 			const std::string rec_cur = "coalesce(x.currency, " + base + ")";
 			extra += "\n UNION ALL\n" +
 			         gap_select(gap_reason::other_currency, "pg_catalog.jsonb_build_array(" + rec_cur + ")", "x") +
-			         " FROM {hist} x WHERE " + rec_cur + " <> " + cur_sql + " AND " + has_required_inputs(rule, "x") +
+			         " FROM {hist} x WHERE " + rec_cur + " <> " + cur_sql + " AND " + judged_if_it_could(rule) +
 			         judged_kind(rule, "x") + " GROUP BY x.__load, " + rec_cur;
 		}
 		if (!extra.empty())

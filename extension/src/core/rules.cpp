@@ -314,7 +314,10 @@ std::string param_literal(const CompiledRule &rule, const ParamSpec &p) {
 std::string rule_sql(const CompiledRule &rule) {
 	if (!rule.spec->sql)
 		throw Error(sqlstate::internal_error, "rule kind " + rule.kind + " has no set-based SQL");
-	std::string sql = rule.spec->sql(rule);
+	return bind_params(rule, rule.spec->sql(rule));
+}
+
+std::string bind_params(const CompiledRule &rule, std::string sql) {
 	for (const auto &p : rule.spec->params)
 		sql = substitute(sql, std::string("p:") + p.name, param_literal(rule, p));
 	sql = substitute(sql, "base_currency", "oversight.setting_value('base_currency')");

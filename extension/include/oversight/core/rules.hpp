@@ -155,6 +155,10 @@ struct RuleKindSpec {
 	std::vector<const char *> required_links = {};
 	std::vector<const char *> optional_links = {};
 	ThresholdCurrency thresholds = ThresholdCurrency::None;
+	// The records the kind would judge, as an SQL predicate over a row x of the canonical view (placeholders
+	// as in its SQL): what its cannot-evaluate counts count besides the required inputs (e.g. only large
+	// approved payments need sign-offs). nullptr: every record with the required inputs.
+	const char *candidates = nullptr;
 	// Refunds and credit notes (payment_kind) are not judged: money coming back is not a payment.
 	bool payments_only = false;
 	// Stored records other than the written ones are members of a finding (sums, groups), so stored records
@@ -238,6 +242,8 @@ inline constexpr const char *no_band = "no_band";                 // no discreti
 // not build two jsonb keys per candidate pair).
 // Output columns: object_table text, object_key jsonb, period text, unit_code text, message text, details jsonb.
 std::string rule_sql(const CompiledRule &rule);
+// text with the placeholders of the rule's parameters, {base_currency} and {as_of…} substituted (rule_sql).
+std::string bind_params(const CompiledRule &rule, std::string text);
 // Replaces every "{name}" in text by value.
 std::string substitute(std::string text, const std::string &name, const std::string &value);
 

@@ -306,6 +306,7 @@ RuleKindSpec sme_payment_overdue() {
 	k.required_inputs = {"payee_party_code", "delivered_on", "paid_on"};
 	k.optional_inputs = {"contract_code", "status", "payment_kind", "payee_name"};
 	k.required_links = {"oversight.party"};
+	k.candidates = "coalesce(x.status, '') <> 'returned'";
 	k.optional_links = {"oversight.contract"};
 	k.payments_only = true;
 	return k;
@@ -444,6 +445,7 @@ RuleKindSpec missing_signoff() {
 	k.required_inputs = {"payment_code", "amount", "approved_at|paid_on|requested_on"};
 	k.optional_inputs = {"currency", "status", "payment_kind"};
 	k.required_links = {"oversight.payment_signoff"};
+	k.candidates = "x.amount >= {p:min_amount} AND x.status IN ('approved', 'paid')";
 	k.thresholds = ThresholdCurrency::Param;
 	k.payments_only = true;
 	return k;
