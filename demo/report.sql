@@ -16,6 +16,11 @@ SELECT a.rule_code, a.severity, k.name_zh AS key_node, count(*) AS alerts, sum(a
   FROM oversight.alert a LEFT JOIN oversight.key_node k USING (node_code)
  GROUP BY a.rule_code, a.severity, k.name_zh ORDER BY min(CASE a.severity WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END), a.rule_code;
 
+\echo '== 无法判断 What the rules could not judge: "no alert" is not "cannot tell" (oversight.rule_coverage)'
+SELECT rule_code, object_table, status_zh AS 状态, status, records_not_judged AS records, loads_not_judged AS loads, why_zh AS 原因
+  FROM oversight.rule_coverage WHERE status <> 'watching'
+ ORDER BY object_table, CASE status WHEN 'blind' THEN 1 ELSE 2 END, rule_code;
+
 \echo '== Highest-severity open alerts, with who answered for the key node on the day of the event'
 \set limit 12
 \ir ../reports/alert_worklist.sql

@@ -3,6 +3,7 @@
 
 #include "core/alert_line.hpp"
 
+using oversight::loader::format_coverage_line;
 using oversight::loader::format_outbox_line;
 using oversight::loader::notified_id;
 
@@ -24,6 +25,21 @@ TEST(FollowTest, PrintsANotificationOfTheLadderInEitherLanguage) {
 	          "2024-10-09T18:00:00+08:00 YELLOW_CARD    → section_chief C1: 黄牌：逾期 #7");
 	EXPECT_EQ(format_outbox_line(row, "en"),
 	          "2024-10-09T18:00:00+08:00 YELLOW_CARD    → section_chief C1: Yellow card: overdue #7");
+}
+
+TEST(FollowTest, PrintsWhatARuleCouldNotJudgeInEitherLanguage) {
+	const char *notice =
+	    R"({"gap_id": 5, "rule_code": "ENF.FINE_UNPAID", "rule_version": 1, "object_table": "oversight.enforcement_case",
+	        "load_id": 12, "reason": "not_provided", "missing": ["paid_on"], "records": 208,
+	        "last_seen_at": "2025-06-30T10:00:00+08:00", "text_zh": "该批导入未提供所需字段 paid_on",
+	        "text_en": "the load did not provide paid_on"})";
+	EXPECT_EQ(format_coverage_line(notice, "zh"),
+	          "2025-06-30T10:00:00+08:00 无法判断 ENF.FINE_UNPAID v1 "
+	          "oversight.enforcement_case 导入 12：208 条记录，该批导入未提供所需字段 paid_on #5");
+	EXPECT_EQ(format_coverage_line(notice, "en"),
+	          "2025-06-30T10:00:00+08:00 CANNOT-EVALUATE ENF.FINE_UNPAID v1 "
+	          "oversight.enforcement_case load 12: 208 records, the load did not provide paid_on #5");
+	EXPECT_EQ(notified_id(R"({"gap_id": 5})", "gap_id"), 5);
 }
 
 TEST(FollowTest, AnythingElseIsNotAnAlertNumber) {

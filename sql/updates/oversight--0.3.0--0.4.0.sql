@@ -235,6 +235,7 @@ GRANT SELECT, INSERT ON oversight.quarantine TO oversight_admin;
 --#include src/accountability.sql
 --#include src/functions/sweep.sql
 --#include src/functions/record_hits.sql
+--#include src/coverage.sql
 
 -------------------------------------------------------------------------------------------------------
 -- Whatever this version added: PUBLIC executes nothing of the extension.

@@ -69,6 +69,24 @@ wait "$pid"
 is "$?" 5 "a role that may not read alerts stops with exit 5…"
 like "$(cat "$WORK/loader.err")" 'permission denied' "…saying why"
 
+# What the rules could not judge comes with the alerts (channel oversight_coverage, {"gap_id": n}): a USD
+# cash payment is not judged by the CNY cash limit.
+"$LOADER" --dsn "dbname=$DB" follow --language en --max 1 --timeout 30 >"$WORK/coverage.out" 2>/dev/null &
+pid=$!
+wait_listening
+q "INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, currency, payment_method, paid_on)
+   VALUES ('C-USD', 'EDU01', 'cashier', 60000.5, 'USD', 'cash', '2025-06-03')"
+wait "$pid"
+like "$(cat "$WORK/coverage.out")" '^2025-06-30T10:00:00\+08:00 CANNOT-EVALUATE CASH\.(SINGLE|MONTHLY|ANNUAL) v1 oversight\.payment: 1 records, records in USD, not the currency of the rule.s amount thresholds #[0-9]+$' \
+	"follow prints what a rule could not judge, and why"
+"$LOADER" --dsn "dbname=$DB user=$EDU_ROLE" follow --max 1 --timeout 30 >"$WORK/coverage-zh.out" 2>/dev/null &
+pid=$!
+wait_listening
+q "INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, currency, payment_method, paid_on)
+   VALUES ('C-USD2', 'EDU01', 'cashier', 60000.5, 'USD', 'cash', '2025-06-04')"
+wait "$pid"
+like "$(cat "$WORK/coverage-zh.out")" '无法判断 CASH\.[A-Z]+ v1 oversight\.payment：[0-9]+ 条记录，记录币种为 USD' "to an analyst too, in Chinese by default"
+
 # --outbox: the escalation ladder's notifications, in Chinese by default or in English.
 q "SELECT oversight.register_matter('PROC.METHOD.NONOPEN', 'EDU01', '2025-06-03', '单一来源采购：教学设备', NULL, false, NULL)" >/dev/null
 "$LOADER" --dsn "dbname=$DB" follow --outbox --max 1 --timeout 30 >"$WORK/outbox.out" 2>/dev/null &

@@ -1,13 +1,16 @@
 -- Procurement rules of the default set with must-fire cases and near misses: method vs threshold,
--- purchase splitting (化整为零) and its near-threshold variant, single-source top-ups, tender period,
--- single bid, and the collusion signals on bids (same contact, same bond account, identical prices).
+-- purchase splitting (化整为零, 政府采购法实施条例 第28条: one fiscal year, one budget project, one category,
+-- non-open purchases whose total exceeds the threshold — groups all under it, and groups with a non-open
+-- purchase over it) and its near-threshold variant, single-source top-ups, tender period, single bid, and
+-- the collusion signals on bids (same contact, same bond account, identical prices).
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(30);
+SELECT plan(38);
 \ir include/rules_u1.psql
 INSERT INTO oversight.person (person_code, full_name) VALUES ('H1', 'Handler'), ('A1', 'Approver');
 INSERT INTO oversight.budget_project (project_code, fiscal_year, unit_code, name, category_code, budget_amount) VALUES
-  ('BP1', 2025, 'U1', 'IT', 'A02', 9000000), ('BP2', 2025, 'U1', 'Furniture', 'A05', 9000000), ('BP3', 2025, 'U1', 'Adjusted', 'A06', 9000000);
+  ('BP1', 2025, 'U1', 'IT', 'A02', 9000000), ('BP2', 2025, 'U1', 'Furniture', 'A05', 9000000), ('BP3', 2025, 'U1', 'Adjusted', 'A06', 9000000),
+  ('BP4', 2025, 'U1', 'Vehicles', 'A07', 9000000), ('BP5', 2025, 'U1', 'Printing', 'A08', 9000000);
 UPDATE oversight.budget_project SET adjusted_on = '2025-05-01' WHERE project_code = 'BP3';
 INSERT INTO oversight.party (party_code, name) VALUES ('T1', 'Tenderer 1'), ('T2', 'Tenderer 2'), ('T3', 'Tenderer 3'), ('SUP', 'Supplier');
 
@@ -41,7 +44,7 @@ SELECT ok(NOT pg_temp.fired('PROC.METHOD_THRESHOLD', pg_temp.ok_('MT-5')), 'meth
 SELECT ok(pg_temp.fired('PROC.METHOD_THRESHOLD', pg_temp.ok_('MT-6')), 'method vs threshold: works at the works threshold fire');
 SELECT ok(NOT pg_temp.fired('PROC.METHOD_THRESHOLD', pg_temp.ok_('MT-7')), 'method vs threshold: another currency does not fire');
 
--- PROC.SPLITTING: BP1/A02/2025, non-open purchases each under 2000000, together at or above it.
+-- PROC.SPLITTING: BP1/A02/2025, non-open purchases each under 2000000, together above it.
 SELECT pg_temp.proc('SP-1', 900000, 'limited', 'BP1', 'A02');
 SELECT pg_temp.proc('SP-2', 900000, 'direct', 'BP1', 'A02');
 SELECT pg_temp.proc('SP-X', 900000, 'open', 'BP1', 'A02');            -- open: does not count
@@ -50,11 +53,33 @@ SELECT pg_temp.proc('SP-Z', 900000, 'limited', 'BP1', 'A02', 2024);   -- other f
 SELECT ok(NOT pg_temp.fired('PROC.SPLITTING', '{"budget_project_code": "BP1", "category_code": "A02"}'),
           'splitting: 1800000 of non-open purchases (open, other category, other year excluded) does not fire');
 SELECT pg_temp.proc('SP-3', 200000, 'limited', 'BP1', 'A02');
+SELECT ok(NOT pg_temp.fired('PROC.SPLITTING', '{"budget_project_code": "BP1", "category_code": "A02"}'),
+          'splitting: a total of exactly 2000000 does not exceed the threshold (超过, article 28)');
+SELECT pg_temp.proc('SP-3C', 0.01, 'limited', 'BP1', 'A02');
 SELECT is((SELECT period FROM oversight.alert WHERE rule_code = 'PROC.SPLITTING' AND object_key = '{"budget_project_code": "BP1", "category_code": "A02"}'),
-          'FY2025', 'splitting: reaching 2000000 in FY2025 fires once per project, category and year');
-SELECT is((SELECT jsonb_array_length(details -> 'purchases') FROM oversight.alert WHERE rule_code = 'PROC.SPLITTING'), 3, 'splitting: the alert lists the purchases');
+          'FY2025', 'splitting: exceeding 2000000 in FY2025 fires once per project, category and year');
+SELECT is((SELECT jsonb_array_length(details -> 'purchases') FROM oversight.alert WHERE rule_code = 'PROC.SPLITTING'), 4, 'splitting: the alert lists the purchases');
 SELECT pg_temp.proc('SP-4', 100000, 'limited', 'BP1', 'A02');
 SELECT is((SELECT repeat_count FROM oversight.alert WHERE rule_code = 'PROC.SPLITTING'), 2, 'splitting: a further split repeats the same alert');
+-- A group with a non-open purchase over the threshold (BP4/A07): the over-threshold purchase is a member of
+-- the split (before issue 11 such a group was dropped, so its other members were never flagged) and, without
+-- approval, the method-vs-threshold finding too.
+SELECT pg_temp.proc('OV-1', 2500000, 'limited', 'BP4', 'A07');
+SELECT ok(NOT pg_temp.fired('PROC.SPLITTING', '{"budget_project_code": "BP4", "category_code": "A07"}'),
+          'splitting: one non-open purchase over the threshold alone is no split (at least two purchases)');
+SELECT ok(pg_temp.fired('PROC.METHOD_THRESHOLD', pg_temp.ok_('OV-1')), 'splitting: the over-threshold non-open purchase is the method-vs-threshold finding');
+SELECT pg_temp.proc('OV-2', 300000, 'direct', 'BP4', 'A07');
+SELECT ok(pg_temp.fired('PROC.SPLITTING', '{"budget_project_code": "BP4", "category_code": "A07"}'),
+          'splitting: a further non-open purchase in the group of an over-threshold one fires');
+SELECT is((SELECT details -> 'purchases' FROM oversight.alert WHERE rule_code = 'PROC.SPLITTING' AND object_key ->> 'budget_project_code' = 'BP4'),
+          '[{"ocid": "OV-1"}, {"ocid": "OV-2"}]'::jsonb, 'splitting: the group lists the over-threshold member with the others');
+SELECT ok(NOT pg_temp.fired('PROC.METHOD_THRESHOLD', pg_temp.ok_('OV-2')), 'splitting: the member under the threshold is not a method-vs-threshold finding');
+-- An over-threshold purchase with approval (BP5/A08) is not part of a split: the approval covers it.
+SELECT pg_temp.proc('OA-1', 2500000, 'limited', 'BP5', 'A08', p_approval => '财采〔2025〕30号');
+SELECT pg_temp.proc('OA-2', 300000, 'direct', 'BP5', 'A08');
+SELECT ok(NOT pg_temp.fired('PROC.SPLITTING', '{"budget_project_code": "BP5", "category_code": "A08"}'),
+          'splitting: an approved non-open purchase does not count, so the group does not exceed the threshold');
+SELECT ok(NOT pg_temp.fired('PROC.METHOD_THRESHOLD', pg_temp.ok_('OA-1')), 'splitting: nor is the approved purchase a method finding');
 SELECT pg_temp.proc('SA-1', 1500000, 'limited', 'BP3', 'A06');
 SELECT pg_temp.proc('SA-2', 1500000, 'limited', 'BP3', 'A06');
 SELECT ok(NOT pg_temp.fired('PROC.SPLITTING', '{"budget_project_code": "BP3", "category_code": "A06"}'), 'splitting: an approved budget adjustment exempts');

@@ -1,10 +1,11 @@
 -- Fund-allocation and enforcement rules with must-fire cases and near misses: allocation without
 -- budget (none, unknown, other fiscal year), beyond budget (boundary, other currency), special funds
--- outside their purpose, fines outside the discretion band (boundaries, band validity), fines collected
--- by the deciding agency (罚缴分离), and segregation of duties on both.
+-- outside their purpose, fines outside the discretion band (boundaries, band validity; a fine with no band
+-- in force is counted as cannot-evaluate, and with flag_missing_band also an alert), fines collected by
+-- the deciding agency (罚缴分离), and segregation of duties on both.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(17);
+SELECT plan(20);
 \ir include/rules_u1.psql
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('ENF', '执法科', 'section');
 INSERT INTO oversight.person (person_code, full_name) VALUES ('H1', 'Handler'), ('A1', 'Approver');
@@ -69,7 +70,14 @@ SELECT ok(NOT pg_temp.fired('ENF.OUTSIDE_BAND', '{"case_code": "F-1"}'), 'band: 
 SELECT ok(pg_temp.fired('ENF.OUTSIDE_BAND', '{"case_code": "F-2"}'), 'band: one cent above the maximum fires');
 SELECT ok(pg_temp.fired('ENF.OUTSIDE_BAND', '{"case_code": "F-3"}'), 'band: the band in force on the decision date applies');
 SELECT ok(pg_temp.fired('ENF.OUTSIDE_BAND', '{"case_code": "F-4"}'), 'band: below the minimum fires');
-SELECT ok(NOT pg_temp.fired('ENF.OUTSIDE_BAND', '{"case_code": "F-5"}'), 'band: a violation without band is not judged (flag_missing_band off)');
+SELECT ok(NOT pg_temp.fired('ENF.OUTSIDE_BAND', '{"case_code": "F-5"}'), 'band: a violation without band raises no alert (flag_missing_band off)…');
+SELECT is((SELECT records || ' ' || array_to_string(missing, ',') FROM oversight.coverage_gap WHERE rule_code = 'ENF.OUTSIDE_BAND' AND reason = 'no_band'),
+          '1 oversight.discretion_band', '…but is counted as cannot-evaluate (no_band), not passed over in silence');
+SELECT oversight.define_rule('ENF.NO_BAND', 'penalty_outside_band', 'enforcement', 'ENF.PENALTY.DISCRETION', 'Fine without a band', '{"flag_missing_band": true}', 'low');
+SELECT pg_temp.fine('F-6', 99999, '2025-06-10', p_violation => 'V-UNKNOWN');
+SELECT ok(pg_temp.fired('ENF.NO_BAND', '{"case_code": "F-6"}'), 'band: with flag_missing_band a fine without band is also an alert');
+SELECT is((SELECT records FROM oversight.coverage_gap WHERE rule_code = 'ENF.NO_BAND' AND reason = 'no_band'), 1::bigint,
+          'band: and still counted as cannot-evaluate: the fine was not judged against a band');
 
 -- ENF.AGENCY_COLLECTED
 SELECT pg_temp.fine('C-1', 3000, '2025-06-10', 'deciding_agency');

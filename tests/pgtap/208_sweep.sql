@@ -1,9 +1,10 @@
 -- The deadline sweeper oversight.sweep(as_of): overdue SME payments (30 days or the contract term,
 -- capped at 60; and the 60-day rule), unpaid fines after 15 days, large payments missing sign-off
--- levels; deadlines are evaluated by the sweep as of a time, never as a side effect of writes.
+-- levels; deadlines are evaluated by the sweep as of a time, never as a side effect of writes. Refunds
+-- and credit notes are neither SME payments owed nor payments needing sign-offs.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(15);
+SELECT plan(17);
 \ir include/rules_u1.psql
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('ENF', '执法科', 'section');
 INSERT INTO oversight.person (person_code, full_name) VALUES ('H1', 'Handler'), ('C1', 'Chief'), ('L1', 'Leader');
@@ -17,7 +18,9 @@ INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, payee_
   ('SME-2', 'U1', 'Small Co', 'SME', 1000, 'transfer', '2025-05-01', 'requested', 'K45', NULL),
   ('SME-3', 'U1', 'Small Co', 'SME', 1000, 'transfer', '2025-05-01', 'requested', 'K90', NULL),
   ('BIG-1', 'U1', 'Big Co', 'BIG', 1000, 'transfer', '2025-05-01', 'requested', NULL, NULL),
+  ('SME-R', 'U1', 'Small Co', 'SME', 1000, 'transfer', '2025-05-01', 'requested', NULL, NULL),
   ('SME-4', 'U1', 'Small Co', 'SME', 1000, 'transfer', '2025-05-01', 'paid', NULL, '2025-06-05');
+UPDATE oversight.payment SET payment_kind = 'refund' WHERE payment_code = 'SME-R';
 SELECT is((SELECT count(*)::int FROM oversight.alert WHERE rule_code LIKE 'PAY.SME%'), 0, 'writes do not evaluate deadlines');
 
 SELECT oversight.sweep('2025-05-31 23:00+08');
@@ -36,6 +39,7 @@ SELECT ok(EXISTS (SELECT FROM oversight.alert WHERE rule_code = 'PAY.SME_OVERDUE
           'the capped term ends on day 60');
 SELECT set_eq($$ SELECT object_key ->> 'payment_code' FROM oversight.alert WHERE rule_code = 'PAY.SME_OVERDUE_60' $$, ARRAY['SME-1', 'SME-2', 'SME-3'],
               'the 60-day rule fires on day 61 for every unpaid SME payment');
+SELECT ok(NOT EXISTS (SELECT FROM oversight.alert WHERE object_key = '{"payment_code": "SME-R"}'), 'a refund from an SME is not a payment owed to it');
 SELECT is((SELECT repeat_count FROM oversight.alert WHERE rule_code = 'PAY.SME_OVERDUE_30' AND object_key = '{"payment_code": "SME-1"}'), 3,
           'each sweep that finds the matter again repeats the same alert');
 
@@ -58,6 +62,8 @@ SELECT is((SELECT (details ->> 'surcharge')::numeric FROM oversight.alert WHERE 
 INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, payment_method, status, paid_on) VALUES
   ('L-1', 'U1', 'x', 500000, 'transfer', 'paid', '2025-06-20'), ('L-2', 'U1', 'x', 499999.99, 'transfer', 'paid', '2025-06-20'),
   ('L-3', 'U1', 'x', 800000, 'transfer', 'paid', '2025-06-20');
+INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, payment_method, status, paid_on, payment_kind, refund_of) VALUES
+  ('L-R', 'U1', 'x', 800000, 'transfer', 'paid', '2025-06-21', 'refund', 'L-3');
 INSERT INTO oversight.payment_signoff (payment_code, signoff_level, person_code, signed_at) VALUES
   ('L-1', 'handler', 'H1', '2025-06-19'), ('L-3', 'handler', 'H1', '2025-06-19'), ('L-3', 'section_chief', 'C1', '2025-06-19'),
   ('L-3', 'leader_in_charge', 'L1', '2025-06-19');
@@ -66,6 +72,8 @@ SELECT is((SELECT details -> 'missing_levels' FROM oversight.alert WHERE rule_co
           '["section_chief", "leader_in_charge"]'::jsonb, 'a large payment lacking levels fires, naming them');
 SELECT ok(NOT EXISTS (SELECT FROM oversight.alert WHERE rule_code = 'PAY.MISSING_SIGNOFF' AND object_key ->> 'payment_code' IN ('L-2', 'L-3')),
           'below the amount, or fully signed, does not fire');
+SELECT ok(NOT EXISTS (SELECT FROM oversight.alert WHERE rule_code = 'PAY.MISSING_SIGNOFF' AND object_key = '{"payment_code": "L-R"}'),
+          'a large refund needs no sign-off levels (money coming back)');
 SELECT is((SELECT last_path FROM oversight.alert WHERE rule_code = 'PAY.MISSING_SIGNOFF' LIMIT 1), 'sweep', 'alerts found by the sweeper are marked so');
 SELECT is((SELECT faults FROM oversight.sweep('2025-06-30 12:00+08')), 0, 'the sweep reports no fault');
 

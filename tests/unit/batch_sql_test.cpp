@@ -35,16 +35,18 @@ TEST(BatchSqlTest, RelationViewMapsCastsAndFillsEveryCanonicalField) {
 	EXPECT_NE(v.find("t.amt AS amount, "), std::string::npos);
 	EXPECT_NE(v.find("t.approved AS approved_at, "), std::string::npos);
 	EXPECT_NE(v.find("NULL::pg_catalog.date AS paid_on, "), std::string::npos);
-	EXPECT_NE(v.find("pg_catalog.jsonb_build_object('voucher_no', t.voucher_no) AS __key, t.voucher_no AS __k0, "
-	                 "(t.\"Unit\")::pg_catalog.text AS __unit FROM oversight_batch t)"),
-	          std::string::npos)
+	EXPECT_NE(
+	    v.find("pg_catalog.jsonb_build_object('voucher_no', t.voucher_no) AS __key, t.voucher_no AS __k0, "
+	           "(t.\"Unit\")::pg_catalog.text AS __unit, NULL::pg_catalog.int8 AS __load FROM oversight_batch t)"),
+	    std::string::npos)
 	    << v;
 	for (const auto &f : record_fields(RecordKind::Payment))
 		EXPECT_NE(v.find(std::string(" AS ") + f.name + ","), std::string::npos) << f.name;
 	TableShape bids;
 	bids.kind = RecordKind::Bid;
 	bids.table_name = "oversight.bid";
-	EXPECT_NE(relation_view(bids, "oversight.bid").find("NULL::pg_catalog.text AS __unit FROM oversight.bid t)"),
+	EXPECT_NE(relation_view(bids, "oversight.bid")
+	              .find("NULL::pg_catalog.text AS __unit, NULL::pg_catalog.int8 AS __load FROM oversight.bid t)"),
 	          std::string::npos);
 }
 

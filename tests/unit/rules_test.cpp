@@ -2,6 +2,8 @@
 // the SQL of set-based rules (placeholders all substituted, parameters quoted).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "oversight/core/error.hpp"
 #include "oversight/core/rules.hpp"
 #include "rule_fixtures.hpp"
@@ -271,4 +273,35 @@ TEST(PrefilterTest, SkipsRowsThatCannotTakePart) {
 			for (const auto &f : row_rule_fields(r))
 				EXPECT_GE(field_index(rk, f), 0) << k.kind << "." << f;
 		}
+}
+
+// Refunds and credit notes: kinds that judge payments only say no to them (row checks and pre-filters),
+// and read payment_kind to know; a record without one is a payment; segregation of duties judges every kind.
+TEST(RefundTest, PaymentsOnlyKindsSkipRefundsAndCreditNotes) {
+	Calendar cal;
+	Hit hit;
+	auto cash = rule("cash_single", "{}");
+	auto refund = payment({{"payment_method", "cash"}, {"amount", "60000"}, {"payment_kind", "refund"}});
+	EXPECT_TRUE(skips_record(cash, refund));
+	EXPECT_FALSE(evaluate_row(cash, refund, cal, hit));
+	EXPECT_TRUE(evaluate_row(
+	    cash, payment({{"payment_method", "cash"}, {"amount", "60000"}, {"payment_kind", "payment"}}), cal, hit));
+	EXPECT_TRUE(evaluate_row(cash, payment({{"payment_method", "cash"}, {"amount", "60000"}}), cal, hit));
+	auto fields = row_rule_fields(cash);
+	EXPECT_NE(std::find(fields.begin(), fields.end(), "payment_kind"), fields.end());
+	auto dup = rule("payment_duplicate", "{}");
+	EXPECT_FALSE(may_fire(dup, payment({{"invoice_no", "I"}, {"payment_kind", "credit_note"}})));
+	EXPECT_TRUE(may_fire(dup, payment({{"invoice_no", "I"}})));
+	fields = prefilter_fields(dup);
+	EXPECT_NE(std::find(fields.begin(), fields.end(), "payment_kind"), fields.end());
+	auto sod = rule("handler_is_approver", "{}");
+	EXPECT_FALSE(skips_record(sod, refund));
+	EXPECT_TRUE(evaluate_row(sod, payment({{"handler_code", "H"}, {"approver_code", "H"}, {"payment_kind", "refund"}}),
+	                         cal, hit));
+	for (const char *kind :
+	     {"payment_duplicate", "payment_near_duplicate", "payment_exceeds_contract", "payment_before_contract_signed",
+	      "cash_single", "cash_cumulative", "cash_official_card_type", "sme_payment_overdue", "payee_staff_account",
+	      "round_amount", "nonworking_day_approval", "missing_signoff"})
+		EXPECT_TRUE(find_rule_kind(kind)->payments_only) << kind;
+	EXPECT_FALSE(find_rule_kind("handler_is_approver")->payments_only);
 }

@@ -35,16 +35,160 @@ std::string relation_view(const TableShape &shape, const std::string &from) {
 		for (const auto &b : shape.fields)
 			if (std::strcmp(fields[static_cast<size_t>(b.field)].name, unit) == 0)
 				unit_expr = "(t." + b.quoted_column + ")::pg_catalog.text";
-	sql += unit_expr + " AS __unit FROM " + from + " t)";
+	sql += unit_expr + " AS __unit, ";
+	sql += shape.provenance_column.empty() ? std::string("NULL::pg_catalog.int8") : "t." + shape.provenance_column;
+	sql += " AS __load FROM " + from + " t)";
 	return sql;
 }
 
-std::string instantiate(const CompiledRule &rule, const TableShape &shape) {
+namespace {
+
+// The fields of a required input entry ("a|b": either).
+std::vector<std::string> alternatives_of(const std::string &entry) {
+	std::vector<std::string> out;
+	size_t from = 0;
+	for (;;) {
+		size_t bar = entry.find('|', from);
+		out.push_back(entry.substr(from, bar == std::string::npos ? std::string::npos : bar - from));
+		if (bar == std::string::npos)
+			return out;
+		from = bar + 1;
+	}
+}
+
+// An entry's fields as fields_provided names them: "payment.paid_on".
+std::vector<std::string> provided_names(const CompiledRule &rule, const char *entry) {
+	std::vector<std::string> names = alternatives_of(entry);
+	for (auto &n : names)
+		n = std::string(record_kind_name(rule.record_kind)) + "." + n;
+	return names;
+}
+
+// SQL: the row x has every required input (some field of each entry is not NULL).
+std::string has_required_inputs(const CompiledRule &rule, const std::string &x) {
+	std::string sql;
+	for (const char *entry : rule.spec->required_inputs) {
+		std::string any;
+		for (const auto &field : alternatives_of(entry))
+			any += (any.empty() ? "" : " OR ") + x + "." + field + " IS NOT NULL";
+		sql += (sql.empty() ? "(" : " AND (") + any + ")";
+	}
+	return sql.empty() ? "true" : sql;
+}
+
+// SQL: the row x is one the rule would judge if it could (its candidates, with every required input).
+std::string judged_if_it_could(const CompiledRule &rule) {
+	std::string sql = has_required_inputs(rule, "x");
+	if (rule.spec->candidates) // written over a row aliased x
+		sql += " AND (" + bind_params(rule, rule.spec->candidates) + ")";
+	return sql;
+}
+
+// SQL: the row x is one the rule judges by its kind (a payment, for kinds that judge payments only).
+std::string judged_kind(const CompiledRule &rule, const std::string &x) {
+	return rule.spec->payments_only && rule.record_kind == RecordKind::Payment
+	           ? " AND coalesce(" + x + ".payment_kind, 'payment') = 'payment'"
+	           : std::string();
+}
+
+// A cannot-evaluate row of a rule's SQL: one per group of rows of relation x (see instantiate).
+std::string gap_select(const std::string &reason, const std::string &missing_jsonb, const std::string &x) {
+	return "SELECT {table}, NULL::pg_catalog.jsonb, '', NULL::pg_catalog.text, NULL::pg_catalog.text, "
+	       "pg_catalog.jsonb_build_object('cannot_evaluate', " +
+	       sql_literal(reason) + ", 'missing', " + missing_jsonb + ", 'load_id', " + x +
+	       ".__load, 'records', pg_catalog.count(*))";
+}
+
+std::string int8_array(const std::vector<int64_t> &ids) {
+	std::string out = "'{";
+	for (size_t i = 0; i < ids.size(); ++i)
+		out += (i ? "," : "") + std::to_string(ids[i]);
+	return out + "}'::pg_catalog.int8[]";
+}
+
+} // namespace
+
+std::string load_lacks_inputs(const CompiledRule &rule, const std::string &l) {
+	std::string all;
+	for (const char *entry : rule.spec->required_inputs)
+		all += (all.empty() ? "" : " AND ") + l + ".fields_provided && " + sql_text_array(provided_names(rule, entry));
+	return all.empty() ? "false" : l + ".fields_provided IS NOT NULL AND NOT (" + all + ")";
+}
+
+std::string instantiate(const CompiledRule &rule, const TableShape &shape, const RuleScope &scope) {
 	std::string sql = rule_sql(rule);
-	if (sql.find("{batch}") != std::string::npos)
-		sql = substitute(sql, "batch", relation_view(shape, batch_relation));
-	if (sql.find("{hist}") != std::string::npos)
-		sql = substitute(sql, "hist", relation_view(shape, shape.table_name));
+	const bool sweep = rule.evaluation() == Evaluation::Sweep;
+	const bool provenance = !shape.provenance_column.empty() && !rule.spec->required_inputs.empty();
+	const std::string base = scope.base_currency.empty() ? std::string("oversight.setting_value('base_currency')")
+	                                                     : sql_literal(scope.base_currency);
+	// Loads that did not provide a required input of the rule (oversight.load.fields_provided).
+	const std::string lacking = "SELECT l.load_id FROM oversight.load l WHERE " + load_lacks_inputs(rule, "l");
+
+	if (sweep) {
+		std::string extra;
+		// Stored records of loads that did not provide a required input: counted per load, never judged.
+		if (provenance) {
+			std::string missing;
+			for (const char *entry : rule.spec->required_inputs)
+				missing += (missing.empty() ? "" : ", ") + std::string("CASE WHEN NOT (l.fields_provided && ") +
+				           sql_text_array(provided_names(rule, entry)) + ") THEN " + sql_literal(entry) + " END";
+			extra += "\n UNION ALL\n" + gap_select(gap_reason::not_provided, "pg_catalog.to_jsonb(m.missing)", "x") +
+			         " FROM {hist_all} x JOIN (SELECT l.load_id, pg_catalog.array_remove(ARRAY[" + missing +
+			         "]::pg_catalog.text[], NULL) AS missing FROM oversight.load l WHERE " +
+			         load_lacks_inputs(rule, "l") + ") m ON m.load_id = x.__load WHERE true" + judged_kind(rule, "x") +
+			         " GROUP BY x.__load, m.missing";
+		}
+		// Records in another currency than the thresholds'.
+		if (rule.spec->thresholds != ThresholdCurrency::None) {
+			std::string cur = threshold_currency(rule, scope.base_currency);
+			const std::string cur_sql = cur.empty() ? base : sql_literal(cur);
+			const std::string rec_cur = "coalesce(x.currency, " + base + ")";
+			extra += "\n UNION ALL\n" +
+			         gap_select(gap_reason::other_currency, "pg_catalog.jsonb_build_array(" + rec_cur + ")", "x") +
+			         " FROM {hist} x WHERE " + rec_cur + " <> " + cur_sql + " AND " + judged_if_it_could(rule) +
+			         judged_kind(rule, "x") + " GROUP BY x.__load, " + rec_cur;
+		}
+		if (!extra.empty())
+			sql = "SELECT q.* FROM (" + sql + ") q" + extra;
+	}
+
+	// A required link table without any row: nothing the rule says would mean anything (what it cannot judge
+	// for other reasons is then not told apart).
+	if (!rule.spec->required_links.empty()) {
+		std::string exists, missing;
+		for (const char *link : rule.spec->required_links) {
+			exists += std::string(exists.empty() ? "" : " AND ") + "EXISTS (SELECT FROM " + link + ")";
+			missing += std::string(missing.empty() ? "" : ", ") + "CASE WHEN NOT EXISTS (SELECT FROM " + link +
+			           ") THEN " + sql_literal(link) + " END";
+		}
+		const std::string rel = sweep ? "{hist}" : "{batch}";
+		sql =
+		    "SELECT q.* FROM (" + sql + ") q WHERE " + exists + "\n UNION ALL\n" +
+		    gap_select(gap_reason::no_link_rows,
+		               "pg_catalog.to_jsonb(pg_catalog.array_remove(ARRAY[" + missing + "]::pg_catalog.text[], NULL))",
+		               "x") +
+		    " FROM " + rel + " x WHERE NOT (" + exists + ") AND " + has_required_inputs(rule, "x") +
+		    judged_kind(rule, "x") + " GROUP BY x.__load";
+	}
+	if (sql.find("{batch}") != std::string::npos) {
+		std::string view = relation_view(shape, batch_relation), where;
+		if (!scope.excluded_loads.empty())
+			where = "(v.__load IS NULL OR v.__load <> ALL (" + int8_array(scope.excluded_loads) + "))";
+		if (!scope.batch_currency.empty())
+			where += (where.empty() ? "" : " AND ") + std::string("coalesce(v.currency, ") + base +
+			         ") = " + sql_literal(scope.batch_currency);
+		if (!where.empty())
+			view = "(SELECT * FROM " + view + " v WHERE " + where + ")";
+		sql = substitute(sql, "batch", view);
+	}
+	if (sql.find("{hist_all}") != std::string::npos)
+		sql = substitute(sql, "hist_all", relation_view(shape, shape.table_name));
+	if (sql.find("{hist}") != std::string::npos) {
+		std::string view = relation_view(shape, shape.table_name);
+		if (provenance && (sweep || rule.spec->judges_history))
+			view = "(SELECT * FROM " + view + " v WHERE v.__load IS NULL OR v.__load NOT IN (" + lacking + "))";
+		sql = substitute(sql, "hist", view);
+	}
 	sql = substitute(sql, "table", sql_literal(shape.table_name));
 	// {other_row:h:b}: the two rows differ in a key column (same truth as h.__key <> b.__key: jsonb
 	// null equals null, hence IS DISTINCT FROM).
@@ -57,7 +201,7 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape) {
 }
 
 std::string recording_query(const std::vector<const CompiledRule *> &rules, const TableShape &shape, const char *path,
-                            bool with_row_hits) {
+                            bool with_row_hits, const std::vector<RuleScope> &scopes) {
 	std::string parts;
 	if (with_row_hits) // $1..$7: the row pass's hits as parallel arrays (NULL when none)
 		parts = "SELECT x.rv, x.tb, x.k::pg_catalog.jsonb, x.p, x.u, x.m, x.d::pg_catalog.jsonb FROM ROWS FROM "
@@ -65,20 +209,30 @@ std::string recording_query(const std::vector<const CompiledRule *> &rules, cons
 		        "pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[]), "
 		        "pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[]), "
 		        "pg_catalog.unnest($7::pg_catalog.text[])) AS x(rv, tb, k, p, u, m, d)";
-	for (const auto *rule : rules) {
+	for (size_t i = 0; i < rules.size(); ++i) {
 		if (!parts.empty())
 			parts += "\n UNION ALL\n";
-		parts += "SELECT " + std::to_string(rule->version_id) + "::pg_catalog.int8, q.* FROM (" +
-		         instantiate(*rule, shape) + ") AS q(object_table, object_key, period, unit_code, message, details)";
+		parts += "SELECT " + std::to_string(rules[i]->version_id) + "::pg_catalog.int8, q.* FROM (" +
+		         instantiate(*rules[i], shape, i < scopes.size() ? scopes[i] : RuleScope{}) +
+		         ") AS q(object_table, object_key, period, unit_code, message, details)";
 	}
-	return "SELECT r.blocking_message FROM (SELECT pg_catalog.array_agg(q.rv), pg_catalog.array_agg(coalesce(q.tb, " +
-	       sql_literal(shape.table_name) +
-	       ")), pg_catalog.array_agg(q.k), pg_catalog.array_agg(coalesce(q.p, '')), pg_catalog.array_agg(q.u), "
-	       "pg_catalog.array_agg(q.m), pg_catalog.array_agg(q.d) FROM (" +
-	       parts +
-	       ") AS q(rv, tb, k, p, u, m, d)) AS a(rv, tb, k, p, u, m, d) "
-	       "CROSS JOIN LATERAL oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.d, " +
-	       sql_literal(path) + ") AS r WHERE a.rv IS NOT NULL";
+	// Findings go to record_hits; the rows a rule reports it could not judge (NULL message, details
+	// {"cannot_evaluate": …}) to record_coverage, aggregated in the same pass.
+	const std::string table = sql_literal(shape.table_name), hit = "FILTER (WHERE NOT q.ce)";
+	return "SELECT (SELECT r.blocking_message FROM oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.d, " +
+	       sql_literal(path) +
+	       ") AS r WHERE a.rv IS NOT NULL) AS blocking_message, "
+	       "(SELECT oversight.record_coverage(a.g, " +
+	       sql_literal(path) +
+	       ") WHERE a.g IS NOT NULL) AS gaps "
+	       "FROM (SELECT pg_catalog.array_agg(q.rv) " +
+	       hit + ", pg_catalog.array_agg(coalesce(q.tb, " + table + ")) " + hit + ", pg_catalog.array_agg(q.k) " + hit +
+	       ", pg_catalog.array_agg(coalesce(q.p, '')) " + hit + ", pg_catalog.array_agg(q.u) " + hit +
+	       ", pg_catalog.array_agg(q.m) " + hit + ", pg_catalog.array_agg(q.d) " + hit +
+	       ", pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('rv', q.rv, 'tb', coalesce(q.tb, " + table +
+	       ")) || q.d) FILTER (WHERE q.ce) "
+	       "FROM (SELECT q.*, coalesce(q.m IS NULL AND q.d ? 'cannot_evaluate', false) AS ce FROM (" +
+	       parts + ") AS q(rv, tb, k, p, u, m, d)) AS q) AS a(rv, tb, k, p, u, m, d, g)";
 }
 
 std::string key_json(const std::vector<KeyPart> &parts) {

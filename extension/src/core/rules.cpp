@@ -214,18 +214,68 @@ bool CompiledRule::flag(const char *name) const {
 // ---------------------------------------------------------------------------------------------------
 // Dispatch to the kind's operations
 // ---------------------------------------------------------------------------------------------------
+namespace {
+// Kinds that judge payments only read payment_kind too (a refund or credit note is not judged).
+std::vector<std::string> with_payment_kind(const CompiledRule &rule, std::vector<std::string> fields) {
+	if (rule.spec->payments_only && rule.record_kind == RecordKind::Payment)
+		fields.emplace_back("payment_kind");
+	return fields;
+}
+} // namespace
+
+bool skips_record(const CompiledRule &rule, const Record &record) {
+	if (!rule.spec->payments_only || rule.record_kind != RecordKind::Payment)
+		return false;
+	static const int payment_kind_field = field_index(RecordKind::Payment, "payment_kind");
+	const Value &k = record[payment_kind_field];
+	return !k.null && k.text != payment_kind::payment;
+}
+
 std::vector<std::string> row_rule_fields(const CompiledRule &rule) {
 	if (rule.spec->fields_of)
-		return rule.spec->fields_of(rule);
-	return {rule.spec->row_fields.begin(), rule.spec->row_fields.end()};
+		return with_payment_kind(rule, rule.spec->fields_of(rule));
+	return with_payment_kind(rule, {rule.spec->row_fields.begin(), rule.spec->row_fields.end()});
 }
 
 std::vector<std::string> prefilter_fields(const CompiledRule &rule) {
-	return {rule.spec->prefilter_fields.begin(), rule.spec->prefilter_fields.end()};
+	return with_payment_kind(rule, {rule.spec->prefilter_fields.begin(), rule.spec->prefilter_fields.end()});
 }
 
 bool may_fire(const CompiledRule &rule, const Record &record) {
+	if (skips_record(rule, record))
+		return false;
 	return !rule.spec->may_fire || rule.spec->may_fire(rule, record);
+}
+
+std::vector<std::string> missing_inputs(const RuleKindSpec &kind, const std::function<bool(const std::string &)> &has) {
+	std::vector<std::string> missing;
+	for (const char *entry : kind.required_inputs) {
+		const std::string group = entry;
+		bool satisfied = false;
+		size_t from = 0;
+		while (!satisfied) {
+			size_t bar = group.find('|', from);
+			satisfied = has(group.substr(from, bar == std::string::npos ? std::string::npos : bar - from));
+			if (bar == std::string::npos)
+				break;
+			from = bar + 1;
+		}
+		if (!satisfied)
+			missing.push_back(group);
+	}
+	return missing;
+}
+
+std::string threshold_currency(const CompiledRule &rule, const std::string &base_currency) {
+	switch (rule.spec->thresholds) {
+	case ThresholdCurrency::None:
+		return {};
+	case ThresholdCurrency::Param:
+		return rule.text("currency");
+	case ThresholdCurrency::Base:
+		return base_currency;
+	}
+	return {};
 }
 
 bool needs_calendar(const CompiledRule &rule) {
@@ -236,6 +286,8 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 	hit.period.clear();
 	if (!rule.spec->check_row)
 		throw Error(sqlstate::internal_error, "rule kind " + rule.kind + " is not evaluated row by row");
+	if (skips_record(rule, record))
+		return false;
 	return rule.spec->check_row(rule, record, calendar, hit);
 }
 
@@ -298,7 +350,10 @@ std::string param_literal(const CompiledRule &rule, const ParamSpec &p) {
 std::string rule_sql(const CompiledRule &rule) {
 	if (!rule.spec->sql)
 		throw Error(sqlstate::internal_error, "rule kind " + rule.kind + " has no set-based SQL");
-	std::string sql = rule.spec->sql(rule);
+	return bind_params(rule, rule.spec->sql(rule));
+}
+
+std::string bind_params(const CompiledRule &rule, std::string sql) {
 	for (const auto &p : rule.spec->params)
 		sql = substitute(sql, std::string("p:") + p.name, param_literal(rule, p));
 	sql = substitute(sql, "base_currency", "oversight.setting_value('base_currency')");

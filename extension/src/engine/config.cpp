@@ -69,16 +69,16 @@ core::Calendar load_calendar_uncached() {
 WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::string &broken_reason) {
 	Oid types[1] = {OIDOID};
 	Datum values[1] = {ObjectIdGetDatum(relid)};
-	SpiResult w =
-	    spi_query_cached("SELECT w.record_kind, w.field_attnums::pg_catalog.text, "
-	                     "       pg_catalog.array_to_json(w.key_attnums)::pg_catalog.text, "
-	                     "       oversight.setting_value('timezone'), n.nspowner::pg_catalog.text, "
-	                     "       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
-	                     "       w.disabled_reason IS NOT NULL "
-	                     "  FROM oversight.watched_table w JOIN pg_catalog.pg_class c ON c.oid = w.relid "
-	                     "  JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
-	                     "  CROSS JOIN pg_catalog.pg_namespace n WHERE n.nspname = 'oversight' AND w.relid = $1",
-	                     1, types, values, nullptr, true);
+	SpiResult w = spi_query_cached(
+	    "SELECT w.record_kind, w.field_attnums::pg_catalog.text, "
+	    "       pg_catalog.array_to_json(w.key_attnums)::pg_catalog.text, "
+	    "       oversight.setting_value('timezone'), n.nspowner::pg_catalog.text, "
+	    "       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
+	    "       w.disabled_reason IS NOT NULL, oversight.setting_value('base_currency'), w.is_canonical "
+	    "  FROM oversight.watched_table w JOIN pg_catalog.pg_class c ON c.oid = w.relid "
+	    "  JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
+	    "  CROSS JOIN pg_catalog.pg_namespace n WHERE n.nspname = 'oversight' AND w.relid = $1",
+	    1, types, values, nullptr, true);
 	if (w.rows.empty() || w.rows[0][6] == "t")
 		return WatchState::NotWatched;
 	const auto &row = w.rows[0];
@@ -90,6 +90,7 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 	cfg.timezone = row[3];
 	cfg.schema_owner = static_cast<Oid>(std::stoul(row[4]));
 	cfg.shape.table_name = row[5];
+	cfg.base_currency = row[7];
 	std::string columns; // the resolved column names: part of the plan-cache signature
 	const core::Json attnums = core::parse_json(row[1]);
 	for (auto member = attnums.begin(); member != attnums.end(); ++member) {
@@ -121,7 +122,17 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 		cfg.shape.quoted_key_columns.push_back(pg::quote_ident(column));
 		columns += "@" + column + ",";
 	}
-	cfg.signature = std::to_string(relid) + "|" + row[5] + "|" + columns;
+	// The canonical tables carry the load that last wrote each row (oversight-load fills load_id): the data
+	// coverage of a load is judged by it. Other watched tables have no loads.
+	if (row[8] == "t") {
+		AttrNumber attnum = pg::column_number(tupdesc, "load_id");
+		if (attnum > 0 && pg::base_type(TupleDescAttr(tupdesc, attnum - 1)->atttypid) == INT8OID) {
+			cfg.provenance_attnum = attnum;
+			cfg.shape.provenance_column = "load_id";
+			columns += "#load_id,";
+		}
+	}
+	cfg.signature = std::to_string(relid) + "|" + row[5] + "|" + columns + "|" + cfg.base_currency;
 
 	Datum kv[1] = {pg::text_datum(core::record_kind_name(cfg.kind()))};
 	Oid kt[1] = {TEXTOID};
@@ -135,7 +146,17 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 	for (const auto &rr : r.rows) {
 		int64_t version = std::stoll(rr[0]);
 		try { // the kind's operations are resolved here, once per rule version and statement
-			cfg.rules.push_back(core::CompiledRule::compile(version, rr[1], rr[2], rr[3], rr[4], rr[5] == "true"));
+			core::CompiledRule rule = core::CompiledRule::compile(version, rr[1], rr[2], rr[3], rr[4], rr[5] == "true");
+			// Required inputs the watch does not map: the rule is blind on this table.
+			auto unmapped = core::missing_inputs(*rule.spec, [&](const std::string &field) {
+				int index = core::field_index(cfg.kind(), field);
+				for (const auto &b : cfg.fields)
+					if (b.field == index)
+						return true;
+				return false;
+			});
+			cfg.rules.push_back(std::move(rule));
+			cfg.unmapped.push_back(std::move(unmapped));
 		} catch (const std::exception &e) {
 			cfg.compile_faults.push_back(fault_of(e));
 			cfg.compile_fault_versions.push_back(version);

@@ -117,6 +117,10 @@ void Converter::fetch(TupleTableSlot *slot, Raw *raw) {
 			} else if (t == NUMERICOID)
 				raw[i].cstr = DatumGetCString(DirectFunctionCall1(numeric_out, raw[i].d));
 		}
+		if (cfg_.provenance_attnum > 0) { // the load that wrote the row (a bigint: no conversion)
+			Datum d = slot_getattr(slot, cfg_.provenance_attnum, &load_null_);
+			load_id_ = load_null_ ? 0 : DatumGetInt64(d);
+		}
 		MemoryContextSwitchTo(old);
 	});
 }

@@ -3,7 +3,8 @@
 //   subtransaction.cpp  running a piece of work in an internal subtransaction (fault isolation)
 //   config.cpp          loading a watch and its approved rules; the calendar; per-statement caching
 //   convert.cpp         tuple -> core::Record conversion, alert keys and units of rows
-//   recorder.cpp        recording findings (oversight.record_hits) and faults (oversight.record_fault)
+//   recorder.cpp        recording findings (oversight.record_hits), what rules could not judge
+//                       (oversight.record_coverage) and faults (oversight.record_fault)
 //   evaluate.cpp        one batch: the C++ row pass, then the set-based rules, as the schema owner
 //   triggers.cpp        the SQL-callable entry points (trigger, sweep)
 //   recheck.cpp         running the rules again on the rows behind an alert
@@ -14,7 +15,9 @@
 #include "oversight/pg/pg.hpp"
 
 #include <functional>
+#include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "oversight/core/batch_sql.hpp"
@@ -68,8 +71,13 @@ struct WatchConfig {
 	core::TableShape shape;           // kind, table name, mapped fields and key (what the SQL needs)
 	std::vector<FieldBinding> fields; // mapped fields only, parallel to shape.fields
 	std::string timezone;
+	std::string base_currency; // setting base_currency: the currency of a record that gives none
 	Oid schema_owner = InvalidOid;
+	AttrNumber provenance_attnum = 0; // load_id of a canonical table (oversight-load fills it); 0: none
 	std::vector<core::CompiledRule> rules;
+	// Per rule (parallel to rules): its required inputs the watch does not map. A rule with any is blind
+	// on this table: it is not evaluated, and every evaluation records "cannot evaluate" (not_mapped).
+	std::vector<std::vector<std::string>> unmapped;
 	std::string signature; // table, mapping and key: part of the key of per-row saved plans
 	// Rule versions that failed to compile, recorded as faults by each evaluation.
 	std::vector<Fault> compile_faults;
@@ -96,6 +104,36 @@ WatchState statement_config(Oid relid, TupleDesc tupdesc, bool row_level, WatchC
 // The working-day calendar, read from oversight.calendar_day / calendar_year once per statement.
 const core::Calendar &load_calendar();
 
+// --- data coverage (coverage.cpp) ---------------------------------------------------------------
+// What rules could not judge in one evaluation, counted per rule version, load, reason and missing
+// inputs (one oversight.coverage_gap row each, never one per record).
+class Gaps {
+public:
+	void add(int64_t version_id, bool has_load, int64_t load_id, const char *reason,
+	         const std::vector<std::string> &missing, int64_t records = 1);
+	bool empty() const { return counts_.empty(); }
+	// The gaps as the JSON oversight.record_coverage reads.
+	std::string json(const std::string &table) const;
+
+private:
+	using Key = std::tuple<int64_t, bool, int64_t, std::string, std::vector<std::string>>;
+	std::map<Key, int64_t> counts_;
+};
+// Records gaps (oversight.record_coverage, which announces them on channel oversight_coverage).
+void record_coverage(const Gaps &gaps, const std::string &table, const char *path);
+// A sweep rule blind on its table (a required input not mapped): every record counted as cannot-evaluate.
+void record_sweep_blind(const WatchConfig &cfg, const core::CompiledRule &rule,
+                        const std::vector<std::string> &unmapped);
+
+// Per load written in a batch: the required inputs of each rule it did not provide
+// (oversight.load.fields_provided; NULL there: unknown, taken as provided). Read once per load and batch.
+struct LoadCoverage {
+	bool any = false;                              // some rule misses an input
+	std::vector<std::vector<std::string>> missing; // per rule of the batch (parallel to the rules asked for)
+};
+LoadCoverage load_coverage(int64_t load_id, core::RecordKind kind,
+                           const std::vector<const core::CompiledRule *> &rules);
+
 // --- conversion (convert.cpp) -------------------------------------------------------------------
 // Converts the fields row rules and pre-filters read from each tuple, and gives the key and unit of a
 // row. Holds a scratch memory context: strings are produced there, copied, then freed.
@@ -103,6 +141,11 @@ class Converter {
 public:
 	Converter(const WatchConfig &cfg, const std::vector<int> &fields, TupleDesc tupdesc);
 	void convert(TupleTableSlot *slot, core::Record &record);
+	// The load that wrote the row last converted (the provenance column), when the table has one and it is set.
+	bool load_id(int64_t &id) const {
+		id = load_id_;
+		return !load_null_;
+	}
 	std::string key_json(TupleTableSlot *slot);  // the row's alert key (core::key_json)
 	std::string unit_text(TupleTableSlot *slot); // the row's unit, empty when none
 
@@ -133,6 +176,8 @@ private:
 	std::vector<core::KeyPart> key_parts_;
 	Column unit_column_;
 	bool has_unit_ = false;
+	bool load_null_ = true;
+	int64_t load_id_ = 0;
 };
 
 // --- recording (recorder.cpp) -------------------------------------------------------------------
@@ -154,8 +199,10 @@ HitArrays hit_arrays(const std::vector<RowHit> &hits, const std::string &table);
 
 // Records the findings of a batch in one statement: the row hits (when with_row_hits) and those of
 // rules; returns the blocking message (empty when nothing blocks). small_batch: through a saved plan.
+// scopes: per rule, what the batch leaves out of its judgement (a batch with any is planned afresh).
 std::string record_findings(const WatchConfig &cfg, Relation rel, const std::vector<const core::CompiledRule *> &rules,
-                            const char *path, bool with_row_hits, HitArrays &row_hits, bool small_batch);
+                            const char *path, bool with_row_hits, HitArrays &row_hits, bool small_batch,
+                            const std::vector<core::RuleScope> &scopes);
 // Records the findings of one sweep rule as of $1 (as_of).
 void record_sweep(const WatchConfig &cfg, const core::CompiledRule &rule, TimestampTz as_of);
 // Records an engine fault (version_id 0: none; object_key: the row's key, or none).

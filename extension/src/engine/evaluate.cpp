@@ -16,6 +16,75 @@ struct RowPass {
 	bool prefiltered = false;    // the pass ran to the end (else every set-based rule is a candidate)
 	HitArrays hits;              // the row rules' findings (all NULL when none)
 	bool have_hits = false;
+	std::vector<core::RuleScope> scopes; // per set-based rule: the written rows its SQL must leave out
+	Gaps gaps;                           // what the rules could not judge
+};
+
+// Data coverage of the row pass, decided once per batch and per load (never per row when nothing is
+// blind): per rule, the currency of its thresholds; per load met in the batch, the rule inputs it did not
+// provide (one ledger lookup per load).
+class Coverage {
+public:
+	Coverage(const WatchConfig &cfg, const std::vector<const core::CompiledRule *> &rules) : cfg_(cfg), rules_(rules) {
+		currency_field_ = core::field_index(cfg.kind(), "currency");
+		for (const auto *r : rules) {
+			thresholds_.push_back(core::threshold_currency(*r, cfg.base_currency));
+			needs_currency_ = needs_currency_ || !thresholds_.back().empty();
+			track_loads_ = track_loads_ || !r->spec->required_inputs.empty();
+		}
+		track_loads_ = track_loads_ && cfg.provenance_attnum > 0;
+	}
+	bool needs_currency() const { return needs_currency_; }
+	// Some rule may be unable to judge some row (thresholds in a currency, or loads to check).
+	bool active() const { return needs_currency_ || track_loads_; }
+
+	// Called once per row, after conversion: the row's load and currency.
+	void row(const Converter &conv, const core::Record &record) {
+		has_load_ = conv.load_id(load_);
+		blind_ = nullptr;
+		if (track_loads_ && has_load_) {
+			auto it = loads_.find(load_);
+			if (it == loads_.end())
+				it = loads_.emplace(load_, load_coverage(load_, cfg_.kind(), rules_)).first;
+			if (it->second.any)
+				blind_ = &it->second;
+		}
+		if (needs_currency_) {
+			const core::Value &c = record[currency_field_];
+			currency_ = c.null ? &cfg_.base_currency : &c.text;
+		}
+	}
+	// True when rule i (of the rules given) cannot judge the row: counted in gaps, and the rule's scope
+	// (set-based rules) told to leave the row out.
+	bool blind(size_t i, Gaps &gaps, core::RuleScope *scope) {
+		if (blind_ && !blind_->missing[i].empty()) {
+			gaps.add(rules_[i]->version_id, true, load_, core::gap_reason::not_provided, blind_->missing[i]);
+			if (scope && (scope->excluded_loads.empty() || scope->excluded_loads.back() != load_) &&
+			    std::find(scope->excluded_loads.begin(), scope->excluded_loads.end(), load_) ==
+			        scope->excluded_loads.end())
+				scope->excluded_loads.push_back(load_);
+			return true;
+		}
+		if (!thresholds_[i].empty() && *currency_ != thresholds_[i]) {
+			gaps.add(rules_[i]->version_id, has_load_, load_, core::gap_reason::other_currency, {*currency_});
+			if (scope)
+				scope->batch_currency = thresholds_[i];
+			return true;
+		}
+		return false;
+	}
+
+private:
+	const WatchConfig &cfg_;
+	const std::vector<const core::CompiledRule *> &rules_;
+	std::vector<std::string> thresholds_;
+	int currency_field_ = -1;
+	bool needs_currency_ = false, track_loads_ = false;
+	std::unordered_map<int64_t, LoadCoverage> loads_;
+	const LoadCoverage *blind_ = nullptr;
+	bool has_load_ = false;
+	int64_t load_ = 0;
+	const std::string *currency_ = nullptr;
 };
 
 // Pass 1: row-local rules and the pre-filters of the set-based rules in C++, one scan of the batch, in
@@ -26,8 +95,14 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
                  const std::vector<const core::CompiledRule *> &set_rules) {
 	RowPass pass;
 	pass.candidate.assign(set_rules.size(), false);
+	pass.scopes.assign(set_rules.size(), core::RuleScope{});
+	for (auto &scope : pass.scopes)
+		scope.base_currency = cfg.base_currency;
 	if (row_rules.empty() && set_rules.empty())
 		return pass;
+	std::vector<const core::CompiledRule *> judged = row_rules; // row rules, then set-based rules
+	judged.insert(judged.end(), set_rules.begin(), set_rules.end());
+	Gaps gaps;
 	TupleDesc tupdesc = RelationGetDescr(rel);
 	std::vector<RowHit> hits;
 	std::vector<std::pair<const core::CompiledRule *, std::pair<std::string, Fault>>> row_faults;
@@ -44,6 +119,9 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 		    for (const auto *r : set_rules)
 			    for (const auto &name : core::prefilter_fields(*r))
 				    fields.push_back(core::field_index(cfg.kind(), name));
+		    Coverage coverage(cfg, judged);
+		    if (coverage.needs_currency())
+			    fields.push_back(core::field_index(cfg.kind(), "currency"));
 		    size_t undecided = set_rules.size();
 		    static const core::Calendar no_calendar;
 		    const core::Calendar &calendar = calendar_needed ? load_calendar() : no_calendar;
@@ -58,13 +136,21 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 			    if ((++seen & 0xFFF) == 0)
 				    check_for_interrupts();
 			    conv.convert(slot, record);
-			    if (undecided > 0)
-				    for (size_t i = 0; i < set_rules.size(); ++i)
+			    coverage.row(conv, record);
+			    if (undecided > 0 || coverage.active())
+				    for (size_t i = 0; i < set_rules.size(); ++i) {
+					    if (coverage.active() && (core::skips_record(*set_rules[i], record) ||
+					                              coverage.blind(row_rules.size() + i, gaps, &pass.scopes[i])))
+						    continue;
 					    if (!pass.candidate[i] && core::may_fire(*set_rules[i], record)) {
 						    pass.candidate[i] = true;
 						    --undecided;
 					    }
-			    for (const auto *r : row_rules) {
+				    }
+			    for (size_t j = 0; j < row_rules.size(); ++j) {
+				    const auto *r = row_rules[j];
+				    if (coverage.active() && (core::skips_record(*r, record) || coverage.blind(j, gaps, nullptr)))
+					    continue;
 				    try {
 					    if (core::evaluate_row(*r, record, calendar, hit))
 						    hits.push_back(RowHit{r->version_id, conv.key_json(slot), conv.unit_text(slot), hit});
@@ -79,6 +165,7 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 		    pg::tuplestore_restore_reader(store);
 		    pg::drop_slot(slot);
 		    pass.prefiltered = true;
+		    pass.gaps = std::move(gaps);
 		    if (!hits.empty()) {
 			    pass.hits = hit_arrays(hits, cfg.table_name());
 			    pass.have_hits = true;
@@ -98,16 +185,30 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 
 	record_compile_faults(cfg, path, nrows);
 
+	// Sweep rules run in oversight.sweep(), not on writes. A rule whose required input the watch does not
+	// map is blind on this table: not evaluated, counted as cannot-evaluate for every written row.
 	std::vector<const core::CompiledRule *> row_rules, set_rules;
-	for (const auto &r : cfg.rules)
-		(r.evaluation() == core::Evaluation::Row ? row_rules : set_rules).push_back(&r);
-	// Sweep rules run in oversight.sweep(), not on writes.
-	set_rules.erase(
-	    std::remove_if(set_rules.begin(), set_rules.end(),
-	                   [](const core::CompiledRule *r) { return r->evaluation() == core::Evaluation::Sweep; }),
-	    set_rules.end());
+	Gaps blind;
+	for (size_t i = 0; i < cfg.rules.size(); ++i) {
+		const core::CompiledRule &r = cfg.rules[i];
+		if (r.evaluation() == core::Evaluation::Sweep)
+			continue;
+		if (!cfg.unmapped[i].empty())
+			blind.add(r.version_id, false, 0, core::gap_reason::not_mapped, cfg.unmapped[i], nrows);
+		else
+			(r.evaluation() == core::Evaluation::Row ? row_rules : set_rules).push_back(&r);
+	}
 
 	RowPass pass = row_pass(cfg, rel, store, path, nrows, row_rules, set_rules);
+
+	// What the rules could not judge (not mapped, not provided by a row's load, another currency): one
+	// row per rule version, load and reason, in its own subtransaction (never a reason to lose findings).
+	for (const Gaps *gaps : {&blind, &pass.gaps})
+		if (!gaps->empty()) {
+			Fault f;
+			if (!in_subtransaction([&] { record_coverage(*gaps, cfg.table_name(), path); }, f))
+				record_fault(0, cfg.table_name(), nullptr, f, path, nrows);
+		}
 
 	// Pass 2: one statement runs every candidate set-based rule over the whole batch and records all
 	// findings of the batch (the row pass's too) with one call of oversight.record_hits, in one
@@ -115,9 +216,14 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 	// so the faulty rule is the one recorded and the findings of the others are kept.
 	// Small batches (single-row writes) reuse saved plans; a large batch is planned for its own size.
 	std::vector<const core::CompiledRule *> run;
+	std::vector<core::RuleScope> scopes;
+	bool scoped = false; // some rule leaves written rows out: the statement is planned afresh
 	for (size_t i = 0; i < set_rules.size(); ++i)
-		if (!pass.prefiltered || pass.candidate[i]) // otherwise no row of the batch can take part in a finding
+		if (!pass.prefiltered || pass.candidate[i]) { // otherwise no row of the batch can take part in a finding
 			run.push_back(set_rules[i]);
+			scopes.push_back(pass.scopes[i]);
+			scoped = scoped || !pass.scopes[i].excluded_loads.empty() || !pass.scopes[i].batch_currency.empty();
+		}
 	if (run.empty() && !pass.have_hits)
 		return blocking;
 	const bool small_batch = nrows <= 16;
@@ -129,8 +235,9 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 			                  "could not register the batch relation (" + std::to_string(rc) + ")");
 		registered = true;
 	}
-	auto record = [&](const std::vector<const core::CompiledRule *> &rules, bool with_row_hits) {
-		return record_findings(cfg, rel, rules, path, with_row_hits, pass.hits, small_batch);
+	auto record = [&](const std::vector<const core::CompiledRule *> &rules, const std::vector<core::RuleScope> &sc,
+	                  bool with_row_hits) {
+		return record_findings(cfg, rel, rules, path, with_row_hits, pass.hits, small_batch && !scoped, sc);
 	};
 	// No JIT for the engine's own statements (as for the recorder): a batch's statement is planned for
 	// its size, and on a bulk load the planner's cost passes the JIT thresholds; compiling with inlining
@@ -148,7 +255,7 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 	                            : pg::begin_settings({{"jit", "off"}, {"enable_mergejoin", "off"}});
 	Fault fault;
 	std::string found;
-	bool ok = in_subtransaction([&] { found = record(run, true); }, fault);
+	bool ok = in_subtransaction([&] { found = record(run, scopes, true); }, fault);
 	if (ok) {
 		if (blocking.empty())
 			blocking = found;
@@ -156,16 +263,17 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 		if (pass.have_hits) {
 			Fault f;
 			std::string b;
-			if (in_subtransaction([&] { b = record({}, true); }, f)) {
+			if (in_subtransaction([&] { b = record({}, {}, true); }, f)) {
 				if (blocking.empty())
 					blocking = b;
 			} else
 				record_fault(0, cfg.table_name(), nullptr, f, path, nrows);
 		}
-		for (const auto *r : run) {
+		for (size_t i = 0; i < run.size(); ++i) {
+			const auto *r = run[i];
 			Fault f;
 			std::string b;
-			if (in_subtransaction([&] { b = record({r}, false); }, f)) {
+			if (in_subtransaction([&] { b = record({r}, {scopes[i]}, false); }, f)) {
 				if (blocking.empty())
 					blocking = b;
 			} else

@@ -88,7 +88,8 @@ HitArrays hit_arrays(const std::vector<RowHit> &hits, const std::string &table) 
 }
 
 std::string record_findings(const WatchConfig &cfg, Relation rel, const std::vector<const core::CompiledRule *> &rules,
-                            const char *path, bool with_row_hits, HitArrays &row_hits, bool small_batch) {
+                            const char *path, bool with_row_hits, HitArrays &row_hits, bool small_batch,
+                            const std::vector<core::RuleScope> &scopes) {
 	Oid types[7] = {INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
 	HitArrays none;
 	HitArrays &args = with_row_hits ? row_hits : none;
@@ -97,7 +98,7 @@ std::string record_findings(const WatchConfig &cfg, Relation rel, const std::vec
 		key += "|" + std::to_string(r->version_id);
 	key += "|" + cfg.signature;
 	// The statement always takes the seven arrays (NULL when the row pass is not part of it).
-	auto build = [&] { return core::recording_query(rules, cfg.shape, path, true); };
+	auto build = [&] { return core::recording_query(rules, cfg.shape, path, true, scopes); };
 	SpiResult res;
 	if (small_batch)
 		res = spi_query_keyed(key, rel, build, 7, types, args.values, args.nulls);
@@ -109,7 +110,9 @@ std::string record_findings(const WatchConfig &cfg, Relation rel, const std::vec
 void record_sweep(const WatchConfig &cfg, const core::CompiledRule &rule, TimestampTz as_of) {
 	Oid types[1] = {TIMESTAMPTZOID};
 	Datum values[1] = {TimestampTzGetDatum(as_of)};
-	spi_query_cached(core::recording_query({&rule}, cfg.shape, "sweep", false), 1, types, values);
+	core::RuleScope scope;
+	scope.base_currency = cfg.base_currency;
+	spi_query_cached(core::recording_query({&rule}, cfg.shape, "sweep", false, {scope}), 1, types, values);
 }
 
 } // namespace oversight::engine

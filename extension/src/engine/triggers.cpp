@@ -89,11 +89,22 @@ OVERSIGHT_FUNCTION(oversight_sweep_table) {
 			engine::disable_watch(relid, broken);
 		if (state == engine::WatchState::Watched) {
 			engine::record_compile_faults(cfg, "sweep", 0);
-			for (const auto &r : cfg.rules) {
+			for (size_t i = 0; i < cfg.rules.size(); ++i) {
+				const core::CompiledRule &r = cfg.rules[i];
 				if (r.evaluation() != core::Evaluation::Sweep)
 					continue;
 				engine::Fault fault;
-				if (!engine::in_subtransaction([&] { engine::record_sweep(cfg, r, as_of); }, fault))
+				// A rule whose required input the watch does not map cannot judge the table: every record
+				// is counted as cannot-evaluate instead.
+				bool ok = engine::in_subtransaction(
+				    [&] {
+					    if (cfg.unmapped[i].empty())
+						    engine::record_sweep(cfg, r, as_of);
+					    else
+						    engine::record_sweep_blind(cfg, r, cfg.unmapped[i]);
+				    },
+				    fault);
+				if (!ok)
 					engine::record_fault(r.version_id, cfg.table_name(), nullptr, fault, "sweep", 0);
 				++ran;
 			}

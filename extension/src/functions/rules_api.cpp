@@ -95,6 +95,22 @@ OVERSIGHT_FUNCTION(oversight_rule_kind_catalog) {
 			ps.push_back(std::move(pj));
 		}
 		o["params"] = std::move(ps);
+		// Data coverage: what the kind judges a record by (oversight.rule_coverage).
+		auto names = [](const std::vector<const char *> &v) {
+			core::Json a = core::Json::array();
+			for (const char *n : v)
+				a.push_back(n);
+			return a;
+		};
+		o["required_inputs"] = names(k.required_inputs);
+		o["optional_inputs"] = names(k.optional_inputs);
+		o["required_links"] = names(k.required_links);
+		o["optional_links"] = names(k.optional_links);
+		o["threshold_currency"] = k.thresholds == core::ThresholdCurrency::Param  ? core::Json("param")
+		                          : k.thresholds == core::ThresholdCurrency::Base ? core::Json("base")
+		                                                                          : core::Json(nullptr);
+		o["payments_only"] = k.payments_only;
+		o["judges_history"] = k.judges_history;
 		all.push_back(std::move(o));
 	}
 	return pg::jsonb_datum(all.dump());

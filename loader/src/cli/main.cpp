@@ -293,9 +293,11 @@ int run_follow(const std::string &dsn, const std::vector<std::string> &args) {
 	po::store(po::command_line_parser(args).options(desc).run(), vm);
 	po::notify(vm);
 	if (vm.count("help")) {
-		std::cout << "Usage: oversight-load follow [options]\nPrints the alerts the monitoring rules raise (or, with "
-		             "--outbox, the notifications of the escalation ladder), as they come, until Ctrl-C.\n"
-		          << desc << "\n";
+		std::cout
+		    << "Usage: oversight-load follow [options]\nPrints the alerts the monitoring rules raise and what they "
+		       "could not judge (无法判断: inputs a load did not provide, other currencies…), or, with --outbox, "
+		       "the notifications of the escalation ladder, as they come, until Ctrl-C.\n"
+		    << desc << "\n";
 		return exit_code::ok;
 	}
 	FollowOptions o;

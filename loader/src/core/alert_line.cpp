@@ -63,4 +63,21 @@ std::string format_outbox_line(const std::string &row, const std::string &langua
 	                   get_text(o, language == "en" ? "text_en" : "text_zh"), get_text(o, "outbox_id"));
 }
 
+std::string format_coverage_line(const std::string &notice, const std::string &language) {
+	simdjson::dom::parser parser;
+	simdjson::dom::element root;
+	if (parser.parse(simdjson::padded_string(notice)).get(root) || !root.is_object())
+		return "(unreadable coverage notice) " + notice;
+	Json g = from_dom(root);
+	const bool en = language == "en";
+	std::string load = get_text(g, "load_id");
+	std::string where = get_text(g, "object_table");
+	if (!load.empty())
+		where += en ? " load " + load : " 导入 " + load;
+	return fmt::format("{} {} {} v{} {}{}{}{} #{}", get_text(g, "last_seen_at"), en ? "CANNOT-EVALUATE" : "无法判断",
+	                   get_text(g, "rule_code"), get_text(g, "rule_version"), where, en ? ": " : "：",
+	                   get_text(g, "records") + (en ? " records, " : " 条记录，"),
+	                   get_text(g, en ? "text_en" : "text_zh"), get_text(g, "gap_id"));
+}
+
 } // namespace oversight::loader

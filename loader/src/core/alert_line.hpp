@@ -18,4 +18,9 @@ std::optional<long long> notified_id(const std::string &payload, const char *key
 // in Chinese (language "zh", the default) or English ("en").
 std::string format_outbox_line(const std::string &row, const std::string &language);
 
+// "2025-06-30T10:00:00+08:00 无法判断 ENF.FINE_UNPAID v1 oversight.enforcement_case 导入 12：208
+// 条记录，该批导入未提供所需字段 paid_on #5" from a gap of oversight.coverage_notices() (a rule that could not judge
+// records: channel oversight_coverage), in Chinese (language "zh") or English ("en").
+std::string format_coverage_line(const std::string &notice, const std::string &language);
+
 } // namespace oversight::loader

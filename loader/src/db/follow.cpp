@@ -23,19 +23,23 @@ extern "C" void request_stop(int) {
 
 // What a channel of the extension announces, and how the connected role reads it (row-level security):
 // the notification carries a number only; the row behind it is read here, or not at all.
+enum class Printed { Alert, Outbox, Coverage };
 struct Feed {
 	const char *channel;
 	const char *id_key; // the payload is {"<id_key>": n}
 	const char *query;  // rows (id, json) for the ids in $IDS, those the role may see
-	bool is_alert;
+	Printed printed;
 };
 const Feed feeds[] = {
     {"oversight_alerts", "alert_id",
-     "SELECT alert_id, notice::text FROM oversight.alert_notices(ARRAY[$IDS]::bigint[])", true},
+     "SELECT alert_id, notice::text FROM oversight.alert_notices(ARRAY[$IDS]::bigint[])", Printed::Alert},
     {"oversight_outbox", "outbox_id",
      "SELECT o.outbox_id, pg_catalog.to_jsonb(o)::text FROM oversight.outbox o WHERE o.outbox_id = ANY "
      "(ARRAY[$IDS]::bigint[])",
-     false},
+     Printed::Outbox},
+    // What the rules could not judge (data coverage): followed with the alerts.
+    {"oversight_coverage", "gap_id",
+     "SELECT gap_id, notice::text FROM oversight.coverage_notices(ARRAY[$IDS]::bigint[])", Printed::Coverage},
 };
 
 const Feed *feed_of(const std::string &channel) {
@@ -45,8 +49,10 @@ const Feed *feed_of(const std::string &channel) {
 	return nullptr;
 }
 
-// A notification as received: the number it names (on a channel of the extension), or the payload as is.
+// A notification as received: its feed (a channel of the extension) and the number it names, or the
+// payload as is.
 struct Received {
+	const Feed *feed;
 	std::optional<long long> id;
 	std::string payload;
 };
@@ -55,7 +61,7 @@ std::map<long long, std::string> read_rows(pqxx::connection &conn, const Feed &f
                                            const std::vector<Received> &batch) {
 	std::string ids;
 	for (const auto &r : batch)
-		if (r.id)
+		if (r.id && r.feed == &feed)
 			ids += (ids.empty() ? "" : ",") + std::to_string(*r.id); // numbers only: nothing to quote
 	std::map<long long, std::string> rows;
 	if (ids.empty())
@@ -81,28 +87,38 @@ long follow_alerts(pqxx::connection &conn, const FollowOptions &o) {
 	long printed = 0;
 	std::vector<Received> batch;
 	pqxx_compat::Listener listener(conn, o.channel, [&](const std::string &payload) {
-		batch.push_back(Received{feed ? notified_id(payload, feed->id_key) : std::nullopt, payload});
+		batch.push_back(Received{feed, feed ? notified_id(payload, feed->id_key) : std::nullopt, payload});
 	});
+	// Following the alerts, follow what the rules could not judge too: "no alert" is not "cannot tell".
+	const Feed *coverage = feed && feed->printed == Printed::Alert ? feed_of("oversight_coverage") : nullptr;
+	std::optional<pqxx_compat::Listener> coverage_listener;
+	if (coverage)
+		coverage_listener.emplace(conn, coverage->channel, [&](const std::string &payload) {
+			batch.push_back(Received{coverage, notified_id(payload, coverage->id_key), payload});
+		});
 	// Prints what arrived, in order; rows are read after the wait, never inside libpqxx's callback.
 	auto flush = [&] {
 		if (batch.empty())
 			return;
 		std::vector<Received> arrived;
 		arrived.swap(batch);
-		std::map<long long, std::string> rows;
-		if (feed)
-			rows = read_rows(conn, *feed, arrived);
+		std::map<const Feed *, std::map<long long, std::string>> rows;
+		for (const Feed *f : {feed, coverage})
+			if (f)
+				rows[f] = read_rows(conn, *f, arrived);
 		for (const auto &r : arrived) {
 			if (o.max_alerts && printed >= o.max_alerts)
 				break;
 			std::string text = r.payload;
-			if (feed) {
-				auto it = r.id ? rows.find(*r.id) : rows.end();
-				if (it == rows.end())
+			if (r.feed) {
+				const auto &of_feed = rows[r.feed];
+				auto it = r.id ? of_feed.find(*r.id) : of_feed.end();
+				if (it == of_feed.end())
 					continue; // not visible to this role, or naming nothing (anyone may NOTIFY)
-				text = o.json           ? it->second
-				       : feed->is_alert ? format_alert_line(it->second)
-				                        : format_outbox_line(it->second, o.language);
+				text = o.json                                 ? it->second
+				       : r.feed->printed == Printed::Alert    ? format_alert_line(it->second)
+				       : r.feed->printed == Printed::Coverage ? format_coverage_line(it->second, o.language)
+				                                              : format_outbox_line(it->second, o.language);
 			}
 			std::fprintf(stdout, "%s\n", text.c_str());
 			std::fflush(stdout); // live, also through a pipe

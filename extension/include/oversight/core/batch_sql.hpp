@@ -32,21 +32,47 @@ struct TableShape {
 	std::vector<BoundField> fields;              // mapped fields only
 	std::vector<std::string> key_columns;        // the key columns' names
 	std::vector<std::string> quoted_key_columns; // the same, quoted as identifiers
+	// The column naming the load (oversight.load) that last wrote a row, quoted: load_id of the canonical
+	// tables, which oversight-load fills; empty when the table has none (rows then have no load, __load NULL).
+	std::string provenance_column;
 };
 
-// (SELECT <canonical fields>, __key jsonb, __k0.. (key columns), __unit text FROM from t): the canonical
-// shape over the watched table (from = its name) or over the batch (from = batch_relation). An unmapped
-// field is NULL of its canonical type; a mapped column of another type is cast to it.
+// What an evaluation leaves out of a rule's judgement, decided by the engine once per batch (the loads of
+// the written rows that did not provide a required input, the currencies of the rule's thresholds) and
+// counted by it as cannot-evaluate; the rule's SQL then never sees those rows.
+struct RuleScope {
+	std::vector<int64_t> excluded_loads; // written rows of these loads are left out of {batch}
+	std::string batch_currency;          // non-empty: written rows in another currency are left out of {batch}
+	std::string base_currency;           // the record's currency when it has none (the setting base_currency)
+};
+
+// (SELECT <canonical fields>, __key jsonb, __k0.. (key columns), __unit text, __load bigint FROM from t):
+// the canonical shape over the watched table (from = its name) or over the batch (from = batch_relation).
+// An unmapped field is NULL of its canonical type; a mapped column of another type is cast to it; __load
+// is the row's load (NULL when the table has no provenance column).
 std::string relation_view(const TableShape &shape, const std::string &from);
 
-// The rule's SQL (rule_sql) with {batch}, {hist}, {table} and {other_row:h:b} bound to shape.
-std::string instantiate(const CompiledRule &rule, const TableShape &shape);
+// The rule's SQL (rule_sql) with {batch}, {hist}, {table} and {other_row:h:b} bound to shape, and data
+// coverage applied: the written rows scope leaves out are not in {batch}; for sweeps and kinds that judge
+// history, stored rows of loads that did not provide a required input are not in {hist}; a required link
+// table without rows, such loads (sweeps) and, for sweeps, records in another currency than the
+// thresholds' come out as cannot-evaluate rows (below).
+//
+// A rule's SQL reports what it cannot judge as rows with a NULL message and details
+// {"cannot_evaluate": reason, "missing": [...], "load_id": n|null, "records": n} (one per load and
+// reason), which the recording statement hands to oversight.record_coverage instead of record_hits.
+std::string instantiate(const CompiledRule &rule, const TableShape &shape, const RuleScope &scope = {});
+
+// Literal SQL of "the load that wrote a row of this kind did not provide a required input of the rule"
+// over a row of oversight.load aliased l (fields_provided NULL: unknown, treated as provided).
+std::string load_lacks_inputs(const CompiledRule &rule, const std::string &l);
 
 // One statement recording the findings of a batch through oversight.record_hits: the row pass's hits
-// (parallel arrays $1..$7, when with_row_hits) and those of each set-based rule. Returns the message of
-// the first blocking alert (one column, blocking_message).
+// (parallel arrays $1..$7, when with_row_hits) and those of each set-based rule, and what the rules could
+// not judge through oversight.record_coverage. Returns the message of the first blocking alert (one row,
+// blocking_message, NULL when nothing blocks). scopes: per rule (parallel to rules), or empty.
 std::string recording_query(const std::vector<const CompiledRule *> &rules, const TableShape &shape, const char *path,
-                            bool with_row_hits);
+                            bool with_row_hits, const std::vector<RuleScope> &scopes = {});
 
 // The alert key of a row as jsonb_build_object('col', value, …) prints it: how a key column's text
 // (its type's output) is written in JSON.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -105,6 +106,11 @@ struct ParamSpec {
 
 enum class Evaluation { Row, Batch, Sweep };
 
+// The currency a rule kind's amount thresholds are in: none (no amount threshold), its parameter
+// "currency", or the bureau's base currency (setting base_currency). A record in another currency is not
+// judged by such a rule: it is counted as "cannot evaluate" (oversight.rule_coverage).
+enum class ThresholdCurrency { None, Param, Base };
+
 struct CompiledRule;
 struct Hit;
 
@@ -155,6 +161,29 @@ struct RuleKindSpec {
 	// True for kinds whose findings form matters (oversight.matter, with their obligations) instead of
 	// alerts: oversight.record_hits hands them to oversight.record_matters.
 	bool forms_matters = false;
+
+	// Data coverage (issue 11: rules never judge data the source did not provide). The canonical fields
+	// without which the kind cannot judge a record (an entry "a|b" is satisfied by either field): a rule
+	// whose required input is not mapped by a watch, or not provided by the load that wrote a record
+	// (oversight.load.fields_provided), records "cannot evaluate" instead of firing or staying silent.
+	// Optional inputs are read when present (an absent one has a documented meaning: no currency is the
+	// base currency, no payment_kind a payment, no status paid…). The link tables the kind reads besides
+	// the record (schema-qualified): without any row of a required one it cannot judge; optional ones
+	// refine a finding when present.
+	std::vector<const char *> required_inputs = {};
+	std::vector<const char *> optional_inputs = {};
+	std::vector<const char *> required_links = {};
+	std::vector<const char *> optional_links = {};
+	ThresholdCurrency thresholds = ThresholdCurrency::None;
+	// The records the kind would judge, as an SQL predicate over a row x of the canonical view (placeholders
+	// as in its SQL): what its cannot-evaluate counts count besides the required inputs (e.g. only large
+	// approved payments need sign-offs). nullptr: every record with the required inputs.
+	const char *candidates = nullptr;
+	// Refunds and credit notes (payment_kind) are not judged: money coming back is not a payment.
+	bool payments_only = false;
+	// Stored records other than the written ones are members of a finding (sums, groups), so stored records
+	// of a load that did not provide a required input are left out of them too.
+	bool judges_history = false;
 };
 
 // Every kind, in catalogue order (registry.cpp).
@@ -209,6 +238,25 @@ std::vector<std::string> prefilter_fields(const CompiledRule &rule);
 bool may_fire(const CompiledRule &rule, const Record &record);
 // Canonical fields a row-local rule reads (the engine converts only these from each tuple).
 std::vector<std::string> row_rule_fields(const CompiledRule &rule);
+// A record the rule does not judge by its kind: a refund or credit note, for kinds that judge payments
+// only (evaluate_row and may_fire say no to it; payment_kind is among the fields they read).
+bool skips_record(const CompiledRule &rule, const Record &record);
+
+// Data coverage. The required inputs of the rule's kind (entries "a|b") that has() satisfies with none
+// of their fields, in declaration order; empty when the rule can judge.
+std::vector<std::string> missing_inputs(const RuleKindSpec &kind, const std::function<bool(const std::string &)> &has);
+// The currency of the rule's amount thresholds ("" when it has none): its parameter "currency", or the
+// base currency.
+std::string threshold_currency(const CompiledRule &rule, const std::string &base_currency);
+// Why the rule does not judge a record: the reasons recorded in oversight.coverage_gap.
+namespace gap_reason {
+inline constexpr const char *not_mapped = "not_mapped";           // a required input is not mapped by the watch
+inline constexpr const char *not_provided = "not_provided";       // the record's load did not provide it
+inline constexpr const char *other_currency = "other_currency";   // thresholds in another currency
+inline constexpr const char *no_link_rows = "no_link_rows";       // a required link table is empty
+inline constexpr const char *link_not_loaded = "link_not_loaded"; // none of a load's records has link rows
+inline constexpr const char *no_band = "no_band";                 // no discretion band applies to the case
+} // namespace gap_reason
 
 // SQL of a Batch or Sweep rule. Placeholders the engine substitutes: {batch} (the rows being written,
 // canonical columns plus __key jsonb and __unit text), {hist} (the whole watched table, same shape),
@@ -217,6 +265,8 @@ std::vector<std::string> row_rule_fields(const CompiledRule &rule);
 // not build two jsonb keys per candidate pair).
 // Output columns: object_table text, object_key jsonb, period text, unit_code text, message text, details jsonb.
 std::string rule_sql(const CompiledRule &rule);
+// text with the placeholders of the rule's parameters, {base_currency} and {as_of…} substituted (rule_sql).
+std::string bind_params(const CompiledRule &rule, std::string text);
 // Replaces every "{name}" in text by value.
 std::string substitute(std::string text, const std::string &name, const std::string &value);
 

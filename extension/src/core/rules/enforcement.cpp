@@ -7,6 +7,9 @@ namespace oversight::core::kinds {
 namespace {
 
 // --- penalty_outside_band ------------------------------------------------------------------------
+// A fine with no discretion band in force for its violation, date and currency cannot be judged: it is
+// counted as cannot-evaluate (reason no_band), never passed over in silence; flag_missing_band also
+// raises an alert on it (a violation the bureau's standard does not cover).
 const char *sql_penalty_band = R"SQL(
 SELECT {table}, b.__key, '', b.__unit,
        CASE WHEN d.violation_code IS NULL THEN 'no discretion band in force for violation ' || b.violation_code
@@ -22,15 +25,31 @@ SELECT {table}, b.__key, '', b.__unit,
  WHERE b.penalty_kind = 'fine' AND b.fine_amount IS NOT NULL AND b.decided_on IS NOT NULL
    AND CASE WHEN d.violation_code IS NULL THEN {p:flag_missing_band}
             ELSE b.fine_amount < d.min_fine OR b.fine_amount > d.max_fine END
+ UNION ALL
+SELECT {table}, NULL::pg_catalog.jsonb, '', NULL::pg_catalog.text, NULL::pg_catalog.text,
+       pg_catalog.jsonb_build_object('cannot_evaluate', 'no_band', 'missing', pg_catalog.jsonb_build_array('oversight.discretion_band'),
+         'load_id', b.__load, 'records', pg_catalog.count(*))
+  FROM {batch} b
+ WHERE b.penalty_kind = 'fine' AND b.fine_amount IS NOT NULL AND b.decided_on IS NOT NULL
+   AND NOT EXISTS (SELECT FROM oversight.discretion_band x
+                    WHERE x.violation_code = b.violation_code AND x.valid_from <= b.decided_on
+                      AND (x.valid_to IS NULL OR b.decided_on < x.valid_to)
+                      AND x.currency = coalesce(b.currency, {base_currency}))
+ GROUP BY b.__load
 )SQL";
 
 RuleKindSpec penalty_outside_band() {
-	RuleKindSpec k{
-	    "penalty_outside_band",
-	    {RK::Enforcement},
-	    Evaluation::Batch,
-	    {{"flag_missing_band", P::Bool, "false", "Also signal fines whose violation has no discretion band in force."}},
-	    "Fine outside the discretion band (裁量基准, oversight.discretion_band) of its violation."};
+	RuleKindSpec k{"penalty_outside_band",
+	               {RK::Enforcement},
+	               Evaluation::Batch,
+	               {{"flag_missing_band", P::Bool, "false",
+	                 "Also raise an alert on a fine whose violation has no discretion band in force (such a fine is "
+	                 "always counted "
+	                 "as cannot-evaluate, reason no_band)."}},
+	               "Fine outside the discretion band (裁量基准, oversight.discretion_band) of its violation."};
+	k.required_inputs = {"penalty_kind", "fine_amount", "decided_on", "violation_code"};
+	k.optional_inputs = {"currency"};
+	k.required_links = {"oversight.discretion_band"};
 	k.prefilter_fields = {"penalty_kind"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) {
 		return is(Fields(rule, record)("penalty_kind"), penalty_kind::fine);
@@ -58,6 +77,8 @@ RuleKindSpec fine_collected_by_agency() {
 		                       {"fine_amount", f("fine_amount").null ? Json(nullptr) : jdec(f("fine_amount").dec)}});
 		return true;
 	};
+	k.required_inputs = {"collected_by"};
+	k.optional_inputs = {"fine_amount"};
 	return k;
 }
 
@@ -85,6 +106,9 @@ RuleKindSpec fine_unpaid() {
 	                 "0", "100"}},
 	               "Fine unpaid (or paid late) after the legal period."};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_fine_unpaid; };
+	// Without the payment date every fine looks unpaid (an export of 208 cases without it made all 208 fire).
+	k.required_inputs = {"penalty_kind", "fine_amount", "decided_on", "paid_on"};
+	k.optional_inputs = {"status"};
 	return k;
 }
 

@@ -30,6 +30,9 @@ RuleKindSpec allocation_without_budget() {
 	               {},
 	               "Allocation with no budget project, an unknown one, or one of another fiscal year."};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_without_budget; };
+	k.required_inputs = {"budget_project_code"};
+	k.optional_inputs = {"allocated_on", "amount"};
+	k.required_links = {"oversight.budget_project"};
 	return k;
 }
 
@@ -55,6 +58,10 @@ RuleKindSpec allocation_over_budget() {
 	k.prefilter_fields = {"budget_project_code"};
 	k.may_fire = has_budget_project;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_over_budget; };
+	k.required_inputs = {"budget_project_code", "amount"};
+	k.optional_inputs = {"currency"};
+	k.required_links = {"oversight.budget_project"};
+	k.judges_history = true;
 	return k;
 }
 
@@ -77,6 +84,8 @@ RuleKindSpec special_fund_misuse() {
 	k.prefilter_fields = {"budget_project_code"};
 	k.may_fire = has_budget_project;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_special_misuse; };
+	k.required_inputs = {"budget_project_code", "purpose"};
+	k.required_links = {"oversight.budget_project"};
 	return k;
 }
 

@@ -3,8 +3,11 @@
 //
 // A kind is one function returning its RuleKindSpec: catalogue entry (record kinds, evaluation,
 // parameters with their validation bounds, description) and, side by side, its row check, its
-// pre-filter and its set-based SQL. Adding a kind: write that function in its area's file, list it in
-// the area's *_kinds(), and add its tests (tests/unit, tests/pgtap).
+// pre-filter and its set-based SQL, and what it judges a record by: its required and optional inputs,
+// the link tables it reads, the currency of its amount thresholds, whether it judges payments only
+// (data coverage: tests/unit/coverage_test.cpp checks that every field the check, the pre-filter and the
+// SQL read is declared). Adding a kind: write that function in its area's file, list it in the area's
+// *_kinds(), and add its tests (tests/unit, tests/pgtap).
 #pragma once
 
 #include <algorithm>

@@ -31,6 +31,7 @@ SELECT {table} AS object_table, GREATEST(b.__key, h.__key) AS object_key, '' AS 
    AND h.currency IS NOT DISTINCT FROM b.currency
    AND coalesce(h.payee_account, h.payee_name) = coalesce(b.payee_account, b.payee_name)
    AND coalesce(h.status, '') <> 'returned' AND coalesce(b.status, '') <> 'returned'
+   AND coalesce(b.payment_kind, 'payment') = 'payment' AND coalesce(h.payment_kind, 'payment') = 'payment'
    AND pg_catalog.abs(coalesce(h.paid_on, h.requested_on, '2000-01-01') - coalesce(b.paid_on, b.requested_on, '2000-01-01')) <= {p:lookback_days}
 )SQL";
 
@@ -47,6 +48,9 @@ RuleKindSpec payment_duplicate() {
 		return !Fields(rule, record)("invoice_no").null;
 	};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_duplicate; };
+	k.required_inputs = {"invoice_no", "amount", "payee_account|payee_name"};
+	k.optional_inputs = {"currency", "paid_on", "requested_on", "status", "payment_kind"};
+	k.payments_only = true;
 	return k;
 }
 
@@ -68,6 +72,7 @@ SELECT {table}, GREATEST(b.__key, h.__key), '',
    AND pg_catalog.abs(h.amount - b.amount) <= GREATEST(h.amount, b.amount) * {p:amount_tolerance_pct} / 100
    AND NOT (h.amount = b.amount AND h.invoice_no IS NOT DISTINCT FROM b.invoice_no AND b.invoice_no IS NOT NULL)
    AND coalesce(h.status, '') <> 'returned' AND coalesce(b.status, '') <> 'returned'
+   AND coalesce(b.payment_kind, 'payment') = 'payment' AND coalesce(h.payment_kind, 'payment') = 'payment'
 )SQL";
 
 RuleKindSpec payment_near_duplicate() {
@@ -87,6 +92,10 @@ RuleKindSpec payment_near_duplicate() {
 		return !amount.null && amount.dec >= rule.dec("min_amount");
 	};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_near_duplicate; };
+	k.required_inputs = {"payee_name", "amount", "paid_on|requested_on"};
+	k.optional_inputs = {"currency", "invoice_no", "status", "payment_kind"};
+	k.thresholds = ThresholdCurrency::Base;
+	k.payments_only = true;
 	return k;
 }
 
@@ -95,16 +104,24 @@ bool has_contract(const CompiledRule &rule, const Record &record) {
 	return !Fields(rule, record)("contract_code").null;
 }
 
+// Paid net of refunds and credit notes: a reversal counts against its contract (its own contract_code,
+// else that of the payment it reverses, refund_of).
 const char *sql_exceeds_contract = R"SQL(
 SELECT 'oversight.contract', pg_catalog.jsonb_build_object('contract_code', c.contract_code), '', c.buyer_unit_code,
-       'payments on contract ' || c.contract_code || ' total ' || s.paid || ' ' || c.currency || ', above the contract amount ' || c.amount,
-       pg_catalog.jsonb_build_object('paid', s.paid, 'contract_amount', c.amount, 'payments', s.n, 'tolerance_pct', {p:tolerance_pct})
-  FROM (SELECT DISTINCT b.contract_code FROM {batch} b WHERE b.contract_code IS NOT NULL) g
+       'payments on contract ' || c.contract_code || ' total ' || (s.paid - r.refunded) || ' ' || c.currency || ', above the contract amount ' || c.amount,
+       pg_catalog.jsonb_build_object('paid', s.paid - r.refunded, 'contract_amount', c.amount, 'payments', s.n, 'tolerance_pct', {p:tolerance_pct})
+         || CASE WHEN r.refunded > 0 THEN pg_catalog.jsonb_build_object('paid_gross', s.paid, 'refunded', r.refunded) ELSE '{}'::pg_catalog.jsonb END
+  FROM (SELECT DISTINCT b.contract_code FROM {batch} b WHERE b.contract_code IS NOT NULL AND coalesce(b.payment_kind, 'payment') = 'payment') g
   JOIN oversight.contract c ON c.contract_code = g.contract_code AND c.amount IS NOT NULL
  CROSS JOIN LATERAL (SELECT pg_catalog.sum(h.amount) AS paid, pg_catalog.count(*) AS n FROM {hist} h
                       WHERE h.contract_code = c.contract_code AND h.currency IS NOT DISTINCT FROM c.currency
-                        AND coalesce(h.status, '') <> 'returned') s
- WHERE s.paid > c.amount * (1 + {p:tolerance_pct} / 100.0)
+                        AND coalesce(h.status, '') <> 'returned' AND coalesce(h.payment_kind, 'payment') = 'payment') s
+ CROSS JOIN LATERAL (SELECT coalesce(pg_catalog.sum(h.amount), 0) AS refunded FROM {hist} h
+                      WHERE h.payment_kind IN ('refund', 'credit_note') AND h.currency IS NOT DISTINCT FROM c.currency
+                        AND coalesce(h.status, '') <> 'returned'
+                        AND (h.contract_code = c.contract_code
+                             OR (h.contract_code IS NULL AND h.refund_of IN (SELECT p.payment_code FROM {hist} p WHERE p.contract_code = c.contract_code)))) r
+ WHERE s.paid - r.refunded > c.amount * (1 + {p:tolerance_pct} / 100.0)
 )SQL";
 
 RuleKindSpec payment_exceeds_contract() {
@@ -117,6 +134,11 @@ RuleKindSpec payment_exceeds_contract() {
 	k.prefilter_fields = {"contract_code"};
 	k.may_fire = has_contract;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_exceeds_contract; };
+	k.required_inputs = {"contract_code", "amount"};
+	k.optional_inputs = {"currency", "status", "payment_kind", "refund_of", "payment_code"};
+	k.required_links = {"oversight.contract"};
+	k.payments_only = true;
+	k.judges_history = true;
 	return k;
 }
 
@@ -127,7 +149,7 @@ SELECT {table}, b.__key, '', b.__unit,
        pg_catalog.jsonb_build_object('contract_code', c.contract_code, 'signed_on', c.signed_on, 'payment_date', coalesce(b.paid_on, b.requested_on))
   FROM {batch} b
   JOIN oversight.contract c ON c.contract_code = b.contract_code
- WHERE coalesce(b.paid_on, b.requested_on) IS NOT NULL
+ WHERE coalesce(b.paid_on, b.requested_on) IS NOT NULL AND coalesce(b.payment_kind, 'payment') = 'payment'
    AND (c.signed_on IS NULL OR coalesce(b.paid_on, b.requested_on) < c.signed_on)
 )SQL";
 
@@ -140,6 +162,10 @@ RuleKindSpec payment_before_contract_signed() {
 	k.prefilter_fields = {"contract_code"};
 	k.may_fire = has_contract;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_before_signed; };
+	k.required_inputs = {"contract_code", "paid_on|requested_on"};
+	k.optional_inputs = {"payment_kind"};
+	k.required_links = {"oversight.contract"};
+	k.payments_only = true;
 	return k;
 }
 
@@ -167,6 +193,10 @@ RuleKindSpec cash_single() {
 		    details({{"amount", jdec(amount.dec)}, {"limit", jdec(limit)}, {"payee_name", jtext(f("payee_name"))}});
 		return true;
 	};
+	k.required_inputs = {"payment_method", "amount"};
+	k.optional_inputs = {"currency", "payee_name", "payment_kind"};
+	k.thresholds = ThresholdCurrency::Param;
+	k.payments_only = true;
 	return k;
 }
 
@@ -182,11 +212,12 @@ SELECT {table}, pg_catalog.jsonb_build_object('payer_unit_code', g.unit), g.peri
                                ELSE pg_catalog.to_char(b.paid_on, 'YYYY') END AS period_label
           FROM {batch} b
          WHERE b.payment_method = 'cash' AND b.paid_on IS NOT NULL AND b.payer_unit_code IS NOT NULL
-           AND coalesce(b.currency, {base_currency}) = {p:currency}) g
+           AND coalesce(b.currency, {base_currency}) = {p:currency} AND coalesce(b.payment_kind, 'payment') = 'payment') g
  CROSS JOIN LATERAL (SELECT pg_catalog.sum(h.amount) AS total, pg_catalog.count(*) AS n FROM {hist} h
                       WHERE h.payer_unit_code = g.unit AND h.payment_method = 'cash'
                         AND h.paid_on >= g.period_start AND h.paid_on < g.period_start + ('1 ' || {p:period})::interval
-                        AND coalesce(h.currency, {base_currency}) = {p:currency} AND coalesce(h.status, '') <> 'returned') s
+                        AND coalesce(h.currency, {base_currency}) = {p:currency} AND coalesce(h.status, '') <> 'returned'
+                        AND coalesce(h.payment_kind, 'payment') = 'payment') s
  WHERE s.total > {p:limit}
 )SQL";
 
@@ -208,6 +239,11 @@ RuleKindSpec cash_cumulative() {
 	k.prefilter_fields = {"payment_method"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) { return is_cash(Fields(rule, record)); };
 	k.sql = [](const CompiledRule &) -> std::string { return sql_cash_cumulative; };
+	k.required_inputs = {"payment_method", "amount", "paid_on", "payer_unit_code"};
+	k.optional_inputs = {"currency", "status", "payment_kind"};
+	k.thresholds = ThresholdCurrency::Param;
+	k.payments_only = true;
+	k.judges_history = true;
 	return k;
 }
 
@@ -233,6 +269,9 @@ RuleKindSpec cash_official_card_type() {
 		hit.details = details({{"expense_type", jtext(type)}, {"amount", jdec(f("amount").dec)}});
 		return true;
 	};
+	k.required_inputs = {"payment_method", "expense_type", "amount"};
+	k.optional_inputs = {"payment_kind"};
+	k.payments_only = true;
 	return k;
 }
 
@@ -249,7 +288,7 @@ SELECT {table}, h.__key, '', h.__unit,
  CROSS JOIN LATERAL (SELECT CASE WHEN {p:use_contract_term} THEN LEAST(coalesce(c.payment_term_days, {p:days}), {p:max_term_days})
                                  ELSE {p:days} END AS term) t
  CROSS JOIN LATERAL (SELECT h.delivered_on + t.term AS due, t.term) d
- WHERE h.delivered_on IS NOT NULL AND coalesce(h.status, '') <> 'returned'
+ WHERE h.delivered_on IS NOT NULL AND coalesce(h.status, '') <> 'returned' AND coalesce(h.payment_kind, 'payment') = 'payment'
    AND ((h.paid_on IS NULL AND {as_of_date} > d.due) OR h.paid_on > d.due)
 )SQL";
 
@@ -264,6 +303,12 @@ RuleKindSpec sme_payment_overdue() {
 	     {"max_term_days", P::Integer, "60", "A contract term longer than this is capped to it.", "1", "365"}},
 	    "Payment to an SME still unpaid (or paid) after the deadline counted from delivery."};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_sme_overdue; };
+	k.required_inputs = {"payee_party_code", "delivered_on", "paid_on"};
+	k.optional_inputs = {"contract_code", "status", "payment_kind", "payee_name"};
+	k.required_links = {"oversight.party"};
+	k.candidates = "coalesce(x.status, '') <> 'returned'";
+	k.optional_links = {"oversight.contract"};
+	k.payments_only = true;
 	return k;
 }
 
@@ -276,7 +321,7 @@ SELECT {table}, b.__key, '', b.__unit,
   FROM {batch} b
   JOIN oversight.person_account a ON a.account_no = b.payee_account
   JOIN oversight.person p ON p.person_code = a.person_code
- WHERE a.relation = ANY ({p:relations})
+ WHERE a.relation = ANY ({p:relations}) AND coalesce(b.payment_kind, 'payment') = 'payment'
  GROUP BY b.__key, b.__unit, b.payee_account
 )SQL";
 
@@ -293,6 +338,10 @@ RuleKindSpec payee_staff_account() {
 		return !Fields(rule, record)("payee_account").null;
 	};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_staff_account; };
+	k.required_inputs = {"payee_account"};
+	k.optional_inputs = {"payment_kind"};
+	k.required_links = {"oversight.person_account"};
+	k.payments_only = true;
 	return k;
 }
 
@@ -313,6 +362,10 @@ RuleKindSpec round_amount() {
 		hit.details = details({{"amount", jdec(amount.dec)}, {"modulus", jdec(rule.dec("modulus"))}});
 		return true;
 	};
+	k.required_inputs = {"amount"};
+	k.optional_inputs = {"currency", "payment_kind"};
+	k.thresholds = ThresholdCurrency::Base;
+	k.payments_only = true;
 	return k;
 }
 
@@ -342,22 +395,39 @@ RuleKindSpec nonworking_day_approval() {
 		hit.details = details({{"approved_on", Json(date_text(at.date))}, {"calendar_loaded", Json(known)}});
 		return true;
 	};
+	k.required_inputs = {"approved_at"};
+	k.optional_inputs = {"payment_kind"};
+	k.payments_only = true;
 	return k;
 }
 
 // --- missing_signoff (sweep) ---------------------------------------------------------------------
+// A load none of whose candidate payments has any sign-off did not bring its sign-offs (an export without
+// them): its payments are counted as cannot-evaluate instead of each "lacking every level". Payments
+// written by something else than the loader (no load) are judged as before.
 const char *sql_missing_signoff = R"SQL(
-SELECT {table}, h.__key, '', h.__unit,
-       'payment of ' || h.amount || ' ' || coalesce(h.currency, {base_currency}) || ' lacks sign-off by ' || pg_catalog.array_to_string(m.missing, ', '),
-       pg_catalog.jsonb_build_object('missing_levels', pg_catalog.to_jsonb(m.missing), 'amount', h.amount, 'min_amount', {p:min_amount})
-  FROM {hist} h
+WITH c AS (SELECT h.* FROM {hist} h
+            WHERE h.amount >= {p:min_amount} AND coalesce(h.currency, {base_currency}) = {p:currency}
+              AND h.status IN ('approved', 'paid') AND coalesce(h.payment_kind, 'payment') = 'payment'
+              AND coalesce((h.approved_at AT TIME ZONE oversight.setting_value('timezone'))::pg_catalog.date, h.paid_on, h.requested_on) + {p:grace_days} <= {as_of_date}),
+     signed AS (SELECT DISTINCT c.__load FROM c
+                 WHERE c.__load IS NOT NULL AND EXISTS (SELECT FROM oversight.payment_signoff s WHERE s.payment_code = c.payment_code))
+SELECT {table}, c.__key, '', c.__unit,
+       'payment of ' || c.amount || ' ' || coalesce(c.currency, {base_currency}) || ' lacks sign-off by ' || pg_catalog.array_to_string(m.missing, ', '),
+       pg_catalog.jsonb_build_object('missing_levels', pg_catalog.to_jsonb(m.missing), 'amount', c.amount, 'min_amount', {p:min_amount})
+  FROM c
  CROSS JOIN LATERAL (SELECT pg_catalog.array_agg(l ORDER BY o) AS missing
                        FROM pg_catalog.unnest({p:levels}) WITH ORDINALITY AS u(l, o)
                       WHERE NOT EXISTS (SELECT FROM oversight.payment_signoff s
-                                         WHERE s.payment_code = h.payment_code AND s.signoff_level = u.l)) m
- WHERE h.amount >= {p:min_amount} AND coalesce(h.currency, {base_currency}) = {p:currency}
-   AND h.status IN ('approved', 'paid') AND m.missing IS NOT NULL
-   AND coalesce((h.approved_at AT TIME ZONE oversight.setting_value('timezone'))::pg_catalog.date, h.paid_on, h.requested_on) + {p:grace_days} <= {as_of_date}
+                                         WHERE s.payment_code = c.payment_code AND s.signoff_level = u.l)) m
+ WHERE m.missing IS NOT NULL AND (c.__load IS NULL OR c.__load IN (SELECT signed.__load FROM signed))
+ UNION ALL
+SELECT {table}, NULL::pg_catalog.jsonb, '', NULL::pg_catalog.text, NULL::pg_catalog.text,
+       pg_catalog.jsonb_build_object('cannot_evaluate', 'link_not_loaded', 'missing', pg_catalog.jsonb_build_array('oversight.payment_signoff'),
+         'load_id', c.__load, 'records', pg_catalog.count(*))
+  FROM c
+ WHERE c.__load IS NOT NULL AND c.__load NOT IN (SELECT signed.__load FROM signed)
+ GROUP BY c.__load
 )SQL";
 
 RuleKindSpec missing_signoff() {
@@ -372,6 +442,12 @@ RuleKindSpec missing_signoff() {
 	     {"currency", P::Text, "\"CNY\"", "Currency of min_amount."}},
 	    "Large approved or paid payment lacking a sign-off level of oversight.payment_signoff."};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_missing_signoff; };
+	k.required_inputs = {"payment_code", "amount", "approved_at|paid_on|requested_on"};
+	k.optional_inputs = {"currency", "status", "payment_kind"};
+	k.required_links = {"oversight.payment_signoff"};
+	k.candidates = "x.amount >= {p:min_amount} AND x.status IN ('approved', 'paid')";
+	k.thresholds = ThresholdCurrency::Param;
+	k.payments_only = true;
 	return k;
 }
 

@@ -49,6 +49,10 @@ RuleKindSpec method_threshold() {
 		                       {"category", Json(category)}});
 		return true;
 	};
+	// Without the approval reference a non-open purchase cannot be told approved or not.
+	k.required_inputs = {"procurement_method", "estimated_value", "method_approval_ref"};
+	k.optional_inputs = {"main_procurement_category", "currency"};
+	k.thresholds = ThresholdCurrency::Param;
 	return k;
 }
 
@@ -60,6 +64,10 @@ bool non_open_with_project(const CompiledRule &rule, const Record &record) {
 	       !f("budget_project_code").null && !f("category_code").null;
 }
 
+// 政府采购法实施条例 第28条: in one fiscal year, one budget project, one category, purchases by non-open
+// methods whose cumulative amount exceeds (超过) the public-tender threshold. A non-open purchase at or
+// above the threshold is a member of the group too (and, without approval, also the method-vs-threshold
+// finding of PROC.METHOD_THRESHOLD).
 const char *sql_splitting = R"SQL(
 SELECT {table}, pg_catalog.jsonb_build_object('budget_project_code', g.bp, 'category_code', g.cat), 'FY' || g.fy, s.unit,
        s.n || ' non-open purchases of category ' || g.cat || ' on budget project ' || g.bp || ' in FY' || g.fy
@@ -68,7 +76,7 @@ SELECT {table}, pg_catalog.jsonb_build_object('budget_project_code', g.bp, 'cate
   FROM (SELECT DISTINCT b.budget_project_code AS bp, b.category_code AS cat, b.fiscal_year AS fy FROM {batch} b
          WHERE b.procurement_method = ANY ({p:non_open_methods}) AND b.budget_project_code IS NOT NULL
            AND b.category_code IS NOT NULL AND b.fiscal_year IS NOT NULL) g
- CROSS JOIN LATERAL (SELECT pg_catalog.count(*) AS n, pg_catalog.sum(h.estimated_value) AS total, pg_catalog.max(h.estimated_value) AS largest,
+ CROSS JOIN LATERAL (SELECT pg_catalog.count(*) AS n, pg_catalog.sum(h.estimated_value) AS total,
                             pg_catalog.jsonb_agg(h.__key ORDER BY h.__key) AS keys, pg_catalog.min(h.__unit) AS unit
                        FROM {hist} h
                       WHERE h.budget_project_code = g.bp AND h.category_code = g.cat AND h.fiscal_year = g.fy
@@ -77,7 +85,7 @@ SELECT {table}, pg_catalog.jsonb_build_object('budget_project_code', g.bp, 'cate
                         AND coalesce(h.currency, {base_currency}) = {p:currency}
                         AND coalesce(h.tender_status, '') <> 'cancelled') s
   LEFT JOIN oversight.budget_project bp ON bp.project_code = g.bp
- WHERE s.n >= {p:min_count} AND s.total >= {p:threshold} AND s.largest < {p:threshold}
+ WHERE s.n >= {p:min_count} AND s.total > {p:threshold}
    AND NOT ({p:honor_budget_adjustment} AND bp.adjusted_on IS NOT NULL)
 )SQL";
 
@@ -93,11 +101,17 @@ RuleKindSpec purchase_splitting() {
 	     {"honor_budget_adjustment", P::Bool, "true",
 	      "No alert when the budget project records an approved adjustment."},
 	     {"currency", P::Text, "\"CNY\"", "Currency of the threshold."}},
-	    "化整为零: same budget project, category and fiscal year, several non-open purchases each under the "
-	    "threshold, together at or above it."};
+	    "化整为零 (政府采购法实施条例 第28条): in one fiscal year, one budget project and one category, several "
+	    "purchases by non-open methods (without approval) whose total exceeds the threshold."};
 	k.prefilter_fields = {"procurement_method", "budget_project_code", "category_code"};
 	k.may_fire = non_open_with_project;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_splitting; };
+	k.required_inputs = {"procurement_method", "estimated_value", "budget_project_code",
+	                     "category_code",      "fiscal_year",     "method_approval_ref"};
+	k.optional_inputs = {"currency", "tender_status"};
+	k.optional_links = {"oversight.budget_project"};
+	k.thresholds = ThresholdCurrency::Param;
+	k.judges_history = true;
 	return k;
 }
 
@@ -136,6 +150,11 @@ RuleKindSpec near_threshold_purchases() {
 	k.prefilter_fields = {"procurement_method", "budget_project_code", "category_code"};
 	k.may_fire = non_open_with_project;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_near_threshold; };
+	k.required_inputs = {"procurement_method", "estimated_value", "budget_project_code", "category_code",
+	                     "fiscal_year"};
+	k.optional_inputs = {"currency", "tender_status"};
+	k.thresholds = ThresholdCurrency::Param;
+	k.judges_history = true;
 	return k;
 }
 
@@ -166,6 +185,9 @@ RuleKindSpec single_source_topup() {
 		return !Fields(rule, record)("parent_contract_code").null;
 	};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_topup; };
+	k.required_inputs = {"parent_contract_code", "amount"};
+	k.optional_inputs = {"currency", "status"};
+	k.judges_history = true;
 	return k;
 }
 
@@ -201,6 +223,7 @@ RuleKindSpec tender_period_short() {
 		hit.details = details({{"days", Json(days)}, {"min_days", Json(min_days)}, {"method", jtext(method)}});
 		return true;
 	};
+	k.required_inputs = {"procurement_method", "tender_period_start", "tender_period_end"};
 	return k;
 }
 
@@ -224,6 +247,8 @@ RuleKindSpec single_bid() {
 		hit.details = details({{"number_of_tenderers", Json(1)}, {"method", jtext(method)}});
 		return true;
 	};
+	k.required_inputs = {"number_of_tenderers", "procurement_method"};
+	k.optional_inputs = {"tender_status"};
 	return k;
 }
 
@@ -286,6 +311,10 @@ RuleKindSpec collusion_same_contact() {
 	k.sql = [](const CompiledRule &) {
 		return collusion_sql("pg_catalog.lower(pg_catalog.btrim({t}.contact_name))", "contact", "");
 	};
+	k.required_inputs = {"ocid", "contact_name"};
+	k.optional_inputs = {"status", "bid_id"};
+	k.optional_links = {"oversight.bid_tenderer"};
+	k.judges_history = true;
 	return k;
 }
 
@@ -302,6 +331,10 @@ RuleKindSpec collusion_same_bond_account() {
 	k.sql = [](const CompiledRule &) {
 		return collusion_sql("pg_catalog.btrim({t}.bond_account)", "bond_account", "");
 	};
+	k.required_inputs = {"ocid", "bond_account"};
+	k.optional_inputs = {"status", "bid_id"};
+	k.optional_links = {"oversight.bid_tenderer"};
+	k.judges_history = true;
 	return k;
 }
 
@@ -315,6 +348,10 @@ RuleKindSpec collusion_identical_price() {
 	k.prefilter_fields = {"amount"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) { return !Fields(rule, record)("amount").null; };
 	k.sql = [](const CompiledRule &) { return collusion_sql("{t}.amount::pg_catalog.text", "amount", "lot"); };
+	k.required_inputs = {"ocid", "amount"};
+	k.optional_inputs = {"status", "bid_id", "lot_id", "currency"};
+	k.optional_links = {"oversight.bid_tenderer"};
+	k.judges_history = true;
 	return k;
 }
 

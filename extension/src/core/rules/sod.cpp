@@ -23,6 +23,7 @@ RuleKindSpec handler_is_approver() {
 		hit.details = details({{"person_code", jtext(h)}});
 		return true;
 	};
+	k.required_inputs = {"handler_code", "approver_code"};
 	return k;
 }
 
