@@ -819,7 +819,7 @@ COMMENT ON FUNCTION oversight.ladder_text(text, text, date, integer, text, text,
 
 CREATE FUNCTION oversight.escalation_subject(p_kind text, p_id bigint, p_on date)
   RETURNS TABLE (is_open boolean, unit_code text, matter_id bigint, alert_id bigint, title text, label text, node_code text,
-                 handler text, chief text, leader text)
+                 handler text, chief text, leader text, title_en text)
   LANGUAGE plpgsql STABLE
   SET search_path = pg_catalog, pg_temp
 AS $$
@@ -828,11 +828,11 @@ BEGIN
   -- (the people responsible on the day of the act where there is one, else those of the unit today).
   IF p_kind = 'obligation' THEN
     RETURN QUERY SELECT o.status = 'open', m.unit_code, m.matter_id, NULL::bigint, m.title, o.kind, m.node_code,
-                        o.person_code, m.first_responsible, m.primary_responsible
+                        o.person_code, m.first_responsible, m.primary_responsible, m.title
                    FROM oversight.obligation o JOIN oversight.matter m ON m.matter_id = o.matter_id WHERE o.obligation_id = p_id;
   ELSIF p_kind = 'alert' THEN
-    RETURN QUERY SELECT a.status = 'open', a.unit_code, NULL::bigint, a.alert_id, pg_catalog.left(a.message, 200), 'alert'::text, a.node_code,
-                        r.chief, r.chief, r.leader
+    RETURN QUERY SELECT a.status = 'open', a.unit_code, NULL::bigint, a.alert_id, pg_catalog.left(a.message_zh, 200), 'alert'::text, a.node_code,
+                        r.chief, r.chief, r.leader, pg_catalog.left(a.message, 200)
                    FROM oversight.alert a
                   CROSS JOIN LATERAL (SELECT max(u.person_code) FILTER (WHERE u.responsibility = 'first') AS chief,
                                              max(u.person_code) FILTER (WHERE u.responsibility = 'primary') AS leader
@@ -840,7 +840,7 @@ BEGIN
                   WHERE a.alert_id = p_id;
   ELSIF p_kind = 'rectification' THEN
     RETURN QUERY SELECT x.status <> 'closed', x.unit_code, x.matter_id, x.alert_id, pg_catalog.left(x.plan, 200), 'rectification'::text,
-                        NULL::text, x.owner_code, r.chief, r.leader
+                        NULL::text, x.owner_code, r.chief, r.leader, pg_catalog.left(x.plan, 200)
                    FROM oversight.rectification x
                   CROSS JOIN LATERAL (SELECT max(u.person_code) FILTER (WHERE u.responsibility = 'first') AS chief,
                                              max(u.person_code) FILTER (WHERE u.responsibility = 'primary') AS leader
@@ -849,7 +849,7 @@ BEGIN
   ELSIF p_kind IN ('complaint_acceptance', 'complaint_handling') THEN
     RETURN QUERY SELECT CASE WHEN p_kind = 'complaint_acceptance' THEN c.accepted IS NULL ELSE c.accepted AND c.outcome IS NULL END,
                         COALESCE(c.routed_unit_code, c.subject_unit_code), NULL::bigint, NULL::bigint, pg_catalog.left(c.summary, 200), p_kind,
-                        c.node_code, r.chief, r.chief, r.leader
+                        c.node_code, r.chief, r.chief, r.leader, pg_catalog.left(c.summary, 200)
                    FROM oversight.complaint c
                   CROSS JOIN LATERAL (SELECT max(u.person_code) FILTER (WHERE u.responsibility = 'first') AS chief,
                                              max(u.person_code) FILTER (WHERE u.responsibility = 'primary') AS leader
@@ -858,7 +858,7 @@ BEGIN
   END IF;
 END $$;
 COMMENT ON FUNCTION oversight.escalation_subject(text, bigint, date) IS
-  'For the sweeper: whether an item on a ladder (obligation, alert, rectification, complaint) is still open, its unit, matter or alert, title, and the handler, section chief and leader in charge its steps target. Internal.';
+  'For the sweeper: whether an item on a ladder (obligation, alert, rectification, complaint) is still open, its unit, matter or alert, title (an alert''s message in Chinese; title_en: in English, the same text for the others, written by people in one language), and the handler, section chief and leader in charge its steps target. Internal.';
 
 CREATE FUNCTION oversight.escalate(p_as_of timestamptz)
   RETURNS TABLE (alerts_started integer, steps_taken integer, cards_issued integer, escalations_stopped integer)
@@ -871,7 +871,7 @@ DECLARE
   a oversight.alert;
   e oversight.escalation;
   st oversight.ladder_step;
-  unit text; matter bigint; alert bigint; title text; kind text; node text; handler text; chief text; leader text;
+  unit text; matter bigint; alert bigint; title text; title_en text; kind text; node text; handler text; chief text; leader text;
   target text; open_subject boolean; taken integer; box bigint; next_no smallint; next_on date; days_over integer; advanced integer;
 BEGIN
   alerts_started := 0; steps_taken := 0; cards_issued := 0; escalations_stopped := 0;
@@ -891,8 +891,8 @@ BEGIN
     advanced := 0;
     FOR e IN SELECT * FROM oversight.escalation x WHERE x.stopped_at IS NULL AND x.next_step_on <= as_of_date
               ORDER BY x.next_step_on, x.subject_kind, x.subject_id FOR UPDATE SKIP LOCKED LOOP
-      SELECT x.is_open, x.unit_code, x.matter_id, x.alert_id, x.title, x.label, x.node_code, x.handler, x.chief, x.leader
-        INTO open_subject, unit, matter, alert, title, kind, node, handler, chief, leader
+      SELECT x.is_open, x.unit_code, x.matter_id, x.alert_id, x.title, x.label, x.node_code, x.handler, x.chief, x.leader, x.title_en
+        INTO open_subject, unit, matter, alert, title, kind, node, handler, chief, leader, title_en
         FROM oversight.escalation_subject(e.subject_kind, e.subject_id, as_of_date) x;
       IF NOT COALESCE(open_subject, false) THEN -- fulfilled, acknowledged or closed meanwhile
         UPDATE oversight.escalation SET stopped_at = p_as_of, stop_reason = 'no longer open'
@@ -914,7 +914,7 @@ BEGIN
                                       text_zh, text_en)
         VALUES (oversight.now(), e.subject_kind, e.subject_id, st.step_no, st.step, matter, alert, unit, st.target_role, target,
                 oversight.ladder_text(st.text_zh, title, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'zh')),
-                oversight.ladder_text(st.text_en, title, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'en')))
+                oversight.ladder_text(st.text_en, title_en, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'en')))
         RETURNING outbox_id INTO box;
         PERFORM pg_catalog.pg_notify('oversight_outbox', pg_catalog.jsonb_build_object('outbox_id', box)::text);
         IF st.step IN ('yellow_card', 'red_card') THEN
@@ -923,7 +923,7 @@ BEGIN
           VALUES (CASE st.step WHEN 'yellow_card' THEN 'yellow' ELSE 'red' END, e.subject_kind, e.subject_id, st.step_no, matter, alert, unit, target,
                   e.next_step_on, oversight.now(), st.deduction,
                   oversight.ladder_text(st.text_zh, title, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'zh')),
-                  oversight.ladder_text(st.text_en, title, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'en')));
+                  oversight.ladder_text(st.text_en, title_en, e.due_on, days_over, node, unit, oversight.obligation_label(kind, 'en')));
           cards_issued := cards_issued + 1;
         END IF;
         IF st.step IN ('red_card', 'accountability') THEN

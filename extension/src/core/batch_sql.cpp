@@ -59,25 +59,34 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape) {
 std::string recording_query(const std::vector<const CompiledRule *> &rules, const TableShape &shape, const char *path,
                             bool with_row_hits) {
 	std::string parts;
-	if (with_row_hits) // $1..$7: the row pass's hits as parallel arrays (NULL when none)
-		parts = "SELECT x.rv, x.tb, x.k::pg_catalog.jsonb, x.p, x.u, x.m, x.d::pg_catalog.jsonb FROM ROWS FROM "
+	if (with_row_hits) // $1..$8: the row pass's hits as parallel arrays (NULL when none), messages rendered
+		parts = "SELECT x.rv, x.tb, x.k::pg_catalog.jsonb, x.p, x.u, x.m, x.mz, x.d::pg_catalog.jsonb FROM ROWS FROM "
 		        "(pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.text[]), "
 		        "pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[]), "
 		        "pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[]), "
-		        "pg_catalog.unnest($7::pg_catalog.text[])) AS x(rv, tb, k, p, u, m, d)";
+		        "pg_catalog.unnest($7::pg_catalog.text[]), pg_catalog.unnest($8::pg_catalog.text[])) "
+		        "AS x(rv, tb, k, p, u, m, mz, d)";
 	for (const auto *rule : rules) {
 		if (!parts.empty())
 			parts += "\n UNION ALL\n";
-		parts += "SELECT " + std::to_string(rule->version_id) + "::pg_catalog.int8, q.* FROM (" +
-		         instantiate(*rule, shape) + ") AS q(object_table, object_key, period, unit_code, message, details)";
+		// The rule's findings carry their values (details); their messages in English and Chinese are the
+		// kind's templates filled with them, by the same renderer as the row pass's (a function in FROM:
+		// once per finding).
+		parts += "SELECT " + std::to_string(rule->version_id) +
+		         "::pg_catalog.int8, q.object_table, q.object_key, q.period, q.unit_code, (m.texts)[1], (m.texts)[2], "
+		         "q.details FROM (" +
+		         instantiate(*rule, shape) +
+		         ") AS q(object_table, object_key, period, unit_code, details) CROSS JOIN LATERAL "
+		         "oversight.finding_messages(" +
+		         sql_literal(rule->kind) + ", q.details, false) AS m(texts)";
 	}
 	return "SELECT r.blocking_message FROM (SELECT pg_catalog.array_agg(q.rv), pg_catalog.array_agg(coalesce(q.tb, " +
 	       sql_literal(shape.table_name) +
 	       ")), pg_catalog.array_agg(q.k), pg_catalog.array_agg(coalesce(q.p, '')), pg_catalog.array_agg(q.u), "
-	       "pg_catalog.array_agg(q.m), pg_catalog.array_agg(q.d) FROM (" +
+	       "pg_catalog.array_agg(q.m), pg_catalog.array_agg(q.mz), pg_catalog.array_agg(q.d) FROM (" +
 	       parts +
-	       ") AS q(rv, tb, k, p, u, m, d)) AS a(rv, tb, k, p, u, m, d) "
-	       "CROSS JOIN LATERAL oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.d, " +
+	       ") AS q(rv, tb, k, p, u, m, mz, d)) AS a(rv, tb, k, p, u, m, mz, d) "
+	       "CROSS JOIN LATERAL oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.mz, a.d, " +
 	       sql_literal(path) + ") AS r WHERE a.rv IS NOT NULL";
 }
 

@@ -202,7 +202,16 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 	hit.period.clear();
 	if (!rule.spec->check_row)
 		throw Error(sqlstate::internal_error, "rule kind " + rule.kind + " is not evaluated row by row");
-	return rule.spec->check_row(rule, record, calendar, hit);
+	if (!rule.spec->check_row(rule, record, calendar, hit))
+		return false;
+	FindingMessages m = finding_messages(*rule.spec, hit.details);
+	hit.message = std::move(m.en);
+	hit.message_zh = std::move(m.zh);
+	return true;
+}
+
+FindingMessages finding_messages(const RuleKindSpec &kind, std::string_view details_json) {
+	return render_messages(kind.messages, parse_finding(details_json));
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -43,8 +43,9 @@ std::string relation_view(const TableShape &shape, const std::string &from);
 std::string instantiate(const CompiledRule &rule, const TableShape &shape);
 
 // One statement recording the findings of a batch through oversight.record_hits: the row pass's hits
-// (parallel arrays $1..$7, when with_row_hits) and those of each set-based rule. Returns the message of
-// the first blocking alert (one column, blocking_message).
+// (parallel arrays $1..$8, when with_row_hits, their messages rendered in C++) and those of each
+// set-based rule (their messages rendered from their details by oversight.finding_messages()). Returns the
+// message of the first blocking alert (one column, blocking_message).
 std::string recording_query(const std::vector<const CompiledRule *> &rules, const TableShape &shape, const char *path,
                             bool with_row_hits);
 

@@ -1,0 +1,271 @@
+-------------------------------------------------------------------------------------------------------
+-- Chinese first (issue 8): the language of a session, and what follows it — the views showing rule
+-- titles and alert messages, the notices listeners read, the blocking message, the engine's warnings.
+-- Every alert holds its message in both languages (message, message_zh), every shipped rule its title
+-- in both (title, title_zh): both stay queryable, whatever the session shows.
+-------------------------------------------------------------------------------------------------------
+CREATE FUNCTION oversight.language() RETURNS text
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE v text := NULLIF(pg_catalog.current_setting('oversight.language', true), '');
+BEGIN
+  IF v IS NULL THEN
+    RETURN oversight.setting_value('language');
+  END IF;
+  IF v NOT IN ('zh', 'en') THEN
+    -- Set before the extension's library was loaded in the session (once it is, SET refuses it).
+    RAISE EXCEPTION '设置 oversight.language 的值 "%" 无效 / invalid value for setting oversight.language: "%"', v, v
+      USING ERRCODE = '22023',
+            HINT = 'oversight.language is zh (Chinese) or en (English); RESET oversight.language uses the database''s setting "language".';
+  END IF;
+  RETURN v;
+END $$;
+COMMENT ON FUNCTION oversight.language() IS
+  'The language of this session: the setting oversight.language when the session set it (SET oversight.language = ''en''), else the database''s setting "language" (zh by default). zh or en; any other value is an error 22023.';
+
+-------------------------------------------------------------------------------------------------------
+-- Recording findings with their messages in both languages.
+-------------------------------------------------------------------------------------------------------
+CREATE FUNCTION oversight.record_hits(p_rule_version_ids bigint[], p_object_tables text[], p_object_keys jsonb[], p_periods text[],
+                                      p_unit_codes text[], p_messages text[], p_messages_zh text[], p_details jsonb[], p_path text)
+  RETURNS TABLE (hits integer, opened integer, reopened integer, notified integer, muted integer, blocking_message text)
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+  SET jit = off -- the array sizes are unknown to the planner; JIT compilation would cost more than the statement
+  -- Every table access here is a keyed lookup (fingerprint, alert id, rule version): never a scan. Its
+  -- cached plan would otherwise keep the sequential scan of oversight.alert chosen while the table was
+  -- small, and row-level evaluation of a long load would slow down as the alerts grow.
+  SET enable_seqscan = off
+AS $$
+DECLARE
+  v_now timestamptz := oversight.now();
+  v_reopened bigint[];
+  reopened_alert record;
+BEGIN
+  WITH h AS (
+    SELECT DISTINCT ON (f.fp) u.rv, u.tb, u.k, COALESCE(u.per, '') AS per, u.unit, u.msg, u.msg_zh, u.det, v.rule_code, v.version, v.severity,
+           v.blocking, r.node_code, f.fp
+      FROM ROWS FROM (pg_catalog.unnest(p_rule_version_ids), pg_catalog.unnest(p_object_tables), pg_catalog.unnest(p_object_keys),
+                      pg_catalog.unnest(p_periods), pg_catalog.unnest(p_unit_codes), pg_catalog.unnest(p_messages),
+                      pg_catalog.unnest(p_messages_zh), pg_catalog.unnest(p_details))
+             WITH ORDINALITY AS u(rv, tb, k, per, unit, msg, msg_zh, det, ord)
+      JOIN oversight.rule_version v ON v.rule_version_id = u.rv
+      JOIN oversight.rule r ON r.rule_code = v.rule_code
+     CROSS JOIN LATERAL (SELECT pg_catalog.md5(v.rule_code || '|' || u.tb || '|' || u.k::text || '|' || COALESCE(u.per, ''))) AS f(fp)
+     ORDER BY f.fp, u.ord),
+  prev AS (
+    SELECT a.alert_id, a.fingerprint, a.status,
+           (a.snoozed_until IS NOT NULL AND a.snoozed_until > v_now) AS snoozed,
+           EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now) AS waived
+      -- one probe of the fingerprint index per finding (LIMIT keeps the lookup a parameterised index
+      -- scan: a join could hash the whole alert table, per written row at row level)
+      FROM h CROSS JOIN LATERAL (SELECT * FROM oversight.alert x WHERE x.fingerprint = h.fp LIMIT 1) a),
+  up AS (
+    INSERT INTO oversight.alert AS a (fingerprint, rule_code, rule_version_id, first_rule_version_id, node_code, severity, blocking,
+                                      object_table, object_key, period, unit_code, message, message_zh, details, status, repeat_count,
+                                      first_fired_at, last_fired_at, last_path)
+    SELECT h.fp, h.rule_code, h.rv, h.rv, h.node_code, h.severity, h.blocking, h.tb, h.k, h.per, h.unit, h.msg, h.msg_zh, h.det, 'open', 1,
+           v_now, v_now, p_path
+      FROM h
+    ON CONFLICT (fingerprint) DO UPDATE SET
+      repeat_count = a.repeat_count + 1,
+      last_fired_at = EXCLUDED.last_fired_at,
+      rule_version_id = EXCLUDED.rule_version_id,
+      severity = EXCLUDED.severity,
+      blocking = EXCLUDED.blocking,
+      message = EXCLUDED.message,
+      message_zh = EXCLUDED.message_zh,
+      details = EXCLUDED.details,
+      unit_code = EXCLUDED.unit_code,
+      last_path = EXCLUDED.last_path,
+      status = CASE WHEN a.status IN ('closed', 'corrected')
+                     AND NOT EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
+                    THEN 'open' ELSE a.status END,
+      status_changed_at = CASE WHEN a.status IN ('closed', 'corrected')
+                     AND NOT EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
+                    THEN v_now ELSE a.status_changed_at END,
+      status_changed_by = CASE WHEN a.status IN ('closed', 'corrected')
+                     AND NOT EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
+                    THEN 'system' ELSE a.status_changed_by END,
+      muted_count = a.muted_count + CASE WHEN (a.snoozed_until IS NOT NULL AND a.snoozed_until > v_now)
+                     OR EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
+                    THEN 1 ELSE 0 END,
+      last_muted_at = CASE WHEN (a.snoozed_until IS NOT NULL AND a.snoozed_until > v_now)
+                     OR EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
+                    THEN v_now ELSE a.last_muted_at END
+    RETURNING a.*),
+  classified AS (
+    -- (the rule version's number by its id: no join back to h on the fingerprint, which sorted every
+    -- upserted row on bulk loads)
+    SELECT up.*, p.alert_id IS NULL AS is_new, (p.status IS NOT NULL AND p.status <> up.status) AS is_reopened,
+           COALESCE(p.snoozed OR p.waived, false) AS is_muted, v.version
+      FROM up JOIN oversight.rule_version v ON v.rule_version_id = up.rule_version_id
+      LEFT JOIN prev p ON p.fingerprint = up.fingerprint),
+  ev AS (
+    INSERT INTO oversight.alert_event (alert_id, event_at, actor, event, from_status, to_status, reason, rule_version_id)
+    SELECT c.alert_id, v_now, session_user, CASE WHEN c.is_new THEN 'opened' ELSE 'reopened' END,
+           CASE WHEN c.is_new THEN NULL ELSE (SELECT p.status FROM prev p WHERE p.alert_id = c.alert_id) END, c.status,
+           CASE WHEN c.is_new THEN 'rule fired' ELSE 'the matter recurred' END, c.rule_version_id
+      FROM classified c WHERE c.is_new OR c.is_reopened
+    RETURNING 1),
+  nt AS (
+    -- The notification carries the alert's number only: LISTEN needs no privilege, so anything more
+    -- would reach every role of the database. A listener reads the alert through row-level security
+    -- (oversight.alert_notices(), in its own language).
+    SELECT pg_catalog.pg_notify('oversight_alerts', pg_catalog.jsonb_build_object('alert_id', c.alert_id)::text) AS sent
+      FROM classified c WHERE NOT c.is_muted)
+  SELECT (SELECT count(*) FROM h)::integer,
+         (SELECT count(*) FROM classified WHERE is_new)::integer,
+         (SELECT count(*) FROM classified WHERE is_reopened)::integer,
+         (SELECT count(*) FROM nt)::integer + (SELECT count(*) FROM ev)::integer * 0,
+         (SELECT count(*) FROM classified WHERE is_muted)::integer,
+         -- in the writer's language (the language is read only when something blocks)
+         (SELECT CASE WHEN oversight.language() = 'en' THEN 'write blocked by oversight rule: rule ' || c.rule_code || ' v' || c.version || ': ' || c.message
+                      ELSE '监控规则阻止写入：规则 ' || c.rule_code || '（第 ' || c.version || ' 版）：' || c.message_zh END
+            FROM classified c
+           WHERE c.blocking AND NOT EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = c.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
+           ORDER BY c.alert_id LIMIT 1),
+         (SELECT pg_catalog.array_agg(alert_id) FROM classified WHERE is_reopened)
+    INTO hits, opened, reopened, notified, muted, blocking_message, v_reopened;
+  -- Reopenings are lifecycle steps taken by the system: audited like manual transitions.
+  FOR reopened_alert IN SELECT al.alert_id, al.rule_code, al.object_table, al.object_key FROM oversight.alert al
+                         WHERE al.alert_id = ANY (COALESCE(v_reopened, '{}')) LOOP
+    PERFORM oversight.audit('transition', 'oversight.alert', pg_catalog.jsonb_build_object('alert_id', reopened_alert.alert_id),
+                            NULL, pg_catalog.jsonb_build_object('status', 'open', 'rule_code', reopened_alert.rule_code,
+                                                                'object_key', reopened_alert.object_key),
+                            'reopened: the matter recurred');
+  END LOOP;
+  RETURN NEXT;
+END $$;
+COMMENT ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], text[], jsonb[], text) IS
+  'Records the findings of one rule evaluation set-based, with their messages in English and Chinese: upserts alerts by fingerprint (repeat count, reopening), logs opened/reopened events, and notifies channel oversight_alerts with {"alert_id": n} unless the alert is snoozed or waived (listeners read the alert with oversight.alert_notices()). Returns counts and the message of the first unwaived blocking finding (the OV100 error), in the writer''s language. Engine-internal.';
+REVOKE ALL ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], text[], jsonb[], text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION oversight.record_fault(p_rule_version_id bigint, p_object_table text, p_object_key jsonb, p_sqlstate text,
+                                                  p_message text, p_detail text, p_path text, p_batch_rows bigint)
+  RETURNS bigint
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  id bigint;
+  code text;
+  -- The writer's language; never an error here (a fault must not break the write it is recorded for).
+  lang text := CASE WHEN pg_catalog.current_setting('oversight.language', true) IN ('zh', 'en')
+                    THEN pg_catalog.current_setting('oversight.language', true) ELSE oversight.setting_value('language') END;
+BEGIN
+  SELECT v.rule_code INTO code FROM oversight.rule_version v WHERE v.rule_version_id = p_rule_version_id;
+  INSERT INTO oversight.engine_fault (occurred_at, rule_version_id, rule_code, object_table, object_key, sqlstate, message, detail, path, batch_rows, actor)
+  VALUES (oversight.now(), p_rule_version_id, code, p_object_table, p_object_key, p_sqlstate, p_message, p_detail, p_path, p_batch_rows, session_user)
+  RETURNING fault_id INTO id;
+  -- The number only, as for alerts: faults are read through row-level security.
+  PERFORM pg_catalog.pg_notify('oversight_faults', pg_catalog.json_build_object('fault_id', id)::text);
+  IF lang = 'en' THEN
+    RAISE WARNING 'oversight: % failed on %: % (SQLSTATE %); the data was kept, see oversight.engine_fault %',
+      COALESCE('rule ' || code, 'the engine'), p_object_table, p_message, p_sqlstate, id;
+  ELSE
+    RAISE WARNING 'oversight：% 在 % 上出错：%（SQLSTATE %）；数据已保留，见 oversight.engine_fault %',
+      COALESCE('规则 ' || code, '引擎'), p_object_table, p_message, p_sqlstate, id;
+  END IF;
+  RETURN id;
+END $$;
+COMMENT ON FUNCTION oversight.record_fault(bigint, text, jsonb, text, text, text, text, bigint) IS
+  'Records an engine fault, notifies channel oversight_faults with {"fault_id": n} and warns the writer in their language (oversight.language()). Engine-internal.';
+
+-------------------------------------------------------------------------------------------------------
+-- What readers see, in their language: the notices of listeners and the views of rules and alerts.
+-- (SELECT oversight.language()) is evaluated once per query, not per row.
+-------------------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION oversight.alert_notices(p_alert_ids bigint[])
+  RETURNS TABLE (alert_id bigint, notice jsonb)
+  LANGUAGE sql STABLE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT a.alert_id, oversight.alert_payload(a.alert_id, a.rule_code, v.version, a.rule_version_id, a.severity, a.status, a.object_table,
+                                             a.object_key, a.period, a.unit_code, a.fingerprint, a.repeat_count,
+                                             CASE WHEN (SELECT oversight.language()) = 'en' THEN a.message ELSE a.message_zh END,
+                                             a.last_fired_at, a.last_path, a.node_code, a.blocking)
+    FROM pg_catalog.unnest(p_alert_ids) WITH ORDINALITY AS n(id, ord)
+    JOIN oversight.alert a ON a.alert_id = n.id
+    JOIN oversight.rule_version v ON v.rule_version_id = a.rule_version_id
+   ORDER BY n.ord
+$$;
+COMMENT ON FUNCTION oversight.alert_notices(bigint[]) IS
+  'The alerts behind notifications on channel oversight_alerts (whose payload is {"alert_id": n}), as the documented JSON of oversight.alert_payload(), in the order given, the message in the reader''s language (oversight.language()). Runs with the caller''s rights: an alert outside the caller''s units (row-level security) is simply not returned.';
+
+CREATE OR REPLACE VIEW oversight.open_alerts WITH (security_invoker = true) AS
+  SELECT a.alert_id, a.status, a.severity, a.rule_code,
+         CASE WHEN (SELECT oversight.language()) = 'en' THEN r.title ELSE COALESCE(r.title_zh, r.title) END AS rule_title,
+         v.version AS rule_version, a.node_code, k.name_zh AS node_name_zh,
+         a.object_table, a.object_key, a.period, a.unit_code,
+         CASE WHEN (SELECT oversight.language()) = 'en' THEN a.message ELSE a.message_zh END AS message,
+         a.details, a.repeat_count, a.first_fired_at, a.last_fired_at, a.snoozed_until, a.muted_count,
+         EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > oversight.now()) AS is_waived,
+         r.title AS rule_title_en, r.title_zh AS rule_title_zh, a.message AS message_en, a.message_zh, k.name_en AS node_name_en
+    FROM oversight.alert a
+    JOIN oversight.rule r ON r.rule_code = a.rule_code
+    JOIN oversight.rule_version v ON v.rule_version_id = a.rule_version_id
+    LEFT JOIN oversight.key_node k ON k.node_code = a.node_code
+   WHERE a.status IN ('open', 'acknowledged');
+COMMENT ON VIEW oversight.open_alerts IS
+  'Alerts awaiting work (open or acknowledged), with rule, version and key node; rule title and message in the reader''s language (oversight.language()), both languages in the _en and _zh columns; ordered work lists sort by severity and last_fired_at.';
+COMMENT ON COLUMN oversight.open_alerts.rule_title IS 'Rule title in the reader''s language (a rule without a Chinese title shows its English one).';
+COMMENT ON COLUMN oversight.open_alerts.message IS 'Finding, in the reader''s language.';
+COMMENT ON COLUMN oversight.open_alerts.rule_title_en IS 'Rule title in English.';
+COMMENT ON COLUMN oversight.open_alerts.rule_title_zh IS 'Rule title in Chinese (NULL: none given).';
+COMMENT ON COLUMN oversight.open_alerts.message_en IS 'Finding in English.';
+COMMENT ON COLUMN oversight.open_alerts.message_zh IS 'Finding in Chinese.';
+COMMENT ON COLUMN oversight.open_alerts.node_name_en IS 'Key node name in English.';
+
+CREATE OR REPLACE VIEW oversight.rules WITH (security_invoker = true) AS
+  SELECT r.rule_code, r.rule_kind, r.record_kind, r.node_code,
+         CASE WHEN (SELECT oversight.language()) = 'en' THEN r.title ELSE COALESCE(r.title_zh, r.title) END AS title,
+         r.is_enabled, v.rule_version_id, v.version, v.severity, v.blocking, v.params, v.approved_by, v.approved_at,
+         (SELECT max(d.version) FROM oversight.rule_version d WHERE d.rule_code = r.rule_code AND d.status = 'draft') AS draft_version,
+         r.title AS title_en, r.title_zh
+    FROM oversight.rule r
+    LEFT JOIN oversight.rule_version v ON v.rule_code = r.rule_code AND v.status = 'approved';
+COMMENT ON COLUMN oversight.rules.title IS 'Title in the reader''s language (oversight.language()).';
+COMMENT ON COLUMN oversight.rules.title_en IS 'Title in English.';
+COMMENT ON COLUMN oversight.rules.title_zh IS 'Title in Chinese (NULL: none given).';
+
+CREATE OR REPLACE VIEW oversight.rule_noise WITH (security_invoker = true) AS
+  SELECT r.rule_code,
+         CASE WHEN (SELECT oversight.language()) = 'en' THEN r.title ELSE COALESCE(r.title_zh, r.title) END AS title,
+         r.node_code,
+         count(a.alert_id) AS alerts,
+         count(a.alert_id) FILTER (WHERE a.status IN ('open', 'acknowledged')) AS open_alerts,
+         count(a.alert_id) FILTER (WHERE a.status = 'corrected') AS corrected,
+         count(a.alert_id) FILTER (WHERE a.status = 'justified') AS justified,
+         count(a.alert_id) FILTER (WHERE a.status = 'false_positive') AS false_positives,
+         count(a.alert_id) FILTER (WHERE a.status = 'closed') AS closed,
+         round(count(a.alert_id) FILTER (WHERE a.status = 'false_positive')::numeric
+               / NULLIF(count(a.alert_id) FILTER (WHERE a.status IN ('corrected', 'justified', 'false_positive', 'closed')), 0), 3) AS false_positive_rate,
+         COALESCE(sum(a.repeat_count), 0) AS findings,
+         COALESCE(sum(a.muted_count), 0) AS muted_findings,
+         (SELECT count(*) FROM oversight.engine_fault f WHERE f.rule_code = r.rule_code) AS faults,
+         r.title AS title_en, r.title_zh
+    FROM oversight.rule r LEFT JOIN oversight.alert a ON a.rule_code = r.rule_code
+   GROUP BY r.rule_code, r.title, r.title_zh, r.node_code;
+COMMENT ON COLUMN oversight.rule_noise.title IS 'Title in the reader''s language (oversight.language()).';
+COMMENT ON COLUMN oversight.rule_noise.title_en IS 'Title in English.';
+COMMENT ON COLUMN oversight.rule_noise.title_zh IS 'Title in Chinese (NULL: none given).';
+
+CREATE OR REPLACE VIEW oversight.rule_kinds AS
+  SELECT k ->> 'kind' AS rule_kind, k ->> 'evaluation' AS evaluation,
+         ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'record_kinds')) AS record_kinds,
+         k -> 'params' AS params, k ->> 'description' AS description,
+         CASE WHEN (SELECT oversight.language()) = 'en' THEN k ->> 'title_en' ELSE k ->> 'title_zh' END AS title,
+         k ->> 'title_zh' AS title_zh, k ->> 'title_en' AS title_en, k -> 'messages' AS messages
+    FROM pg_catalog.jsonb_array_elements(oversight.rule_kind_catalog()) AS k;
+COMMENT ON COLUMN oversight.rule_kinds.title IS 'Title of the kind in the reader''s language (oversight.language()).';
+COMMENT ON COLUMN oversight.rule_kinds.title_zh IS 'Title of the kind in Chinese.';
+COMMENT ON COLUMN oversight.rule_kinds.title_en IS 'Title of the kind in English.';
+COMMENT ON COLUMN oversight.rule_kinds.messages IS
+  'Message templates of the kind: [{finding, zh, en}], one per shape of finding (chosen by the details'' "finding"; null: the only one). Placeholders {name} are filled with the members of an alert''s details ({name|term}: codes as words, {name|key}: a key''s values, {#list}…{/list}: once per element); see oversight.finding_messages().';
+
+GRANT EXECUTE ON FUNCTION oversight.language()
+  TO oversight_admin, oversight_loader, oversight_analyst, oversight_inspector, oversight_official;
+GRANT EXECUTE ON FUNCTION oversight.finding_messages(text, jsonb, boolean)
+  TO oversight_admin, oversight_loader, oversight_analyst, oversight_inspector;
