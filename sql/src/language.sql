@@ -177,6 +177,24 @@ COMMENT ON FUNCTION oversight.record_fault(bigint, text, jsonb, text, text, text
 -- What readers see, in their language: the notices of listeners and the views of rules and alerts.
 -- (SELECT oversight.language()) is evaluated once per query, not per row.
 -------------------------------------------------------------------------------------------------------
+CREATE FUNCTION oversight.alert_payload(p_alert_id bigint, p_rule_code text, p_rule_version integer, p_rule_version_id bigint, p_severity text,
+                                        p_status text, p_object_table text, p_object_key jsonb, p_period text, p_unit_code text,
+                                        p_fingerprint text, p_repeat_count integer, p_message text, p_fired_at timestamptz, p_path text,
+                                        p_node_code text, p_blocking boolean, p_rule_title text, p_language text)
+  RETURNS jsonb
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT pg_catalog.jsonb_build_object(
+    'alert_id', p_alert_id, 'rule_code', p_rule_code, 'rule_version', p_rule_version, 'rule_version_id', p_rule_version_id,
+    'severity', p_severity, 'status', p_status, 'object_table', p_object_table, 'object_key', p_object_key, 'period', p_period,
+    'unit_code', p_unit_code, 'fingerprint', p_fingerprint, 'repeat_count', p_repeat_count,
+    'message', pg_catalog.left(p_message, 1000), 'fired_at', p_fired_at, 'path', p_path, 'node_code', p_node_code, 'blocking', p_blocking,
+    'rule_title', p_rule_title, 'language', p_language)
+$$;
+COMMENT ON FUNCTION oversight.alert_payload(bigint, text, integer, bigint, text, text, text, jsonb, text, text, text, integer, text, timestamptz, text, text, boolean, text, text) IS
+  'The documented JSON of an alert, as oversight.alert_notices() gives it to listeners of channel oversight_alerts: alert_id, rule_code, rule_version, rule_version_id, severity, status, object_table, object_key (JSON object), period, unit_code, fingerprint, repeat_count, message (first 1000 characters), fired_at, path, node_code, blocking, rule_title, and language (zh or en: the language of message and rule_title).';
+
 CREATE OR REPLACE FUNCTION oversight.alert_notices(p_alert_ids bigint[])
   RETURNS TABLE (alert_id bigint, notice jsonb)
   LANGUAGE sql STABLE
@@ -184,15 +202,18 @@ CREATE OR REPLACE FUNCTION oversight.alert_notices(p_alert_ids bigint[])
 AS $$
   SELECT a.alert_id, oversight.alert_payload(a.alert_id, a.rule_code, v.version, a.rule_version_id, a.severity, a.status, a.object_table,
                                              a.object_key, a.period, a.unit_code, a.fingerprint, a.repeat_count,
-                                             CASE WHEN (SELECT oversight.language()) = 'en' THEN a.message ELSE a.message_zh END,
-                                             a.last_fired_at, a.last_path, a.node_code, a.blocking)
-    FROM pg_catalog.unnest(p_alert_ids) WITH ORDINALITY AS n(id, ord)
+                                             CASE WHEN l.lang = 'en' THEN a.message ELSE a.message_zh END,
+                                             a.last_fired_at, a.last_path, a.node_code, a.blocking,
+                                             CASE WHEN l.lang = 'en' THEN r.title ELSE COALESCE(r.title_zh, r.title) END, l.lang)
+    FROM (SELECT oversight.language() AS lang OFFSET 0) l -- once, not per alert
+   CROSS JOIN pg_catalog.unnest(p_alert_ids) WITH ORDINALITY AS n(id, ord)
     JOIN oversight.alert a ON a.alert_id = n.id
     JOIN oversight.rule_version v ON v.rule_version_id = a.rule_version_id
+    JOIN oversight.rule r ON r.rule_code = a.rule_code
    ORDER BY n.ord
 $$;
 COMMENT ON FUNCTION oversight.alert_notices(bigint[]) IS
-  'The alerts behind notifications on channel oversight_alerts (whose payload is {"alert_id": n}), as the documented JSON of oversight.alert_payload(), in the order given, the message in the reader''s language (oversight.language()). Runs with the caller''s rights: an alert outside the caller''s units (row-level security) is simply not returned.';
+  'The alerts behind notifications on channel oversight_alerts (whose payload is {"alert_id": n}), as the documented JSON of oversight.alert_payload(), in the order given, the message and rule title in the reader''s language (oversight.language(); key language says which). Runs with the caller''s rights: an alert outside the caller''s units (row-level security) is simply not returned.';
 
 CREATE OR REPLACE VIEW oversight.open_alerts WITH (security_invoker = true) AS
   SELECT a.alert_id, a.status, a.severity, a.rule_code,
@@ -269,3 +290,5 @@ GRANT EXECUTE ON FUNCTION oversight.language()
   TO oversight_admin, oversight_loader, oversight_analyst, oversight_inspector, oversight_official;
 GRANT EXECUTE ON FUNCTION oversight.finding_messages(text, jsonb, boolean)
   TO oversight_admin, oversight_loader, oversight_analyst, oversight_inspector;
+GRANT EXECUTE ON FUNCTION oversight.alert_payload(bigint, text, integer, bigint, text, text, text, jsonb, text, text, text, integer, text, timestamptz, text, text, boolean, text, text)
+  TO oversight_admin, oversight_analyst, oversight_inspector;

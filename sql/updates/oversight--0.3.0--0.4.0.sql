@@ -211,8 +211,10 @@ UPDATE oversight.alert a
  WHERE r.rule_code = a.rule_code;
 ALTER TABLE oversight.alert ALTER COLUMN message_zh SET NOT NULL;
 
--- The recorder takes the Chinese messages too (oversight.record_hits is re-created in src/language.sql).
+-- The recorder takes the Chinese messages too, and the documented payload names the rule's title and the
+-- language of its texts (both re-created in src/language.sql).
 DROP FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], jsonb[], text);
+DROP FUNCTION oversight.alert_payload(bigint, text, integer, bigint, text, text, text, jsonb, text, text, text, integer, text, timestamptz, text, text, boolean);
 
 --#include src/supervision.sql
 --#include src/accountability.sql
