@@ -67,6 +67,9 @@ wait "$pid"
 like "$(cat "$WORK/session-en.out")" 'Large single cash withdrawal: cash payment of 72000.5 CNY' "without --language, the session's language (oversight.language in PGOPTIONS)"
 "$LOADER" --dsn "dbname=$DB" follow --language fr --timeout 1 >/dev/null 2>"$WORK/fr.err"
 is "$?" 2 "--language fr is refused"
+PGOPTIONS="$PGOPTIONS -c oversight.language=fr" "$LOADER" --dsn "dbname=$DB" follow --timeout 1 >/dev/null 2>"$WORK/fr-session.err"
+is "$?" 5 "so is a session whose oversight.language is fr…"
+like "$(cat "$WORK/fr-session.err")" 'invalid value for setting oversight.language: "fr"' "…by the database, saying why"
 
 "$LOADER" --dsn "dbname=$DB" follow --timeout 2 >"$WORK/forged.out" 2>/dev/null &
 pid=$!

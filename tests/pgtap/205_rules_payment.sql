@@ -3,7 +3,7 @@
 -- Deadline rules (SME payments, sign-offs) are in 208_sweep.sql.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(40);
+SELECT plan(41);
 \ir include/rules_u1.psql
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind)
 SELECT 'U' || i, '单位' || i, 'budget_unit' FROM generate_series(2, 9) i;
@@ -145,6 +145,12 @@ SELECT ok(NOT pg_temp.fired('SOD.PAYMENT', pg_temp.pk('SD-2')), 'segregation: di
 SELECT is((SELECT count(*)::int FROM oversight.engine_fault), 0, 'no engine fault');
 SELECT ok((SELECT bool_and(severity = 'low') FROM oversight.alert WHERE rule_code IN ('PAY.ROUND_AMOUNT', 'PAY.NONWORKING_APPROVAL')),
           'round amounts and non-working-day approvals are low-severity signals');
+
+-- Chinese first: every alert's details hold every value its kind's templates read, and its stored
+-- messages are those templates filled with them, in English and Chinese.
+SELECT is((SELECT count(*)::int FROM oversight.alert a JOIN oversight.rule r USING (rule_code)
+            WHERE oversight.finding_messages(r.rule_kind, a.details, true) IS DISTINCT FROM ARRAY[a.message, a.message_zh]), 0,
+          'every alert''s messages are its kind''s templates filled with its details, in both languages');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -71,8 +71,9 @@ std::map<long long, std::string> read_rows(pqxx::connection &conn, const Feed &f
 
 // The language of what is printed: --language when given, set for the session so the alerts read back
 // come in it too (oversight.alert_notices() follows oversight.language()); else the session's own, i.e.
-// the database's setting "language" or oversight.language from PGOPTIONS. An extension without
-// oversight.language() (before 0.4.0) means Chinese for the ladder's texts, as it did.
+// the database's setting "language" or oversight.language from PGOPTIONS (a bad value there is the
+// database's error, 22023). An extension without oversight.language() (before 0.4.0) means Chinese for
+// the ladder's texts, as it did.
 std::string session_language(pqxx::connection &conn, const std::string &wanted) {
 	pqxx::nontransaction tx(conn);
 	if (!wanted.empty())
@@ -80,7 +81,9 @@ std::string session_language(pqxx::connection &conn, const std::string &wanted) 
 	try {
 		pqxx::result r = tx.exec("SELECT oversight.language()");
 		return r[0][0].as<std::string>();
-	} catch (const pqxx::sql_error &) {
+	} catch (const pqxx::sql_error &e) {
+		if (e.sqlstate() != "42883") // undefined_function
+			throw;
 		return wanted.empty() ? "zh" : wanted;
 	}
 }
