@@ -72,7 +72,8 @@ INSERT INTO oversight.rule_default (rule_code, rule_kind, record_kind, node_code
   ('FUND.SPECIAL_PURPOSE', 'special_fund_misuse', 'fund_allocation', 'SPEC.PAY.DISBURSE', '专项资金未按规定用途使用', 'Special fund used outside its purpose', 'high', '{}', '专项资金管理办法', '0.2.0'),
   ('ENF.OUTSIDE_BAND', 'penalty_outside_band', 'enforcement', 'ENF.PENALTY.DISCRETION', '罚款超出裁量基准', 'Fine outside the discretion band', 'high', '{}', '行政处罚裁量基准', '0.2.0'),
   ('ENF.AGENCY_COLLECTED', 'fine_collected_by_agency', 'enforcement', 'ENF.PENALTY.COLLECT', '作出处罚决定的机关自行收缴罚款（违反罚缴分离）', 'Fine collected by the deciding agency (罚缴分离)', 'high', '{}', '行政处罚法 第67条', '0.2.0'),
-  ('ENF.FINE_UNPAID', 'fine_unpaid', 'enforcement', 'ENF.PENALTY.COLLECT', '罚款逾期15日未缴纳', 'Fine unpaid after 15 days', 'medium', '{}', '行政处罚法 第67、72条', '0.2.0');
+  ('ENF.FINE_UNPAID', 'fine_unpaid', 'enforcement', 'ENF.PENALTY.COLLECT', '罚款逾期15日未缴纳', 'Fine unpaid after 15 days', 'medium', '{}', '行政处罚法 第67、72条', '0.2.0'),
+  ('PAY.SPLIT_UNDER_LIMIT', 'payment_split_under_limit', 'payment', 'FUND.PAY.LARGE', '同日向同一收款人拆分支付规避审批限额', 'Payments to one payee split under the approval limit on one day', 'high', '{"approval_limit": 500000}', 'integrity-risk practice (拆分支付规避审批; the limit of PAY.MISSING_SIGNOFF)', '0.4.0');
 
 ALTER TABLE oversight.rule ADD COLUMN title_zh text CONSTRAINT rule_title_zh_present CHECK (title_zh IS NULL OR btrim(title_zh) <> '');
 COMMENT ON COLUMN oversight.rule.title IS 'Short title shown with alerts, in English (and the only title of a rule that has no Chinese one).';

@@ -439,13 +439,64 @@ RuleKindSpec missing_signoff() {
 	return k;
 }
 
+// --- payment_split_under_limit -------------------------------------------------------------------
+// Payments of one unit to one payee on one day, each under the approval limit, together at or above it:
+// one payment split so that none needs the full approval (拆分支付规避审批).
+const char *sql_split_under_limit = R"SQL(
+SELECT {table}, pg_catalog.jsonb_build_object('payer_unit_code', g.unit, 'payee_name', g.payee), pg_catalog.to_char(g.day, 'YYYY-MM-DD'), g.unit,
+       pg_catalog.jsonb_build_object('payer_unit_code', g.unit, 'payee_name', g.payee, 'day', g.day, 'count', s.n, 'total', s.total,
+         'largest', s.largest, 'limit', {p:approval_limit}, 'currency', {p:currency}, 'payments', s.keys)
+  FROM (SELECT DISTINCT b.payer_unit_code AS unit, b.payee_name AS payee, coalesce(b.paid_on, b.requested_on) AS day FROM {batch} b
+         WHERE b.payer_unit_code IS NOT NULL AND b.payee_name IS NOT NULL AND coalesce(b.paid_on, b.requested_on) IS NOT NULL
+           AND b.amount < {p:approval_limit} AND coalesce(b.payment_kind, 'payment') = 'payment'
+           AND coalesce(b.currency, {base_currency}) = {p:currency}) g
+ CROSS JOIN LATERAL (SELECT pg_catalog.count(*) AS n, pg_catalog.sum(h.amount) AS total, pg_catalog.max(h.amount) AS largest,
+                            pg_catalog.jsonb_agg(h.__key ORDER BY h.__key) AS keys
+                       FROM {hist} h
+                      WHERE h.payer_unit_code = g.unit AND h.payee_name = g.payee AND coalesce(h.paid_on, h.requested_on) = g.day
+                        AND coalesce(h.payment_kind, 'payment') = 'payment' AND coalesce(h.status, '') <> 'returned'
+                        AND coalesce(h.currency, {base_currency}) = {p:currency}) s
+ WHERE s.n >= {p:min_count} AND s.total >= {p:approval_limit} AND s.largest < {p:approval_limit}
+)SQL";
+
+RuleKindSpec payment_split_under_limit() {
+	RuleKindSpec k{"payment_split_under_limit",
+	               {RK::Payment},
+	               Evaluation::Batch,
+	               {{"approval_limit", P::Decimal, "500000",
+	                 "Payments at or above this need the full approval (every sign-off level); each split payment "
+	                 "stays under it.",
+	                 "0.01"},
+	                {"min_count", P::Integer, "2", "At least this many payments on the day.", "2", "1000"},
+	                {"currency", P::Text, "\"CNY\"", "Currency of the approval limit."}},
+	               "Payments of one unit to one payee on one day (paid, or requested), each under the approval limit, "
+	               "together at or above it: a payment split to avoid the full approval (refunds and returned "
+	               "payments do not count)."};
+	k.title_zh = "同日向同一收款人拆分支付规避审批限额";
+	k.title_en = "Payments split under the approval limit on one day";
+	k.messages = {{nullptr,
+	               "单位 {payer_unit_code} 于 {day} 向 {payee_name} 分 {count} 笔付款，每笔均低于审批限额 {limit}，合计 "
+	               "{total} {currency|term}，涉嫌拆分支付规避审批",
+	               "{count} payments of unit {payer_unit_code} to {payee_name} on {day}, each under the approval limit "
+	               "{limit}, total {total} {currency} (split to avoid the approval)"}};
+	k.prefilter_fields = {"amount", "payment_kind"};
+	k.may_fire = [](const CompiledRule &rule, const Record &record) {
+		Fields f(rule, record);
+		const Value &amount = f("amount"), &kind = f("payment_kind");
+		return !amount.null && amount.dec < rule.dec("approval_limit") && (kind.null || kind.text == payment_kind::payment);
+	};
+	k.sql = [](const CompiledRule &) -> std::string { return sql_split_under_limit; };
+	return k;
+}
+
 } // namespace
 
 std::vector<RuleKindSpec> payment_kinds() {
 	return {
 	    payment_duplicate(),   payment_near_duplicate(), payment_exceeds_contract(), payment_before_contract_signed(),
 	    cash_single(),         cash_cumulative(),        cash_official_card_type(),  sme_payment_overdue(),
-	    payee_staff_account(), round_amount(),           nonworking_day_approval(),  missing_signoff()};
+	    payee_staff_account(), round_amount(),           nonworking_day_approval(),  missing_signoff(),
+	    payment_split_under_limit()};
 }
 
 } // namespace oversight::core::kinds
