@@ -194,8 +194,9 @@ END $$;
 -- (b') The same set-based SQL, recording through the product's recorder (oversight.record_hits, as the
 -- C++ engine does): alerts with rule version, lifecycle event, reopening and the documented NOTIFY
 -- payload. Peer (b) writes a lighter alert table of its own; (b') produces what the product must
--- produce, so the two compare the evaluation, not the bookkeeping. (No unit code or details: a little
--- less work than the engine records.)
+-- produce, so the two compare the evaluation, not the bookkeeping. (No unit code or details, and one
+-- fixed message given as both the English and the Chinese one, not rendered: a little less work than the
+-- engine records.)
 CREATE FUNCTION bench.sql_statement_rules_recorded() RETURNS trigger
 LANGUAGE plpgsql SET jit = off AS $$
 BEGIN
@@ -204,9 +205,9 @@ BEGIN
   SELECT pg_catalog.array_agg(v.rule_version_id) AS rv,
          pg_catalog.array_agg(CASE WHEN h.rule_code = 'PAY.OVER_CONTRACT' THEN 'oversight.contract' ELSE 'bench.payment' END) AS tb,
          pg_catalog.array_agg(h.object_key) AS k, pg_catalog.array_agg(h.period) AS p, pg_catalog.array_agg(NULL::text) AS u,
-         pg_catalog.array_agg(h.message) AS m, pg_catalog.array_agg(NULL::jsonb) AS d
+         pg_catalog.array_agg(h.message) AS m, pg_catalog.array_agg(h.message) AS mz, pg_catalog.array_agg(NULL::jsonb) AS d
     FROM hits h JOIN oversight.rule_version v ON v.rule_code = h.rule_code AND v.status = 'approved') a
-   CROSS JOIN LATERAL oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.d, 'statement') r
+   CROSS JOIN LATERAL oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.mz, a.d, 'statement') r
    WHERE a.rv IS NOT NULL
 $q$;
   RETURN NULL;

@@ -1,9 +1,6 @@
 // Module entry points: the magic block and _PG_init, with C linkage and default visibility
 // (the library is built with -fvisibility=hidden; PostgreSQL 15's PGDLLEXPORT is empty on ELF).
-extern "C" {
-#include "postgres.h"
-#include "fmgr.h"
-}
+#include "oversight/pg/pg.hpp"
 
 #pragma GCC visibility push(default)
 extern "C" {
@@ -12,5 +9,8 @@ void _PG_init(void);
 }
 #pragma GCC visibility pop
 
-// Nothing to initialise yet: no GUCs or hooks; the clock and parameters are plain SQL settings.
-void _PG_init(void) {}
+// The one setting defined in C: oversight.language, so a bad value is refused when it is set. The clock
+// and the other parameters are plain SQL settings. No hooks.
+void _PG_init(void) {
+	oversight::pg::define_settings();
+}

@@ -3,6 +3,7 @@
 
 #include "core/alert_line.hpp"
 
+using oversight::loader::format_alert_line;
 using oversight::loader::format_coverage_line;
 using oversight::loader::format_outbox_line;
 using oversight::loader::notified_id;
@@ -40,6 +41,25 @@ TEST(FollowTest, PrintsWhatARuleCouldNotJudgeInEitherLanguage) {
 	          "2025-06-30T10:00:00+08:00 CANNOT-EVALUATE ENF.FINE_UNPAID v1 "
 	          "oversight.enforcement_case load 12: 208 records, the load did not provide paid_on #5");
 	EXPECT_EQ(notified_id(R"({"gap_id": 5})", "gap_id"), 5);
+}
+
+TEST(FollowTest, PrintsAnAlertWithItsTitleInTheLanguageOfTheNotice) {
+	const char *zh =
+	    R"({"alert_id": 17, "rule_code": "CASH.SINGLE", "rule_version": 1, "severity": "medium", "status": "open",
+	  "object_table": "oversight.payment", "object_key": {"payment_code": "C-1"}, "repeat_count": 1, "fired_at": "2025-06-30T10:00:00+08:00",
+	  "rule_title": "单笔大额提取现金", "language": "zh", "message": "单笔现金支付 60000 元，超过单笔提取现金限额 50000"})";
+	EXPECT_EQ(format_alert_line(zh),
+	          "2025-06-30T10:00:00+08:00 MEDIUM   CASH.SINGLE v1 [open] 单笔大额提取现金：单笔现金支付 60000 "
+	          "元，超过单笔提取现金限额 50000 (oversight.payment payment_code=C-1) #17");
+	const char *en =
+	    R"({"alert_id": 17, "rule_code": "CASH.SINGLE", "rule_version": 1, "severity": "medium", "status": "open",
+	  "object_table": "oversight.payment", "object_key": {"payment_code": "C-1"}, "repeat_count": 1, "fired_at": "2025-06-30T10:00:00+08:00",
+	  "rule_title": "Large single cash withdrawal", "language": "en",
+	  "message": "cash payment of 60000 CNY exceeds the single-withdrawal limit of 50000"})";
+	EXPECT_EQ(format_alert_line(en),
+	          "2025-06-30T10:00:00+08:00 MEDIUM   CASH.SINGLE v1 [open] Large single cash withdrawal: "
+	          "cash payment of 60000 CNY exceeds the single-withdrawal limit of 50000 "
+	          "(oversight.payment payment_code=C-1) #17");
 }
 
 TEST(FollowTest, AnythingElseIsNotAnAlertNumber) {

@@ -1467,7 +1467,7 @@ CREATE VIEW oversight.personal_file WITH (security_invoker = true) AS
    WHERE o.person_code IS NOT NULL AND o.status <> 'cancelled' AND (o.status = 'fulfilled' OR o.due_on < oversight.today())
   UNION ALL
   SELECT DISTINCT ON (s.person_code, a.alert_id) s.person_code, (a.first_fired_at AT TIME ZONE (SELECT oversight.setting_value('timezone')))::date, 'alert', a.alert_id,
-         a.unit_code, pg_catalog.format('告警 %s（%s）：%s', a.alert_id, a.status, a.message), pg_catalog.format('alert %s (%s): %s', a.alert_id, a.status, a.message)
+         a.unit_code, pg_catalog.format('告警 %s（%s）：%s', a.alert_id, a.status, a.message_zh), pg_catalog.format('alert %s (%s): %s', a.alert_id, a.status, a.message)
     FROM oversight.escalation_step s JOIN oversight.alert a ON a.alert_id = s.subject_id
    WHERE s.subject_kind = 'alert' AND s.person_code IS NOT NULL
   UNION ALL

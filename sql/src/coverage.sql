@@ -10,11 +10,11 @@
 -- oversight.rule_coverage says which rules watch which table, which are blind, and why.
 -------------------------------------------------------------------------------------------------------
 
--- The catalogue of rule kinds, with what each judges a record by (columns appended to the 0.2.0 view).
+-- The catalogue of rule kinds, with what each judges a record by (columns appended to the view).
 CREATE OR REPLACE VIEW oversight.rule_kinds AS
   SELECT k ->> 'kind' AS rule_kind, k ->> 'evaluation' AS evaluation,
          ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'record_kinds')) AS record_kinds,
-         k -> 'params' AS params, k ->> 'description' AS description,
+         k -> 'params' AS params, k ->> 'description' AS description, (k ->> 'forms_matters')::boolean AS forms_matters,
          ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'required_inputs')) AS required_inputs,
          ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'optional_inputs')) AS optional_inputs,
          ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'required_links')) AS required_links,

@@ -674,10 +674,10 @@ BEGIN
    WHERE (m.title, m.title_en, m.details) IS NOT DISTINCT FROM (i.title, i.title_en, i.details);
 
   SELECT pg_catalog.array_agg(x.m ORDER BY x.o) INTO v_new
-    FROM (SELECT DISTINCT ON (u.fingerprint) ROW(u.*)::oversight.matter_input AS m, u.ordinality AS o
-            FROM pg_catalog.unnest(p_matters) WITH ORDINALITY AS u
-           WHERE NOT EXISTS (SELECT FROM oversight.matter m WHERE m.fingerprint = u.fingerprint)
-           ORDER BY u.fingerprint, u.ordinality) x;
+    FROM (SELECT DISTINCT ON ((u.m).fingerprint) u.m, u.o
+            FROM (SELECT pg_catalog.unnest(p_matters) AS m, pg_catalog.generate_series(1, pg_catalog.cardinality(p_matters)) AS o) u
+           WHERE NOT EXISTS (SELECT FROM oversight.matter mt WHERE mt.fingerprint = (u.m).fingerprint)
+           ORDER BY (u.m).fingerprint, u.o) x;
   IF v_new IS NULL THEN
     RETURN;
   END IF;
@@ -1059,7 +1059,7 @@ BEGIN
                         o.person_code, m.first_responsible, m.primary_responsible, COALESCE(m.title_en, m.title)
                    FROM oversight.obligation o JOIN oversight.matter m ON m.matter_id = o.matter_id WHERE o.obligation_id = p_id;
   ELSIF p_kind = 'alert' THEN
-    RETURN QUERY SELECT a.status = 'open', a.unit_code, NULL::bigint, a.alert_id, pg_catalog.left(a.message, 200), 'alert'::text, a.node_code,
+    RETURN QUERY SELECT a.status = 'open', a.unit_code, NULL::bigint, a.alert_id, pg_catalog.left(a.message_zh, 200), 'alert'::text, a.node_code,
                         r.chief, r.chief, r.leader, pg_catalog.left(a.message, 200)
                    FROM oversight.alert a
                   CROSS JOIN LATERAL (SELECT max(u.person_code) FILTER (WHERE u.responsibility = 'first') AS chief,
@@ -1086,7 +1086,7 @@ BEGIN
   END IF;
 END $$;
 COMMENT ON FUNCTION oversight.escalation_subject(text, bigint, date) IS
-  'For the sweeper: whether an item on a ladder (obligation, alert, rectification, complaint) is still open, its unit, matter or alert, title (and its English title, the same where there is none), and the handler, section chief and leader in charge its steps target. Internal.';
+  'For the sweeper: whether an item on a ladder (obligation, alert, rectification, complaint) is still open, its unit, matter or alert, title (a matter''s title; an alert''s message in Chinese) and title_en (the matter''s English title, else the same; the alert''s message in English; the same text for rectifications and complaints, written by people in one language), and the handler, section chief and leader in charge its steps target. Internal.';
 
 CREATE FUNCTION oversight.escalate(p_as_of timestamptz)
   RETURNS TABLE (alerts_started integer, steps_taken integer, cards_issued integer, escalations_stopped integer)
@@ -1119,8 +1119,8 @@ BEGIN
     advanced := 0;
     FOR e IN SELECT * FROM oversight.escalation x WHERE x.stopped_at IS NULL AND x.next_step_on <= as_of_date
               ORDER BY x.next_step_on, x.subject_kind, x.subject_id FOR UPDATE SKIP LOCKED LOOP
-      SELECT x.is_open, x.unit_code, x.matter_id, x.alert_id, x.title, x.title_en, x.label, x.node_code, x.handler, x.chief, x.leader
-        INTO open_subject, unit, matter, alert, title, title_en, kind, node, handler, chief, leader
+      SELECT x.is_open, x.unit_code, x.matter_id, x.alert_id, x.title, x.label, x.node_code, x.handler, x.chief, x.leader, x.title_en
+        INTO open_subject, unit, matter, alert, title, kind, node, handler, chief, leader, title_en
         FROM oversight.escalation_subject(e.subject_kind, e.subject_id, as_of_date) x;
       IF NOT COALESCE(open_subject, false) THEN -- fulfilled, acknowledged or closed meanwhile
         UPDATE oversight.escalation SET stopped_at = p_as_of, stop_reason = 'no longer open'

@@ -72,7 +72,8 @@ INSERT INTO oversight.rule_default (rule_code, rule_kind, record_kind, node_code
   ('FUND.SPECIAL_PURPOSE', 'special_fund_misuse', 'fund_allocation', 'SPEC.PAY.DISBURSE', '专项资金未按规定用途使用', 'Special fund used outside its purpose', 'high', '{}', '专项资金管理办法', '0.2.0'),
   ('ENF.OUTSIDE_BAND', 'penalty_outside_band', 'enforcement', 'ENF.PENALTY.DISCRETION', '罚款超出裁量基准', 'Fine outside the discretion band', 'high', '{}', '行政处罚裁量基准', '0.2.0'),
   ('ENF.AGENCY_COLLECTED', 'fine_collected_by_agency', 'enforcement', 'ENF.PENALTY.COLLECT', '作出处罚决定的机关自行收缴罚款（违反罚缴分离）', 'Fine collected by the deciding agency (罚缴分离)', 'high', '{}', '行政处罚法 第67条', '0.2.0'),
-  ('ENF.FINE_UNPAID', 'fine_unpaid', 'enforcement', 'ENF.PENALTY.COLLECT', '罚款逾期15日未缴纳', 'Fine unpaid after 15 days', 'medium', '{}', '行政处罚法 第67、72条', '0.2.0');
+  ('ENF.FINE_UNPAID', 'fine_unpaid', 'enforcement', 'ENF.PENALTY.COLLECT', '罚款逾期15日未缴纳', 'Fine unpaid after 15 days', 'medium', '{}', '行政处罚法 第67、72条', '0.2.0'),
+  ('PAY.SPLIT_UNDER_LIMIT', 'payment_split_under_limit', 'payment', 'FUND.PAY.LARGE', '同日向同一收款人拆分支付规避审批限额', 'Payments to one payee split under the approval limit on one day', 'high', '{"approval_limit": 500000}', 'integrity-risk practice (拆分支付规避审批; the limit of PAY.MISSING_SIGNOFF)', '0.4.0');
 
 -- Matter rules (issue 9): which records form a matter at which node is data too. Each is a rule of the
 -- generic kind matter_when (C++ core, src/core/rules/matter.cpp), evaluated by the same engine, watch
@@ -231,11 +232,46 @@ COMMENT ON COLUMN oversight.load.fields_provided IS 'Canonical fields the load f
 GRANT SELECT, INSERT, UPDATE ON oversight.load TO oversight_admin;
 GRANT SELECT, INSERT ON oversight.quarantine TO oversight_admin;
 
+-------------------------------------------------------------------------------------------------------
+-- Chinese first (issue 8): the language of titles, messages and texts is a setting of the database
+-- ("language", zh by default) that a session may override (SET oversight.language = 'en'); every alert
+-- keeps its message in both languages, rendered from its details with its kind's templates.
+-------------------------------------------------------------------------------------------------------
+INSERT INTO oversight.setting_default (setting_key, default_value, description, source) VALUES
+  ('language', 'zh', 'Language of rule titles, alert messages, notices and texts: zh (Chinese) or en (English). A session may override it with SET oversight.language = ''en'' (or ''zh''); both languages stay stored and queryable.', 'issue 8: Chinese first');
+ALTER TABLE oversight.setting ADD CONSTRAINT setting_language_known CHECK (setting_key <> 'language' OR setting_value IN ('zh', 'en'));
+
+CREATE FUNCTION oversight.finding_messages(p_rule_kind text, p_details jsonb, p_strict boolean DEFAULT false) RETURNS text[]
+  AS 'MODULE_PATHNAME', 'oversight_finding_messages' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION oversight.finding_messages(text, jsonb, boolean) IS
+  'The messages of a finding of a rule kind, {English, Chinese}: the kind''s templates (view oversight.rule_kinds, column messages) filled with the finding''s values (an alert''s details) by the C++ renderer the row pass uses too. With p_strict, NULL when the details lack a value a template reads.';
+
+ALTER TABLE oversight.alert ADD COLUMN message_zh text;
+COMMENT ON COLUMN oversight.alert.message IS 'What was found, in English, from the last firing (the kind''s English template filled with details).';
+COMMENT ON COLUMN oversight.alert.message_zh IS 'What was found, in Chinese, from the last firing (the kind''s Chinese template filled with details); shown by default (setting language).';
+-- Alerts recorded before 0.4.0 get their Chinese message rendered from their details where these hold
+-- every value the kind's Chinese template reads; the others (details of earlier versions lacked some
+-- values, e.g. the currency) get the rule's Chinese title with the English message they were recorded
+-- with. The next firing of the rule renders both messages afresh.
+UPDATE oversight.alert a
+   SET message_zh = COALESCE((oversight.finding_messages(r.rule_kind, a.details, true))[2],
+                             COALESCE(r.title_zh, k.k ->> 'title_zh', r.title) || '（0.4.0 之前记录的告警，英文原文：' || a.message || '）')
+  FROM oversight.rule r
+  LEFT JOIN pg_catalog.jsonb_array_elements(oversight.rule_kind_catalog()) AS k(k) ON k.k ->> 'kind' = r.rule_kind
+ WHERE r.rule_code = a.rule_code;
+ALTER TABLE oversight.alert ALTER COLUMN message_zh SET NOT NULL;
+
+-- The recorder takes the Chinese messages too, and the documented payload names the rule's title and the
+-- language of its texts (both re-created in src/language.sql).
+DROP FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], jsonb[], text);
+DROP FUNCTION oversight.alert_payload(bigint, text, integer, bigint, text, text, text, jsonb, text, text, text, integer, text, timestamptz, text, text, boolean);
+
 --#include src/supervision.sql
 --#include src/accountability.sql
 --#include src/functions/sweep.sql
 --#include src/functions/record_hits.sql
 --#include src/coverage.sql
+--#include src/language.sql
 
 -------------------------------------------------------------------------------------------------------
 -- Whatever this version added: PUBLIC executes nothing of the extension.

@@ -6,7 +6,7 @@
 -- of duties judges every kind. Deadline rules (SME payments, sign-offs) are in 208_sweep.sql.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(58);
+SELECT plan(59);
 \ir include/rules_u1.psql
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind)
 SELECT 'U' || i, '单位' || i, 'budget_unit' FROM generate_series(2, 9) i;
@@ -173,7 +173,7 @@ SELECT pg_temp.pay('OR-3', 15000, p_contract => 'K4', p_payee => 'Supplier One',
 SELECT ok(NOT pg_temp.fired('PAY.OVER_CONTRACT', '{"contract_code": "K4"}'), 'over contract: a credit note on the contract counts against it too (130000 − 30000)');
 SELECT pg_temp.pay('OR-4', 0.01, p_contract => 'K4', p_payee => 'Supplier One', p_paid => '2025-06-08');
 SELECT is((SELECT details - 'tolerance_pct' FROM oversight.alert WHERE rule_code = 'PAY.OVER_CONTRACT' AND object_key = '{"contract_code": "K4"}'),
-          '{"paid": 100000.01, "payments": 4, "refunded": 30000, "paid_gross": 130000.01, "contract_amount": 100000}'::jsonb,
+          '{"paid": 100000.01, "payments": 4, "refunded": 30000, "paid_gross": 130000.01, "contract_amount": 100000, "contract_code": "K4", "currency": "CNY"}'::jsonb,
           'over contract: one cent above net fires, the alert giving gross, refunded and net');
 SELECT ok((SELECT message LIKE 'payments on contract K4 total 100000.01 CNY, above%' FROM oversight.alert WHERE rule_code = 'PAY.OVER_CONTRACT' AND object_key = '{"contract_code": "K4"}'),
           'over contract: the message gives the net amount');
@@ -208,6 +208,12 @@ SELECT is((SELECT string_agg(DISTINCT reason || ' ' || array_to_string(missing, 
 SELECT is((SELECT count(*)::int FROM oversight.engine_fault), 0, 'no engine fault');
 SELECT ok((SELECT bool_and(severity = 'low') FROM oversight.alert WHERE rule_code IN ('PAY.ROUND_AMOUNT', 'PAY.NONWORKING_APPROVAL')),
           'round amounts and non-working-day approvals are low-severity signals');
+
+-- Chinese first: every alert's details hold every value its kind's templates read, and its stored
+-- messages are those templates filled with them, in English and Chinese.
+SELECT is((SELECT count(*)::int FROM oversight.alert a JOIN oversight.rule r USING (rule_code)
+            WHERE oversight.finding_messages(r.rule_kind, a.details, true) IS DISTINCT FROM ARRAY[a.message, a.message_zh]), 0,
+          'every alert''s messages are its kind''s templates filled with its details, in both languages');
 
 SELECT * FROM finish();
 ROLLBACK;

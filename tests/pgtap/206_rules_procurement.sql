@@ -5,7 +5,7 @@
 -- the collusion signals on bids (same contact, same bond account, identical prices).
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(38);
+SELECT plan(39);
 \ir include/rules_u1.psql
 INSERT INTO oversight.person (person_code, full_name) VALUES ('H1', 'Handler'), ('A1', 'Approver');
 INSERT INTO oversight.budget_project (project_code, fiscal_year, unit_code, name, category_code, budget_amount) VALUES
@@ -138,5 +138,11 @@ INSERT INTO oversight.bid_tenderer (ocid, bid_id, party_code) VALUES ('CO-2', 'c
 SELECT ok(NOT pg_temp.fired('PROC.COLLUSION_PRICE', '{"ocid": "CO-2", "lot_id": null, "currency": "CNY", "amount": "500"}'), 'collusion: the same amount in another currency does not fire');
 
 SELECT is((SELECT count(*)::int FROM oversight.engine_fault), 0, 'no engine fault');
+-- Chinese first: every alert's details hold every value its kind's templates read, and its stored
+-- messages are those templates filled with them, in English and Chinese.
+SELECT is((SELECT count(*)::int FROM oversight.alert a JOIN oversight.rule r USING (rule_code)
+            WHERE oversight.finding_messages(r.rule_kind, a.details, true) IS DISTINCT FROM ARRAY[a.message, a.message_zh]), 0,
+          'every alert''s messages are its kind''s templates filled with its details, in both languages');
+
 SELECT * FROM finish();
 ROLLBACK;

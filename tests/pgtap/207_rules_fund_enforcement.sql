@@ -5,7 +5,7 @@
 -- the deciding agency (罚缴分离), and segregation of duties on both.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(20);
+SELECT plan(21);
 \ir include/rules_u1.psql
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('ENF', '执法科', 'section');
 INSERT INTO oversight.person (person_code, full_name) VALUES ('H1', 'Handler'), ('A1', 'Approver');
@@ -87,6 +87,12 @@ SELECT ok(NOT pg_temp.fired('ENF.AGENCY_COLLECTED', '{"case_code": "F-1"}'), '�
 -- SOD.ENFORCEMENT
 SELECT pg_temp.fine('S-1', 3000, '2025-06-10', p_handler => 'H1', p_approver => 'H1');
 SELECT ok(pg_temp.fired('SOD.ENFORCEMENT', '{"case_code": "S-1"}'), 'segregation: penalty handled and approved by one person fires');
+
+-- Chinese first: every alert's details hold every value its kind's templates read, and its stored
+-- messages are those templates filled with them, in English and Chinese.
+SELECT is((SELECT count(*)::int FROM oversight.alert a JOIN oversight.rule r USING (rule_code)
+            WHERE oversight.finding_messages(r.rule_kind, a.details, true) IS DISTINCT FROM ARRAY[a.message, a.message_zh]), 0,
+          'every alert''s messages are its kind''s templates filled with its details, in both languages');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -4,7 +4,7 @@
 -- and credit notes are neither SME payments owed nor payments needing sign-offs.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(17);
+SELECT plan(18);
 \ir include/rules_u1.psql
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('ENF', '执法科', 'section');
 INSERT INTO oversight.person (person_code, full_name) VALUES ('H1', 'Handler'), ('C1', 'Chief'), ('L1', 'Leader');
@@ -76,6 +76,12 @@ SELECT ok(NOT EXISTS (SELECT FROM oversight.alert WHERE rule_code = 'PAY.MISSING
           'a large refund needs no sign-off levels (money coming back)');
 SELECT is((SELECT last_path FROM oversight.alert WHERE rule_code = 'PAY.MISSING_SIGNOFF' LIMIT 1), 'sweep', 'alerts found by the sweeper are marked so');
 SELECT is((SELECT faults FROM oversight.sweep('2025-06-30 12:00+08')), 0, 'the sweep reports no fault');
+
+-- Chinese first: every alert's details hold every value its kind's templates read, and its stored
+-- messages are those templates filled with them, in English and Chinese.
+SELECT is((SELECT count(*)::int FROM oversight.alert a JOIN oversight.rule r USING (rule_code)
+            WHERE oversight.finding_messages(r.rule_kind, a.details, true) IS DISTINCT FROM ARRAY[a.message, a.message_zh]), 0,
+          'every alert''s messages are its kind''s templates filled with its details, in both languages');
 
 SELECT * FROM finish();
 ROLLBACK;

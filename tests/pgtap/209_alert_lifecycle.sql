@@ -57,7 +57,7 @@ UPDATE oversight.payment SET purpose = 'again' WHERE payment_code = 'P2';
 SELECT is((SELECT repeat_count || '/' || muted_count FROM oversight.alert WHERE alert_id = (SELECT alert_id FROM a2)), '2/1',
           'while snoozed, findings are counted and recorded as muted');
 SELECT is((SELECT muted FROM oversight.record_hits(ARRAY[(SELECT rule_version_id FROM oversight.rule_version WHERE rule_code = 'T.CASH')], ARRAY['oversight.payment'],
-                                                   ARRAY['{"payment_code": "P2"}'::jsonb], ARRAY[''], ARRAY['U1'], ARRAY['m'], ARRAY[NULL::jsonb], 'row')), 1,
+                                                   ARRAY['{"payment_code": "P2"}'::jsonb], ARRAY[''], ARRAY['U1'], ARRAY['m'], ARRAY['m'], ARRAY[NULL::jsonb], 'row')), 1,
           'the recorder reports the finding muted (no notification)');
 SELECT oversight.sweep('2025-07-09 00:00+08');
 SELECT is((SELECT snoozed_until FROM oversight.alert WHERE alert_id = (SELECT alert_id FROM a2)), NULL, 'the sweeper ends expired snoozes');
@@ -92,21 +92,23 @@ SELECT is((SELECT status FROM oversight.alert WHERE alert_id = (SELECT alert_id 
 
 -- NOTIFY payload (channel oversight_alerts): the documented keys.
 SELECT is((SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(oversight.alert_payload(1, 'R', 2, 10, 'high', 'open', 'oversight.payment',
-             '{"payment_code": "P"}', '', 'U1', 'fp', 3, 'msg', '2025-06-30 10:00+08', 'row', 'N', false)) k),
-          ARRAY['alert_id', 'blocking', 'fingerprint', 'fired_at', 'message', 'node_code', 'object_key', 'object_table', 'path', 'period',
-                'repeat_count', 'rule_code', 'rule_version', 'rule_version_id', 'severity', 'status', 'unit_code'],
+             '{"payment_code": "P"}', '', 'U1', 'fp', 3, 'msg', '2025-06-30 10:00+08', 'row', 'N', false, 'title', 'zh')) k),
+          ARRAY['alert_id', 'blocking', 'fingerprint', 'fired_at', 'language', 'message', 'node_code', 'object_key', 'object_table', 'path', 'period',
+                'repeat_count', 'rule_code', 'rule_title', 'rule_version', 'rule_version_id', 'severity', 'status', 'unit_code'],
           'the payload carries the documented keys');
-SELECT is(jsonb_typeof(oversight.alert_payload(1, 'R', 2, 10, 'high', 'open', 't', '{"k": 1}', '', NULL, 'fp', 3, 'msg', now(), 'row', 'N', false) -> 'object_key'),
+SELECT is(jsonb_typeof(oversight.alert_payload(1, 'R', 2, 10, 'high', 'open', 't', '{"k": 1}', '', NULL, 'fp', 3, 'msg', now(), 'row', 'N', false, 'title', 'zh') -> 'object_key'),
           'object', 'object_key is a JSON object');
 
-SELECT ok(pg_get_functiondef('oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], jsonb[], text)'::regprocedure)
+SELECT ok(pg_get_functiondef('oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], text[], jsonb[], text)'::regprocedure)
             ~ $re$pg_notify\('oversight_alerts', pg_catalog.jsonb_build_object\('alert_id', c.alert_id\)::text\)$re$,
           'the recorder''s notification carries the alert number only (LISTEN needs no privilege)');
 SELECT is((SELECT notice FROM oversight.alert_notices(ARRAY[(SELECT alert_id FROM a2)])),
           (SELECT oversight.alert_payload(a.alert_id, a.rule_code, v.version, a.rule_version_id, a.severity, a.status, a.object_table, a.object_key,
-                                          a.period, a.unit_code, a.fingerprint, a.repeat_count, a.message, a.last_fired_at, a.last_path, a.node_code, a.blocking)
-             FROM oversight.alert a JOIN oversight.rule_version v USING (rule_version_id) WHERE a.alert_id = (SELECT alert_id FROM a2)),
-          'a listener reads the documented payload of the alert behind a notification');
+                                          a.period, a.unit_code, a.fingerprint, a.repeat_count, a.message_zh, a.last_fired_at, a.last_path, a.node_code, a.blocking,
+                                          COALESCE(r.title_zh, r.title), 'zh')
+             FROM oversight.alert a JOIN oversight.rule_version v USING (rule_version_id) JOIN oversight.rule r ON r.rule_code = a.rule_code
+            WHERE a.alert_id = (SELECT alert_id FROM a2)),
+          'a listener reads the documented payload of the alert behind a notification (its message in the session''s language: Chinese by default)');
 -- Noise statistics.
 SELECT oversight.mark_false_positive((SELECT alert_id FROM a2), 'petty cash float, not a withdrawal');
 SELECT is((SELECT alerts || '/' || false_positives || '/' || justified || '/' || false_positive_rate FROM oversight.rule_noise WHERE rule_code = 'T.CASH'),

@@ -12,7 +12,7 @@ SELECT lives_ok($$ INSERT INTO oversight.payment (payment_code, payer_unit_code,
                    ('P-EDU', 'EDU', 'a', 60000, 'cash', '2025-06-03'), ('P-HEALTH', 'HEALTH', 'b', 70000, 'cash', '2025-06-03') $$,
                 'a loader writes payments that fire rules');
 SELECT throws_ok($$ SELECT * FROM oversight.alert $$, '42501', NULL, 'the loader cannot read alerts');
-SELECT throws_ok($$ SELECT oversight.record_hits(ARRAY[1::bigint], ARRAY['t'], ARRAY['{}'::jsonb], ARRAY[''], ARRAY['EDU'], ARRAY['forged'], ARRAY[NULL::jsonb], 'row') $$,
+SELECT throws_ok($$ SELECT oversight.record_hits(ARRAY[1::bigint], ARRAY['t'], ARRAY['{}'::jsonb], ARRAY[''], ARRAY['EDU'], ARRAY['forged'], ARRAY['伪造'], ARRAY[NULL::jsonb], 'row') $$,
                  '42501', NULL, 'the loader cannot call the recorder');
 SELECT throws_ok($$ INSERT INTO oversight.alert (fingerprint, rule_code, rule_version_id, first_rule_version_id, node_code, severity, object_table, object_key, message, first_fired_at, last_fired_at, last_path)
                     VALUES ('x', 'CASH.SINGLE', 1, 1, 'N', 'low', 't', '{}', 'forged', now(), now(), 'row') $$, '42501', NULL, 'the loader cannot forge alerts');

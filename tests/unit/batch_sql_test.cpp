@@ -82,11 +82,20 @@ TEST(BatchSqlTest, RecordingQueryTakesRowHitsAndRules) {
 	TableShape shape = treasury();
 	auto dup = CompiledRule::compile(7, "PAY.DUPLICATE", "payment_duplicate", "payment", "{}", false);
 	std::string only_rows = recording_query({}, shape, "row", true);
-	EXPECT_NE(only_rows.find("pg_catalog.unnest($7::pg_catalog.text[])"), std::string::npos);
+	EXPECT_NE(only_rows.find("pg_catalog.unnest($8::pg_catalog.text[])"), std::string::npos);
 	EXPECT_EQ(only_rows.find("UNION ALL"), std::string::npos);
-	EXPECT_NE(only_rows.find("oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.d, 'row')"), std::string::npos);
+	EXPECT_NE(only_rows.find("oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.mz, a.d, 'row')"),
+	          std::string::npos);
 	std::string both = recording_query({&dup}, shape, "statement", true);
-	EXPECT_NE(both.find("UNION ALL\nSELECT 7::pg_catalog.int8, q.* FROM ("), std::string::npos);
+	EXPECT_NE(both.find("UNION ALL\nSELECT 7::pg_catalog.int8, q.object_table, q.object_key, q.period, q.unit_code, "
+	                    "CASE WHEN q.object_key IS NULL AND q.details ? 'cannot_evaluate' THEN NULL ELSE (m.texts)[1] "
+	                    "END, CASE WHEN q.object_key IS NULL AND q.details ? 'cannot_evaluate' THEN NULL ELSE "
+	                    "(m.texts)[2] END, q.details FROM ("),
+	          std::string::npos);
+	// A set-based rule's findings carry values; their messages come from the kind's templates.
+	EXPECT_NE(both.find("oversight.finding_messages('payment_duplicate', q.details, false) AS m(texts)"),
+	          std::string::npos);
+	EXPECT_TRUE(unqualified_names(both).empty());
 	std::string rule_only = recording_query({&dup}, shape, "sweep", false);
 	EXPECT_EQ(rule_only.find("$1::pg_catalog.int8[]"), std::string::npos);
 	EXPECT_NE(rule_only.find("coalesce(q.tb, 'treasury.pay')"), std::string::npos);

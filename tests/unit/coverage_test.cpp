@@ -50,8 +50,10 @@ TableShape canonical_payments() {
 
 TEST(CoverageTest, EveryKindDeclaresWhatItReads) {
 	for (const auto &k : rule_kinds()) {
-		if (std::string(k.kind) != "test_failure")
+		// Data-driven kinds (matter rules) read what their parameters name: a condition over NULL is not true.
+		if (std::string(k.kind) != "test_failure" && !k.fields_of) {
 			EXPECT_FALSE(k.required_inputs.empty()) << k.kind;
+		}
 		std::set<std::string> declared;
 		for (const auto *list : {&k.required_inputs, &k.optional_inputs})
 			for (const char *entry : *list)

@@ -305,3 +305,20 @@ TEST(RefundTest, PaymentsOnlyKindsSkipRefundsAndCreditNotes) {
 		EXPECT_TRUE(find_rule_kind(kind)->payments_only) << kind;
 	EXPECT_FALSE(find_rule_kind("handler_is_approver")->payments_only);
 }
+
+// payment_split_under_limit (0.4.0): only payments under the approval limit can take part in a split;
+// refunds and credit notes never do; the limit is a parameter of the SQL.
+TEST(PaymentSplitTest, PrefilterAndParameters) {
+	auto split = rule("payment_split_under_limit", R"({"approval_limit": 500000})");
+	EXPECT_EQ(split.evaluation(), Evaluation::Batch);
+	EXPECT_TRUE(may_fire(split, payment({{"amount", "499999.99"}})));
+	EXPECT_TRUE(may_fire(split, payment({{"amount", "300000"}, {"payment_kind", "payment"}})));
+	EXPECT_FALSE(may_fire(split, payment({{"amount", "500000"}}))); // at the limit: needs the full approval anyway
+	EXPECT_FALSE(may_fire(split, payment({{"amount", "300000"}, {"payment_kind", "refund"}})));
+	EXPECT_FALSE(may_fire(split, payment({{"amount", "300000"}, {"payment_kind", "credit_note"}})));
+	EXPECT_FALSE(may_fire(split, payment({})));
+	std::string sql = rule_sql(rule("payment_split_under_limit", R"({"approval_limit": 200000, "min_count": 3})"));
+	EXPECT_NE(sql.find("b.amount < (200000)"), std::string::npos);
+	EXPECT_NE(sql.find("s.n >= (3)"), std::string::npos);
+	EXPECT_THROW(validate_params("payment_split_under_limit", parse_json(R"({"min_count": 1})")), Error);
+}

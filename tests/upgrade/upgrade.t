@@ -108,6 +108,24 @@ check "shipped rules installed before 0.4.0 get their Chinese titles; a title th
 	test "$(q -d upg_rules -c "SELECT count(title_zh) || '/' || count(*) || ' ' || (SELECT title_zh IS NULL FROM oversight.rule WHERE rule_code = 'CASH.SINGLE') FROM oversight.rule")" = "32/33 true"
 dropdb upg_rules
 
+# --- alerts recorded before 0.4.0 get a Chinese message ----------------------------------------------------
+# (Written as the 0.3.0 engine recorded them: this build's library speaks to the 0.4.0 recorder only.)
+fresh_db upg_alerts
+q -d upg_alerts -c "CREATE EXTENSION oversight VERSION '0.3.0'" -c 'SELECT oversight.install_default_rules()' \
+	-c "INSERT INTO oversight.alert (fingerprint, rule_code, rule_version_id, first_rule_version_id, node_code, severity, object_table, object_key,
+	                                 message, details, first_fired_at, last_fired_at, last_path)
+	    SELECT 'fp-' || v.rule_code, v.rule_code, v.rule_version_id, v.rule_version_id, r.node_code, v.severity, 'oversight.payment',
+	           '{\"payment_code\": \"P1\"}', x.message, x.details::jsonb, now(), now(), 'statement'
+	      FROM (VALUES ('PAY.ROUND_AMOUNT', 'round amount 60000 (a multiple of 10000)', '{\"amount\": 60000, \"modulus\": 10000}'),
+	                   ('CASH.SINGLE', 'cash payment of 60000 CNY exceeds the single-withdrawal limit of 50000', '{\"amount\": 60000, \"limit\": 50000, \"payee_name\": \"x\"}'))
+	           AS x(rule_code, message, details)
+	      JOIN oversight.rule_version v ON v.rule_code = x.rule_code JOIN oversight.rule r ON r.rule_code = x.rule_code" \
+	-c 'ALTER EXTENSION oversight UPDATE' >/dev/null
+check "alerts of 0.3.0 get a Chinese message: rendered from their details when these hold every value, else the rule's Chinese title with the English message" \
+	test "$(q -d upg_alerts -c "SELECT string_agg(rule_code || ': ' || message_zh, ' | ' ORDER BY rule_code) FROM oversight.alert")" = \
+	"CASH.SINGLE: 单笔大额提取现金（0.4.0 之前记录的告警，英文原文：cash payment of 60000 CNY exceeds the single-withdrawal limit of 50000） | PAY.ROUND_AMOUNT: 整数金额支付 60000（10000 的整倍数）"
+dropdb upg_alerts
+
 # --- pg_dump / restore keeps the bureau's data -----------------------------------------------------------
 digest_sql="SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
   SELECT 'p' || t::text AS x FROM oversight.payment t UNION ALL SELECT 'a' || t::text FROM oversight.assignment t

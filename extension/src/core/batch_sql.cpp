@@ -93,7 +93,7 @@ std::string judged_kind(const CompiledRule &rule, const std::string &x) {
 
 // A cannot-evaluate row of a rule's SQL: one per group of rows of relation x (see instantiate).
 std::string gap_select(const std::string &reason, const std::string &missing_jsonb, const std::string &x) {
-	return "SELECT {table}, NULL::pg_catalog.jsonb, '', NULL::pg_catalog.text, NULL::pg_catalog.text, "
+	return "SELECT {table}, NULL::pg_catalog.jsonb, '', NULL::pg_catalog.text, "
 	       "pg_catalog.jsonb_build_object('cannot_evaluate', " +
 	       sql_literal(reason) + ", 'missing', " + missing_jsonb + ", 'load_id', " + x +
 	       ".__load, 'records', pg_catalog.count(*))";
@@ -203,23 +203,33 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape, const
 std::string recording_query(const std::vector<const CompiledRule *> &rules, const TableShape &shape, const char *path,
                             bool with_row_hits, const std::vector<RuleScope> &scopes) {
 	std::string parts;
-	if (with_row_hits) // $1..$7: the row pass's hits as parallel arrays (NULL when none)
-		parts = "SELECT x.rv, x.tb, x.k::pg_catalog.jsonb, x.p, x.u, x.m, x.d::pg_catalog.jsonb FROM ROWS FROM "
+	if (with_row_hits) // $1..$8: the row pass's hits as parallel arrays (NULL when none), messages rendered
+		parts = "SELECT x.rv, x.tb, x.k::pg_catalog.jsonb, x.p, x.u, x.m, x.mz, x.d::pg_catalog.jsonb FROM ROWS FROM "
 		        "(pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.text[]), "
 		        "pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[]), "
 		        "pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[]), "
-		        "pg_catalog.unnest($7::pg_catalog.text[])) AS x(rv, tb, k, p, u, m, d)";
+		        "pg_catalog.unnest($7::pg_catalog.text[]), pg_catalog.unnest($8::pg_catalog.text[])) "
+		        "AS x(rv, tb, k, p, u, m, mz, d)";
 	for (size_t i = 0; i < rules.size(); ++i) {
 		if (!parts.empty())
 			parts += "\n UNION ALL\n";
-		parts += "SELECT " + std::to_string(rules[i]->version_id) + "::pg_catalog.int8, q.* FROM (" +
+		// The rule's findings carry their values (details); their messages in English and Chinese are the
+		// kind's templates filled with them, by the same renderer as the row pass's (a function in FROM:
+		// once per finding). A row the rule could not judge (no key, details {"cannot_evaluate": …}) has
+		// no message.
+		parts += "SELECT " + std::to_string(rules[i]->version_id) +
+		         "::pg_catalog.int8, q.object_table, q.object_key, q.period, q.unit_code, CASE WHEN q.object_key IS "
+		         "NULL AND q.details ? 'cannot_evaluate' THEN NULL ELSE (m.texts)[1] END, CASE WHEN q.object_key IS "
+		         "NULL AND q.details ? 'cannot_evaluate' THEN NULL ELSE (m.texts)[2] END, q.details FROM (" +
 		         instantiate(*rules[i], shape, i < scopes.size() ? scopes[i] : RuleScope{}) +
-		         ") AS q(object_table, object_key, period, unit_code, message, details)";
+		         ") AS q(object_table, object_key, period, unit_code, details) CROSS JOIN LATERAL "
+		         "oversight.finding_messages(" +
+		         sql_literal(rules[i]->kind) + ", q.details, false) AS m(texts)";
 	}
 	// Findings go to record_hits; the rows a rule reports it could not judge (NULL message, details
 	// {"cannot_evaluate": …}) to record_coverage, aggregated in the same pass.
 	const std::string table = sql_literal(shape.table_name), hit = "FILTER (WHERE NOT q.ce)";
-	return "SELECT (SELECT r.blocking_message FROM oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.d, " +
+	return "SELECT (SELECT r.blocking_message FROM oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.mz, a.d, " +
 	       sql_literal(path) +
 	       ") AS r WHERE a.rv IS NOT NULL) AS blocking_message, "
 	       "(SELECT oversight.record_coverage(a.g, " +
@@ -228,11 +238,12 @@ std::string recording_query(const std::vector<const CompiledRule *> &rules, cons
 	       "FROM (SELECT pg_catalog.array_agg(q.rv) " +
 	       hit + ", pg_catalog.array_agg(coalesce(q.tb, " + table + ")) " + hit + ", pg_catalog.array_agg(q.k) " + hit +
 	       ", pg_catalog.array_agg(coalesce(q.p, '')) " + hit + ", pg_catalog.array_agg(q.u) " + hit +
-	       ", pg_catalog.array_agg(q.m) " + hit + ", pg_catalog.array_agg(q.d) " + hit +
+	       ", pg_catalog.array_agg(q.m) " + hit + ", pg_catalog.array_agg(q.mz) " + hit + ", pg_catalog.array_agg(q.d) " +
+	       hit +
 	       ", pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('rv', q.rv, 'tb', coalesce(q.tb, " + table +
 	       ")) || q.d) FILTER (WHERE q.ce) "
 	       "FROM (SELECT q.*, coalesce(q.m IS NULL AND q.d ? 'cannot_evaluate', false) AS ce FROM (" +
-	       parts + ") AS q(rv, tb, k, p, u, m, d)) AS q) AS a(rv, tb, k, p, u, m, d, g)";
+	       parts + ") AS q(rv, tb, k, p, u, m, mz, d)) AS q) AS a(rv, tb, k, p, u, m, mz, d, g)";
 }
 
 std::string key_json(const std::vector<KeyPart> &parts) {

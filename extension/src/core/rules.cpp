@@ -288,7 +288,20 @@ bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar
 		throw Error(sqlstate::internal_error, "rule kind " + rule.kind + " is not evaluated row by row");
 	if (skips_record(rule, record))
 		return false;
-	return rule.spec->check_row(rule, record, calendar, hit);
+	if (!rule.spec->check_row(rule, record, calendar, hit))
+		return false;
+	if (rule.spec->messages.empty()) { // a kind whose check writes its own text (matter rules: the matter's title)
+		hit.message_zh = hit.message;
+		return true;
+	}
+	FindingMessages m = finding_messages(*rule.spec, hit.details);
+	hit.message = std::move(m.en);
+	hit.message_zh = std::move(m.zh);
+	return true;
+}
+
+FindingMessages finding_messages(const RuleKindSpec &kind, std::string_view details_json) {
+	return render_messages(kind.messages, parse_finding(details_json));
 }
 
 // ---------------------------------------------------------------------------------------------------

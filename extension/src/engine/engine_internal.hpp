@@ -188,12 +188,12 @@ struct RowHit {
 	core::Hit hit;
 };
 
-// The row pass's findings as the seven parallel arrays of oversight.record_hits (rule version, table,
-// key, period, unit, message, details; key and details as jsonb text), built directly as datums: no
-// JSON document to write and parse again.
+// The row pass's findings as the eight parallel arrays of oversight.record_hits (rule version, table,
+// key, period, unit, message in English and in Chinese, details; key and details as jsonb text), built
+// directly as datums: no JSON document to write and parse again.
 struct HitArrays {
-	Datum values[7] = {};
-	char nulls[8] = "nnnnnnn";
+	Datum values[8] = {};
+	char nulls[9] = "nnnnnnnn";
 };
 HitArrays hit_arrays(const std::vector<RowHit> &hits, const std::string &table);
 

@@ -36,14 +36,14 @@ void record_compile_faults(const WatchConfig &cfg, const char *path, int64_t bat
 }
 
 namespace {
-// The seven arrays, built in PostgreSQL memory in one pass.
+// The eight arrays, built in PostgreSQL memory in one pass.
 void build_hit_arrays(const std::vector<RowHit> &hits, const std::string &table, HitArrays &out) {
 	const int n = static_cast<int>(hits.size());
 	pg_call([&] {
 		Datum *rv = static_cast<Datum *>(palloc(sizeof(Datum) * n));
-		Datum *col[6];
-		bool *isnull[6];
-		for (int c = 0; c < 6; ++c) {
+		Datum *col[7];
+		bool *isnull[7];
+		for (int c = 0; c < 7; ++c) {
 			col[c] = static_cast<Datum *>(palloc(sizeof(Datum) * n));
 			isnull[c] = static_cast<bool *>(palloc0(sizeof(bool) * n));
 		}
@@ -61,16 +61,18 @@ void build_hit_arrays(const std::vector<RowHit> &hits, const std::string &table,
 				col[3][i] = PointerGetDatum(cstring_to_text_with_len(h.unit.data(), static_cast<int>(h.unit.size())));
 			col[4][i] =
 			    PointerGetDatum(cstring_to_text_with_len(h.hit.message.data(), static_cast<int>(h.hit.message.size())));
+			col[5][i] = PointerGetDatum(
+			    cstring_to_text_with_len(h.hit.message_zh.data(), static_cast<int>(h.hit.message_zh.size())));
 			if (h.hit.details.empty())
-				isnull[5][i] = true;
+				isnull[6][i] = true;
 			else
-				col[5][i] = PointerGetDatum(
+				col[6][i] = PointerGetDatum(
 				    cstring_to_text_with_len(h.hit.details.data(), static_cast<int>(h.hit.details.size())));
 		}
 		int dims[1] = {n}, lbs[1] = {1};
 		out.values[0] =
 		    PointerGetDatum(construct_array(rv, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		for (int c = 0; c < 6; ++c)
+		for (int c = 0; c < 7; ++c)
 			out.values[c + 1] =
 			    PointerGetDatum(construct_md_array(col[c], isnull[c], 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
 	});
@@ -82,7 +84,7 @@ HitArrays hit_arrays(const std::vector<RowHit> &hits, const std::string &table) 
 	if (hits.empty())
 		return out;
 	build_hit_arrays(hits, table, out);
-	for (int c = 0; c < 7; ++c)
+	for (int c = 0; c < 8; ++c)
 		out.nulls[c] = ' ';
 	return out;
 }
@@ -90,20 +92,21 @@ HitArrays hit_arrays(const std::vector<RowHit> &hits, const std::string &table) 
 std::string record_findings(const WatchConfig &cfg, Relation rel, const std::vector<const core::CompiledRule *> &rules,
                             const char *path, bool with_row_hits, HitArrays &row_hits, bool small_batch,
                             const std::vector<core::RuleScope> &scopes) {
-	Oid types[7] = {INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+	Oid types[8] = {INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+	                TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
 	HitArrays none;
 	HitArrays &args = with_row_hits ? row_hits : none;
 	std::string key = "rec|" + std::string(path) + "|" + (with_row_hits ? "h" : "-");
 	for (const auto *r : rules)
 		key += "|" + std::to_string(r->version_id);
 	key += "|" + cfg.signature;
-	// The statement always takes the seven arrays (NULL when the row pass is not part of it).
+	// The statement always takes the eight arrays (NULL when the row pass is not part of it).
 	auto build = [&] { return core::recording_query(rules, cfg.shape, path, true, scopes); };
 	SpiResult res;
 	if (small_batch)
-		res = spi_query_keyed(key, rel, build, 7, types, args.values, args.nulls);
+		res = spi_query_keyed(key, rel, build, 8, types, args.values, args.nulls);
 	else
-		res = spi_query(build(), 7, types, args.values, args.nulls);
+		res = spi_query(build(), 8, types, args.values, args.nulls);
 	return !res.rows.empty() && !res.nulls[0][0] ? res.rows[0][0] : std::string();
 }
 

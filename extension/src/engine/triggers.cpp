@@ -60,10 +60,11 @@ OVERSIGHT_FUNCTION(oversight_engine_trigger) {
 			pg::tuplestore_free(store);
 	}
 	pg::spi_finish();
+	// The message comes whole from the recorder, in the writer's language (oversight.record_hits).
 	if (!blocking.empty())
-		throw core::Error(
-		    "OV100", "write blocked by oversight rule: " + blocking, {},
-		    "A blocking rule (preventive hold) fired; correct the record, or have an inspector approve a waiver.");
+		throw core::Error("OV100", blocking, {},
+		                  "预防性冻结规则已触发：请更正记录，或由纪检人员批准豁免 / A blocking rule (preventive hold) "
+		                  "fired; correct the record, or have an inspector approve a waiver.");
 	return PointerGetDatum(nullptr);
 }
 

@@ -111,9 +111,43 @@ OVERSIGHT_FUNCTION(oversight_rule_kind_catalog) {
 		                                                                          : core::Json(nullptr);
 		o["payments_only"] = k.payments_only;
 		o["judges_history"] = k.judges_history;
+		o["title_zh"] = k.title_zh ? core::Json(k.title_zh) : core::Json(nullptr);
+		o["title_en"] = k.title_en ? core::Json(k.title_en) : core::Json(nullptr);
+		core::Json ms = core::Json::array();
+		for (const auto &m : k.messages) {
+			core::Json mj = core::Json::object();
+			mj["finding"] = m.finding ? core::Json(m.finding) : core::Json(nullptr);
+			mj["zh"] = m.zh;
+			mj["en"] = m.en;
+			ms.push_back(std::move(mj));
+		}
+		o["messages"] = std::move(ms);
 		all.push_back(std::move(o));
 	}
 	return pg::jsonb_datum(all.dump());
+}
+
+// finding_messages(rule_kind text, details jsonb, strict boolean) -> text[]: {English, Chinese}, the
+// kind's message templates filled with the finding's values (oversight/core/messages.hpp) — the renderer
+// of the row pass, for the findings of set-based rules and for alerts recorded before 0.4.0. NULL details:
+// no values. strict: NULL when the details lack a value a template reads (or name no template).
+OVERSIGHT_FUNCTION(oversight_finding_messages) {
+	if (PG_ARGISNULL(0))
+		throw core::Error(core::sqlstate::invalid_parameter_value, "finding_messages: the rule kind is required");
+	const std::string kind = pg::text_arg(fcinfo, 0);
+	// A batch renders many findings of one kind: the last kind found is checked first.
+	static const core::RuleKindSpec *last = nullptr;
+	const core::RuleKindSpec *spec = last && kind == last->kind ? last : core::find_rule_kind(kind);
+	if (!spec)
+		throw core::Error(core::sqlstate::invalid_parameter_value, "unknown rule kind \"" + kind + "\"", {},
+		                  "The kinds are listed in view oversight.rule_kinds.");
+	last = spec;
+	const bool strict = !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
+	const std::string details = PG_ARGISNULL(1) ? std::string() : pg::jsonb_text(PG_GETARG_DATUM(1));
+	core::FindingMessages m = core::finding_messages(*spec, details);
+	if (strict && !m.complete)
+		PG_RETURN_NULL();
+	return pg::text_array_datum({m.en, m.zh});
 }
 
 namespace {

@@ -64,6 +64,17 @@ std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int n) {
 	return out;
 }
 
+Datum text_array_datum(const std::vector<std::string> &items) {
+	return pg_call([&] {
+		const int n = static_cast<int>(items.size());
+		Datum *elems = static_cast<Datum *>(palloc(sizeof(Datum) * (n > 0 ? n : 1)));
+		for (int i = 0; i < n; ++i)
+			elems[i] = PointerGetDatum(cstring_to_text_with_len(
+			    items[static_cast<size_t>(i)].data(), static_cast<int>(items[static_cast<size_t>(i)].size())));
+		return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+	});
+}
+
 Datum input_datum(Oid type, const std::string &text) {
 	return pg_call([&] {
 		Oid input, ioparam;

@@ -288,7 +288,9 @@ int run_follow(const std::string &dsn, const std::vector<std::string> &args) {
 	    "timeout", po::value<double>()->default_value(0), "stop after S seconds (0: no limit)")(
 	    "channel", po::value<std::string>()->default_value("oversight_alerts"), "notification channel")(
 	    "outbox", "follow the escalation ladder's notifications (channel oversight_outbox) instead of alerts")(
-	    "language", po::value<std::string>()->default_value("zh"), "language of notification texts: zh or en");
+	    "language", po::value<std::string>()->default_value(""),
+	    "language of the alerts' and notifications' texts: zh or en (default: the database's setting \"language\", "
+	    "zh unless changed, or oversight.language set for the session, e.g. through PGOPTIONS)");
 	po::variables_map vm;
 	po::store(po::command_line_parser(args).options(desc).run(), vm);
 	po::notify(vm);
@@ -306,7 +308,7 @@ int run_follow(const std::string &dsn, const std::vector<std::string> &args) {
 	o.timeout_s = vm["timeout"].as<double>();
 	o.channel = vm.count("outbox") ? "oversight_outbox" : vm["channel"].as<std::string>();
 	o.language = vm["language"].as<std::string>();
-	if (o.language != "zh" && o.language != "en")
+	if (!o.language.empty() && o.language != "zh" && o.language != "en")
 		throw po::error("--language is zh or en");
 	auto conn = connect_database(dsn);
 	follow_alerts(*conn, o);

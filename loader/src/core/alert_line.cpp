@@ -29,8 +29,12 @@ std::string format_alert_line(const std::string &payload) {
 			key += (key.empty() ? "" : ", ") + it.key() + "=" +
 			       (it->is_string() || it->is_number() ? text_of_value(*it) : dump(*it));
 	std::string repeat = get_text(a, "repeat_count");
-	std::string line = fmt::format("{} {:<8} {} v{} [{}] {}", get_text(a, "fired_at"), upper(get_text(a, "severity")),
-	                               get_text(a, "rule_code"), get_text(a, "rule_version"), get_text(a, "status"),
+	// The rule's title and the message come in the reader's language (key "language"; none before 0.4.0).
+	std::string title = get_text(a, "rule_title");
+	if (!title.empty())
+		title += get_text(a, "language") == "en" ? ": " : "：";
+	std::string line = fmt::format("{} {:<8} {} v{} [{}] {}{}", get_text(a, "fired_at"), upper(get_text(a, "severity")),
+	                               get_text(a, "rule_code"), get_text(a, "rule_version"), get_text(a, "status"), title,
 	                               get_text(a, "message"));
 	line += fmt::format(" ({} {})", get_text(a, "object_table"), key);
 	if (!repeat.empty() && repeat != "1" && repeat != "0")

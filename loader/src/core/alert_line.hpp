@@ -6,7 +6,8 @@
 
 namespace oversight::loader {
 
-// "2025-06-30T10:00:00+08:00 WARNING  PAY.DUP v1 [open] message (oversight.payment payment_code=P1) ×2 #17"
+// "2025-06-30T10:00:00+08:00 HIGH     PAY.DUP v1 [open] 重复支付：message (oversight.payment payment_code=P1) ×2 #17":
+// the rule's title and the message in the language the payload names (oversight.alert_notices()).
 std::string format_alert_line(const std::string &payload);
 
 // The number a notification of the extension carries ({"alert_id": n} on oversight_alerts, {"outbox_id": n}

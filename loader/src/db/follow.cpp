@@ -75,6 +75,25 @@ std::map<long long, std::string> read_rows(pqxx::connection &conn, const Feed &f
 	return rows;
 }
 
+// The language of what is printed: --language when given, set for the session so the alerts read back
+// come in it too (oversight.alert_notices() follows oversight.language()); else the session's own, i.e.
+// the database's setting "language" or oversight.language from PGOPTIONS (a bad value there is the
+// database's error, 22023). An extension without oversight.language() (before 0.4.0) means Chinese for
+// the ladder's texts, as it did.
+std::string session_language(pqxx::connection &conn, const std::string &wanted) {
+	pqxx::nontransaction tx(conn);
+	if (!wanted.empty())
+		tx.exec("SELECT pg_catalog.set_config('oversight.language', " + tx.quote(wanted) + ", false)");
+	try {
+		pqxx::result r = tx.exec("SELECT oversight.language()");
+		return r[0][0].as<std::string>();
+	} catch (const pqxx::sql_error &e) {
+		if (e.sqlstate() != "42883") // undefined_function
+			throw;
+		return wanted.empty() ? "zh" : wanted;
+	}
+}
+
 } // namespace
 
 long follow_alerts(pqxx::connection &conn, const FollowOptions &o) {
@@ -84,6 +103,7 @@ long follow_alerts(pqxx::connection &conn, const FollowOptions &o) {
 	sigaction(SIGINT, &sa, nullptr);
 	sigaction(SIGTERM, &sa, nullptr);
 	const Feed *feed = feed_of(o.channel);
+	const std::string language = session_language(conn, o.language);
 	long printed = 0;
 	std::vector<Received> batch;
 	pqxx_compat::Listener listener(conn, o.channel, [&](const std::string &payload) {
@@ -117,8 +137,8 @@ long follow_alerts(pqxx::connection &conn, const FollowOptions &o) {
 					continue; // not visible to this role, or naming nothing (anyone may NOTIFY)
 				text = o.json                                 ? it->second
 				       : r.feed->printed == Printed::Alert    ? format_alert_line(it->second)
-				       : r.feed->printed == Printed::Coverage ? format_coverage_line(it->second, o.language)
-				                                              : format_outbox_line(it->second, o.language);
+				       : r.feed->printed == Printed::Coverage ? format_coverage_line(it->second, language)
+				                                              : format_outbox_line(it->second, language);
 			}
 			std::fprintf(stdout, "%s\n", text.c_str());
 			std::fflush(stdout); // live, also through a pipe

@@ -10,7 +10,7 @@ namespace oversight::loader {
 
 struct FollowOptions {
 	std::string channel = "oversight_alerts"; // or oversight_outbox (the ladder's notifications), or any other
-	std::string language = "zh";              // texts of notifications: zh (default) or en
+	std::string language;                     // texts of alerts and notifications: zh or en; empty: the database's
 	bool json = false;                        // print the JSON of each alert or notification
 	long max_alerts = 0;                      // stop after this many (0: no limit)
 	double timeout_s = 0;                     // stop after this many seconds (0: no limit)

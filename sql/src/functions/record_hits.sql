@@ -1,10 +1,10 @@
 -- oversight.record_hits(): the one statement that records a batch's findings. Current definition (since
--- 0.4.0; replaces the 0.3.0 one, same signature): the findings of matter rules (rule kinds that form
--- matters, view oversight.rule_kinds) go to oversight.record_matters(), in a subtransaction of their own
--- so that nothing there can cost the batch its alerts; everything else is recorded as alerts exactly as
--- before.
-CREATE OR REPLACE FUNCTION oversight.record_hits(p_rule_version_ids bigint[], p_object_tables text[], p_object_keys jsonb[], p_periods text[],
-                                      p_unit_codes text[], p_messages text[], p_details jsonb[], p_path text)
+-- 0.4.0; the 0.3.0 one is dropped by the upgrade script): findings carry their messages in English and
+-- Chinese; the findings of matter rules (rule kinds that form matters, view oversight.rule_kinds) go to
+-- oversight.record_matters(), in a subtransaction of their own so that nothing there can cost the batch
+-- its alerts; everything else is recorded as alerts.
+CREATE FUNCTION oversight.record_hits(p_rule_version_ids bigint[], p_object_tables text[], p_object_keys jsonb[], p_periods text[],
+                                      p_unit_codes text[], p_messages text[], p_messages_zh text[], p_details jsonb[], p_path text)
   RETURNS TABLE (hits integer, opened integer, reopened integer, notified integer, muted integer, blocking_message text)
   LANGUAGE plpgsql VOLATILE
   SET search_path = pg_catalog, pg_temp
@@ -29,11 +29,12 @@ BEGIN
     JOIN oversight.rule r ON r.rule_code = v.rule_code
    WHERE r.rule_kind IN (SELECT k.rule_kind FROM oversight.rule_kinds k WHERE k.forms_matters);
   IF v_matter_versions IS NOT NULL THEN
+    -- A matter's title is its Chinese text (a matter rule's title_zh; its English one is in the details).
     SELECT pg_catalog.array_agg(u.rv ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
            pg_catalog.array_agg(u.tb ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
            pg_catalog.array_agg(u.k ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
            pg_catalog.array_agg(u.unit ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
-           pg_catalog.array_agg(u.msg ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
+           pg_catalog.array_agg(COALESCE(u.msg_zh, u.msg) ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
            pg_catalog.array_agg(u.det ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
            pg_catalog.array_agg(u.rv ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions)),
            pg_catalog.array_agg(u.tb ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions)),
@@ -41,12 +42,14 @@ BEGIN
            pg_catalog.array_agg(u.per ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions)),
            pg_catalog.array_agg(u.unit ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions)),
            pg_catalog.array_agg(u.msg ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions)),
+           pg_catalog.array_agg(u.msg_zh ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions)),
            pg_catalog.array_agg(u.det ORDER BY u.ord) FILTER (WHERE u.rv <> ALL (v_matter_versions))
       INTO m_rv, m_tb, m_k, m_unit, m_title, m_det,
-           p_rule_version_ids, p_object_tables, p_object_keys, p_periods, p_unit_codes, p_messages, p_details
+           p_rule_version_ids, p_object_tables, p_object_keys, p_periods, p_unit_codes, p_messages, p_messages_zh, p_details
       FROM ROWS FROM (pg_catalog.unnest(p_rule_version_ids), pg_catalog.unnest(p_object_tables), pg_catalog.unnest(p_object_keys),
-                      pg_catalog.unnest(p_periods), pg_catalog.unnest(p_unit_codes), pg_catalog.unnest(p_messages), pg_catalog.unnest(p_details))
-             WITH ORDINALITY AS u(rv, tb, k, per, unit, msg, det, ord);
+                      pg_catalog.unnest(p_periods), pg_catalog.unnest(p_unit_codes), pg_catalog.unnest(p_messages),
+                      pg_catalog.unnest(p_messages_zh), pg_catalog.unnest(p_details))
+             WITH ORDINALITY AS u(rv, tb, k, per, unit, msg, msg_zh, det, ord);
     BEGIN
       PERFORM oversight.record_matters(m_rv, m_tb, m_k, m_unit, m_title, m_det, p_path);
     EXCEPTION WHEN OTHERS THEN
@@ -57,11 +60,12 @@ BEGIN
     END;
   END IF;
   WITH h AS (
-    SELECT DISTINCT ON (f.fp) u.rv, u.tb, u.k, COALESCE(u.per, '') AS per, u.unit, u.msg, u.det, v.rule_code, v.version, v.severity,
+    SELECT DISTINCT ON (f.fp) u.rv, u.tb, u.k, COALESCE(u.per, '') AS per, u.unit, u.msg, u.msg_zh, u.det, v.rule_code, v.version, v.severity,
            v.blocking, r.node_code, f.fp
       FROM ROWS FROM (pg_catalog.unnest(p_rule_version_ids), pg_catalog.unnest(p_object_tables), pg_catalog.unnest(p_object_keys),
-                      pg_catalog.unnest(p_periods), pg_catalog.unnest(p_unit_codes), pg_catalog.unnest(p_messages), pg_catalog.unnest(p_details))
-             WITH ORDINALITY AS u(rv, tb, k, per, unit, msg, det, ord)
+                      pg_catalog.unnest(p_periods), pg_catalog.unnest(p_unit_codes), pg_catalog.unnest(p_messages),
+                      pg_catalog.unnest(p_messages_zh), pg_catalog.unnest(p_details))
+             WITH ORDINALITY AS u(rv, tb, k, per, unit, msg, msg_zh, det, ord)
       JOIN oversight.rule_version v ON v.rule_version_id = u.rv
       JOIN oversight.rule r ON r.rule_code = v.rule_code
      CROSS JOIN LATERAL (SELECT pg_catalog.md5(v.rule_code || '|' || u.tb || '|' || u.k::text || '|' || COALESCE(u.per, ''))) AS f(fp)
@@ -75,9 +79,9 @@ BEGIN
       FROM h CROSS JOIN LATERAL (SELECT * FROM oversight.alert x WHERE x.fingerprint = h.fp LIMIT 1) a),
   up AS (
     INSERT INTO oversight.alert AS a (fingerprint, rule_code, rule_version_id, first_rule_version_id, node_code, severity, blocking,
-                                      object_table, object_key, period, unit_code, message, details, status, repeat_count,
+                                      object_table, object_key, period, unit_code, message, message_zh, details, status, repeat_count,
                                       first_fired_at, last_fired_at, last_path)
-    SELECT h.fp, h.rule_code, h.rv, h.rv, h.node_code, h.severity, h.blocking, h.tb, h.k, h.per, h.unit, h.msg, h.det, 'open', 1,
+    SELECT h.fp, h.rule_code, h.rv, h.rv, h.node_code, h.severity, h.blocking, h.tb, h.k, h.per, h.unit, h.msg, h.msg_zh, h.det, 'open', 1,
            v_now, v_now, p_path
       FROM h
     ON CONFLICT (fingerprint) DO UPDATE SET
@@ -87,6 +91,7 @@ BEGIN
       severity = EXCLUDED.severity,
       blocking = EXCLUDED.blocking,
       message = EXCLUDED.message,
+      message_zh = EXCLUDED.message_zh,
       details = EXCLUDED.details,
       unit_code = EXCLUDED.unit_code,
       last_path = EXCLUDED.last_path,
@@ -123,7 +128,7 @@ BEGIN
   nt AS (
     -- The notification carries the alert's number only: LISTEN needs no privilege, so anything more
     -- would reach every role of the database. A listener reads the alert through row-level security
-    -- (oversight.alert_notice(alert_id)).
+    -- (oversight.alert_notices(), in its own language).
     SELECT pg_catalog.pg_notify('oversight_alerts', pg_catalog.jsonb_build_object('alert_id', c.alert_id)::text) AS sent
       FROM classified c WHERE NOT c.is_muted)
   SELECT (SELECT count(*) FROM h)::integer,
@@ -131,7 +136,10 @@ BEGIN
          (SELECT count(*) FROM classified WHERE is_reopened)::integer,
          (SELECT count(*) FROM nt)::integer + (SELECT count(*) FROM ev)::integer * 0,
          (SELECT count(*) FROM classified WHERE is_muted)::integer,
-         (SELECT 'rule ' || c.rule_code || ' v' || c.version || ': ' || c.message FROM classified c
+         -- in the writer's language (the language is read only when something blocks)
+         (SELECT CASE WHEN oversight.language() = 'en' THEN 'write blocked by oversight rule: rule ' || c.rule_code || ' v' || c.version || ': ' || c.message
+                      ELSE '监控规则阻止写入：规则 ' || c.rule_code || '（第 ' || c.version || ' 版）：' || c.message_zh END
+            FROM classified c
            WHERE c.blocking AND NOT EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = c.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
            ORDER BY c.alert_id LIMIT 1),
          (SELECT pg_catalog.array_agg(alert_id) FROM classified WHERE is_reopened)
@@ -146,6 +154,7 @@ BEGIN
   END LOOP;
   RETURN NEXT;
 END $$;
-COMMENT ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], jsonb[], text) IS
-  'Records the findings of one rule evaluation set-based: the findings of matter rules form matters (oversight.record_matters(), isolated: a failure there is an engine fault, never lost alerts); the others upsert alerts by fingerprint (repeat count, reopening), log opened/reopened events, and notify channel oversight_alerts with {"alert_id": n} unless the alert is snoozed or waived (listeners read the alert with oversight.alert_notices()). Returns counts of alert findings and the first unwaived blocking finding. Engine-internal.';
-REVOKE ALL ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], jsonb[], text) FROM PUBLIC;
+COMMENT ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], text[], jsonb[], text) IS
+  'Records the findings of one rule evaluation set-based, with their messages in English and Chinese: the findings of matter rules form matters (oversight.record_matters(), isolated: a failure there is an engine fault, never lost alerts); the others upsert alerts by fingerprint (repeat count, reopening), logs opened/reopened events, and notifies channel oversight_alerts with {"alert_id": n} unless the alert is snoozed or waived (listeners read the alert with oversight.alert_notices()). Returns counts and the message of the first unwaived blocking finding (the OV100 error), in the writer''s language. Engine-internal.';
+REVOKE ALL ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], text[], jsonb[], text) FROM PUBLIC;
+

@@ -20,7 +20,7 @@ BEGIN
   -- Watches of tables dropped while event triggers were off (restores, replica mode) are removed.
   FOR w IN DELETE FROM oversight.watched_table x WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = x.relid)
            RETURNING x.relid::oid AS relid LOOP
-    PERFORM oversight.record_fault(NULL, w.relid::text, NULL, '42P01', 'watched table ' || w.relid || ' no longer exists: watch removed', NULL, 'sweep', NULL);
+    PERFORM oversight.record_fault(NULL, w.relid::text, NULL, '42P01', '被监控的表 ' || w.relid || ' 已不存在，监控已移除 / watched table ' || w.relid || ' no longer exists: watch removed', NULL, 'sweep', NULL);
   END LOOP;
   FOR t IN SELECT relid FROM oversight.watched_table WHERE disabled_reason IS NULL ORDER BY relid::text LOOP
     rules_run := rules_run + oversight.sweep_table(t, as_of);

@@ -68,9 +68,11 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape, const
 std::string load_lacks_inputs(const CompiledRule &rule, const std::string &l);
 
 // One statement recording the findings of a batch through oversight.record_hits: the row pass's hits
-// (parallel arrays $1..$7, when with_row_hits) and those of each set-based rule, and what the rules could
-// not judge through oversight.record_coverage. Returns the message of the first blocking alert (one row,
-// blocking_message, NULL when nothing blocks). scopes: per rule (parallel to rules), or empty.
+// (parallel arrays $1..$8, when with_row_hits, their messages rendered in C++) and those of each
+// set-based rule (their messages rendered from their details by oversight.finding_messages()), and what
+// the rules could not judge through oversight.record_coverage. Returns the message of the first blocking
+// alert (one row, blocking_message, NULL when nothing blocks). scopes: per rule (parallel to rules), or
+// empty.
 std::string recording_query(const std::vector<const CompiledRule *> &rules, const TableShape &shape, const char *path,
                             bool with_row_hits, const std::vector<RuleScope> &scopes = {});
 

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "oversight/core/messages.hpp"
 #include "oversight/core/record_kinds.hpp"
 
 namespace oversight::core {
@@ -132,6 +133,14 @@ struct RuleKindSpec {
 	std::vector<ParamSpec> params;
 	const char *description;
 
+	// Title and message templates in Chinese and English (oversight/core/messages.hpp): a finding carries
+	// its values (Hit::details, or the details column of the set-based SQL), never a sentence; its
+	// messages are these templates filled with them. A kind whose findings take several shapes has one
+	// template per shape, chosen by the details' "finding".
+	const char *title_zh = nullptr;
+	const char *title_en = nullptr;
+	std::vector<MessageTemplate> messages = {};
+
 	// Row kinds: the canonical fields the check reads (the engine converts only these from each tuple),
 	// and the check: true, with hit filled, when the record violates the rule. May throw.
 	std::vector<const char *> row_fields = {};
@@ -221,12 +230,14 @@ struct CompiledRule {
 };
 
 struct Hit {
-	std::string message;
-	std::string details; // JSON object text
+	std::string message;    // English, rendered from details by evaluate_row
+	std::string message_zh; // Chinese, likewise
+	std::string details;    // JSON object text: the finding's values
 	std::string period;
 };
 
-// Row-local rules (Evaluation::Row): true and fills hit when the record violates the rule.
+// Row-local rules (Evaluation::Row): true and fills hit when the record violates the rule: the kind's
+// check fills details (and period), then both messages are rendered from them with the kind's templates.
 // May throw (the engine records the exception as an engine fault and keeps the row).
 bool evaluate_row(const CompiledRule &rule, const Record &record, const Calendar &calendar, Hit &hit);
 bool needs_calendar(const CompiledRule &rule);
@@ -258,12 +269,17 @@ inline constexpr const char *link_not_loaded = "link_not_loaded"; // none of a l
 inline constexpr const char *no_band = "no_band";                 // no discretion band applies to the case
 } // namespace gap_reason
 
+// Both messages of a finding of kind from its details (a JSON object text; empty: none).
+FindingMessages finding_messages(const RuleKindSpec &kind, std::string_view details_json);
+
 // SQL of a Batch or Sweep rule. Placeholders the engine substitutes: {batch} (the rows being written,
 // canonical columns plus __key jsonb and __unit text), {hist} (the whole watched table, same shape),
 // {table} (the watched table's name as a literal), {as_of} (sweeps: $1::timestamptz), {as_of_date}, and
 // {other_row:h:b} (rows h and b have different keys: compared on the key columns, so a self-join does
 // not build two jsonb keys per candidate pair).
-// Output columns: object_table text, object_key jsonb, period text, unit_code text, message text, details jsonb.
+// Output columns: object_table text, object_key jsonb, period text, unit_code text, details jsonb (the
+// finding's values, every one its message templates read: the recording query renders the messages with
+// oversight.finding_messages()).
 std::string rule_sql(const CompiledRule &rule);
 // text with the placeholders of the rule's parameters, {base_currency} and {as_of…} substituted (rule_sql).
 std::string bind_params(const CompiledRule &rule, std::string text);

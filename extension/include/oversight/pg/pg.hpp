@@ -6,6 +6,7 @@
 //   src/pg/relations.cpp  relations, types and output functions, tuples, slots and tuplestores, time zones
 //   src/pg/datum.cpp      arguments and results: text, jsonb, arrays
 //   src/pg/xact.cpp       subtransactions, setting scopes, memory contexts
+//   src/pg/guc.cpp        the extension's own session settings (oversight.language)
 #pragma once
 
 #include "oversight/guard.hpp"
@@ -78,6 +79,8 @@ Datum jsonb_datum(const std::string &json); // jsonb_in
 Datum text_datum(const std::string &s);
 // Argument n of fcinfo, a text[] without NULLs, as strings.
 std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int n);
+// A one-dimensional text[] of items.
+Datum text_array_datum(const std::vector<std::string> &items);
 // text read by the input function of type (as a cast from unknown would).
 Datum input_datum(Oid type, const std::string &text);
 
@@ -91,5 +94,9 @@ int begin_settings(std::initializer_list<std::pair<const char *, const char *>> 
 void end_settings(int level);
 MemoryContext new_memory_context(const char *name); // child of CurrentMemoryContext; name: a literal
 void free_memory(void *pointer);                    // pfree
+
+// --- the extension's settings (guc.cpp) -------------------------------------------------------------
+// Defines oversight.language (zh, en, or empty: the database's setting); called once by _PG_init.
+void define_settings();
 
 } // namespace oversight::pg

@@ -12,10 +12,8 @@ namespace {
 // raises an alert on it (a violation the bureau's standard does not cover).
 const char *sql_penalty_band = R"SQL(
 SELECT {table}, b.__key, '', b.__unit,
-       CASE WHEN d.violation_code IS NULL THEN 'no discretion band in force for violation ' || b.violation_code
-            WHEN b.fine_amount < d.min_fine THEN 'fine of ' || b.fine_amount || ' below the discretion band ' || d.min_fine || '–' || d.max_fine || ' of violation ' || b.violation_code
-            ELSE 'fine of ' || b.fine_amount || ' above the discretion band ' || d.min_fine || '–' || d.max_fine || ' of violation ' || b.violation_code END,
-       pg_catalog.jsonb_build_object('fine_amount', b.fine_amount, 'min_fine', d.min_fine, 'max_fine', d.max_fine, 'violation_code', b.violation_code)
+       pg_catalog.jsonb_build_object('fine_amount', b.fine_amount, 'min_fine', d.min_fine, 'max_fine', d.max_fine, 'violation_code', b.violation_code,
+         'finding', CASE WHEN d.violation_code IS NULL THEN 'no_band' WHEN b.fine_amount < d.min_fine THEN 'below_band' ELSE 'above_band' END)
   FROM {batch} b
   LEFT JOIN LATERAL (SELECT x.* FROM oversight.discretion_band x
                       WHERE x.violation_code = b.violation_code AND x.valid_from <= b.decided_on
@@ -26,7 +24,7 @@ SELECT {table}, b.__key, '', b.__unit,
    AND CASE WHEN d.violation_code IS NULL THEN {p:flag_missing_band}
             ELSE b.fine_amount < d.min_fine OR b.fine_amount > d.max_fine END
  UNION ALL
-SELECT {table}, NULL::pg_catalog.jsonb, '', NULL::pg_catalog.text, NULL::pg_catalog.text,
+SELECT {table}, NULL::pg_catalog.jsonb, '', NULL::pg_catalog.text,
        pg_catalog.jsonb_build_object('cannot_evaluate', 'no_band', 'missing', pg_catalog.jsonb_build_array('oversight.discretion_band'),
          'load_id', b.__load, 'records', pg_catalog.count(*))
   FROM {batch} b
@@ -44,9 +42,17 @@ RuleKindSpec penalty_outside_band() {
 	               Evaluation::Batch,
 	               {{"flag_missing_band", P::Bool, "false",
 	                 "Also raise an alert on a fine whose violation has no discretion band in force (such a fine is "
-	                 "always counted "
-	                 "as cannot-evaluate, reason no_band)."}},
+	                 "always counted as cannot-evaluate, reason no_band)."}},
 	               "Fine outside the discretion band (裁量基准, oversight.discretion_band) of its violation."};
+	k.title_zh = "罚款超出裁量基准";
+	k.title_en = "Fine outside the discretion band";
+	k.messages = {
+	    {"no_band", "违法行为 {violation_code} 没有现行有效的裁量基准",
+	     "no discretion band in force for violation {violation_code}"},
+	    {"below_band", "罚款 {fine_amount} 低于违法行为 {violation_code} 的裁量基准 {min_fine}–{max_fine}",
+	     "fine of {fine_amount} below the discretion band {min_fine}–{max_fine} of violation {violation_code}"},
+	    {"above_band", "罚款 {fine_amount} 高于违法行为 {violation_code} 的裁量基准 {min_fine}–{max_fine}",
+	     "fine of {fine_amount} above the discretion band {min_fine}–{max_fine} of violation {violation_code}"}};
 	k.required_inputs = {"penalty_kind", "fine_amount", "decided_on", "violation_code"};
 	k.optional_inputs = {"currency"};
 	k.required_links = {"oversight.discretion_band"};
@@ -66,13 +72,16 @@ RuleKindSpec fine_collected_by_agency() {
 	    Evaluation::Row,
 	    {},
 	    "Fine collected by the deciding agency instead of the designated bank (罚缴分离, 行政处罚法 第67条)."};
+	k.title_zh = "作出处罚决定的机关自行收缴罚款（违反罚缴分离）";
+	k.title_en = "Fine collected by the deciding agency (罚缴分离)";
+	k.messages = {{nullptr, "作出处罚决定的行政机关自行收缴罚款，违反罚缴分离规定（罚款应由当事人缴至指定银行）",
+	               "fine collected by the deciding agency itself (罚缴分离 requires payment to the designated bank)"}};
 	k.row_fields = {"collected_by", "fine_amount"};
 	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
 		Fields f(rule, record);
 		const Value &by = f("collected_by");
 		if (!is(by, collected_by::deciding_agency))
 			return false;
-		hit.message = "fine collected by the deciding agency itself (罚缴分离 requires payment to the designated bank)";
 		hit.details = details({{"collected_by", jtext(by)},
 		                       {"fine_amount", f("fine_amount").null ? Json(nullptr) : jdec(f("fine_amount").dec)}});
 		return true;
@@ -85,11 +94,10 @@ RuleKindSpec fine_collected_by_agency() {
 // --- fine_unpaid (sweep) -------------------------------------------------------------------------
 const char *sql_fine_unpaid = R"SQL(
 SELECT {table}, h.__key, '', h.__unit,
-       'fine of ' || h.fine_amount || ' decided on ' || h.decided_on || ' ' ||
-         CASE WHEN h.paid_on IS NULL THEN 'still unpaid on ' || {as_of_date} ELSE 'paid late on ' || h.paid_on END
-         || ' (due ' || (h.decided_on + {p:days}) || ')',
        pg_catalog.jsonb_build_object('due', h.decided_on + {p:days}, 'days_late', coalesce(h.paid_on, {as_of_date}) - (h.decided_on + {p:days}),
-         'surcharge', LEAST(h.fine_amount, h.fine_amount * {p:surcharge_pct_per_day} / 100 * (coalesce(h.paid_on, {as_of_date}) - (h.decided_on + {p:days}))))
+         'surcharge', LEAST(h.fine_amount, h.fine_amount * {p:surcharge_pct_per_day} / 100 * (coalesce(h.paid_on, {as_of_date}) - (h.decided_on + {p:days}))),
+         'fine_amount', h.fine_amount, 'decided_on', h.decided_on, 'paid_on', h.paid_on, 'as_of', {as_of_date},
+         'finding', CASE WHEN h.paid_on IS NULL THEN 'unpaid' ELSE 'paid_late' END)
   FROM {hist} h
  WHERE h.penalty_kind = 'fine' AND h.fine_amount > 0 AND h.decided_on IS NOT NULL
    AND coalesce(h.status, 'decided') NOT IN ('revoked', 'reconsidered')
@@ -105,6 +113,15 @@ RuleKindSpec fine_unpaid() {
 	                {"surcharge_pct_per_day", P::Decimal, "3", "Late surcharge per day, capped at the fine (第72条).",
 	                 "0", "100"}},
 	               "Fine unpaid (or paid late) after the legal period."};
+	k.title_zh = "罚款逾期未缴纳";
+	k.title_en = "Fine unpaid after the legal period";
+	k.messages = {
+	    {"unpaid",
+	     "{decided_on} 决定的罚款 {fine_amount} 截至 {as_of} 仍未缴纳（缴纳期限 {due}，已逾期 {days_late} 日）",
+	     "fine of {fine_amount} decided on {decided_on} still unpaid on {as_of} (due {due})"},
+	    {"paid_late",
+	     "{decided_on} 决定的罚款 {fine_amount} 于 {paid_on} 才缴纳，晚于缴纳期限 {due}（逾期 {days_late} 日）",
+	     "fine of {fine_amount} decided on {decided_on} paid late on {paid_on} (due {due})"}};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_fine_unpaid; };
 	// Without the payment date every fine looks unpaid (an export of 208 cases without it made all 208 fire).
 	k.required_inputs = {"penalty_kind", "fine_amount", "decided_on", "paid_on"};

@@ -2,12 +2,16 @@
 // registry (rules/registry.cpp) assembles. Pure C++.
 //
 // A kind is one function returning its RuleKindSpec: catalogue entry (record kinds, evaluation,
-// parameters with their validation bounds, description) and, side by side, its row check, its
-// pre-filter and its set-based SQL, and what it judges a record by: its required and optional inputs,
-// the link tables it reads, the currency of its amount thresholds, whether it judges payments only
-// (data coverage: tests/unit/coverage_test.cpp checks that every field the check, the pre-filter and the
-// SQL read is declared). Adding a kind: write that function in its area's file, list it in the area's
-// *_kinds(), and add its tests (tests/unit, tests/pgtap).
+// parameters with their validation bounds, description), its title and message templates in Chinese
+// and English (oversight/core/messages.hpp) and, side by side, its row check, its pre-filter and its
+// set-based SQL, and what it judges a record by: its required and optional inputs, the link tables it
+// reads, the currency of its amount thresholds, whether it judges payments only (data coverage:
+// tests/unit/coverage_test.cpp checks that every field the check, the pre-filter and the SQL read is
+// declared). A finding carries values, never a sentence: the row check fills Hit::details, the SQL
+// returns a details column, with every value a template reads. Adding a kind: write that function in
+// its area's file, list it in the area's *_kinds(), and add its tests (tests/unit: a firing case in
+// messages_test.cpp for a row kind; tests/pgtap), and its default rule, if any, as a row of
+// oversight.rule_default in the upgrade script.
 #pragma once
 
 #include <algorithm>

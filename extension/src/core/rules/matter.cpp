@@ -216,6 +216,8 @@ RuleKindSpec matter_when() {
 			names.push_back(record_fields(p.kind)[static_cast<size_t>(f)].name);
 		return names;
 	};
+	k.title_zh = "事项规则：符合条件的记录形成事项";
+	k.title_en = "Matter rule: records meeting a condition form matters";
 	k.check_row = form;
 	k.forms_matters = true;
 	return k;

@@ -21,10 +21,8 @@ bool is_cash(const Fields &f) {
 const char *sql_duplicate = R"SQL(
 SELECT {table} AS object_table, GREATEST(b.__key, h.__key) AS object_key, '' AS period,
        CASE WHEN b.__key > h.__key THEN b.__unit ELSE h.__unit END AS unit_code,
-       'duplicate payment: same payee, amount ' || b.amount || ' ' || coalesce(b.currency, '') || ' and invoice ' || b.invoice_no
-         || ' as payment ' || LEAST(b.__key, h.__key)::pg_catalog.text AS message,
        pg_catalog.jsonb_build_object('duplicate_of', LEAST(b.__key, h.__key), 'payee', coalesce(b.payee_account, b.payee_name),
-         'amount', b.amount, 'invoice_no', b.invoice_no) AS details
+         'amount', b.amount, 'currency', b.currency, 'invoice_no', b.invoice_no) AS details
   FROM {batch} b
   JOIN {hist} h ON h.invoice_no = b.invoice_no AND h.amount = b.amount
  WHERE b.invoice_no IS NOT NULL AND {other_row:h:b}
@@ -43,6 +41,13 @@ RuleKindSpec payment_duplicate() {
 	                 "Only earlier payments paid (or requested) within this many days are compared.", "1", "3660"}},
 	               "Same payee, amount, currency and invoice number as another payment. The alert is on the later "
 	               "payment (greater key)."};
+	k.title_zh = "重复支付";
+	k.title_en = "Duplicate payment";
+	k.messages = {
+	    {nullptr,
+	     "重复支付：收款人、金额（{amount} {currency|term}）和发票号（{invoice_no}）均与付款 {duplicate_of|key} 相同",
+	     "duplicate payment: same payee, amount {amount} {currency} and invoice {invoice_no} as payment "
+	     "{duplicate_of}"}};
 	k.prefilter_fields = {"invoice_no"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) {
 		return !Fields(rule, record)("invoice_no").null;
@@ -58,10 +63,8 @@ RuleKindSpec payment_duplicate() {
 const char *sql_near_duplicate = R"SQL(
 SELECT {table}, GREATEST(b.__key, h.__key), '',
        CASE WHEN b.__key > h.__key THEN b.__unit ELSE h.__unit END,
-       'possible double payment to ' || b.payee_name || ': ' || b.amount || ' and ' || h.amount || ' within '
-         || pg_catalog.abs(coalesce(b.paid_on, b.requested_on) - coalesce(h.paid_on, h.requested_on)) || ' days (payment '
-         || LEAST(b.__key, h.__key)::pg_catalog.text || ')',
        pg_catalog.jsonb_build_object('similar_to', LEAST(b.__key, h.__key), 'amounts', pg_catalog.jsonb_build_array(b.amount, h.amount),
+         'payee_name', b.payee_name,
          'days_apart', pg_catalog.abs(coalesce(b.paid_on, b.requested_on) - coalesce(h.paid_on, h.requested_on)))
   FROM {batch} b
   JOIN {hist} h ON h.payee_name = b.payee_name
@@ -86,6 +89,13 @@ RuleKindSpec payment_near_duplicate() {
 	     {"min_amount", P::Decimal, "10000", "Ignore payments below this amount.", "0"}},
 	    "Same payee name, amount within a tolerance, dates within a window, different invoice or none (possible "
 	    "double payment)."};
+	k.title_zh = "疑似重复支付";
+	k.title_en = "Possible double payment";
+	k.messages = {
+	    {nullptr,
+	     "疑似重复支付：{days_apart} 天内向 {payee_name} 支付 {amounts.0} 和 {amounts.1}（另见付款 {similar_to|key}）",
+	     "possible double payment to {payee_name}: {amounts.0} and {amounts.1} within {days_apart} days (payment "
+	     "{similar_to})"}};
 	k.prefilter_fields = {"amount"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) {
 		const Value &amount = Fields(rule, record)("amount");
@@ -108,8 +118,8 @@ bool has_contract(const CompiledRule &rule, const Record &record) {
 // else that of the payment it reverses, refund_of).
 const char *sql_exceeds_contract = R"SQL(
 SELECT 'oversight.contract', pg_catalog.jsonb_build_object('contract_code', c.contract_code), '', c.buyer_unit_code,
-       'payments on contract ' || c.contract_code || ' total ' || (s.paid - r.refunded) || ' ' || c.currency || ', above the contract amount ' || c.amount,
-       pg_catalog.jsonb_build_object('paid', s.paid - r.refunded, 'contract_amount', c.amount, 'payments', s.n, 'tolerance_pct', {p:tolerance_pct})
+       pg_catalog.jsonb_build_object('paid', s.paid - r.refunded, 'contract_amount', c.amount, 'payments', s.n, 'tolerance_pct', {p:tolerance_pct},
+         'contract_code', c.contract_code, 'currency', c.currency)
          || CASE WHEN r.refunded > 0 THEN pg_catalog.jsonb_build_object('paid_gross', s.paid, 'refunded', r.refunded) ELSE '{}'::pg_catalog.jsonb END
   FROM (SELECT DISTINCT b.contract_code FROM {batch} b WHERE b.contract_code IS NOT NULL AND coalesce(b.payment_kind, 'payment') = 'payment') g
   JOIN oversight.contract c ON c.contract_code = g.contract_code AND c.amount IS NOT NULL
@@ -131,6 +141,11 @@ RuleKindSpec payment_exceeds_contract() {
 	    Evaluation::Batch,
 	    {{"tolerance_pct", P::Decimal, "0", "Payments may exceed the contract amount by this percentage.", "0", "100"}},
 	    "Payments on a contract (not returned) total more than the contract amount."};
+	k.title_zh = "支付超过合同金额";
+	k.title_en = "Payments exceed the contract amount";
+	k.messages = {{nullptr, "合同 {contract_code} 累计支付 {paid} {currency|term}，超过合同金额 {contract_amount}",
+	               "payments on contract {contract_code} total {paid} {currency}, above the contract amount "
+	               "{contract_amount}"}};
 	k.prefilter_fields = {"contract_code"};
 	k.may_fire = has_contract;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_exceeds_contract; };
@@ -144,9 +159,8 @@ RuleKindSpec payment_exceeds_contract() {
 
 const char *sql_before_signed = R"SQL(
 SELECT {table}, b.__key, '', b.__unit,
-       CASE WHEN c.signed_on IS NULL THEN 'payment on contract ' || c.contract_code || ', which has no signature date'
-            ELSE 'payment dated ' || coalesce(b.paid_on, b.requested_on) || ' before contract ' || c.contract_code || ' was signed on ' || c.signed_on END,
-       pg_catalog.jsonb_build_object('contract_code', c.contract_code, 'signed_on', c.signed_on, 'payment_date', coalesce(b.paid_on, b.requested_on))
+       pg_catalog.jsonb_build_object('contract_code', c.contract_code, 'signed_on', c.signed_on, 'payment_date', coalesce(b.paid_on, b.requested_on),
+         'finding', CASE WHEN c.signed_on IS NULL THEN 'unsigned' ELSE 'before_signature' END)
   FROM {batch} b
   JOIN oversight.contract c ON c.contract_code = b.contract_code
  WHERE coalesce(b.paid_on, b.requested_on) IS NOT NULL AND coalesce(b.payment_kind, 'payment') = 'payment'
@@ -159,6 +173,12 @@ RuleKindSpec payment_before_contract_signed() {
 	               Evaluation::Batch,
 	               {},
 	               "Payment dated before its contract was signed, or on a contract with no signature date."};
+	k.title_zh = "合同签订前支付";
+	k.title_en = "Payment before the contract was signed";
+	k.messages = {{"unsigned", "合同 {contract_code} 没有签订日期，却已据此付款",
+	               "payment on contract {contract_code}, which has no signature date"},
+	              {"before_signature", "付款日期 {payment_date} 早于合同 {contract_code} 的签订日期 {signed_on}",
+	               "payment dated {payment_date} before contract {contract_code} was signed on {signed_on}"}};
 	k.prefilter_fields = {"contract_code"};
 	k.may_fire = has_contract;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_before_signed; };
@@ -178,6 +198,10 @@ RuleKindSpec cash_single() {
 	    {{"limit", P::Decimal, "50000", "Largest cash withdrawal allowed without an alert (exclusive).", "0"},
 	     {"currency", P::Text, "\"CNY\"", "Currency the limit is in; other currencies are not compared."}},
 	    "A single cash payment above the limit (大额现金提取)."};
+	k.title_zh = "单笔大额提取现金";
+	k.title_en = "Large single cash withdrawal";
+	k.messages = {{nullptr, "单笔现金支付 {amount} {currency|term}，超过单笔提取现金限额 {limit}",
+	               "cash payment of {amount} {currency} exceeds the single-withdrawal limit of {limit}"}};
 	k.row_fields = {"payment_method", "amount", "currency", "payee_name"};
 	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
 		Fields f(rule, record);
@@ -187,10 +211,10 @@ RuleKindSpec cash_single() {
 		Decimal limit = rule.dec("limit");
 		if (!(amount.dec > limit))
 			return false;
-		hit.message = "cash payment of " + amount.dec.str() + " " + rule.text("currency") +
-		              " exceeds the single-withdrawal limit of " + limit.str();
-		hit.details =
-		    details({{"amount", jdec(amount.dec)}, {"limit", jdec(limit)}, {"payee_name", jtext(f("payee_name"))}});
+		hit.details = details({{"amount", jdec(amount.dec)},
+		                       {"limit", jdec(limit)},
+		                       {"payee_name", jtext(f("payee_name"))},
+		                       {"currency", Json(rule.text("currency"))}});
 		return true;
 	};
 	k.required_inputs = {"payment_method", "amount"};
@@ -203,9 +227,8 @@ RuleKindSpec cash_single() {
 // --- cash_cumulative -----------------------------------------------------------------------------
 const char *sql_cash_cumulative = R"SQL(
 SELECT {table}, pg_catalog.jsonb_build_object('payer_unit_code', g.unit), g.period_label, g.unit,
-       'cash paid by unit ' || g.unit || ' in ' || g.period_label || ' totals ' || s.total || ' ' || {p:currency}
-         || ', above the ' || {p:period} || 'ly limit of ' || {p:limit},
-       pg_catalog.jsonb_build_object('total', s.total, 'limit', {p:limit}, 'payments', s.n, 'period', {p:period})
+       pg_catalog.jsonb_build_object('total', s.total, 'limit', {p:limit}, 'payments', s.n, 'period', {p:period},
+         'unit_code', g.unit, 'period_label', g.period_label, 'currency', {p:currency})
   FROM (SELECT DISTINCT b.payer_unit_code AS unit, pg_catalog.date_trunc({p:period}, b.paid_on)::pg_catalog.date AS period_start,
                CASE {p:period} WHEN 'month' THEN pg_catalog.to_char(b.paid_on, 'YYYY-MM')
                                WHEN 'quarter' THEN pg_catalog.to_char(b.paid_on, 'YYYY-"Q"Q')
@@ -236,6 +259,13 @@ RuleKindSpec cash_cumulative() {
 	                {"currency", P::Text, "\"CNY\"", "Currency the limit is in."}},
 	               "Cash paid by one unit in one calendar month, quarter or year above the limit (one alert per unit "
 	               "and period)."};
+	k.title_zh = "累计提取现金超限";
+	k.title_en = "Cumulative cash withdrawals over the limit";
+	k.messages = {
+	    {nullptr,
+	     "单位 {unit_code} 在 {period_label} 累计提取现金 {total} {currency|term}，超过{period|term}限额 {limit}",
+	     "cash paid by unit {unit_code} in {period_label} totals {total} {currency}, above the {period}ly limit "
+	     "of {limit}"}};
 	k.prefilter_fields = {"payment_method"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) { return is_cash(Fields(rule, record)); };
 	k.sql = [](const CompiledRule &) -> std::string { return sql_cash_cumulative; };
@@ -256,6 +286,11 @@ RuleKindSpec cash_official_card_type() {
 	                 "Expense types that must be paid with the official card (公务卡强制结算目录)."},
 	                {"min_amount", P::Decimal, "0", "Ignore cash payments below this amount.", "0"}},
 	               "Cash used for an expense type that must be settled by official card."};
+	k.title_zh = "应使用公务卡结算的支出使用现金";
+	k.title_en = "Cash used for an official-card expense type";
+	k.messages = {{nullptr,
+	               "{expense_type|term}（{expense_type}）以现金支付 {amount}，按公务卡强制结算目录应使用公务卡结算",
+	               "cash used for expense type \"{expense_type}\", which must be settled by official card (公务卡)"}};
 	k.row_fields = {"payment_method", "expense_type", "amount"};
 	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
 		Fields f(rule, record);
@@ -264,8 +299,6 @@ RuleKindSpec cash_official_card_type() {
 			return false;
 		if (!in_list(rule.list("expense_types"), type.text) || f("amount").dec < rule.dec("min_amount"))
 			return false;
-		hit.message =
-		    "cash used for expense type \"" + type.text + "\", which must be settled by official card (公务卡)";
 		hit.details = details({{"expense_type", jtext(type)}, {"amount", jdec(f("amount").dec)}});
 		return true;
 	};
@@ -278,10 +311,10 @@ RuleKindSpec cash_official_card_type() {
 // --- sme_payment_overdue (sweep) -----------------------------------------------------------------
 const char *sql_sme_overdue = R"SQL(
 SELECT {table}, h.__key, '', h.__unit,
-       'payment to SME ' || h.payee_name || ' ' || CASE WHEN h.paid_on IS NULL THEN 'still unpaid on ' || {as_of_date} ELSE 'paid on ' || h.paid_on END
-         || ', due ' || d.due || ' (' || d.term || ' days after delivery on ' || h.delivered_on || ')',
        pg_catalog.jsonb_build_object('delivered_on', h.delivered_on, 'due', d.due, 'term_days', d.term,
-         'days_late', coalesce(h.paid_on, {as_of_date}) - d.due, 'late_interest_per_day_pct', 0.05)
+         'days_late', coalesce(h.paid_on, {as_of_date}) - d.due, 'late_interest_per_day_pct', 0.05,
+         'payee_name', h.payee_name, 'paid_on', h.paid_on, 'as_of', {as_of_date},
+         'finding', CASE WHEN h.paid_on IS NULL THEN 'unpaid' ELSE 'paid_late' END)
   FROM {hist} h
   JOIN oversight.party p ON p.party_code = h.payee_party_code AND p.is_sme
   LEFT JOIN oversight.contract c ON c.contract_code = h.contract_code
@@ -302,6 +335,20 @@ RuleKindSpec sme_payment_overdue() {
 	     {"use_contract_term", P::Bool, "true", "Use the contract's payment_term_days when it has one."},
 	     {"max_term_days", P::Integer, "60", "A contract term longer than this is capped to it.", "1", "365"}},
 	    "Payment to an SME still unpaid (or paid) after the deadline counted from delivery."};
+	k.title_zh = "逾期未向中小企业付款";
+	k.title_en = "SME payment overdue";
+	k.messages = {{"unpaid",
+	               "应付中小企业 {payee_name} 的款项截至 {as_of} 仍未支付，付款期限为 {due}（{delivered_on} 交付后 "
+	               "{term_days} 日），已逾期 "
+	               "{days_late} 日",
+	               "payment to SME {payee_name} still unpaid on {as_of}, due {due} ({term_days} days after delivery on "
+	               "{delivered_on})"},
+	              {"paid_late",
+	               "向中小企业 {payee_name} 的付款于 {paid_on} 才支付，晚于付款期限 {due}（{delivered_on} 交付后 "
+	               "{term_days} 日），逾期 "
+	               "{days_late} 日",
+	               "payment to SME {payee_name} paid on {paid_on}, due {due} ({term_days} days after delivery on "
+	               "{delivered_on})"}};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_sme_overdue; };
 	k.required_inputs = {"payee_party_code", "delivered_on", "paid_on"};
 	k.optional_inputs = {"contract_code", "status", "payment_kind", "payee_name"};
@@ -315,9 +362,9 @@ RuleKindSpec sme_payment_overdue() {
 // --- payee_staff_account -------------------------------------------------------------------------
 const char *sql_staff_account = R"SQL(
 SELECT {table}, b.__key, '', b.__unit,
-       'payee account ' || b.payee_account || ' belongs to staff ' || pg_catalog.string_agg(p.full_name || ' (' || a.relation || ')', ', ' ORDER BY p.person_code),
        pg_catalog.jsonb_build_object('payee_account', b.payee_account,
-         'matches', pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('person_code', p.person_code, 'relation', a.relation, 'holder_name', a.holder_name) ORDER BY p.person_code))
+         'matches', pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('person_code', p.person_code, 'relation', a.relation, 'holder_name', a.holder_name,
+                                                                       'full_name', p.full_name) ORDER BY p.person_code))
   FROM {batch} b
   JOIN oversight.person_account a ON a.account_no = b.payee_account
   JOIN oversight.person p ON p.person_code = a.person_code
@@ -333,6 +380,11 @@ RuleKindSpec payee_staff_account() {
 	    {{"relations", P::TextList, "[\"self\", \"spouse\", \"child\", \"parent\", \"sibling\", \"other_relative\"]",
 	      "Relations of oversight.person_account that count."}},
 	    "Payee account belongs to a staff member or a staff member's relative."};
+	k.title_zh = "收款账户属于本单位职工或其亲属";
+	k.title_en = "Payee account of a staff member or relative";
+	k.messages = {
+	    {nullptr, "收款账户 {payee_account} 属于本单位职工或其亲属：{#matches}{full_name}（{relation|term}）{/matches}",
+	     "payee account {payee_account} belongs to staff {#matches}{full_name} ({relation}){/matches}"}};
 	k.prefilter_fields = {"payee_account"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) {
 		return !Fields(rule, record)("payee_account").null;
@@ -353,12 +405,15 @@ RuleKindSpec round_amount() {
 	               {{"modulus", P::Decimal, "10000", "An amount that is a multiple of this is round.", "0.01"},
 	                {"min_amount", P::Decimal, "50000", "Only amounts at or above this are signalled.", "0"}},
 	               "Round amount (low-severity signal)."};
+	k.title_zh = "整数金额支付";
+	k.title_en = "Round amount";
+	k.messages = {
+	    {nullptr, "整数金额支付 {amount}（{modulus} 的整倍数）", "round amount {amount} (a multiple of {modulus})"}};
 	k.row_fields = {"amount"};
 	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
 		const Value &amount = Fields(rule, record)("amount");
 		if (amount.null || amount.dec < rule.dec("min_amount") || !amount.dec.is_multiple_of(rule.dec("modulus")))
 			return false;
-		hit.message = "round amount " + amount.dec.str() + " (a multiple of " + rule.dec("modulus").str() + ")";
 		hit.details = details({{"amount", jdec(amount.dec)}, {"modulus", jdec(rule.dec("modulus"))}});
 		return true;
 	};
@@ -377,6 +432,11 @@ RuleKindSpec nonworking_day_approval() {
 	               {{"include_holidays", P::Bool, "true",
 	                 "Also signal public holidays of the loaded calendar, not only weekends."}},
 	               "Payment approved on a weekend or public holiday in the bureau's time zone (low-severity signal)."};
+	k.title_zh = "节假日或周末审批支付";
+	k.title_en = "Payment approved on a weekend or holiday";
+	k.messages = {
+	    {"weekend", "支付在周末（{approved_on}）审批", "payment approved on a weekend ({approved_on})"},
+	    {"holiday", "支付在法定节假日（{approved_on}）审批", "payment approved on a public holiday ({approved_on})"}};
 	k.row_fields = {"approved_at"};
 	k.needs_calendar = true;
 	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &calendar, Hit &hit) {
@@ -390,9 +450,9 @@ RuleKindSpec nonworking_day_approval() {
 			return false;
 		if (!weekend && !rule.flag("include_holidays"))
 			return false;
-		std::string what = weekend ? "a weekend" : "a public holiday";
-		hit.message = "payment approved on " + what + " (" + date_text(at.date) + ")";
-		hit.details = details({{"approved_on", Json(date_text(at.date))}, {"calendar_loaded", Json(known)}});
+		hit.details = details({{"approved_on", Json(date_text(at.date))},
+		                       {"calendar_loaded", Json(known)},
+		                       {"finding", Json(weekend ? "weekend" : "holiday")}});
 		return true;
 	};
 	k.required_inputs = {"approved_at"};
@@ -413,8 +473,8 @@ WITH c AS (SELECT h.* FROM {hist} h
      signed AS (SELECT DISTINCT c.__load FROM c
                  WHERE c.__load IS NOT NULL AND EXISTS (SELECT FROM oversight.payment_signoff s WHERE s.payment_code = c.payment_code))
 SELECT {table}, c.__key, '', c.__unit,
-       'payment of ' || c.amount || ' ' || coalesce(c.currency, {base_currency}) || ' lacks sign-off by ' || pg_catalog.array_to_string(m.missing, ', '),
-       pg_catalog.jsonb_build_object('missing_levels', pg_catalog.to_jsonb(m.missing), 'amount', c.amount, 'min_amount', {p:min_amount})
+       pg_catalog.jsonb_build_object('missing_levels', pg_catalog.to_jsonb(m.missing), 'amount', c.amount, 'min_amount', {p:min_amount},
+         'currency', coalesce(c.currency, {base_currency}))
   FROM c
  CROSS JOIN LATERAL (SELECT pg_catalog.array_agg(l ORDER BY o) AS missing
                        FROM pg_catalog.unnest({p:levels}) WITH ORDINALITY AS u(l, o)
@@ -422,7 +482,7 @@ SELECT {table}, c.__key, '', c.__unit,
                                          WHERE s.payment_code = c.payment_code AND s.signoff_level = u.l)) m
  WHERE m.missing IS NOT NULL AND (c.__load IS NULL OR c.__load IN (SELECT signed.__load FROM signed))
  UNION ALL
-SELECT {table}, NULL::pg_catalog.jsonb, '', NULL::pg_catalog.text, NULL::pg_catalog.text,
+SELECT {table}, NULL::pg_catalog.jsonb, '', NULL::pg_catalog.text,
        pg_catalog.jsonb_build_object('cannot_evaluate', 'link_not_loaded', 'missing', pg_catalog.jsonb_build_array('oversight.payment_signoff'),
          'load_id', c.__load, 'records', pg_catalog.count(*))
   FROM c
@@ -441,6 +501,10 @@ RuleKindSpec missing_signoff() {
 	      "365"},
 	     {"currency", P::Text, "\"CNY\"", "Currency of min_amount."}},
 	    "Large approved or paid payment lacking a sign-off level of oversight.payment_signoff."};
+	k.title_zh = "大额支付缺少逐级审签";
+	k.title_en = "Large payment without every sign-off level";
+	k.messages = {{nullptr, "大额支付 {amount} {currency|term} 缺少逐级审签：{missing_levels|term}",
+	               "payment of {amount} {currency} lacks sign-off by {missing_levels}"}};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_missing_signoff; };
 	k.required_inputs = {"payment_code", "amount", "approved_at|paid_on|requested_on"};
 	k.optional_inputs = {"currency", "status", "payment_kind"};
@@ -451,13 +515,69 @@ RuleKindSpec missing_signoff() {
 	return k;
 }
 
+// --- payment_split_under_limit -------------------------------------------------------------------
+// Payments of one unit to one payee on one day, each under the approval limit, together at or above it:
+// one payment split so that none needs the full approval (拆分支付规避审批).
+const char *sql_split_under_limit = R"SQL(
+SELECT {table}, pg_catalog.jsonb_build_object('payer_unit_code', g.unit, 'payee_name', g.payee), pg_catalog.to_char(g.day, 'YYYY-MM-DD'), g.unit,
+       pg_catalog.jsonb_build_object('payer_unit_code', g.unit, 'payee_name', g.payee, 'day', g.day, 'count', s.n, 'total', s.total,
+         'largest', s.largest, 'limit', {p:approval_limit}, 'currency', {p:currency}, 'payments', s.keys)
+  FROM (SELECT DISTINCT b.payer_unit_code AS unit, b.payee_name AS payee, coalesce(b.paid_on, b.requested_on) AS day FROM {batch} b
+         WHERE b.payer_unit_code IS NOT NULL AND b.payee_name IS NOT NULL AND coalesce(b.paid_on, b.requested_on) IS NOT NULL
+           AND b.amount < {p:approval_limit} AND coalesce(b.payment_kind, 'payment') = 'payment'
+           AND coalesce(b.currency, {base_currency}) = {p:currency}) g
+ CROSS JOIN LATERAL (SELECT pg_catalog.count(*) AS n, pg_catalog.sum(h.amount) AS total, pg_catalog.max(h.amount) AS largest,
+                            pg_catalog.jsonb_agg(h.__key ORDER BY h.__key) AS keys
+                       FROM {hist} h
+                      WHERE h.payer_unit_code = g.unit AND h.payee_name = g.payee AND coalesce(h.paid_on, h.requested_on) = g.day
+                        AND coalesce(h.payment_kind, 'payment') = 'payment' AND coalesce(h.status, '') <> 'returned'
+                        AND coalesce(h.currency, {base_currency}) = {p:currency}) s
+ WHERE s.n >= {p:min_count} AND s.total >= {p:approval_limit} AND s.largest < {p:approval_limit}
+)SQL";
+
+RuleKindSpec payment_split_under_limit() {
+	RuleKindSpec k{"payment_split_under_limit",
+	               {RK::Payment},
+	               Evaluation::Batch,
+	               {{"approval_limit", P::Decimal, "500000",
+	                 "Payments at or above this need the full approval (every sign-off level); each split payment "
+	                 "stays under it.",
+	                 "0.01"},
+	                {"min_count", P::Integer, "2", "At least this many payments on the day.", "2", "1000"},
+	                {"currency", P::Text, "\"CNY\"", "Currency of the approval limit."}},
+	               "Payments of one unit to one payee on one day (paid, or requested), each under the approval limit, "
+	               "together at or above it: a payment split to avoid the full approval (refunds and returned "
+	               "payments do not count)."};
+	k.title_zh = "同日向同一收款人拆分支付规避审批限额";
+	k.title_en = "Payments split under the approval limit on one day";
+	k.messages = {{nullptr,
+	               "单位 {payer_unit_code} 于 {day} 向 {payee_name} 分 {count} 笔付款，每笔均低于审批限额 {limit}，合计 "
+	               "{total} {currency|term}，涉嫌拆分支付规避审批",
+	               "{count} payments of unit {payer_unit_code} to {payee_name} on {day}, each under the approval limit "
+	               "{limit}, total {total} {currency} (split to avoid the approval)"}};
+	k.prefilter_fields = {"amount", "payment_kind"};
+	k.may_fire = [](const CompiledRule &rule, const Record &record) {
+		Fields f(rule, record);
+		const Value &amount = f("amount"), &kind = f("payment_kind");
+		return !amount.null && amount.dec < rule.dec("approval_limit") && (kind.null || kind.text == payment_kind::payment);
+	};
+	k.sql = [](const CompiledRule &) -> std::string { return sql_split_under_limit; };
+	k.required_inputs = {"payer_unit_code", "payee_name", "amount", "paid_on|requested_on"};
+	k.optional_inputs = {"currency", "payment_kind", "status"};
+	k.thresholds = ThresholdCurrency::Param;
+	k.payments_only = true;
+	k.judges_history = true;
+	return k;
+}
+
 } // namespace
 
 std::vector<RuleKindSpec> payment_kinds() {
 	return {
 	    payment_duplicate(),   payment_near_duplicate(), payment_exceeds_contract(), payment_before_contract_signed(),
 	    cash_single(),         cash_cumulative(),        cash_official_card_type(),  sme_payment_overdue(),
-	    payee_staff_account(), round_amount(),           nonworking_day_approval(),  missing_signoff()};
+	    payee_staff_account(), round_amount(),           nonworking_day_approval(),  missing_signoff(),
+	    payment_split_under_limit()};
 }
 
 } // namespace oversight::core::kinds

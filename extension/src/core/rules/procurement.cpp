@@ -21,6 +21,13 @@ RuleKindSpec method_threshold() {
 	                {"currency", P::Text, "\"CNY\"", "Currency of the thresholds."}},
 	               "Non-open method at or above the public-tender threshold without a prior approval reference "
 	               "(政府采购法 第27条)."};
+	k.title_zh = "达到公开招标数额标准未经批准采用非公开方式";
+	k.title_en = "Non-open method at or above the threshold without approval";
+	k.messages = {{nullptr,
+	               "{category|term}采购预算 {estimated_value}，达到公开招标数额标准 "
+	               "{threshold}，未经批准采用非公开方式“{method|term}”",
+	               "non-open method \"{method}\" for {category} worth {estimated_value}, at or above the public-tender "
+	               "threshold {threshold}, without prior approval"}};
 	k.row_fields = {"procurement_method", "estimated_value", "main_procurement_category", "method_approval_ref",
 	                "currency"};
 	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
@@ -41,8 +48,6 @@ RuleKindSpec method_threshold() {
 			threshold = rule.dec("threshold_works");
 		if (value.dec < threshold)
 			return false;
-		hit.message = "non-open method \"" + method.text + "\" for " + category + " worth " + value.dec.str() +
-		              ", at or above the public-tender threshold " + threshold.str() + ", without prior approval";
 		hit.details = details({{"method", jtext(method)},
 		                       {"estimated_value", jdec(value.dec)},
 		                       {"threshold", jdec(threshold)},
@@ -70,9 +75,8 @@ bool non_open_with_project(const CompiledRule &rule, const Record &record) {
 // finding of PROC.METHOD_THRESHOLD).
 const char *sql_splitting = R"SQL(
 SELECT {table}, pg_catalog.jsonb_build_object('budget_project_code', g.bp, 'category_code', g.cat), 'FY' || g.fy, s.unit,
-       s.n || ' non-open purchases of category ' || g.cat || ' on budget project ' || g.bp || ' in FY' || g.fy
-         || ' total ' || s.total || ', at or above the public-tender threshold ' || {p:threshold} || ' (化整为零)',
-       pg_catalog.jsonb_build_object('purchases', s.keys, 'total', s.total, 'threshold', {p:threshold}, 'count', s.n)
+       pg_catalog.jsonb_build_object('purchases', s.keys, 'total', s.total, 'threshold', {p:threshold}, 'count', s.n,
+         'category_code', g.cat, 'budget_project_code', g.bp, 'fiscal_year', g.fy)
   FROM (SELECT DISTINCT b.budget_project_code AS bp, b.category_code AS cat, b.fiscal_year AS fy FROM {batch} b
          WHERE b.procurement_method = ANY ({p:non_open_methods}) AND b.budget_project_code IS NOT NULL
            AND b.category_code IS NOT NULL AND b.fiscal_year IS NOT NULL) g
@@ -103,6 +107,14 @@ RuleKindSpec purchase_splitting() {
 	     {"currency", P::Text, "\"CNY\"", "Currency of the threshold."}},
 	    "化整为零 (政府采购法实施条例 第28条): in one fiscal year, one budget project and one category, several "
 	    "purchases by non-open methods (without approval) whose total exceeds the threshold."};
+	k.title_zh = "化整为零规避公开招标";
+	k.title_en = "Purchase splitting (化整为零)";
+	k.messages = {
+	    {nullptr,
+	     "预算项目 {budget_project_code} 在 {fiscal_year} 财年以非公开方式采购品目 {category_code} {count} 次，合计 "
+	     "{total}，超过公开招标数额标准 {threshold}，涉嫌化整为零规避公开招标",
+	     "{count} non-open purchases of category {category_code} on budget project {budget_project_code} in "
+	     "FY{fiscal_year} total {total}, above the public-tender threshold {threshold} (化整为零)"}};
 	k.prefilter_fields = {"procurement_method", "budget_project_code", "category_code"};
 	k.may_fire = non_open_with_project;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_splitting; };
@@ -117,9 +129,8 @@ RuleKindSpec purchase_splitting() {
 
 const char *sql_near_threshold = R"SQL(
 SELECT {table}, pg_catalog.jsonb_build_object('budget_project_code', g.bp, 'category_code', g.cat), 'FY' || g.fy, s.unit,
-       s.n || ' non-open purchases just under the threshold ' || {p:threshold} || ' (category ' || g.cat || ', project ' || g.bp
-         || ', FY' || g.fy || ')',
-       pg_catalog.jsonb_build_object('purchases', s.keys, 'threshold', {p:threshold}, 'near_ratio', {p:near_ratio}, 'count', s.n)
+       pg_catalog.jsonb_build_object('purchases', s.keys, 'threshold', {p:threshold}, 'near_ratio', {p:near_ratio}, 'count', s.n,
+         'category_code', g.cat, 'budget_project_code', g.bp, 'fiscal_year', g.fy)
   FROM (SELECT DISTINCT b.budget_project_code AS bp, b.category_code AS cat, b.fiscal_year AS fy FROM {batch} b
          WHERE b.procurement_method = ANY ({p:non_open_methods}) AND b.budget_project_code IS NOT NULL
            AND b.category_code IS NOT NULL AND b.fiscal_year IS NOT NULL) g
@@ -147,6 +158,13 @@ RuleKindSpec near_threshold_purchases() {
 	     {"currency", P::Text, "\"CNY\"", "Currency of the threshold."}},
 	    "Near-threshold variant of splitting: several non-open purchases just under the threshold, same "
 	    "project, category and year."};
+	k.title_zh = "多次采购金额略低于限额标准";
+	k.title_en = "Repeated purchases just under the threshold";
+	k.messages = {{nullptr,
+	               "预算项目 {budget_project_code} 在 {fiscal_year} 财年有 {count} 次品目 {category_code} "
+	               "的非公开采购金额略低于限额标准 {threshold}",
+	               "{count} non-open purchases just under the threshold {threshold} (category {category_code}, project "
+	               "{budget_project_code}, FY{fiscal_year})"}};
 	k.prefilter_fields = {"procurement_method", "budget_project_code", "category_code"};
 	k.may_fire = non_open_with_project;
 	k.sql = [](const CompiledRule &) -> std::string { return sql_near_threshold; };
@@ -161,9 +179,8 @@ RuleKindSpec near_threshold_purchases() {
 // --- single_source_topup (contracts) -------------------------------------------------------------
 const char *sql_topup = R"SQL(
 SELECT {table}, p.__key, '', p.__unit,
-       s.n || ' supplementary contract(s) add ' || s.total || ' ' || p.currency || ' to contract ' || p.contract_code || ' of ' || p.amount
-         || ' (' || pg_catalog.round(s.total * 100 / p.amount, 2) || '%, limit ' || {p:max_pct} || '%)',
-       pg_catalog.jsonb_build_object('supplements', s.keys, 'added', s.total, 'original', p.amount, 'max_pct', {p:max_pct})
+       pg_catalog.jsonb_build_object('supplements', s.keys, 'added', s.total, 'original', p.amount, 'max_pct', {p:max_pct},
+         'count', s.n, 'currency', p.currency, 'contract_code', p.contract_code, 'added_pct', pg_catalog.round(s.total * 100 / p.amount, 2))
   FROM (SELECT DISTINCT b.parent_contract_code AS parent FROM {batch} b WHERE b.parent_contract_code IS NOT NULL) g
   JOIN {hist} p ON p.contract_code = g.parent
  CROSS JOIN LATERAL (SELECT pg_catalog.sum(c.amount) AS total, pg_catalog.count(*) AS n, pg_catalog.jsonb_agg(c.__key ORDER BY c.__key) AS keys FROM {hist} c
@@ -180,6 +197,13 @@ RuleKindSpec single_source_topup() {
 	    {{"max_pct", P::Decimal, "10",
 	      "Supplementary contracts may add up to this percentage of the original (政府采购法 第31条).", "0", "100"}},
 	    "Supplementary contracts of an original contract total more than the allowed percentage of it."};
+	k.title_zh = "单一来源追加采购超过规定比例";
+	k.title_en = "Single-source top-ups over the allowed share";
+	k.messages = {{nullptr,
+	               "合同 {contract_code}（金额 {original} {currency|term}）的 {count} 份补充合同追加 {added}，占原合同 "
+	               "{added_pct}%，超过 {max_pct}% 的上限",
+	               "{count} supplementary contract(s) add {added} {currency} to contract {contract_code} of {original} "
+	               "({added_pct}%, limit {max_pct}%)"}};
 	k.prefilter_fields = {"parent_contract_code"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) {
 		return !Fields(rule, record)("parent_contract_code").null;
@@ -202,6 +226,10 @@ RuleKindSpec tender_period_short() {
 	                 "Minimum days for competitive consultation/negotiation (limited).", "0", "365"}},
 	               "Tender period shorter than the legal minimum (whole days, truncated; 政府采购法 第35条, "
 	               "财库〔2014〕214号)."};
+	k.title_zh = "招标期限不足法定期限";
+	k.title_en = "Tender period under the legal minimum";
+	k.messages = {{nullptr, "{method|term}的招标期限仅 {days} 日，少于法定最短期限 {min_days} 日",
+	               "tender period of {days} days for a {method} procedure, under the minimum of {min_days}"}};
 	k.row_fields = {"procurement_method", "tender_period_start", "tender_period_end"};
 	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
 		Fields f(rule, record);
@@ -218,8 +246,6 @@ RuleKindSpec tender_period_short() {
 		int64_t days = (end.micros - start.micros) / (86400LL * 1000000LL);
 		if (days >= min_days)
 			return false;
-		hit.message = "tender period of " + std::to_string(days) + " days for a " + method.text +
-		              " procedure, under the minimum of " + std::to_string(min_days);
 		hit.details = details({{"days", Json(days)}, {"min_days", Json(min_days)}, {"method", jtext(method)}});
 		return true;
 	};
@@ -235,6 +261,9 @@ RuleKindSpec single_bid() {
 	               {{"methods", P::TextList, json_string_list({M::open, M::selective}),
 	                 "Methods in which a single tenderer is a red flag (OCP R018)."}},
 	               "Only one tenderer in a competitive tender."};
+	k.title_zh = "竞争性采购仅一家投标";
+	k.title_en = "Single bid in a competitive tender";
+	k.messages = {{nullptr, "{method|term}仅有一家投标人", "only one tenderer in a {method} procedure"}};
 	k.row_fields = {"number_of_tenderers", "procurement_method", "tender_status"};
 	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
 		Fields f(rule, record);
@@ -243,7 +272,6 @@ RuleKindSpec single_bid() {
 			return false;
 		if (is(f("tender_status"), "cancelled"))
 			return false;
-		hit.message = "only one tenderer in a " + method.text + " procedure";
 		hit.details = details({{"number_of_tenderers", Json(1)}, {"method", jtext(method)}});
 		return true;
 	};
@@ -258,8 +286,7 @@ RuleKindSpec single_bid() {
 std::string collusion_sql(const std::string &value_expr, const std::string &label, const std::string &extra_group) {
 	std::string sql = R"SQL(
 SELECT {table}, pg_catalog.jsonb_build_object('ocid', g.ocid{extra_key}, '{label}', g.v), '', pr.buyer_unit_code,
-       s.n || ' bids of different tenderers in process ' || g.ocid || ' share the same {label_text} ' || g.v,
-       pg_catalog.jsonb_build_object('bids', s.keys, 'tenderer_sets', s.sets)
+       pg_catalog.jsonb_build_object('bids', s.keys, 'tenderer_sets', s.sets, 'count', s.n, 'ocid', g.ocid, 'value', g.v)
   FROM (SELECT DISTINCT b.ocid{extra_cols}, {value_b} AS v FROM {batch} b
          WHERE {value_b} IS NOT NULL AND {value_b} <> '' AND coalesce(b.status, '') NOT IN ('invited', 'withdrawn')) g
  CROSS JOIN LATERAL (
@@ -281,7 +308,6 @@ SELECT {table}, pg_catalog.jsonb_build_object('ocid', g.ocid{extra_key}, '{label
 	std::string vb = value_expr, vh = value_expr;
 	replace_all("{value_b}", substitute(vb, "t", "b"));
 	replace_all("{value_h}", substitute(vh, "t", "h"));
-	replace_all("{label_text}", label == "contact" ? "contact" : label == "bond_account" ? "bond account" : "price");
 	replace_all("{label}", label);
 	if (extra_group.empty()) {
 		replace_all("{extra_key}", "");
@@ -304,6 +330,10 @@ RuleKindSpec collusion_same_contact() {
 	    {},
 	    "Bids of different tenderers in one process name the same contact or project manager (财政部令第87号 "
 	    "第37条)."};
+	k.title_zh = "串标迹象：不同投标人的联系人相同";
+	k.title_en = "Collusion signal: same contact in bids of different tenderers";
+	k.messages = {{nullptr, "采购项目 {ocid} 中不同投标人的 {count} 份投标联系人相同（{value}），涉嫌串通投标",
+	               "{count} bids of different tenderers in process {ocid} share the same contact {value}"}};
 	k.prefilter_fields = {"contact_name"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) {
 		return !Fields(rule, record)("contact_name").null;
@@ -324,6 +354,10 @@ RuleKindSpec collusion_same_bond_account() {
 	               Evaluation::Batch,
 	               {},
 	               "Bid bonds of different tenderers in one process came from the same account."};
+	k.title_zh = "串标迹象：投标保证金出自同一账户";
+	k.title_en = "Collusion signal: bid bonds from the same account";
+	k.messages = {{nullptr, "采购项目 {ocid} 中不同投标人的 {count} 份投标保证金出自同一账户（{value}），涉嫌串通投标",
+	               "{count} bids of different tenderers in process {ocid} share the same bond account {value}"}};
 	k.prefilter_fields = {"bond_account"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) {
 		return !Fields(rule, record)("bond_account").null;
@@ -345,6 +379,10 @@ RuleKindSpec collusion_identical_price() {
 	               {},
 	               "Two submitted bids of different tenderers in one process and lot with the same amount and currency "
 	               "(OCP R028)."};
+	k.title_zh = "串标迹象：投标报价相同";
+	k.title_en = "Collusion signal: identical bid prices";
+	k.messages = {{nullptr, "采购项目 {ocid} 中不同投标人的 {count} 份投标报价相同（{value}），涉嫌串通投标",
+	               "{count} bids of different tenderers in process {ocid} share the same price {value}"}};
 	k.prefilter_fields = {"amount"};
 	k.may_fire = [](const CompiledRule &rule, const Record &record) { return !Fields(rule, record)("amount").null; };
 	k.sql = [](const CompiledRule &) { return collusion_sql("{t}.amount::pg_catalog.text", "amount", "lot"); };

@@ -12,15 +12,17 @@ RuleKindSpec handler_is_approver() {
 	               Evaluation::Row,
 	               {},
 	               "The same person handled and approved the record."};
+	k.title_zh = "经办人与审批人为同一人";
+	k.title_en = "Handled and approved by the same person";
+	k.messages = {{nullptr, "同一人（{person_code}）既是该{record_kind|term}事项的经办人，又是审批人",
+	               "the same person ({person_code}) handled and approved this {record_kind}"}};
 	k.row_fields = {"handler_code", "approver_code"};
 	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
 		Fields f(rule, record);
 		const Value &h = f("handler_code"), &a = f("approver_code");
 		if (h.null || a.null || h.text != a.text)
 			return false;
-		hit.message =
-		    "the same person (" + h.text + ") handled and approved this " + record_kind_name(rule.record_kind);
-		hit.details = details({{"person_code", jtext(h)}});
+		hit.details = details({{"person_code", jtext(h)}, {"record_kind", Json(record_kind_name(rule.record_kind))}});
 		return true;
 	};
 	k.required_inputs = {"handler_code", "approver_code"};

@@ -11,7 +11,7 @@ namespace {
 
 // Divides by zero in SQL, on every batch.
 const char *sql_test_failure = R"SQL(
-SELECT {table}, b.__key, '', b.__unit, 'never reported', NULL::pg_catalog.jsonb
+SELECT {table}, b.__key, '', b.__unit, NULL::pg_catalog.jsonb
   FROM {batch} b
  WHERE (SELECT pg_catalog.count(*) FROM {batch} x) / (SELECT pg_catalog.count(*) - pg_catalog.count(*) FROM {batch} y) > 0
 )SQL";
@@ -28,6 +28,9 @@ RuleKindSpec test_failure() {
 	                 nullptr,
 	                 {"cpp_exception", "sql_error"}}},
 	               "Deliberately failing rule for testing fault isolation (administrators only)."};
+	k.title_zh = "故障隔离测试规则（故意失败）";
+	k.title_en = "Deliberately failing test rule";
+	k.messages = {{nullptr, "测试规则故意失败，不应产生告警", "never reported"}};
 	k.evaluation_of = [](const CompiledRule &rule) {
 		return rule.text("mode") == "sql_error" ? Evaluation::Batch : Evaluation::Row;
 	};

@@ -1,0 +1,40 @@
+// The extension's own session settings (oversight/pg/pg.hpp), defined when the library is loaded.
+#include "oversight/pg/pg.hpp"
+
+extern "C" {
+#include "utils/guc.h"
+}
+
+#include <cstring>
+
+namespace oversight::pg {
+
+namespace {
+
+char *language_setting = nullptr;
+
+// Called by PostgreSQL for every SET, ALTER ROLE/DATABASE … SET and configuration value: plain C, no
+// exception may leave it.
+bool check_language(char **newval, void **, GucSource) {
+	const char *v = *newval;
+	if (v == nullptr || v[0] == '\0' || std::strcmp(v, "zh") == 0 || std::strcmp(v, "en") == 0)
+		return true;
+	GUC_check_errcode(ERRCODE_INVALID_PARAMETER_VALUE);
+	GUC_check_errdetail("oversight.language is zh (Chinese) or en (English); empty means the database's setting "
+	                    "\"language\" (oversight.settings).");
+	return false;
+}
+
+} // namespace
+
+void define_settings() {
+	// oversight.language: the language of rule titles, alert messages and texts for this session; empty
+	// (the default) means the database's setting "language" (oversight.language() reads both). A
+	// session that set it before the library was loaded has it checked here, with a WARNING (PostgreSQL
+	// then keeps the default); oversight.language() refuses an invalid value either way.
+	DefineCustomStringVariable("oversight.language", "Language of rule titles, alert messages and texts: zh or en.",
+	                           "Empty: the database's setting \"language\" (zh by default).", &language_setting, "",
+	                           PGC_USERSET, 0, check_language, nullptr, nullptr);
+}
+
+} // namespace oversight::pg
