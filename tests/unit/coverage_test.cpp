@@ -71,14 +71,17 @@ TEST(CoverageTest, EveryKindDeclaresWhatItReads) {
 		for (const auto *list : {&k.row_fields, &k.prefilter_fields})
 			for (const char *field : *list)
 				EXPECT_TRUE(declared.count(field)) << k.kind << " reads " << field << " without declaring it";
-		if (k.payments_only)
+		if (k.payments_only) {
 			EXPECT_TRUE(declared.count("payment_kind")) << k.kind;
-		if (k.thresholds == ThresholdCurrency::Param)
+		}
+		if (k.thresholds == ThresholdCurrency::Param) {
 			EXPECT_TRUE(std::any_of(k.params.begin(), k.params.end(), [](const ParamSpec &p) {
 				return std::string(p.name) == "currency";
 			})) << k.kind;
-		if (k.thresholds != ThresholdCurrency::None)
+		}
+		if (k.thresholds != ThresholdCurrency::None) {
 			EXPECT_TRUE(declared.count("currency")) << k.kind;
+		}
 		// The fields the set-based SQL reads from the batch (b.) and the stored rows (h.) are declared.
 		auto r = fixtures::compile_with_defaults(k);
 		if (r.evaluation() == Evaluation::Row || std::string(k.kind) == "test_failure")
