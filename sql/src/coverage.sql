@@ -10,18 +10,7 @@
 -- oversight.rule_coverage says which rules watch which table, which are blind, and why.
 -------------------------------------------------------------------------------------------------------
 
--- The catalogue of rule kinds, with what each judges a record by (columns appended to the view).
-CREATE OR REPLACE VIEW oversight.rule_kinds AS
-  SELECT k ->> 'kind' AS rule_kind, k ->> 'evaluation' AS evaluation,
-         ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'record_kinds')) AS record_kinds,
-         k -> 'params' AS params, k ->> 'description' AS description, (k ->> 'forms_matters')::boolean AS forms_matters,
-         ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'required_inputs')) AS required_inputs,
-         ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'optional_inputs')) AS optional_inputs,
-         ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'required_links')) AS required_links,
-         ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'optional_links')) AS optional_links,
-         k ->> 'threshold_currency' AS threshold_currency,
-         (k ->> 'payments_only')::boolean AS payments_only
-    FROM pg_catalog.jsonb_array_elements(oversight.rule_kind_catalog()) AS k;
+-- What each kind judges a record by: columns of view oversight.rule_kinds (defined once, in src/language.sql).
 COMMENT ON COLUMN oversight.rule_kinds.required_inputs IS
   'Canonical fields without which the kind cannot judge a record ("a|b": either will do). Not mapped by a watch, or not provided by a load: the rule records "cannot evaluate" (oversight.rule_coverage) instead of judging. 必需的输入字段。';
 COMMENT ON COLUMN oversight.rule_kinds.optional_inputs IS

@@ -157,6 +157,9 @@ COMMENT ON COLUMN oversight.rule_noise.title IS 'Title in the reader''s language
 COMMENT ON COLUMN oversight.rule_noise.title_en IS 'Title in English.';
 COMMENT ON COLUMN oversight.rule_noise.title_zh IS 'Title in Chinese (NULL: none given).';
 
+-- The catalogue of rule kinds, one definition for 0.4.0 (columns appended to the 0.2.0 view): whether a
+-- kind forms matters, what it judges a record by (data coverage, commented in src/coverage.sql), its
+-- titles and message templates.
 CREATE OR REPLACE VIEW oversight.rule_kinds AS
   SELECT k ->> 'kind' AS rule_kind, k ->> 'evaluation' AS evaluation,
          ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'record_kinds')) AS record_kinds,
@@ -170,6 +173,7 @@ CREATE OR REPLACE VIEW oversight.rule_kinds AS
          CASE WHEN (SELECT oversight.language()) = 'en' THEN k ->> 'title_en' ELSE k ->> 'title_zh' END AS title,
          k ->> 'title_zh' AS title_zh, k ->> 'title_en' AS title_en, k -> 'messages' AS messages
     FROM pg_catalog.jsonb_array_elements(oversight.rule_kind_catalog()) AS k;
+COMMENT ON COLUMN oversight.rule_kinds.forms_matters IS 'True for matter rules (matter_when): their findings form matters with their obligations, not alerts.';
 COMMENT ON COLUMN oversight.rule_kinds.title IS 'Title of the kind in the reader''s language (oversight.language()).';
 COMMENT ON COLUMN oversight.rule_kinds.title_zh IS 'Title of the kind in Chinese.';
 COMMENT ON COLUMN oversight.rule_kinds.title_en IS 'Title of the kind in English.';

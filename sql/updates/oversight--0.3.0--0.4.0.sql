@@ -116,13 +116,7 @@ INSERT INTO oversight.rule_default (rule_code, rule_kind, record_kind, node_code
       "event_date": ["decided_on"], "handler": "handler_code", "detail_fields": ["violation_code", "currency"]}$$,
    '行政处罚法 第48条 (publication of penalty decisions)', '0.4.0');
 
--- Which kinds form matters (view oversight.rule_kinds; oversight.record_hits routes their findings).
-CREATE OR REPLACE VIEW oversight.rule_kinds AS
-  SELECT k ->> 'kind' AS rule_kind, k ->> 'evaluation' AS evaluation,
-         ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k -> 'record_kinds')) AS record_kinds,
-         k -> 'params' AS params, k ->> 'description' AS description, (k ->> 'forms_matters')::boolean AS forms_matters
-    FROM pg_catalog.jsonb_array_elements(oversight.rule_kind_catalog()) AS k;
-COMMENT ON COLUMN oversight.rule_kinds.forms_matters IS 'True for matter rules (matter_when): their findings form matters with their obligations, not alerts.';
+-- Which kinds form matters: view oversight.rule_kinds, column forms_matters (src/language.sql).
 
 ALTER TABLE oversight.rule ADD COLUMN title_zh text CONSTRAINT rule_title_zh_present CHECK (title_zh IS NULL OR btrim(title_zh) <> '');
 COMMENT ON COLUMN oversight.rule.title IS 'Short title shown with alerts, in English (and the only title of a rule that has no Chinese one).';
@@ -270,8 +264,8 @@ DROP FUNCTION oversight.alert_payload(bigint, text, integer, bigint, text, text,
 --#include src/accountability.sql
 --#include src/functions/sweep.sql
 --#include src/functions/record_hits.sql
---#include src/coverage.sql
 --#include src/language.sql
+--#include src/coverage.sql
 
 -------------------------------------------------------------------------------------------------------
 -- Whatever this version added: PUBLIC executes nothing of the extension.

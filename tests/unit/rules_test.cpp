@@ -319,6 +319,6 @@ TEST(PaymentSplitTest, PrefilterAndParameters) {
 	EXPECT_FALSE(may_fire(split, payment({})));
 	std::string sql = rule_sql(rule("payment_split_under_limit", R"({"approval_limit": 200000, "min_count": 3})"));
 	EXPECT_NE(sql.find("b.amount < (200000)"), std::string::npos);
-	EXPECT_NE(sql.find("s.n >= (3)"), std::string::npos);
+	EXPECT_NE(sql.find("pg_catalog.count(*) >= (3)"), std::string::npos);
 	EXPECT_THROW(validate_params("payment_split_under_limit", parse_json(R"({"min_count": 1})")), Error);
 }
