@@ -2,7 +2,8 @@
 -- registration line, one row of oversight.rule_default and these tests): payments of one unit to one
 -- payee on one day, each under the approval limit (500,000), together at or above it. Firing cases and
 -- the near misses at each edge: total just under the limit, another day, another payee, another unit, a
--- payment at the limit, refunds and returned payments, another currency.
+-- payment at the limit, refunds and returned payments, another currency. Judged by the sweeper over the
+-- recent days (lookback_days), not on the write: each pay() below writes, then sweeps.
 \set ON_ERROR_STOP 1
 BEGIN;
 SELECT plan(17);
@@ -14,7 +15,9 @@ CREATE FUNCTION pg_temp.pay(p_code text, p_amount numeric, p_unit text, p_payee 
                             p_currency text DEFAULT 'CNY', p_kind text DEFAULT 'payment', p_status text DEFAULT 'paid') RETURNS void
 LANGUAGE sql AS $$
   INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, currency, payment_method, paid_on, payment_kind, status)
-  VALUES (p_code, p_unit, p_payee, p_amount, p_currency, 'transfer', p_paid, p_kind, p_status)
+  VALUES (p_code, p_unit, p_payee, p_amount, p_currency, 'transfer', p_paid, p_kind, p_status);
+  -- The rule is judged by the sweeper (over the 31 days before its date), not on the write.
+  SELECT oversight.sweep('2025-06-30 10:00+08');
 $$;
 CREATE FUNCTION pg_temp.split(p_unit text, p_payee text, p_day text DEFAULT '2025-06-05') RETURNS oversight.alert LANGUAGE sql AS $$
   SELECT * FROM oversight.alert WHERE rule_code = 'PAY.SPLIT_UNDER_LIMIT' AND period = p_day

@@ -306,19 +306,16 @@ TEST(RefundTest, PaymentsOnlyKindsSkipRefundsAndCreditNotes) {
 	EXPECT_FALSE(find_rule_kind("handler_is_approver")->payments_only);
 }
 
-// payment_split_under_limit (0.4.0): only payments under the approval limit can take part in a split;
-// refunds and credit notes never do; the limit is a parameter of the SQL.
-TEST(PaymentSplitTest, PrefilterAndParameters) {
+// payment_split_under_limit (0.4.0): a pattern of a day's payments, judged by the sweeper over the recent
+// days (nothing on the write path); the limit, the count and the window are parameters of the SQL.
+TEST(PaymentSplitTest, SweepAndParameters) {
 	auto split = rule("payment_split_under_limit", R"({"approval_limit": 500000})");
-	EXPECT_EQ(split.evaluation(), Evaluation::Batch);
-	EXPECT_TRUE(may_fire(split, payment({{"amount", "499999.99"}})));
-	EXPECT_TRUE(may_fire(split, payment({{"amount", "300000"}, {"payment_kind", "payment"}})));
-	EXPECT_FALSE(may_fire(split, payment({{"amount", "500000"}}))); // at the limit: needs the full approval anyway
-	EXPECT_FALSE(may_fire(split, payment({{"amount", "300000"}, {"payment_kind", "refund"}})));
-	EXPECT_FALSE(may_fire(split, payment({{"amount", "300000"}, {"payment_kind", "credit_note"}})));
-	EXPECT_FALSE(may_fire(split, payment({})));
-	std::string sql = rule_sql(rule("payment_split_under_limit", R"({"approval_limit": 200000, "min_count": 3})"));
-	EXPECT_NE(sql.find("b.amount < (200000)"), std::string::npos);
+	EXPECT_EQ(split.evaluation(), Evaluation::Sweep);
+	std::string sql =
+	    rule_sql(rule("payment_split_under_limit", R"({"approval_limit": 200000, "min_count": 3, "lookback_days": 7})"));
+	EXPECT_NE(sql.find("pg_catalog.max(h.amount) < (200000)"), std::string::npos);
 	EXPECT_NE(sql.find("pg_catalog.count(*) >= (3)"), std::string::npos);
+	EXPECT_NE(sql.find("- (7) AND"), std::string::npos);
 	EXPECT_THROW(validate_params("payment_split_under_limit", parse_json(R"({"min_count": 1})")), Error);
+	EXPECT_THROW(validate_params("payment_split_under_limit", parse_json(R"({"lookback_days": 400})")), Error);
 }
