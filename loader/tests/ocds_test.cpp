@@ -87,8 +87,8 @@ TEST(OcdsDocuments, ReleasePackageMergesReleasesOfOneOcidInDateOrder) {
 	EXPECT_EQ(items[1].item_no, 2u);
 	EXPECT_EQ(items[3].ocid, "ocds-2");
 	EXPECT_EQ(items[0].kind, ReleaseKind::release);
-	Json compiled = compile_releases({{ReleaseKind::release, "a", *items[0].document},
-	                                  {ReleaseKind::release, "b", *items[1].document}});
+	Json compiled = compile_releases(
+	    {{ReleaseKind::release, "a", *items[0].document}, {ReleaseKind::release, "b", *items[1].document}});
 	EXPECT_EQ(at(compiled, {"tender", "status"})->get<std::string>(), "active");
 	EXPECT_EQ(at(compiled, {"tender", "title"})->get<std::string>(), "Pens");
 	EXPECT_EQ(dump(*find(compiled, "tag")), R"(["compiled"])");
@@ -175,11 +175,13 @@ TEST(OcdsCompile, TheSameReleasesInAnyOrderGiveTheSameDocument) {
 	  "tender":{"title":"Hospital beds","value":{"amount":120,"currency":"CNY"}}})");
 	StoredRelease offset = stored(R"({"ocid":"X","id":"o","date":"2024-02-01T07:00:00+08:00",
 	  "tender":{"status":"complete"},"awards":[{"id":"a1","status":"pending"},{"id":"a2","status":"pending"}]})");
-	StoredRelease compiled_release =
-	    stored(R"({"ocid":"X","id":"c","date":"2024-02-01T00:00:00Z","tag":["compiled"],"buyer":{"id":"B","name":"City"}})",
-	           ReleaseKind::compiled);
-	StoredRelease twin1 = stored(R"({"ocid":"X","id":"d","date":"2024-03-01T00:00:00Z","tender":{"description":"one"}})");
-	StoredRelease twin2 = stored(R"({"ocid":"X","id":"d","date":"2024-03-01T00:00:00Z","tender":{"description":"two"}})");
+	StoredRelease compiled_release = stored(
+	    R"({"ocid":"X","id":"c","date":"2024-02-01T00:00:00Z","tag":["compiled"],"buyer":{"id":"B","name":"City"}})",
+	    ReleaseKind::compiled);
+	StoredRelease twin1 =
+	    stored(R"({"ocid":"X","id":"d","date":"2024-03-01T00:00:00Z","tender":{"description":"one"}})");
+	StoredRelease twin2 =
+	    stored(R"({"ocid":"X","id":"d","date":"2024-03-01T00:00:00Z","tender":{"description":"two"}})");
 	Json all = parse(compiled_in_every_order({tender, award, amendment, offset, compiled_release, twin1}));
 	EXPECT_EQ(get_text(*find(all, "tender"), "title"), "Hospital beds");
 	EXPECT_EQ(get_text(*at(all, {"tender", "value"}), "amount"), "120");

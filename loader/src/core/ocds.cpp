@@ -226,7 +226,8 @@ ReleaseKind kind_of(const Json &release) {
 
 // One release (or compiled release) as received, or why it is refused: refused on its own, so the other
 // releases of its ocid still load.
-void emit_release(std::uint64_t no, const Json &release, ReleaseKind kind, const std::function<void(OcdsItem &)> &on_item) {
+void emit_release(std::uint64_t no, const Json &release, ReleaseKind kind,
+                  const std::function<void(OcdsItem &)> &on_item) {
 	if (!release.is_object()) {
 		emit_error(no, "release is not a JSON object", dump_refused(release), on_item);
 		return;
@@ -504,9 +505,10 @@ std::string release_date_key(const Json &release) {
 	// parse_timestamp's canonical form: "YYYY-MM-DD HH:MM:SS[.ffffff][+HH:MM]" (years 1900-2200).
 	const std::string &c = *parsed.value;
 	auto number = [&](size_t at, size_t n) { return std::stoi(c.substr(at, n)); };
-	long long seconds = days_from_civil(number(0, 4), static_cast<unsigned>(number(5, 2)),
-	                                    static_cast<unsigned>(number(8, 2))) * 86400LL +
-	                    number(11, 2) * 3600LL + number(14, 2) * 60LL + number(17, 2);
+	long long seconds =
+	    days_from_civil(number(0, 4), static_cast<unsigned>(number(5, 2)), static_cast<unsigned>(number(8, 2))) *
+	        86400LL +
+	    number(11, 2) * 3600LL + number(14, 2) * 60LL + number(17, 2);
 	size_t pos = 19;
 	std::string fraction;
 	if (pos < c.size() && c[pos] == '.')

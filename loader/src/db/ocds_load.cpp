@@ -132,8 +132,9 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	        "CREATE TEMP TABLE oversight_ocds_incoming (line_no bigint NOT NULL, ocid text NOT NULL, release_kind text "
 	        "NOT NULL, release_id text, release_date timestamptz, document jsonb NOT NULL) ON COMMIT DROP");
 	{
-		auto copy = pqxx_compat::open_copy(tx, "pg_temp", "oversight_ocds_incoming",
-		                                   {"line_no", "ocid", "release_kind", "release_id", "release_date", "document"});
+		auto copy =
+		    pqxx_compat::open_copy(tx, "pg_temp", "oversight_ocds_incoming",
+		                           {"line_no", "ocid", "release_kind", "release_id", "release_date", "document"});
 		incoming.replay(*copy);
 		copy->complete();
 	}
@@ -176,8 +177,8 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	auto counts = tx.exec("SELECT pg_catalog.count(*) FILTER (WHERE e.ocid IS NULL), pg_catalog.count(*) FILTER "
 	                      "(WHERE e.ocid IS NOT NULL) FROM pg_temp.oversight_ocds_new n LEFT JOIN "
 	                      "pg_temp.oversight_ocds_existing e ON e.ocid = n.ocid")[0];
-	s.rows_loaded = counts[0].as<std::uint64_t>();  // new releases of processes new to the database
-	s.rows_updated = counts[1].as<std::uint64_t>(); // new releases of processes already stored
+	s.rows_loaded = counts[0].as<std::uint64_t>();                // new releases of processes new to the database
+	s.rows_updated = counts[1].as<std::uint64_t>();               // new releases of processes already stored
 	s.rows_unchanged = releases - s.rows_loaded - s.rows_updated; // releases already stored (or twice in the file)
 	s.details["releases stored"] = s.rows_loaded + s.rows_updated;
 	s.details["releases already stored"] = s.rows_unchanged;
@@ -280,8 +281,8 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	const StageTable &party = table(OcdsTable::party);
 	std::string party_columns = select_list(party, "s"); // party_code first
 	tx.exec("CREATE TEMP TABLE oversight_ocds_party_codes ON COMMIT DROP AS SELECT m.party_code FROM "
-	        "oversight.ocds_party_mention m WHERE m.ocid IN (SELECT ocid FROM " + process +
-	        ") UNION SELECT party_code FROM " + stage_ref(party));
+	        "oversight.ocds_party_mention m WHERE m.ocid IN (SELECT ocid FROM " +
+	        process + ") UNION SELECT party_code FROM " + stage_ref(party));
 	tx.exec("DELETE FROM oversight.ocds_party_mention m USING " + process +
 	        " p WHERE m.ocid = p.ocid AND NOT EXISTS (SELECT FROM " + stage_ref(party) +
 	        " s WHERE s.line_no = p.line_no AND s.party_code = m.party_code)");
