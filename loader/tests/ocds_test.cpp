@@ -2,9 +2,11 @@
 #include "core/alert_line.hpp"
 #include "core/encoding.hpp"
 #include "core/ocds.hpp"
+#include "core/sha256.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 using namespace oversight::loader;
@@ -69,32 +71,151 @@ TEST(Json, OcdsMergeByIdentifierNullRemovesArraysReplace) {
 	    R"({"ocid":"o","tender":{"status":"active"},"awards":[{"id":"1","status":"active"},{"id":"2"}],"tag":["award"]})");
 }
 
+// A package's releases are handed out one by one (each is stored as received); compiling the releases of
+// one ocid merges them in date order, whatever their order in the package.
 TEST(OcdsDocuments, ReleasePackageMergesReleasesOfOneOcidInDateOrder) {
 	auto items = items_of(R"({"version":"1.1","releases":[
 	  {"ocid":"ocds-1","id":"2","date":"2020-02-01","tender":{"status":"active"}},
 	  {"ocid":"ocds-1","id":"1","date":"2020-01-01","tender":{"status":"planning","title":"Pens"}},
 	  {"id":"3","date":"2020-01-01"},
 	  {"ocid":"ocds-2","id":"1","date":"2020-01-01"}]})");
-	ASSERT_EQ(items.size(), 3u);
-	EXPECT_EQ(items[0].error, "release has no ocid");
-	EXPECT_EQ(items[0].item_no, 3u);
-	EXPECT_EQ(items[1].ocid, "ocds-1");
-	EXPECT_EQ(items[1].releases_merged, 2u);
-	EXPECT_EQ(at(*items[1].compiled, {"tender", "status"})->get<std::string>(), "active");
-	EXPECT_EQ(at(*items[1].compiled, {"tender", "title"})->get<std::string>(), "Pens");
-	EXPECT_EQ(items[2].ocid, "ocds-2");
+	ASSERT_EQ(items.size(), 4u);
+	EXPECT_EQ(items[2].error, "release has no ocid");
+	EXPECT_EQ(items[2].item_no, 3u);
+	EXPECT_EQ(items[0].ocid, "ocds-1");
+	EXPECT_EQ(items[0].item_no, 1u);
+	EXPECT_EQ(items[1].item_no, 2u);
+	EXPECT_EQ(items[3].ocid, "ocds-2");
+	EXPECT_EQ(items[0].kind, ReleaseKind::release);
+	Json compiled = compile_releases(
+	    {{ReleaseKind::release, "a", *items[0].document}, {ReleaseKind::release, "b", *items[1].document}});
+	EXPECT_EQ(at(compiled, {"tender", "status"})->get<std::string>(), "active");
+	EXPECT_EQ(at(compiled, {"tender", "title"})->get<std::string>(), "Pens");
+	EXPECT_EQ(dump(*find(compiled, "tag")), R"(["compiled"])");
+	EXPECT_EQ(get_text(compiled, "id"), "2"); // the latest release's
 }
 
 TEST(OcdsDocuments, RecordsUseTheirCompiledRelease) {
 	auto items = items_of(
-	    R"({"records":[{"ocid":"o1","compiledRelease":{"ocid":"o1","tag":["compiled"]}},{"ocid":"o2","releases":[{"url":"x"}]}]})");
+	    R"({"records":[{"ocid":"o1","compiledRelease":{"tag":["compiled"]}},{"ocid":"o2","releases":[{"url":"x"}]}]})");
 	ASSERT_EQ(items.size(), 2u);
-	EXPECT_TRUE(items[0].compiled);
+	ASSERT_TRUE(items[0].document);
+	EXPECT_EQ(items[0].kind, ReleaseKind::compiled);
+	EXPECT_EQ(items[0].ocid, "o1"); // the record's ocid where the compiled release has none
 	EXPECT_NE(items[1].error.find("linked"), std::string::npos);
 	auto single = items_of(R"({"compiledRelease":{"ocid":"o3"},"releases":[]})");
 	ASSERT_EQ(single.size(), 1u);
 	EXPECT_EQ(single[0].ocid, "o3");
 	EXPECT_NE(items_of(R"({"hello":1})")[0].error.find("not an OCDS"), std::string::npos);
+	// A record without a compiled release: each embedded release, as a release.
+	auto embedded = items_of(R"({"ocid":"o4","releases":[{"id":"1","tag":["tender"]},{"id":"2","tag":["award"]}]})");
+	ASSERT_EQ(embedded.size(), 2u);
+	EXPECT_EQ(embedded[1].ocid, "o4");
+	EXPECT_EQ(embedded[1].kind, ReleaseKind::release);
+	// A JSON Lines line tagged compiled is a compiled release.
+	EXPECT_EQ(items_of(R"({"ocid":"o5","tag":["compiled"]})")[0].kind, ReleaseKind::compiled);
+}
+
+namespace {
+
+// Every order of `releases` (all permutations) compiles to the same bytes; returns that document.
+std::string compiled_in_every_order(const std::vector<StoredRelease> &releases) {
+	std::vector<size_t> order(releases.size());
+	for (size_t i = 0; i < order.size(); ++i)
+		order[i] = i;
+	std::string first;
+	size_t orders = 0;
+	do {
+		std::vector<StoredRelease> shuffled;
+		for (size_t i : order)
+			shuffled.push_back(releases[i]);
+		std::string text = dump(compile_releases(shuffled));
+		if (orders++ == 0)
+			first = text;
+		else
+			EXPECT_EQ(text, first) << "order #" << orders;
+	} while (std::next_permutation(order.begin(), order.end()));
+	return first;
+}
+
+std::string sha256_of(const std::string &text) {
+	Sha256 h;
+	h.update(text);
+	return h.hex_digest();
+}
+
+StoredRelease stored(const std::string &text, ReleaseKind kind = ReleaseKind::release) {
+	Json doc = parse(text);
+	return {kind, sha256_of(dump(doc)), doc};
+}
+
+} // namespace
+
+// Issue 12's minimal case: a tender release and a later award release, received in either order, compile
+// to one document holding both; a newer release without a tender does not blank the tender.
+TEST(OcdsCompile, TheSameReleasesInAnyOrderGiveTheSameDocument) {
+	StoredRelease tender = stored(R"({"ocid":"X","id":"t","date":"2024-01-01T00:00:00Z","tag":["tender"],
+	  "tender":{"title":"Beds","procurementMethod":"open","value":{"amount":100,"currency":"CNY"},
+	            "tenderPeriod":{"startDate":"2024-01-01T00:00:00Z","endDate":"2024-01-25T00:00:00Z"}}})");
+	StoredRelease award = stored(R"({"ocid":"X","id":"a","date":"2024-02-01T00:00:00Z","tag":["award"],
+	  "awards":[{"id":"a1","status":"active","value":{"amount":90,"currency":"CNY"}}]})");
+	std::string both = compiled_in_every_order({tender, award});
+	Json compiled = parse(both);
+	EXPECT_EQ(get_text(*find(compiled, "tender"), "title"), "Beds");
+	EXPECT_EQ(get_text(*at(compiled, {"tender", "tenderPeriod"}), "endDate"), "2024-01-25T00:00:00Z");
+	ASSERT_EQ(array(compiled, "awards").size(), 1u);
+	EXPECT_EQ(get_text(compiled, "date"), "2024-02-01T00:00:00Z"); // the latest
+	EXPECT_EQ(get_text(compiled, "id"), "a");
+
+	// More releases: an amendment of the tender, a second award merged by id, a release dated with another
+	// offset (2024-02-01T07:00+08:00 is 2024-01-31T23:00Z: before the award release, though its text sorts
+	// after), a compiled release at the award release's instant (merged after it), and two different
+	// releases under one id and date (ordered by content).
+	StoredRelease amendment = stored(R"({"ocid":"X","id":"t2","date":"2024-01-10T00:00:00Z",
+	  "tender":{"title":"Hospital beds","value":{"amount":120,"currency":"CNY"}}})");
+	StoredRelease offset = stored(R"({"ocid":"X","id":"o","date":"2024-02-01T07:00:00+08:00",
+	  "tender":{"status":"complete"},"awards":[{"id":"a1","status":"pending"},{"id":"a2","status":"pending"}]})");
+	StoredRelease compiled_release = stored(
+	    R"({"ocid":"X","id":"c","date":"2024-02-01T00:00:00Z","tag":["compiled"],"buyer":{"id":"B","name":"City"}})",
+	    ReleaseKind::compiled);
+	StoredRelease twin1 =
+	    stored(R"({"ocid":"X","id":"d","date":"2024-03-01T00:00:00Z","tender":{"description":"one"}})");
+	StoredRelease twin2 =
+	    stored(R"({"ocid":"X","id":"d","date":"2024-03-01T00:00:00Z","tender":{"description":"two"}})");
+	Json all = parse(compiled_in_every_order({tender, award, amendment, offset, compiled_release, twin1}));
+	EXPECT_EQ(get_text(*find(all, "tender"), "title"), "Hospital beds");
+	EXPECT_EQ(get_text(*at(all, {"tender", "value"}), "amount"), "120");
+	EXPECT_EQ(get_text(*find(all, "tender"), "status"), "complete");
+	ASSERT_EQ(array(all, "awards").size(), 2u);
+	EXPECT_EQ(get_text(array(all, "awards")[0], "status"), "active"); // the award release comes after 07:00+08:00
+	EXPECT_EQ(get_text(*find(all, "buyer"), "name"), "City");
+	EXPECT_EQ(get_text(all, "id"), "d");
+	std::string with_twins = compiled_in_every_order({tender, award, twin1, twin2});
+	std::string expected_twin = twin1.hash < twin2.hash ? "two" : "one"; // the greater hash merges last
+	EXPECT_EQ(get_text(*find(parse(with_twins), "tender"), "description"), expected_twin);
+
+	// One release is its own compiled release, as published.
+	EXPECT_EQ(dump(compile_releases({tender})), dump(tender.document));
+}
+
+TEST(OcdsCompile, ReleaseDateKeysSortByInstant) {
+	auto key = [](const std::string &date) { return release_date_key(parse(R"({"date":")" + date + R"("})")); };
+	EXPECT_LT(key("2016-11-04T21:55:56.042551+02:00"), key("2016-11-04T20:00:00Z"));
+	EXPECT_EQ(key("2024-02-01T07:00:00+08:00"), key("2024-01-31T23:00:00Z"));
+	EXPECT_LT(key("2024-01-31T23:00:00Z"), key("2024-01-31T23:00:00.000001Z"));
+	EXPECT_LT(key("1999-12-31T23:59:59Z"), key("2000-01-01T00:00:00Z"));
+	EXPECT_LT(key("2024-01-01T00:00:00-05:00"), key("2024-01-01T06:00:00Z"));
+	EXPECT_EQ(key("not a date"), "");
+	EXPECT_EQ(release_date_key(parse(R"({"ocid":"x"})")), "");
+	EXPECT_LT(key("not a date"), key("1900-01-01T00:00:00Z"));
+}
+
+// An empty file is unusable (exit 3), as the README says, not a quarantined item.
+TEST(OcdsReader, AFileWithoutJsonTextIsUnusable) {
+	for (const char *bytes : {"", "  \n\t", "\xEF\xBB\xBF\n"}) {
+		EXPECT_THROW(read_ocds(write_temp("empty.json", bytes)), InputError) << bytes;
+		EXPECT_THROW(read_ocds(write_temp("empty.jsonl", bytes)), InputError) << bytes;
+	}
 }
 
 TEST(OcdsFlatten, PartiesByIdentifierBidsAwardsContracts) {
@@ -184,8 +305,8 @@ TEST(OcdsReader, NulByteAndInvalidUtf8LinesAreRefusedOneByOneWithStorableText) {
 	                                               "{\"ocid\":\"o-4\"}\n");
 	auto items = read_ocds(path);
 	ASSERT_EQ(items.size(), 4u);
-	EXPECT_TRUE(items[0].compiled);
-	EXPECT_TRUE(items[3].compiled);
+	EXPECT_TRUE(items[0].document);
+	EXPECT_TRUE(items[3].document);
 	EXPECT_EQ(items[1].item_no, 2u);
 	EXPECT_EQ(items[1].error, "invalid JSON: a NUL byte (0x00) at byte 35");
 	EXPECT_EQ(items[1].raw_text, R"({"ocid":"o-2","tender":{"title":"B\x00"}})");
@@ -209,10 +330,10 @@ TEST(OcdsDocuments, AStringWithU0000IsNeverAValueAndRefusesItsReleaseOnly) {
 	                          "text or jsonb, and it is never read as a value");
 	EXPECT_EQ(items[0].raw_text,
 	          R"({"ocid":"o-1","date":"2024-01-01","tender":{"value":{"amount":"\u000012345","currency":"CNY"}}})");
-	EXPECT_EQ(items[1].item_no, 3u);
-	EXPECT_NE(items[1].error.find("in awards[0].id:"), std::string::npos) << items[1].error;
-	EXPECT_EQ(items[2].ocid, "o-1"); // the other release of o-1 still loads
-	EXPECT_EQ(items[2].releases_merged, 1u);
+	EXPECT_EQ(items[1].ocid, "o-1"); // the other release of o-1 still loads
+	EXPECT_EQ(items[1].item_no, 2u);
+	EXPECT_EQ(items[2].item_no, 3u);
+	EXPECT_NE(items[2].error.find("in awards[0].id:"), std::string::npos) << items[2].error;
 	EXPECT_EQ(items[3].ocid, "o-3");
 
 	simdjson::padded_string padded(
@@ -229,7 +350,7 @@ TEST(OcdsDocuments, AStringWithU0000IsNeverAValueAndRefusesItsReleaseOnly) {
 	std::string path = write_temp("u0000.json", R"({"ocid":"o-9","tender":{"value":{"amount":"\u000012345"}}})");
 	auto single = read_ocds(path);
 	ASSERT_EQ(single.size(), 1u);
-	EXPECT_FALSE(single[0].compiled);
+	EXPECT_FALSE(single[0].document);
 	EXPECT_NE(single[0].error.find("tender.value.amount"), std::string::npos);
 }
 

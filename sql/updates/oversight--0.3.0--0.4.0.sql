@@ -256,7 +256,7 @@ UPDATE oversight.alert a
 ALTER TABLE oversight.alert ALTER COLUMN message_zh SET NOT NULL;
 
 -- The recorder takes the Chinese messages too, and the documented payload names the rule's title and the
--- language of its texts (both re-created in src/language.sql).
+-- language of its texts (re-created in src/functions/record_hits.sql and src/language.sql).
 DROP FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], jsonb[], text);
 DROP FUNCTION oversight.alert_payload(bigint, text, integer, bigint, text, text, text, jsonb, text, text, text, integer, text, timestamptz, text, text, boolean);
 
@@ -266,6 +266,7 @@ DROP FUNCTION oversight.alert_payload(bigint, text, integer, bigint, text, text,
 --#include src/functions/record_hits.sql
 --#include src/language.sql
 --#include src/coverage.sql
+--#include src/ocds_releases.sql
 
 -------------------------------------------------------------------------------------------------------
 -- Whatever this version added: PUBLIC executes nothing of the extension.

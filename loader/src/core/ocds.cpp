@@ -4,9 +4,11 @@
 #include "core/values.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "oversight/core/record_kinds.hpp"
 
@@ -189,32 +191,6 @@ bool has_jsonl_extension(const std::string &path) {
 	return false;
 }
 
-// A record's compiled release: as published, else compiled from its embedded releases.
-std::optional<Json> compile_record(const Json &record, std::string &error) {
-	if (const Json *c = find(record, "compiledRelease"); c && c->is_object()) {
-		Json compiled = *c;
-		if (get_text(compiled, "ocid").empty() && !get_text(record, "ocid").empty())
-			compiled["ocid"] = get_text(record, "ocid");
-		return compiled;
-	}
-	std::vector<const Json *> releases;
-	for (const Json &r : array(record, "releases"))
-		if (r.is_object() && (find(r, "tag") || find(r, "tender") || find(r, "awards")))
-			releases.push_back(&r);
-	if (releases.empty()) {
-		error = "record has no compiledRelease and its releases are linked, not embedded";
-		return std::nullopt;
-	}
-	std::stable_sort(releases.begin(), releases.end(),
-	                 [](const Json *a, const Json *b) { return get_text(*a, "date") < get_text(*b, "date"); });
-	Json compiled = Json::object();
-	for (const Json *r : releases)
-		ocds_merge(compiled, *r);
-	if (get_text(compiled, "ocid").empty() && !get_text(record, "ocid").empty())
-		compiled["ocid"] = get_text(record, "ocid");
-	return compiled;
-}
-
 void emit_error(std::uint64_t no, std::string error, std::string raw, const std::function<void(OcdsItem &)> &on_item) {
 	OcdsItem item;
 	item.item_no = no;
@@ -240,57 +216,89 @@ std::string unusable(const Json &item) {
 	return {};
 }
 
-void emit_compiled(std::uint64_t no, Json compiled, size_t merged, const std::function<void(OcdsItem &)> &on_item) {
-	if (std::string why = unusable(compiled); !why.empty()) {
-		emit_error(no, std::move(why), dump_refused(compiled), on_item);
+// A document tagged "compiled" is a publisher's compiled release; anything else a release.
+ReleaseKind kind_of(const Json &release) {
+	for (const Json &t : array(release, "tag"))
+		if (t.is_string() && t.get_ref<const std::string &>() == "compiled")
+			return ReleaseKind::compiled;
+	return ReleaseKind::release;
+}
+
+// One release (or compiled release) as received, or why it is refused: refused on its own, so the other
+// releases of its ocid still load.
+void emit_release(std::uint64_t no, const Json &release, ReleaseKind kind,
+                  const std::function<void(OcdsItem &)> &on_item) {
+	if (!release.is_object()) {
+		emit_error(no, "release is not a JSON object", dump_refused(release), on_item);
+		return;
+	}
+	if (std::string why = unusable(release); !why.empty()) {
+		emit_error(no, std::move(why), dump_refused(release), on_item);
 		return;
 	}
 	OcdsItem item;
 	item.item_no = no;
-	item.ocid = get_text(compiled, "ocid");
-	item.releases_merged = merged;
-	item.compiled = std::move(compiled);
+	item.kind = kind;
+	item.ocid = get_text(release, "ocid");
+	item.document = release;
 	on_item(item);
 }
 
-// Merges releases of the same ocid (in date order), keeping the order of first appearance.
+// A record contributes its compiledRelease as published, else its embedded releases (each stored as a
+// release); the record's ocid fills in where they lack one.
+void emit_record(std::uint64_t no, const Json &record, const std::string &raw_text,
+                 const std::function<void(OcdsItem &)> &on_item) {
+	auto with_ocid = [&](Json doc) {
+		if (doc.is_object() && !find(doc, "ocid") && !get_text(record, "ocid").empty())
+			doc["ocid"] = get_text(record, "ocid");
+		return doc;
+	};
+	if (const Json *c = find(record, "compiledRelease"); c && c->is_object())
+		return emit_release(no, with_ocid(*c), ReleaseKind::compiled, on_item);
+	bool any = false;
+	for (const Json &r : array(record, "releases"))
+		if (r.is_object() && (find(r, "tag") || find(r, "tender") || find(r, "awards"))) {
+			any = true;
+			emit_release(no, with_ocid(r), kind_of(r), on_item);
+		}
+	if (!any)
+		emit_error(no, "record has no compiledRelease and its releases are linked, not embedded", raw_text, on_item);
+}
+
 void emit_releases(const Json &releases, std::uint64_t base_no, bool number_by_position,
                    const std::function<void(OcdsItem &)> &on_item) {
-	std::vector<std::string> order;
-	std::map<std::string, std::vector<std::pair<size_t, const Json *>>> groups;
-	for (size_t i = 0; i < releases.size(); ++i) {
-		std::uint64_t no = number_by_position ? base_no + i : base_no;
-		const Json &r = releases[i];
-		if (!r.is_object()) {
-			emit_error(no, "release is not a JSON object", dump_refused(r), on_item);
-			continue;
-		}
-		// Refused on its own, before merging: the other releases of its ocid still load.
-		if (std::string why = unusable(r); !why.empty()) {
-			emit_error(no, std::move(why), dump_refused(r), on_item);
-			continue;
-		}
-		const std::string &ocid = find(r, "ocid")->get_ref<const std::string &>();
-		if (!groups.count(ocid))
-			order.push_back(ocid);
-		groups[ocid].emplace_back(i, &r);
+	for (size_t i = 0; i < releases.size(); ++i)
+		emit_release(number_by_position ? base_no + i : base_no, releases[i], kind_of(releases[i]), on_item);
+}
+
+// Nothing but white space and byte-order marks (U+FEFF): no JSON text to read.
+bool no_json_text(std::string_view text) {
+	std::string_view t = text;
+	while (true) {
+		t = trim(t); // trims U+FEFF too
+		if (t.empty())
+			return true;
+		if (t.substr(0, zero_width_no_break_space.size()) != zero_width_no_break_space)
+			return false;
+		t.remove_prefix(zero_width_no_break_space.size());
 	}
-	for (const auto &ocid : order) {
-		auto &group = groups[ocid];
-		std::uint64_t no = number_by_position ? base_no + group.front().first : base_no;
-		if (group.size() == 1) {
-			emit_compiled(no, *group.front().second, 1, on_item);
-			continue;
-		}
-		std::stable_sort(group.begin(), group.end(), [](const auto &a, const auto &b) {
-			return get_text(*a.second, "date") < get_text(*b.second, "date");
-		});
-		Json compiled = Json::object();
-		for (const auto &[i, r] : group)
-			ocds_merge(compiled, *r);
-		compiled["tag"] = Json::array({"compiled"});
-		emit_compiled(no, std::move(compiled), group.size(), on_item);
-	}
+}
+
+// An empty OCDS file is unusable (exit 3), in Chinese first, then English.
+std::string no_json_text_message(const std::string &path, std::uint64_t bytes) {
+	std::string size = std::to_string(bytes) + (bytes ? " bytes, white space only" : " bytes");
+	return path + ": 文件中没有 JSON 文本（" + size + "），未加载任何内容 / the file holds no JSON text (" + size +
+	       "): nothing to load";
+}
+
+// Days from 1970-01-01 to a civil date (H. Hinnant's algorithm).
+long long days_from_civil(long long y, unsigned m, unsigned d) {
+	y -= m <= 2;
+	const long long era = (y >= 0 ? y : y - 399) / 400;
+	const unsigned yoe = static_cast<unsigned>(y - era * 400);
+	const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + static_cast<long long>(doe) - 719468;
 }
 
 } // namespace
@@ -467,33 +475,76 @@ void emit_document_items(const Json &doc, std::uint64_t base_no, bool number_by_
 	if (const Json *records = find(doc, "records"); records && records->is_array() && !find(doc, "ocid")) {
 		for (size_t i = 0; i < records->size(); ++i) {
 			std::uint64_t no = number_by_position ? base_no + i : base_no;
-			std::string error;
-			if (!(*records)[i].is_object()) {
+			if (!(*records)[i].is_object())
 				emit_error(no, "record is not a JSON object", dump_refused((*records)[i]), on_item);
-				continue;
-			}
-			auto compiled = compile_record((*records)[i], error);
-			if (compiled)
-				emit_compiled(no, std::move(*compiled), 1, on_item);
 			else
-				emit_error(no, error, dump_refused((*records)[i]), on_item);
+				emit_record(no, (*records)[i], dump_refused((*records)[i]), on_item);
 		}
 		return;
 	}
-	if (find(doc, "compiledRelease") || (find(doc, "ocid") && find(doc, "releases"))) {
-		std::string error;
-		auto compiled = compile_record(doc, error);
-		if (compiled)
-			emit_compiled(base_no, std::move(*compiled), 1, on_item);
-		else
-			emit_error(base_no, error, raw_text, on_item);
-		return;
-	}
+	if (find(doc, "compiledRelease") || (find(doc, "ocid") && find(doc, "releases")))
+		return emit_record(base_no, doc, raw_text, on_item);
 	if (const Json *releases = find(doc, "releases"); releases && releases->is_array())
 		return emit_releases(*releases, base_no, number_by_position, on_item);
 	if (find(doc, "ocid") || find(doc, "tag") || find(doc, "tender"))
-		return emit_compiled(base_no, doc, 1, on_item);
+		return emit_release(base_no, doc, kind_of(doc), on_item);
 	emit_error(base_no, "not an OCDS release, record, release package or record package", raw_text, on_item);
+}
+
+const char *release_kind_name(ReleaseKind kind) {
+	return kind == ReleaseKind::compiled ? "compiled" : "release";
+}
+
+std::string release_date_key(const Json &release) {
+	std::string text = get_text(release, "date");
+	if (trim(text).empty())
+		return {};
+	ParsedValue parsed = parse_timestamp(text);
+	if (!parsed.ok())
+		return {};
+	// parse_timestamp's canonical form: "YYYY-MM-DD HH:MM:SS[.ffffff][+HH:MM]" (years 1900-2200).
+	const std::string &c = *parsed.value;
+	auto number = [&](size_t at, size_t n) { return std::stoi(c.substr(at, n)); };
+	long long seconds =
+	    days_from_civil(number(0, 4), static_cast<unsigned>(number(5, 2)), static_cast<unsigned>(number(8, 2))) *
+	        86400LL +
+	    number(11, 2) * 3600LL + number(14, 2) * 60LL + number(17, 2);
+	size_t pos = 19;
+	std::string fraction;
+	if (pos < c.size() && c[pos] == '.')
+		for (++pos; pos < c.size() && c[pos] >= '0' && c[pos] <= '9'; ++pos)
+			fraction.push_back(c[pos]);
+	fraction.resize(6, '0');
+	if (pos + 6 <= c.size() && (c[pos] == '+' || c[pos] == '-')) {
+		long long offset = number(pos + 1, 2) * 3600LL + number(pos + 4, 2) * 60LL;
+		seconds -= c[pos] == '-' ? -offset : offset;
+	}
+	char key[40];
+	std::snprintf(key, sizeof key, "%013lld.%s", seconds + 100000000000LL, fraction.c_str()); // 1900 is > 0
+	return key;
+}
+
+Json compile_releases(std::vector<StoredRelease> releases) {
+	struct Keyed {
+		std::string date, id;
+		StoredRelease *release;
+	};
+	std::vector<Keyed> order;
+	order.reserve(releases.size());
+	for (auto &r : releases)
+		order.push_back({release_date_key(r.document), get_text(r.document, "id"), &r});
+	std::sort(order.begin(), order.end(), [](const Keyed &a, const Keyed &b) {
+		return std::tie(a.date, a.release->kind, a.id, a.release->hash) <
+		       std::tie(b.date, b.release->kind, b.id, b.release->hash);
+	});
+	if (order.size() == 1)
+		return std::move(order.front().release->document);
+	Json compiled = Json::object();
+	for (const auto &k : order)
+		ocds_merge(compiled, k.release->document);
+	if (!order.empty())
+		compiled["tag"] = Json::array({"compiled"});
+	return compiled;
 }
 
 OcdsReader::OcdsReader(std::string path, OcdsFormat format) : input_(std::move(path)), format_(format) {
@@ -552,23 +603,30 @@ void OcdsReader::run(const std::function<void(OcdsItem &)> &on_item,
 		for (std::string_view chunk; !(chunk = input_.next_chunk()).empty();)
 			whole.append(chunk);
 		sha256_ = input_.sha256_hex();
+		if (no_json_text(whole))
+			throw InputError(no_json_text_message(input_.path(), input_.bytes_read()));
 		emit_text(whole, 1, true);
 		on_bytes(input_.bytes_read());
 		return;
 	}
 	std::string line;
 	std::uint64_t line_no = 0;
+	bool any_text = false;
 	for (bool lf; input_.next_line(line, lf);) {
 		++line_no;
 		if (!line.empty() && line.back() == '\r')
 			line.pop_back();
-		if (!trim(line).empty())
+		if (!no_json_text(line)) {
+			any_text = true;
 			emit_text(line, line_no, false);
+		}
 		if ((line_no & 255) == 0)
 			on_bytes(input_.bytes_read());
 	}
 	on_bytes(input_.bytes_read());
 	sha256_ = input_.sha256_hex();
+	if (!any_text)
+		throw InputError(no_json_text_message(input_.path(), input_.bytes_read()));
 }
 
 } // namespace oversight::loader

@@ -1,7 +1,9 @@
 // OCDS input: release packages, record packages, single releases or records, and JSON Lines of (compiled)
-// releases, OCDS 1.0 and 1.1. Each contracting process becomes one compiled release (releases of one ocid
-// in a file are merged as OCDS does; a record's compiledRelease is used as published), which is then
-// flattened onto the rows of the canonical procurement tables. Pure code: no database.
+// releases, OCDS 1.0 and 1.1. The reader hands out every release as received (a record contributes its
+// compiledRelease, or its embedded releases); the load keeps each one in oversight.ocds_release and
+// compiles every process it touched from all the releases stored for it (compile_releases: the OCDS merge,
+// in an order that depends on the releases only, never on the files or their order), then flattens the
+// compiled release onto the rows of the canonical procurement tables. Pure code: no database.
 #pragma once
 
 #include "core/input_file.hpp"
@@ -39,15 +41,39 @@ using OcdsRows = std::array<std::vector<StageRow>, ocds_table_count>;
 // Flattens one compiled release (normalised) onto staging rows, appended to `out`.
 void flatten_compiled_release(const Json &release, OcdsRows &out);
 
-// One unit of an OCDS load: a compiled release, or why an input item was refused.
+// How a stored document enters the compilation of its process: a release (merged in date order), or a
+// compiled release (a record's compiledRelease, a JSON Lines line tagged "compiled": the publisher's own
+// compilation as of its date, merged like a release, after the releases of the same date).
+enum class ReleaseKind { release, compiled };
+const char *release_kind_name(ReleaseKind kind); // "release", "compiled" (oversight.ocds_release.release_kind)
+
+// One unit of an OCDS load: a release as received, or why an input item was refused.
 struct OcdsItem {
-	std::uint64_t item_no = 0;    // JSON Lines: line number; a package: position of the (first) release or record
-	std::optional<Json> compiled; // set when usable
+	std::uint64_t item_no = 0;    // JSON Lines: line number; a package: position of the release or record
+	std::optional<Json> document; // set when usable: the release (normalised, see json.hpp)
+	ReleaseKind kind = ReleaseKind::release;
 	std::string ocid;
-	std::string error;          // set when refused
-	std::string raw_text;       // the refused item as read
-	size_t releases_merged = 0; // releases compiled into this process
+	std::string error;    // set when refused
+	std::string raw_text; // the refused item as read
 };
+
+// A release of one process as stored: what compile_releases orders and merges.
+struct StoredRelease {
+	ReleaseKind kind = ReleaseKind::release;
+	std::string hash; // oversight.ocds_release.release_hash (hex): the last tie-break, so any order is one order
+	Json document;
+};
+
+// The instant of a release's `date` as a key that sorts in time order whatever the offset it was written
+// with ("2016-11-04T21:55:56+02:00" before "2016-11-04T20:00:00Z"); a date without an offset is read as UTC.
+// Empty when the release has no readable date (such releases sort first).
+std::string release_date_key(const Json &release);
+
+// The compiled release of one process from all its stored releases, given in any order: sorted by date
+// (release_date_key), releases before compiled releases of the same instant, then release id, then hash,
+// and merged with the OCDS merge rules (ocds_merge). One release is its own compiled release, as
+// published; two or more are tagged "compiled". The same set of releases always gives the same document.
+Json compile_releases(std::vector<StoredRelease> releases);
 
 enum class OcdsFormat { automatic, json, json_lines };
 
@@ -58,7 +84,8 @@ public:
 	OcdsReader(std::string path, OcdsFormat format);
 	std::uint64_t size_hint() const { return input_.size_hint(); } // 0 for a pipe
 	std::uint64_t bytes_read() const { return input_.bytes_read(); }
-	// Calls on_item for each item; on_bytes reports progress (bytes consumed so far).
+	// Calls on_item for each item; on_bytes reports progress (bytes consumed so far). Throws InputError when the
+	// file holds no JSON text at all (zero bytes, or only white space and byte-order marks): exit 3.
 	void run(const std::function<void(OcdsItem &)> &on_item, const std::function<void(std::uint64_t)> &on_bytes);
 	OcdsFormat format() const { return format_; }
 	const std::string &sha256_hex() const { return sha256_; }
@@ -69,7 +96,7 @@ private:
 	std::string sha256_;
 };
 
-// Classifies one parsed JSON document and emits its compiled releases (exposed for tests).
+// Classifies one parsed JSON document and emits its releases (exposed for tests).
 void emit_document_items(const Json &doc, std::uint64_t base_no, bool number_by_position, const std::string &raw_text,
                          const std::function<void(OcdsItem &)> &on_item);
 

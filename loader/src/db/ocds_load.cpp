@@ -3,6 +3,7 @@
 #include "core/ocds.hpp"
 #include "core/progress.hpp"
 #include "core/reject_file.hpp"
+#include "core/values.hpp"
 #include "db/load.hpp"
 #include "db/spool.hpp"
 #include "pqxx_compat.hpp"
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <tuple>
 
 namespace oversight::loader {
 namespace {
@@ -70,6 +72,15 @@ std::vector<std::string> fields_with_values(pqxx::work &tx) {
 
 } // namespace
 
+// Where compilation happens, and why there: the loader keeps every release as received in
+// oversight.ocds_release (deduplicated by content: a release already stored is a no-op), then reads back
+// ALL the stored releases of each process the file touched, compiles them in C++ (compile_releases: the
+// same merge the package path always used, in an order that depends on the releases only) and writes the
+// canonical rows through the one staging-and-upsert path below. So a process is always the compilation of
+// everything received for it, whichever files brought it and in whatever order: the same set of releases
+// gives the same compiled document and the same rows, byte for byte. Compiling in C++ rather than in SQL
+// keeps one implementation of the OCDS merge (unit-tested, with the normalisation and exact numbers of
+// json.hpp), and the canonical tables keep being written by the path the rules' triggers already watch.
 LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	auto started = std::chrono::steady_clock::now();
 	LoadSummary s;
@@ -78,20 +89,18 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	s.encoding = "UTF-8"; // JSON is UTF-8 (RFC 8259); simdjson refuses anything else
 	OcdsReader reader(o.file, o.ocds_format);
 
-	std::array<Spool, ocds_table_count> spools;
-	Spool refused;
+	Spool incoming, refused;
 	std::optional<RejectFile> rejects;
 	if (!o.dry_run)
 		rejects.emplace(reject_path_for(o.file, o.reject_dir), std::vector<std::string>{"raw_text"});
 	MessageLimiter messages(o);
 	Progress progress("ocds", reader.size_hint(), o.progress);
-	OcdsRows rows;
 	std::string line;
 	std::uint64_t releases = 0;
 	reader.run(
 	    [&](OcdsItem &item) {
 		    ++s.rows_read;
-		    if (!item.compiled) {
+		    if (!item.document) {
 			    messages.print(fmt::format("{}:{}: {}", o.file, item.item_no, item.error));
 			    if (rejects)
 				    rejects->add(item.item_no, {}, item.error, {item.raw_text});
@@ -101,17 +110,16 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 			    refused.add(line);
 			    return;
 		    }
-		    releases += item.releases_merged;
-		    for (auto &r : rows)
-			    r.clear();
-		    flatten_compiled_release(*item.compiled, rows);
-		    for (size_t t = 0; t < ocds_table_count; ++t)
-			    for (const auto &row : rows[t]) {
-				    line = std::to_string(item.item_no);
-				    for (const auto &v : row)
-					    copy_append_field(line, v);
-				    spools[t].add(line);
-			    }
+		    ++releases;
+		    const Json &doc = *item.document;
+		    std::string id = get_text(doc, "id");
+		    line = std::to_string(item.item_no);
+		    copy_append_field(line, item.ocid);
+		    copy_append_field(line, std::string(release_kind_name(item.kind)));
+		    copy_append_field(line, trim(id).empty() ? std::nullopt : std::optional<std::string>(id));
+		    copy_append_field(line, parse_timestamp(get_text(doc, "date")).value);
+		    copy_append_field(line, dump(doc));
+		    incoming.add(line);
 	    },
 	    [&](std::uint64_t bytes) { progress.update(bytes, s.rows_read); });
 	progress.finish();
@@ -120,22 +128,14 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	s.details["releases read"] = releases;
 
 	pqxx::work tx(conn, "oversight-load");
-	std::string create =
-	    "CREATE TEMP TABLE oversight_ocds_refused (line_no bigint, reason text, raw_text text) ON COMMIT DROP; "
-	    "CREATE TEMP TABLE oversight_refused_at_merge (line_no bigint) ON COMMIT DROP";
-	for (const auto &t : ocds_stage_tables()) {
-		create += "; CREATE TEMP TABLE " + stage_name(t) + " (line_no bigint NOT NULL";
-		for (const auto &c : t.columns)
-			create += ", " + quote_ident(c.name) + " " + c.sql_type;
-		create += ") ON COMMIT DROP";
-	}
-	tx.exec(create);
-	for (size_t t = 0; t < ocds_table_count; ++t) {
-		std::vector<std::string> cols{"line_no"};
-		for (const auto &c : ocds_stage_tables()[t].columns)
-			cols.push_back(quote_ident(c.name));
-		auto copy = pqxx_compat::open_copy(tx, "pg_temp", stage_name(ocds_stage_tables()[t]), cols);
-		spools[t].replay(*copy);
+	tx.exec("CREATE TEMP TABLE oversight_ocds_refused (line_no bigint, reason text, raw_text text) ON COMMIT DROP; "
+	        "CREATE TEMP TABLE oversight_ocds_incoming (line_no bigint NOT NULL, ocid text NOT NULL, release_kind text "
+	        "NOT NULL, release_id text, release_date timestamptz, document jsonb NOT NULL) ON COMMIT DROP");
+	{
+		auto copy =
+		    pqxx_compat::open_copy(tx, "pg_temp", "oversight_ocds_incoming",
+		                           {"line_no", "ocid", "release_kind", "release_id", "release_date", "document"});
+		incoming.replay(*copy);
 		copy->complete();
 	}
 	{
@@ -143,8 +143,7 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 		refused.replay(*copy);
 		copy->complete();
 	}
-	const std::string process = stage_ref(table(OcdsTable::process));
-	s.rows_staged = tx.exec("SELECT pg_catalog.count(*) FROM " + process)[0][0].as<std::uint64_t>();
+	s.rows_staged = releases;
 	if (o.stop_after_staging) {
 		tx.abort();
 		s.status = "staged";
@@ -158,32 +157,97 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	run("INSERT INTO oversight.quarantine (load_id, line_no, file_name, field, reason, raw_text) SELECT $1, line_no, "
 	    "$2, NULL, reason, raw_text FROM "
 	    "pg_temp.oversight_ocds_refused");
-	// The same ocid on two lines of JSON Lines: the first is kept, later ones are refused with their rows.
-	run(quarantine_statement(
-	    process,
-	    "(SELECT line_no, first_line FROM (SELECT line_no, pg_catalog.min(line_no) OVER w AS first_line, "
-	    "pg_catalog.row_number() OVER w AS n FROM " +
-	        process + " WINDOW w AS (PARTITION BY ocid ORDER BY line_no)) numbered WHERE n > 1) d",
-	    "s.line_no = d.line_no", "ocid",
-	    "pg_catalog.format('duplicate ocid %s within the file: first at line %s, kept there', r.ocid, r.first_line)",
-	    "d.first_line"));
-	// A release older than the one stored (by release date) must not overwrite it: its rows are set aside
-	// and it counts as unchanged.
-	tx.exec("CREATE TEMP TABLE oversight_ocds_stale ON COMMIT DROP AS SELECT s.line_no, s.ocid FROM " + process +
-	        " s JOIN oversight.procurement_process t USING (ocid) WHERE t.published_at > s.published_at");
-	for (const auto &t : ocds_stage_tables()) {
-		if (&t == &table(OcdsTable::process))
-			continue;
-		tx.exec("DELETE FROM " + stage_ref(t) +
-		        " c USING pg_temp.oversight_refused_at_merge m WHERE c.line_no = m.line_no");
-		tx.exec("DELETE FROM " + stage_ref(t) + " c USING pg_temp.oversight_ocds_stale x WHERE c.line_no = x.line_no");
+
+	// Keep every release as received. Its identity is its content (the SHA-256 of its jsonb text, so member
+	// order and white space do not matter): a release already stored, or given twice, is stored once and
+	// counts as unchanged. Two different releases under one release id (a publisher's correction, or two
+	// exports of one release) are both kept; compile_releases orders them by content.
+	tx.exec("CREATE TEMP TABLE oversight_ocds_existing ON COMMIT DROP AS SELECT DISTINCT i.ocid FROM "
+	        "pg_temp.oversight_ocds_incoming i JOIN oversight.procurement_process p ON p.ocid = i.ocid; "
+	        "CREATE TEMP TABLE oversight_ocds_new (ocid text NOT NULL, line_no bigint NOT NULL) ON COMMIT DROP");
+	pqxx_compat::exec_params(
+	    tx,
+	    "WITH stored AS (INSERT INTO oversight.ocds_release (ocid, release_hash, release_kind, release_id, "
+	    "release_date, document, load_id, line_no) SELECT DISTINCT ON (i.ocid, h.hash) i.ocid, h.hash, "
+	    "i.release_kind, i.release_id, i.release_date, i.document, $1, i.line_no FROM pg_temp.oversight_ocds_incoming "
+	    "i CROSS JOIN LATERAL (SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(i.document::text, "
+	    "'UTF8')), 'hex') AS hash) h ORDER BY i.ocid, h.hash, i.line_no ON CONFLICT DO NOTHING RETURNING ocid, "
+	    "line_no) INSERT INTO pg_temp.oversight_ocds_new SELECT ocid, line_no FROM stored",
+	    s.load_id);
+	auto counts = tx.exec("SELECT pg_catalog.count(*) FILTER (WHERE e.ocid IS NULL), pg_catalog.count(*) FILTER "
+	                      "(WHERE e.ocid IS NOT NULL) FROM pg_temp.oversight_ocds_new n LEFT JOIN "
+	                      "pg_temp.oversight_ocds_existing e ON e.ocid = n.ocid")[0];
+	s.rows_loaded = counts[0].as<std::uint64_t>();                // new releases of processes new to the database
+	s.rows_updated = counts[1].as<std::uint64_t>();               // new releases of processes already stored
+	s.rows_unchanged = releases - s.rows_loaded - s.rows_updated; // releases already stored (or twice in the file)
+	s.details["releases stored"] = s.rows_loaded + s.rows_updated;
+	s.details["releases already stored"] = s.rows_unchanged;
+
+	// Compile every touched process from all its stored releases, one process at a time (a cursor: memory
+	// holds one process's releases), onto the staging rows, numbered by process in ocid order.
+	std::array<Spool, ocds_table_count> spools;
+	OcdsRows rows;
+	std::uint64_t processes = 0;
+	simdjson::ondemand::parser parser;
+	std::vector<StoredRelease> group;
+	std::string group_ocid;
+	auto compile_group = [&] {
+		if (group.empty())
+			return;
+		Json compiled = compile_releases(std::move(group));
+		group.clear();
+		++processes;
+		for (auto &r : rows)
+			r.clear();
+		flatten_compiled_release(compiled, rows);
+		for (size_t t = 0; t < ocds_table_count; ++t)
+			for (const auto &row : rows[t]) {
+				line = std::to_string(processes);
+				for (const auto &v : row)
+					copy_append_field(line, v);
+				spools[t].add(line);
+			}
+	};
+	tx.exec("DECLARE oversight_ocds_touched NO SCROLL CURSOR FOR SELECT r.ocid, r.release_kind, r.release_hash, "
+	        "r.document::text FROM oversight.ocds_release r WHERE r.ocid IN (SELECT ocid FROM "
+	        "pg_temp.oversight_ocds_new) ORDER BY r.ocid");
+	for (;;) {
+		pqxx::result batch = tx.exec("FETCH FORWARD 500 FROM oversight_ocds_touched");
+		if (batch.empty())
+			break;
+		for (const auto &r : batch) {
+			std::string ocid = r[0].as<std::string>();
+			if (ocid != group_ocid) {
+				compile_group();
+				group_ocid = ocid;
+			}
+			simdjson::padded_string text(r[3].as<std::string>());
+			group.push_back({r[1].as<std::string>() == "compiled" ? ReleaseKind::compiled : ReleaseKind::release,
+			                 r[2].as<std::string>(), parse_document(text, parser)});
+		}
 	}
-	auto stale =
-	    tx.exec("DELETE FROM " + process + " c USING pg_temp.oversight_ocds_stale x WHERE c.line_no = x.line_no")
-	        .affected_rows();
-	if (stale)
-		s.details["processes older than the stored release"] = stale;
-	auto processes = tx.exec("SELECT pg_catalog.count(*) FROM " + process)[0][0].as<std::uint64_t>();
+	compile_group();
+	tx.exec("CLOSE oversight_ocds_touched");
+	s.details["processes compiled"] = processes;
+
+	std::string create;
+	for (const auto &t : ocds_stage_tables()) {
+		create += std::string(create.empty() ? "" : "; ") + "CREATE TEMP TABLE " + stage_name(t) +
+		          " (line_no bigint NOT NULL";
+		for (const auto &c : t.columns)
+			create += ", " + quote_ident(c.name) + " " + c.sql_type;
+		create += ") ON COMMIT DROP";
+	}
+	tx.exec(create);
+	for (size_t t = 0; t < ocds_table_count; ++t) {
+		std::vector<std::string> cols{"line_no"};
+		for (const auto &c : ocds_stage_tables()[t].columns)
+			cols.push_back(quote_ident(c.name));
+		auto copy = pqxx_compat::open_copy(tx, "pg_temp", stage_name(ocds_stage_tables()[t]), cols);
+		spools[t].replay(*copy);
+		copy->complete();
+	}
+	const std::string process = stage_ref(table(OcdsTable::process));
 	s.fields_provided = fields_with_values(tx);
 
 	// `select_sql` yields the stage table's columns; where the target records its provenance, the load's number
@@ -211,23 +275,40 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 		}
 		return std::make_pair(inserted, updated);
 	};
+	// Parties: each compiled process's mentions replace its earlier ones in oversight.ocds_party_mention, and
+	// every party they name (or named) takes the mention of the process with the latest compiled release,
+	// then the greatest ocid, among all processes' mentions: a deterministic choice, not the last file's.
 	const StageTable &party = table(OcdsTable::party);
-	// A party named by several processes of the file: the last mention wins.
+	std::string party_columns = select_list(party, "s"); // party_code first
+	tx.exec("CREATE TEMP TABLE oversight_ocds_party_codes ON COMMIT DROP AS SELECT m.party_code FROM "
+	        "oversight.ocds_party_mention m WHERE m.ocid IN (SELECT ocid FROM " +
+	        process + ") UNION SELECT party_code FROM " + stage_ref(party));
+	tx.exec("DELETE FROM oversight.ocds_party_mention m USING " + process +
+	        " p WHERE m.ocid = p.ocid AND NOT EXISTS (SELECT FROM " + stage_ref(party) +
+	        " s WHERE s.line_no = p.line_no AND s.party_code = m.party_code)");
+	{
+		std::vector<std::string> columns{"ocid", "published_at"};
+		for (const auto &c : column_names(party))
+			columns.push_back(c);
+		tx.exec(upsert_statement("ocds_party_mention", columns, {"party_code", "ocid"}, "(party_code, ocid)",
+		                         "SELECT DISTINCT ON (s.party_code, p.ocid) p.ocid, p.published_at, " + party_columns +
+		                             " FROM " + stage_ref(party) + " s JOIN " + process +
+		                             " p ON p.line_no = s.line_no ORDER BY s.party_code, p.ocid"));
+	}
 	merge(OcdsTable::party, {"party_code"},
-	      "SELECT DISTINCT ON (s.party_code) " + select_list(party, "s") + " FROM " + stage_ref(party) +
-	          " s ORDER BY s.party_code, s.line_no DESC",
+	      "SELECT " + select_list(party, "m") +
+	          " FROM (SELECT DISTINCT ON (x.party_code) x.* FROM oversight.ocds_party_mention x WHERE x.party_code IN "
+	          "(SELECT party_code FROM pg_temp.oversight_ocds_party_codes) ORDER BY x.party_code, x.published_at DESC "
+	          "NULLS LAST, x.ocid DESC) m ORDER BY m.party_code",
 	      "parties");
 	std::string process_columns = select_list(table(OcdsTable::process), "s");
 	// A tender period ending before it starts breaks a CHECK: keep the start, drop the end (the document keeps both).
 	process_columns.replace(
 	    process_columns.find("s.\"tender_period_end\""), std::string("s.\"tender_period_end\"").size(),
 	    "CASE WHEN s.tender_period_end < s.tender_period_start THEN NULL ELSE s.tender_period_end END");
-	auto [inserted, updated] = merge(
-	    OcdsTable::process, {"ocid"},
-	    "SELECT " + process_columns + provenance(OcdsTable::process) + " FROM " + process + " s ORDER BY s.ocid", "");
-	s.rows_loaded = inserted;
-	s.rows_updated = updated;
-	s.rows_unchanged = processes - inserted - updated + stale;
+	merge(OcdsTable::process, {"ocid"},
+	      "SELECT " + process_columns + provenance(OcdsTable::process) + " FROM " + process + " s ORDER BY s.ocid",
+	      "processes");
 	for (auto [which, key2, label] : {std::tuple{OcdsTable::lot, "lot_id", "lots"},
 	                                  {OcdsTable::bid, "bid_id", "bids"},
 	                                  {OcdsTable::award, "award_id", "awards"}})
@@ -254,6 +335,27 @@ LoadSummary load_ocds_file(pqxx::connection &conn, const LoadOptions &o) {
 	      "SELECT " + contract_columns + provenance(OcdsTable::contract) + " FROM " +
 	          stage_ref(table(OcdsTable::contract)) + " s ORDER BY 1",
 	      "contracts");
+	// What the compilation no longer holds goes: lots, and the bids, awards and contracts an OCDS load wrote
+	// (source_document set; CSV loads never set it), of the compiled processes, that their compiled release
+	// does not name (a later release replaced an array or set it null). Without this, a row seen in an
+	// intermediate compilation would survive in one file order and not in another. A contract that a payment
+	// or a supplementary contract refers to is kept. Deletions are audited row by row.
+	for (auto [which, key, owned] : {std::tuple{OcdsTable::contract, "contract_code", true},
+	                                 {OcdsTable::lot, "lot_id", false},
+	                                 {OcdsTable::bid, "bid_id", true},
+	                                 {OcdsTable::award, "award_id", true}}) {
+		const StageTable &t = table(which);
+		std::string k = quote_ident(key);
+		std::string sql = "DELETE FROM oversight." + quote_ident(t.target) + " x USING " + process +
+		                  " p WHERE x.ocid = p.ocid" + (owned ? " AND x.source_document IS NOT NULL" : "") +
+		                  " AND NOT EXISTS (SELECT FROM " + stage_ref(t) + " n WHERE n.ocid = x.ocid AND n." + k +
+		                  " = x." + k + ")";
+		if (which == OcdsTable::contract)
+			sql += " AND NOT EXISTS (SELECT FROM oversight.payment y WHERE y.contract_code = x.contract_code) AND NOT "
+			       "EXISTS (SELECT FROM oversight.contract z WHERE z.parent_contract_code = x.contract_code)";
+		if (auto removed = tx.exec(sql).affected_rows())
+			s.details[std::string(t.target) + " rows no longer in the compiled release, removed"] = removed;
+	}
 	finish_ledger(tx, s, o.dry_run);
 	end_load(tx, s, o.dry_run, rejects, started);
 	return s;
