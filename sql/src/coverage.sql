@@ -149,7 +149,8 @@ $$;
 COMMENT ON FUNCTION oversight.coverage_notices(bigint[]) IS
   'The gaps behind notifications on channel oversight_coverage (whose payload is {"gap_id": n}), as JSON: gap_id, rule_code, rule_version, rule_version_id, object_table, load_id, reason, missing, records, evaluations, first_seen_at, last_seen_at, path, text_zh, text_en (oversight-load follow prints them). Runs with the caller''s rights.';
 
--- Which rules are watching which table, which are blind, and why.
+-- Which rules are watching which table, which are blind, and why. Redefined by src/watch_mapping.sql (a
+-- watch's constants and defaults count as provided): change both together.
 CREATE VIEW oversight.rule_coverage AS
   WITH links (link, has_rows) AS (VALUES
          ('oversight.payment_signoff', EXISTS (SELECT FROM oversight.payment_signoff)),

@@ -272,6 +272,7 @@ DROP FUNCTION oversight.alert_payload(bigint, text, integer, bigint, text, text,
 --#include src/functions/record_hits.sql
 --#include src/coverage.sql
 --#include src/language.sql
+--#include src/watch_mapping.sql
 
 -------------------------------------------------------------------------------------------------------
 -- Whatever this version added: PUBLIC executes nothing of the extension.
