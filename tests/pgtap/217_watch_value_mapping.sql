@@ -16,11 +16,12 @@ INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind, parent_code) VALU
 INSERT INTO oversight.person (person_code, full_name) VALUES ('S1', 'Staff One'), ('H1', 'Handler'), ('A1', 'Approver');
 INSERT INTO oversight.person_account (account_no, person_code, relation, holder_name) VALUES ('ACC-SPOUSE', 'S1', 'spouse', 'Spouse of S1');
 
--- The DBA's tables: their own column names, Chinese codes, no currency; one watched per statement, one per row.
+-- The DBA's tables: their own column names, Chinese codes (method and status in char(n), padded), no currency; one
+-- watched per statement, one per row.
 CREATE SCHEMA treasury;
 CREATE TABLE treasury.zfpz_stmt (
   pzh text PRIMARY KEY, dwbm text NOT NULL, skr text NOT NULL, zh text, je numeric(14,2) NOT NULL, zclx text,
-  zffs varchar(60) NOT NULL, fph text, zfrq date, spsj timestamptz, jbr text, spr text, zt text);
+  zffs char(40) NOT NULL, fph text, zfrq date, spsj timestamptz, jbr text, spr text, zt char(4));
 CREATE TABLE treasury.zfpz_row (LIKE treasury.zfpz_stmt INCLUDING ALL);
 CREATE TEMP TABLE zfpz_rows (LIKE treasury.zfpz_stmt);
 -- The same facts in the bureau's words: 现金 cash, 转账 transfer, 公务卡 official card; 货物 goods, 其他 misc,

@@ -158,6 +158,9 @@ void Converter::fetch(TupleTableSlot *slot, Raw *raw) {
 				text *tx = pg_detoast_datum_packed(reinterpret_cast<text *>(DatumGetPointer(raw[i].d)));
 				raw[i].cstr = VARDATA_ANY(tx);
 				raw[i].len = static_cast<int>(VARSIZE_ANY_EXHDR(tx));
+				// char(n) pads with spaces, which its cast to text (the set-based SQL's view) drops: so here too
+				while (t == BPCHAROID && raw[i].len > 0 && raw[i].cstr[raw[i].len - 1] == ' ')
+					--raw[i].len;
 			} else if (t == NUMERICOID)
 				raw[i].cstr = DatumGetCString(DirectFunctionCall1(numeric_out, raw[i].d));
 		}
