@@ -6,7 +6,7 @@
 -- checking function is the administrator's only.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(33);
+SELECT plan(34);
 \ir include/city_roles.psql
 CREATE ROLE oversight_test_admin217 NOLOGIN IN ROLE oversight_admin;
 GRANT USAGE ON SCHEMA tap TO oversight_test_admin217;
@@ -156,6 +156,12 @@ SELECT oversight.watch('treasury.zfpz_stmt', 'payment', (SELECT second FROM mapp
 SELECT oversight.watch('treasury.zfpz_row', 'payment', (SELECT second FROM mapping), 'row');
 SELECT is((SELECT value_mapping -> 'payment_method' -> 'values' ->> '备用金' FROM oversight.watched_table WHERE relid = 'treasury.zfpz_stmt'::regclass), 'cash',
   'the new mapping is stored');
+SELECT ok(EXISTS (SELECT FROM oversight.audit_log WHERE table_name = 'oversight.watched_table' AND action = 'delete'
+                     AND old_row -> 'value_mapping' -> 'payment_method' -> 'values' ? '现金'
+                     AND NOT old_row -> 'value_mapping' -> 'payment_method' -> 'values' ? '备用金')
+          AND EXISTS (SELECT FROM oversight.audit_log WHERE table_name = 'oversight.watched_table' AND action = 'insert'
+                        AND new_row -> 'value_mapping' -> 'payment_method' -> 'values' ? '备用金'),
+  'the audit trail keeps the mapping before and after the change');
 UPDATE treasury.zfpz_stmt SET zfrq = '2025-06-13' WHERE pzh = 'P1';
 UPDATE treasury.zfpz_row SET zfrq = '2025-06-13' WHERE pzh = 'P1';
 SELECT set_eq($$ SELECT object_table FROM oversight.alert WHERE object_key = '{"pzh": "P1"}' AND rule_code = 'CASH.SINGLE' $$,
