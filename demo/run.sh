@@ -82,6 +82,8 @@ load payments payments-2024Q1.csv
 load payments payments-2024Q2-gb18030.csv
 load ocds procurement-ocds.jsonl
 echo
+psql -X -v ON_ERROR_STOP=1 -f "$ROOT/demo/watch.sql"
+echo
 echo "== 5. Deadline sweep as of 2024-07-15 (SME payments, sign-offs, unpaid fines, the ladders)"
 psql -X -c 'SELECT * FROM oversight.sweep()'
 sleep 1

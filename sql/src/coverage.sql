@@ -138,7 +138,8 @@ $$;
 COMMENT ON FUNCTION oversight.coverage_notices(bigint[]) IS
   'The gaps behind notifications on channel oversight_coverage (whose payload is {"gap_id": n}), as JSON: gap_id, rule_code, rule_version, rule_version_id, object_table, load_id, reason, missing, records, evaluations, first_seen_at, last_seen_at, path, text_zh, text_en (oversight-load follow prints them). Runs with the caller''s rights.';
 
--- Which rules are watching which table, which are blind, and why.
+-- Which rules are watching which table, which are blind, and why. A field a watch gives a constant or a
+-- default (oversight.watched_table.value_mapping, src/watch_mapping.sql) is provided, not blind.
 CREATE VIEW oversight.rule_coverage AS
   WITH links (link, has_rows) AS (VALUES
          ('oversight.payment_signoff', EXISTS (SELECT FROM oversight.payment_signoff)),
@@ -150,7 +151,9 @@ CREATE VIEW oversight.rule_coverage AS
          ('oversight.budget_project', EXISTS (SELECT FROM oversight.budget_project))),
        rw AS (
          SELECT r.rule_code, r.title, r.title_zh, v.rule_version_id, v.version, v.params, k.evaluation, k.required_inputs,
-                k.required_links, k.threshold_currency AS threshold_kind, w.column_mapping, w.disabled_reason,
+                k.required_links, k.threshold_currency AS threshold_kind,
+                -- provided: a column, a constant or a default (value-mapped fields have their column)
+                w.column_mapping || w.value_mapping AS column_mapping, w.disabled_reason,
                 pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS object_table,
                 oversight.setting_value('base_currency') AS base_currency
            FROM oversight.rule r
@@ -219,7 +222,7 @@ COMMENT ON COLUMN oversight.rule_coverage.evaluation IS 'row, batch (on writes) 
 COMMENT ON COLUMN oversight.rule_coverage.object_table IS 'Watched table.';
 COMMENT ON COLUMN oversight.rule_coverage.status IS 'watching, partial or blind (see the view).';
 COMMENT ON COLUMN oversight.rule_coverage.status_zh IS '监控中、部分无法判断 or 无法判断.';
-COMMENT ON COLUMN oversight.rule_coverage.unmapped_inputs IS 'Required inputs the watch does not map (oversight.watched_table.column_mapping): the rule is blind on the table.';
+COMMENT ON COLUMN oversight.rule_coverage.unmapped_inputs IS 'Required inputs the watch provides neither from a column nor by a constant or default (oversight.watched_table.column_mapping, value_mapping): the rule is blind on the table.';
 COMMENT ON COLUMN oversight.rule_coverage.empty_links IS 'Required link tables without any row: the rule is blind.';
 COMMENT ON COLUMN oversight.rule_coverage.threshold_currency IS 'Currency of the rule''s amount thresholds (NULL: none).';
 COMMENT ON COLUMN oversight.rule_coverage.base_currency IS 'The bureau''s currency (setting base_currency): that of records giving none.';

@@ -265,6 +265,7 @@ DROP FUNCTION oversight.alert_payload(bigint, text, integer, bigint, text, text,
 --#include src/functions/sweep.sql
 --#include src/functions/record_hits.sql
 --#include src/language.sql
+--#include src/watch_mapping.sql
 --#include src/coverage.sql
 --#include src/ocds_releases.sql
 

@@ -8,18 +8,25 @@ namespace oversight::core {
 
 std::string relation_view(const TableShape &shape, const std::string &from) {
 	const auto &fields = record_fields(shape.kind);
-	std::string sql = "(SELECT ";
+	const char *unit = unit_field(shape.kind);
+	std::string sql = "(SELECT ", unit_expr = "NULL::pg_catalog.text";
 	for (size_t i = 0; i < fields.size(); ++i) {
 		const std::string canonical_type = sql_type_name(fields[i].type);
-		std::string expr = "NULL::pg_catalog." + canonical_type;
+		std::string column; // the mapped column as the field's type; empty when none
 		for (const auto &b : shape.fields)
 			if (b.field == static_cast<int>(i)) {
-				expr = "t." + b.quoted_column;
+				column = "t." + b.quoted_column;
 				bool same = b.type_name == canonical_type ||
 				            (canonical_type == "timestamptz" && b.type_name == "timestamp with time zone");
 				if (!same)
-					expr = "(" + expr + ")::pg_catalog." + canonical_type;
+					column = "(" + column + ")::pg_catalog." + canonical_type;
 			}
+		const FieldValues *values = shape.values.find(static_cast<int>(i));
+		std::string expr = values           ? mapped_field_sql(*values, fields[i].type, column)
+		                   : column.empty() ? "NULL::pg_catalog." + canonical_type
+		                                    : column;
+		if (unit && std::strcmp(fields[i].name, unit) == 0 && (values || !column.empty()))
+			unit_expr = "(" + expr + ")::pg_catalog.text";
 		sql += expr + " AS " + fields[i].name + ", ";
 	}
 	// The alert key, as SQL (key_json below writes the same object from C++).
@@ -29,12 +36,6 @@ std::string relation_view(const TableShape &shape, const std::string &from) {
 	sql += ") AS __key, ";
 	for (size_t k = 0; k < shape.key_columns.size(); ++k)
 		sql += "t." + shape.quoted_key_columns[k] + " AS __k" + std::to_string(k) + ", ";
-	const char *unit = unit_field(shape.kind);
-	std::string unit_expr = "NULL::pg_catalog.text";
-	if (unit)
-		for (const auto &b : shape.fields)
-			if (std::strcmp(fields[static_cast<size_t>(b.field)].name, unit) == 0)
-				unit_expr = "(t." + b.quoted_column + ")::pg_catalog.text";
 	sql += unit_expr + " AS __unit, ";
 	sql += shape.provenance_column.empty() ? std::string("NULL::pg_catalog.int8") : "t." + shape.provenance_column;
 	sql += " AS __load FROM " + from + " t)";
@@ -238,8 +239,8 @@ std::string recording_query(const std::vector<const CompiledRule *> &rules, cons
 	       "FROM (SELECT pg_catalog.array_agg(q.rv) " +
 	       hit + ", pg_catalog.array_agg(coalesce(q.tb, " + table + ")) " + hit + ", pg_catalog.array_agg(q.k) " + hit +
 	       ", pg_catalog.array_agg(coalesce(q.p, '')) " + hit + ", pg_catalog.array_agg(q.u) " + hit +
-	       ", pg_catalog.array_agg(q.m) " + hit + ", pg_catalog.array_agg(q.mz) " + hit + ", pg_catalog.array_agg(q.d) " +
-	       hit +
+	       ", pg_catalog.array_agg(q.m) " + hit + ", pg_catalog.array_agg(q.mz) " + hit +
+	       ", pg_catalog.array_agg(q.d) " + hit +
 	       ", pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('rv', q.rv, 'tb', coalesce(q.tb, " + table +
 	       ")) || q.d) FILTER (WHERE q.ce) "
 	       "FROM (SELECT q.*, coalesce(q.m IS NULL AND q.d ? 'cannot_evaluate', false) AS ce FROM (" +

@@ -74,7 +74,8 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 	    "       pg_catalog.array_to_json(w.key_attnums)::pg_catalog.text, "
 	    "       oversight.setting_value('timezone'), n.nspowner::pg_catalog.text, "
 	    "       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
-	    "       w.disabled_reason IS NOT NULL, oversight.setting_value('base_currency'), w.is_canonical "
+	    "       w.disabled_reason IS NOT NULL, oversight.setting_value('base_currency'), w.is_canonical, "
+	    "       w.value_mapping::pg_catalog.text "
 	    "  FROM oversight.watched_table w JOIN pg_catalog.pg_class c ON c.oid = w.relid "
 	    "  JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
 	    "  CROSS JOIN pg_catalog.pg_namespace n WHERE n.nspname = 'oversight' AND w.relid = $1",
@@ -91,6 +92,14 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 	cfg.schema_owner = static_cast<Oid>(std::stoul(row[4]));
 	cfg.shape.table_name = row[5];
 	cfg.base_currency = row[7];
+	// The watch's value aliases, constants and defaults, checked again by the one definition watch() used: a
+	// stored mapping this version no longer accepts disables the watch (with a fault), never the writes.
+	try {
+		cfg.shape.values = core::parse_watch_mapping(*kind, core::parse_json(row[9])).values;
+	} catch (const std::exception &e) {
+		broken_reason = std::string("its value mapping is no longer valid: ") + e.what();
+		return WatchState::Broken;
+	}
 	std::string columns; // the resolved column names: part of the plan-cache signature
 	const core::Json attnums = core::parse_json(row[1]);
 	for (auto member = attnums.begin(); member != attnums.end(); ++member) {
@@ -132,7 +141,8 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 			columns += "#load_id,";
 		}
 	}
-	cfg.signature = std::to_string(relid) + "|" + row[5] + "|" + columns + "|" + cfg.base_currency;
+	// The value mapping is part of the SQL of every rule: a changed mapping is a new plan.
+	cfg.signature = std::to_string(relid) + "|" + row[5] + "|" + columns + "|" + cfg.base_currency + "|" + row[9];
 
 	Datum kv[1] = {pg::text_datum(core::record_kind_name(cfg.kind()))};
 	Oid kt[1] = {TEXTOID};
@@ -147,9 +157,13 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 		int64_t version = std::stoll(rr[0]);
 		try { // the kind's operations are resolved here, once per rule version and statement
 			core::CompiledRule rule = core::CompiledRule::compile(version, rr[1], rr[2], rr[3], rr[4], rr[5] == "true");
-			// Required inputs the watch does not map: the rule is blind on this table.
+			// Required inputs the watch does not map (no column, constant or default): the rule is blind on
+			// this table.
 			auto unmapped = core::missing_inputs(*rule.spec, [&](const std::string &field) {
 				int index = core::field_index(cfg.kind(), field);
+				if (const core::FieldValues *values = cfg.shape.values.find(index))
+					if (values->provides_without_column())
+						return true;
 				for (const auto &b : cfg.fields)
 					if (b.field == index)
 						return true;

@@ -65,14 +65,58 @@ Converter::Converter(const WatchConfig &cfg, const std::vector<int> &fields, Tup
 		                                                            : core::KeyValue::Text;
 		key_parts_.push_back(part);
 	}
-	const char *unit = core::unit_field(cfg_.kind());
-	if (unit)
+	// The value mapping of the fields asked for (the same definition the set-based SQL reads).
+	const auto &kind_fields = core::record_fields(cfg_.kind());
+	for (int f : fields) {
+		const core::FieldValues *values = cfg_.shape.values.find(f);
+		if (!values)
+			continue;
+		bool has_column = false;
 		for (const auto &b : cfg_.fields)
-			if (std::string(core::record_fields(cfg_.kind())[static_cast<size_t>(b.field)].name) == unit) {
+			has_column = has_column || b.field == f;
+		const core::FieldType type = kind_fields[static_cast<size_t>(f)].type;
+		if (!has_column) { // a constant, or a default alone
+			const std::string &value = values->constant ? *values->constant : *values->default_value;
+			bool seen = false;
+			for (const auto &c : constants_)
+				seen = seen || c.first == static_cast<size_t>(f);
+			if (!seen)
+				constants_.push_back({static_cast<size_t>(f), core::field_value(type, value)});
+			continue;
+		}
+		bool seen = false;
+		for (const auto &m : mapped_)
+			seen = seen || m.field == static_cast<size_t>(f);
+		if (!seen)
+			mapped_.push_back(mapped_field(*values, f, type));
+	}
+	const char *unit = core::unit_field(cfg_.kind());
+	if (unit) {
+		const int unit_index = core::field_index(cfg_.kind(), unit);
+		const core::FieldValues *values = cfg_.shape.values.find(unit_index);
+		for (const auto &b : cfg_.fields)
+			if (b.field == unit_index) {
 				unit_column_.name = b.column;
 				resolve(unit_column_, tupdesc);
 				has_unit_ = true;
 			}
+		if (values && !has_unit_ &&
+		    values->provides_without_column()) // no column: the constant (or default) is every row's unit
+			unit_constant_ = values->constant ? *values->constant : *values->default_value;
+		else if (values)
+			unit_mapping_ = mapped_field(*values, unit_index, core::FieldType::Text);
+	}
+}
+
+Converter::MappedField Converter::mapped_field(const core::FieldValues &values, int field, core::FieldType type) {
+	MappedField m;
+	m.field = static_cast<size_t>(field);
+	m.aliases.insert(values.aliases.begin(), values.aliases.end());
+	if (values.default_value) {
+		m.has_default = true;
+		m.default_value = core::field_value(type, *values.default_value);
+	}
+	return m;
 }
 
 void Converter::resolve(Column &c, TupleDesc tupdesc) {
@@ -114,6 +158,9 @@ void Converter::fetch(TupleTableSlot *slot, Raw *raw) {
 				text *tx = pg_detoast_datum_packed(reinterpret_cast<text *>(DatumGetPointer(raw[i].d)));
 				raw[i].cstr = VARDATA_ANY(tx);
 				raw[i].len = static_cast<int>(VARSIZE_ANY_EXHDR(tx));
+				// char(n) pads with spaces, which its cast to text (the set-based SQL's view) drops: so here too
+				while (t == BPCHAROID && raw[i].len > 0 && raw[i].cstr[raw[i].len - 1] == ' ')
+					--raw[i].len;
 			} else if (t == NUMERICOID)
 				raw[i].cstr = DatumGetCString(DirectFunctionCall1(numeric_out, raw[i].d));
 		}
@@ -189,6 +236,21 @@ void Converter::convert(TupleTableSlot *slot, core::Record &record) {
 			v.text = std::to_string(v.integer);
 	}
 	MemoryContextReset(scratch_); // frees the strings; cannot raise
+	// The watch's value mapping, as mapped_field_sql() writes it for the set-based SQL: aliases of the
+	// column's text, then the default for NULL; constants for fields without a column.
+	for (const auto &m : mapped_) {
+		core::Value &v = record.fields[m.field];
+		if (v.null) {
+			if (m.has_default)
+				v = m.default_value;
+		} else if (!m.aliases.empty()) {
+			auto it = m.aliases.find(v.text);
+			if (it != m.aliases.end())
+				v.text = it->second;
+		}
+	}
+	for (const auto &[field, value] : constants_)
+		record.fields[field] = value;
 }
 
 bool Converter::column_text(TupleTableSlot *slot, const Column &c, std::string &out) {
@@ -208,8 +270,18 @@ std::string Converter::key_json(TupleTableSlot *slot) {
 
 std::string Converter::unit_text(TupleTableSlot *slot) {
 	std::string text;
-	if (has_unit_ && column_text(slot, unit_column_, text))
+	if (has_unit_ && column_text(slot, unit_column_, text)) {
+		if (unit_mapping_) {
+			auto it = unit_mapping_->aliases.find(text);
+			if (it != unit_mapping_->aliases.end())
+				return it->second;
+		}
 		return text;
+	}
+	if (unit_mapping_ && unit_mapping_->has_default)
+		return unit_mapping_->default_value.text;
+	if (unit_constant_)
+		return *unit_constant_;
 	return {};
 }
 

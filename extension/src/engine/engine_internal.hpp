@@ -16,6 +16,8 @@
 
 #include <functional>
 #include <map>
+#include <optional>
+#include <unordered_map>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -157,6 +159,8 @@ private:
 		FmgrInfo out;
 	};
 	struct Raw;
+	struct MappedField;
+	static MappedField mapped_field(const core::FieldValues &values, int field, core::FieldType type);
 	void resolve(Column &c, TupleDesc tupdesc);
 	bool column_text(TupleTableSlot *slot, const Column &c, std::string &out);
 	int32_t local_date(TimestampTz ts);
@@ -176,6 +180,19 @@ private:
 	std::vector<core::KeyPart> key_parts_;
 	Column unit_column_;
 	bool has_unit_ = false;
+	// The watch's value mapping (core/watch_mapping.hpp), resolved once per batch. A field read from a
+	// column: its aliases and its default for NULL, applied after conversion; a field without a column: its
+	// constant (or default), the same value every row.
+	struct MappedField {
+		size_t field;
+		std::unordered_map<std::string, std::string> aliases;
+		bool has_default = false;
+		core::Value default_value;
+	};
+	std::vector<MappedField> mapped_;
+	std::vector<std::pair<size_t, core::Value>> constants_;
+	std::optional<MappedField> unit_mapping_;  // the unit column's aliases and default, when it has any
+	std::optional<std::string> unit_constant_; // the unit of every row, when the unit field has no column
 	bool load_null_ = true;
 	int64_t load_id_ = 0;
 };

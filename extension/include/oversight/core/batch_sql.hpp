@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "oversight/core/rules.hpp"
+#include "oversight/core/watch_mapping.hpp"
 
 namespace oversight::core {
 
@@ -35,6 +36,9 @@ struct TableShape {
 	// The column naming the load (oversight.load) that last wrote a row, quoted: load_id of the canonical
 	// tables, which oversight-load fills; empty when the table has none (rows then have no load, __load NULL).
 	std::string provenance_column;
+	// Value aliases, constants and defaults of the watch (oversight.watched_table.value_mapping): applied to
+	// the canonical view, never to the rows.
+	ValueMapping values;
 };
 
 // What an evaluation leaves out of a rule's judgement, decided by the engine once per batch (the loads of
@@ -48,8 +52,9 @@ struct RuleScope {
 
 // (SELECT <canonical fields>, __key jsonb, __k0.. (key columns), __unit text, __load bigint FROM from t):
 // the canonical shape over the watched table (from = its name) or over the batch (from = batch_relation).
-// An unmapped field is NULL of its canonical type; a mapped column of another type is cast to it; __load
-// is the row's load (NULL when the table has no provenance column).
+// An unmapped field is NULL of its canonical type; a mapped column of another type is cast to it; the
+// watch's aliases, constant or default of a field apply on top (mapped_field_sql); __unit is the unit field
+// as mapped; __load is the row's load (NULL when the table has no provenance column).
 std::string relation_view(const TableShape &shape, const std::string &from);
 
 // The rule's SQL (rule_sql) with {batch}, {hist}, {table} and {other_row:h:b} bound to shape, and data

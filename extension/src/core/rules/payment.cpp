@@ -60,10 +60,13 @@ RuleKindSpec payment_duplicate() {
 }
 
 // --- payment_near_duplicate ----------------------------------------------------------------------
+// amounts: the alerted (later-keyed) payment's first, whichever of the two rows is the written one, so that a
+// pair written in one batch gives the same message on every path and plan.
 const char *sql_near_duplicate = R"SQL(
 SELECT {table}, GREATEST(b.__key, h.__key), '',
        CASE WHEN b.__key > h.__key THEN b.__unit ELSE h.__unit END,
-       pg_catalog.jsonb_build_object('similar_to', LEAST(b.__key, h.__key), 'amounts', pg_catalog.jsonb_build_array(b.amount, h.amount),
+       pg_catalog.jsonb_build_object('similar_to', LEAST(b.__key, h.__key), 'amounts', CASE WHEN b.__key > h.__key THEN pg_catalog.jsonb_build_array(b.amount, h.amount)
+                                                                             ELSE pg_catalog.jsonb_build_array(h.amount, b.amount) END,
          'payee_name', b.payee_name,
          'days_apart', pg_catalog.abs(coalesce(b.paid_on, b.requested_on) - coalesce(h.paid_on, h.requested_on)))
   FROM {batch} b
