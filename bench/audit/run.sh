@@ -17,16 +17,8 @@ ROOT=${OVERSIGHT_ROOT:-$(cd "$HERE/../.." && pwd)}
 ROWS=${BENCH_AUDIT_ROWS:-100000}
 SECONDS_PER_POINT=${BENCH_AUDIT_SECONDS:-20}
 if [ -n "${BENCH_QUICK:-}" ]; then ROWS=20000; SECONDS_PER_POINT=5; fi
-DB=oversight_bench_audit
-OUT=$ROOT/bench/out
-mkdir -p "$OUT"
-WORK=$(mktemp -d -t oversight-audit.XXXXXX)
-chmod 755 "$WORK"
-trap 'rm -rf "$WORK"' EXIT
-PSQL=(psql -X -q -v ON_ERROR_STOP=1)
-
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
-export PGDATABASE=$DB
+source "$ROOT/bench/lib.sh"
+bench_begin audit
 "${PSQL[@]}" >/dev/null <<SQL
 SET client_min_messages = warning;
 CREATE EXTENSION oversight;

@@ -20,16 +20,8 @@ ROWS=${BENCH_ENGINE_ROWS:-1000000}
 PEER_ROWS=${BENCH_ENGINE_PEER_ROWS:-200000}
 LAT_TX=${BENCH_ENGINE_LATENCY_TX:-2000}
 if [ -n "${BENCH_QUICK:-}" ]; then ROWS=100000; PEER_ROWS=20000; LAT_TX=300; fi
-DB=oversight_bench_engine
-OUT=$ROOT/bench/out
-mkdir -p "$OUT"
-WORK=$(mktemp -d -t oversight-engine.XXXXXX)
-chmod 755 "$WORK"
-trap 'rm -rf "$WORK"' EXIT
-PSQL=(psql -X -q -v ON_ERROR_STOP=1)
-
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
-export PGDATABASE=$DB
+source "$ROOT/bench/lib.sh"
+bench_begin engine
 "${PSQL[@]}" -f "$HERE/setup.sql" >/dev/null
 "${PSQL[@]}" -f "$HERE/peers.sql" >/dev/null
 "${PSQL[@]}" -c "COPY (SELECT * FROM bench.generate(1, $ROWS)) TO STDOUT (FORMAT csv)" >"$WORK/big.csv"

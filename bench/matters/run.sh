@@ -16,16 +16,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=${OVERSIGHT_ROOT:-$(cd "$HERE/../.." && pwd)}
 ROWS=${BENCH_MATTERS_ROWS:-1000000}
 if [ -n "${BENCH_QUICK:-}" ]; then ROWS=100000; fi
-DB=oversight_bench_matters
-OUT=$ROOT/bench/out
-mkdir -p "$OUT"
-WORK=$(mktemp -d -t oversight-matters.XXXXXX)
-chmod 755 "$WORK"
-trap 'rm -rf "$WORK"' EXIT
-PSQL=(psql -X -q -v ON_ERROR_STOP=1)
-
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
-export PGDATABASE=$DB
+source "$ROOT/bench/lib.sh"
+bench_begin matters
 # The engine benchmark's schema, rules and generator; then the organisation the matters need.
 "${PSQL[@]}" -f "$ROOT/bench/engine/setup.sql" >/dev/null
 "${PSQL[@]}" >/dev/null <<'SQL'

@@ -15,16 +15,8 @@ ROOT=${OVERSIGHT_ROOT:-$(cd "$HERE/../.." && pwd)}
 ROWS=${BENCH_MAPPING_ROWS:-1000000}
 REPEAT=${BENCH_MAPPING_REPEAT:-2}
 if [ -n "${BENCH_QUICK:-}" ]; then ROWS=100000; fi
-DB=oversight_bench_watch_mapping
-OUT=$ROOT/bench/out
-mkdir -p "$OUT"
-WORK=$(mktemp -d -t oversight-mapping.XXXXXX)
-chmod 755 "$WORK"
-trap 'rm -rf "$WORK"' EXIT
-PSQL=(psql -X -q -v ON_ERROR_STOP=1)
-
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
-export PGDATABASE=$DB
+source "$ROOT/bench/lib.sh"
+bench_begin watch_mapping
 # bench.payment (canonical codes) and its deterministic generator, from the engine benchmark.
 "${PSQL[@]}" -f "$ROOT/bench/engine/setup.sql" >/dev/null
 "${PSQL[@]}" >/dev/null <<'SQL'
