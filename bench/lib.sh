@@ -1,4 +1,4 @@
-# The start every bench/*/run.sh shares (sourced; ROOT set): bench_begin NAME gives the benchmark its own
+# The start every bench/*/run.sh but loader/ shares (sourced; ROOT set): bench_begin NAME gives the benchmark its own
 # database oversight_bench_NAME (dropped and created anew, exported as PGDATABASE), bench/out (OUT), a
 # work folder removed on exit (WORK, readable by the server for COPY FROM) and psql stopping at the first
 # error (PSQL). Figures stay each benchmark's own; only this preamble is shared.

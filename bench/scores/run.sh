@@ -18,13 +18,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=${OVERSIGHT_ROOT:-$(cd "$HERE/../.." && pwd)}
 PER_MONTH=40
 if [ -n "${BENCH_QUICK:-}" ]; then PER_MONTH=10; fi
-DB=oversight_bench_scores
-OUT=$ROOT/bench/out
-mkdir -p "$OUT"
-PSQL=(psql -X -q -v ON_ERROR_STOP=1)
-
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null 2>&1
-export PGDATABASE=$DB
+source "$ROOT/bench/lib.sh"
+bench_begin scores
 "${PSQL[@]}" >/dev/null <<SQL
 SET client_min_messages = warning;
 CREATE EXTENSION oversight;

@@ -15,13 +15,8 @@ ROOT=${OVERSIGHT_ROOT:-$(cd "$HERE/../.." && pwd)}
 SIZES=(10000 100000 1000000)
 if [ -n "${BENCH_QUICK:-}" ]; then SIZES=(10000 30000 100000); fi
 DUE=100
-DB=oversight_bench_supervision
-OUT=$ROOT/bench/out
-mkdir -p "$OUT"
-PSQL=(psql -X -q -v ON_ERROR_STOP=1)
-
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null 2>&1
-export PGDATABASE=$DB
+source "$ROOT/bench/lib.sh"
+bench_begin supervision
 "${PSQL[@]}" >/dev/null <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION oversight;

@@ -15,18 +15,6 @@ using namespace oversight::core;
 
 namespace {
 
-std::vector<std::string> split(const std::string &entry) {
-	std::vector<std::string> out;
-	size_t from = 0;
-	for (;;) {
-		size_t bar = entry.find('|', from);
-		out.push_back(entry.substr(from, bar == std::string::npos ? std::string::npos : bar - from));
-		if (bar == std::string::npos)
-			return out;
-		from = bar + 1;
-	}
-}
-
 const std::set<std::string> &link_tables() {
 	static const std::set<std::string> links = {
 	    "oversight.payment_signoff", "oversight.discretion_band", "oversight.bid_tenderer",  "oversight.contract",
@@ -57,7 +45,7 @@ TEST(CoverageTest, EveryKindDeclaresWhatItReads) {
 		std::set<std::string> declared;
 		for (const auto *list : {&k.required_inputs, &k.optional_inputs})
 			for (const char *entry : *list)
-				for (const auto &field : split(entry)) {
+				for (const auto &field : input_alternatives(entry)) {
 					declared.insert(field);
 					for (auto rk : k.record_kinds)
 						EXPECT_GE(field_index(rk, field), 0)

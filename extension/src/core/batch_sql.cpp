@@ -44,22 +44,9 @@ std::string relation_view(const TableShape &shape, const std::string &from) {
 
 namespace {
 
-// The fields of a required input entry ("a|b": either).
-std::vector<std::string> alternatives_of(const std::string &entry) {
-	std::vector<std::string> out;
-	size_t from = 0;
-	for (;;) {
-		size_t bar = entry.find('|', from);
-		out.push_back(entry.substr(from, bar == std::string::npos ? std::string::npos : bar - from));
-		if (bar == std::string::npos)
-			return out;
-		from = bar + 1;
-	}
-}
-
 // An entry's fields as fields_provided names them: "payment.paid_on".
 std::vector<std::string> provided_names(const CompiledRule &rule, const char *entry) {
-	std::vector<std::string> names = alternatives_of(entry);
+	std::vector<std::string> names = input_alternatives(entry);
 	for (auto &n : names)
 		n = std::string(record_kind_name(rule.record_kind)) + "." + n;
 	return names;
@@ -70,7 +57,7 @@ std::string has_required_inputs(const CompiledRule &rule, const std::string &x) 
 	std::string sql;
 	for (const char *entry : rule.spec->required_inputs) {
 		std::string any;
-		for (const auto &field : alternatives_of(entry))
+		for (const auto &field : input_alternatives(entry))
 			any += (any.empty() ? "" : " OR ") + x + "." + field + " IS NOT NULL";
 		sql += (sql.empty() ? "(" : " AND (") + any + ")";
 	}

@@ -247,21 +247,24 @@ bool may_fire(const CompiledRule &rule, const Record &record) {
 	return !rule.spec->may_fire || rule.spec->may_fire(rule, record);
 }
 
+std::vector<std::string> input_alternatives(const std::string &entry) {
+	std::vector<std::string> out;
+	size_t from = 0;
+	for (;;) {
+		size_t bar = entry.find('|', from);
+		out.push_back(entry.substr(from, bar == std::string::npos ? std::string::npos : bar - from));
+		if (bar == std::string::npos)
+			return out;
+		from = bar + 1;
+	}
+}
+
 std::vector<std::string> missing_inputs(const RuleKindSpec &kind, const std::function<bool(const std::string &)> &has) {
 	std::vector<std::string> missing;
 	for (const char *entry : kind.required_inputs) {
-		const std::string group = entry;
-		bool satisfied = false;
-		size_t from = 0;
-		while (!satisfied) {
-			size_t bar = group.find('|', from);
-			satisfied = has(group.substr(from, bar == std::string::npos ? std::string::npos : bar - from));
-			if (bar == std::string::npos)
-				break;
-			from = bar + 1;
-		}
-		if (!satisfied)
-			missing.push_back(group);
+		const auto fields = input_alternatives(entry);
+		if (std::none_of(fields.begin(), fields.end(), has))
+			missing.emplace_back(entry);
 	}
 	return missing;
 }

@@ -256,6 +256,8 @@ bool skips_record(const CompiledRule &rule, const Record &record);
 // Data coverage. The required inputs of the rule's kind (entries "a|b") that has() satisfies with none
 // of their fields, in declaration order; empty when the rule can judge.
 std::vector<std::string> missing_inputs(const RuleKindSpec &kind, const std::function<bool(const std::string &)> &has);
+// The fields of a required input entry: "paid_on|requested_on" → {paid_on, requested_on} (either will do).
+std::vector<std::string> input_alternatives(const std::string &entry);
 // The currency of the rule's amount thresholds ("" when it has none): its parameter "currency", or the
 // base currency.
 std::string threshold_currency(const CompiledRule &rule, const std::string &base_currency);
