@@ -5,41 +5,13 @@
 
 #include "oversight/core/condition.hpp"
 #include "oversight/core/error.hpp"
+#include "rule_fixtures.hpp"
 
 using namespace oversight::core;
 
 namespace {
 
-// A record of kind with the given fields set (text; decimals, integers and dates parsed from it).
-Record record(RecordKind kind, std::initializer_list<std::pair<const char *, const char *>> values) {
-	Record r;
-	r.fields.resize(record_fields(kind).size());
-	for (const auto &[name, text] : values) {
-		int i = field_index(kind, name);
-		EXPECT_GE(i, 0) << name;
-		Value &v = r.fields[static_cast<size_t>(i)];
-		v.null = false;
-		v.text = text;
-		switch (record_fields(kind)[static_cast<size_t>(i)].type) {
-		case FieldType::Decimal:
-			v.dec = Decimal::parse(text);
-			break;
-		case FieldType::Integer:
-		case FieldType::BigInt:
-			v.integer = std::stoll(text);
-			break;
-		case FieldType::Date:
-		case FieldType::Timestamp: // the local date of a timestamp, as the engine converts it
-			v.date =
-			    days_from_civil(std::stoi(std::string(text).substr(0, 4)), std::stoi(std::string(text).substr(5, 2)),
-			                    std::stoi(std::string(text).substr(8, 2)));
-			break;
-		default:
-			break;
-		}
-	}
-	return r;
-}
+using fixtures::record;
 Record pay(std::initializer_list<std::pair<const char *, const char *>> values) {
 	return record(RecordKind::Payment, values);
 }

@@ -4,31 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "oversight/core/error.hpp"
+#include "rule_fixtures.hpp"
 #include "oversight/core/rules.hpp"
 
 using namespace oversight::core;
 
 namespace {
 
-Record record(RecordKind kind, std::initializer_list<std::pair<const char *, const char *>> values) {
-	Record r;
-	r.fields.resize(record_fields(kind).size());
-	for (const auto &[name, text] : values) {
-		int i = field_index(kind, name);
-		EXPECT_GE(i, 0) << name;
-		Value &v = r.fields[static_cast<size_t>(i)];
-		v.null = false;
-		v.text = text;
-		FieldType t = record_fields(kind)[static_cast<size_t>(i)].type;
-		if (t == FieldType::Decimal)
-			v.dec = Decimal::parse(text);
-		if (t == FieldType::Date || t == FieldType::Timestamp)
-			v.date =
-			    days_from_civil(std::stoi(std::string(text).substr(0, 4)), std::stoi(std::string(text).substr(5, 2)),
-			                    std::stoi(std::string(text).substr(8, 2)));
-	}
-	return r;
-}
+using fixtures::record;
 
 // The default large-payment matter rule (oversight.rule_default FUND.PAY.LARGE_MATTER), as shipped.
 const char *large_payment = R"J({

@@ -161,47 +161,7 @@ TEST(KindMessagesTest, SetBasedFindingsProvideEveryPlaceholder) {
 }
 
 namespace {
-// A record of a kind from canonical field names and texts, converted as the engine would.
-Record record(RecordKind kind, std::initializer_list<std::pair<const char *, const char *>> values) {
-	Record r;
-	const auto &fields = record_fields(kind);
-	r.fields.resize(fields.size());
-	for (const auto &[name, text] : values) {
-		int i = field_index(kind, name);
-		EXPECT_GE(i, 0) << name;
-		Value &v = r.fields[static_cast<size_t>(i)];
-		v.null = false;
-		v.text = text;
-		switch (fields[static_cast<size_t>(i)].type) {
-		case FieldType::Decimal:
-			v.dec = Decimal::parse(text);
-			break;
-		case FieldType::Integer:
-		case FieldType::BigInt:
-			v.integer = std::stoll(text);
-			break;
-		case FieldType::Bool:
-			v.integer = std::string(text) == "true";
-			break;
-		case FieldType::Date: {
-			int y, m, d;
-			std::sscanf(text, "%d-%d-%d", &y, &m, &d);
-			v.date = days_from_civil(y, m, d);
-			break;
-		}
-		case FieldType::Timestamp: {
-			int y, m, d;
-			std::sscanf(text, "%d-%d-%d", &y, &m, &d);
-			v.date = days_from_civil(y, m, d);
-			v.micros = static_cast<int64_t>(v.date) * 86400LL * 1000000LL;
-			break;
-		}
-		default:
-			break;
-		}
-	}
-	return r;
-}
+using fixtures::record;
 
 struct RowCase {
 	const char *record_kind;

@@ -1,8 +1,11 @@
 // Shared by the unit tests: a rule of every kind, compiled with its default parameters (plus the ones a
-// kind cannot do without).
+// kind cannot do without), and a record built from field texts as the engine converts them.
 #pragma once
 
+#include <cstdio>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "oversight/core/rules.hpp"
 
@@ -25,6 +28,48 @@ inline CompiledRule compile_with_defaults(const RuleKindSpec &k) {
 		params = R"({"mode": "sql_error"})";
 	return CompiledRule::compile(1, "T", k.kind, record_kind_name(k.record_kinds.front()),
 	                             params_for(k.kind, k.record_kinds.front(), params), false);
+}
+
+// A record of a kind from canonical field names and texts, converted as the engine would.
+inline Record record(RecordKind kind, std::initializer_list<std::pair<const char *, const char *>> values) {
+	Record r;
+	const auto &fields = record_fields(kind);
+	r.fields.resize(fields.size());
+	for (const auto &[name, text] : values) {
+		int i = field_index(kind, name);
+		EXPECT_GE(i, 0) << name;
+		Value &v = r.fields[static_cast<size_t>(i)];
+		v.null = false;
+		v.text = text;
+		switch (fields[static_cast<size_t>(i)].type) {
+		case FieldType::Decimal:
+			v.dec = Decimal::parse(text);
+			break;
+		case FieldType::Integer:
+		case FieldType::BigInt:
+			v.integer = std::stoll(text);
+			break;
+		case FieldType::Bool:
+			v.integer = std::string(text) == "true";
+			break;
+		case FieldType::Date: {
+			int y, m, d;
+			std::sscanf(text, "%d-%d-%d", &y, &m, &d);
+			v.date = days_from_civil(y, m, d);
+			break;
+		}
+		case FieldType::Timestamp: {
+			int y, m, d;
+			std::sscanf(text, "%d-%d-%d", &y, &m, &d);
+			v.date = days_from_civil(y, m, d);
+			v.micros = static_cast<int64_t>(v.date) * 86400LL * 1000000LL;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	return r;
 }
 
 } // namespace oversight::core::fixtures
