@@ -29,13 +29,13 @@ CREATE TABLE oversight.coverage_gap (
   object_table    text NOT NULL,
   load_id         bigint,
   reason          text NOT NULL CONSTRAINT coverage_gap_reason_known
-                    CHECK (reason IN ('not_mapped', 'not_provided', 'other_currency', 'no_link_rows', 'link_not_loaded', 'no_band')),
+                    CHECK (reason IN ('not_mapped', 'not_provided', 'other_currency', 'no_link_rows', 'link_not_loaded', 'link_missing', 'no_band')),
   missing         text[] NOT NULL,
   records         bigint NOT NULL CONSTRAINT coverage_gap_records_non_negative CHECK (records >= 0),
   evaluations     bigint NOT NULL DEFAULT 1,
   first_seen_at   timestamptz NOT NULL,
   last_seen_at    timestamptz NOT NULL,
-  last_path       text NOT NULL CONSTRAINT coverage_gap_path_known CHECK (last_path IN ('row', 'statement', 'sweep')),
+  last_path       text NOT NULL CONSTRAINT coverage_gap_path_known CHECK (last_path IN ('row', 'statement', 'sweep', 'commit')),
   CONSTRAINT coverage_gap_one_row UNIQUE NULLS NOT DISTINCT (rule_version_id, object_table, load_id, reason, missing)
 );
 COMMENT ON TABLE oversight.coverage_gap IS
@@ -46,13 +46,13 @@ COMMENT ON COLUMN oversight.coverage_gap.rule_code IS 'Its rule.';
 COMMENT ON COLUMN oversight.coverage_gap.object_table IS 'Watched table of the records.';
 COMMENT ON COLUMN oversight.coverage_gap.load_id IS 'Load (oversight.load) that wrote the records; NULL: records written by something else than the loader, or the table as a whole (not_mapped, no_link_rows).';
 COMMENT ON COLUMN oversight.coverage_gap.reason IS
-  'not_mapped (a required input the watch does not map: the rule is blind on the table), not_provided (the load did not provide a required input, oversight.load.fields_provided), other_currency (records in another currency than the rule''s amount thresholds), no_link_rows (a required link table has no row), link_not_loaded (none of the load''s records has rows in the link table: an export without them, e.g. sign-offs), no_band (no discretion band applies to the case).';
+  'not_mapped (a required input the watch does not map: the rule is blind on the table), not_provided (the load did not provide a required input, oversight.load.fields_provided), other_currency (records in another currency than the rule''s amount thresholds), no_link_rows (a required link table has no row), link_not_loaded (none of the load''s records has rows in the link table: an export without them, e.g. sign-offs), link_missing (records without their rows in a link table that decides the finding, e.g. bids whose tenderers are not known), no_band (no discretion band applies to the case).';
 COMMENT ON COLUMN oversight.coverage_gap.missing IS 'The inputs missing: canonical fields ("a|b": either), link tables, or the records'' currency (other_currency).';
 COMMENT ON COLUMN oversight.coverage_gap.records IS 'Records concerned: on writes, every record written since the gap was first seen (a record written twice counts twice); for deadline (sweep) rules, the records at the last sweep.';
 COMMENT ON COLUMN oversight.coverage_gap.evaluations IS 'Evaluations (batches, sweeps) that met the gap.';
 COMMENT ON COLUMN oversight.coverage_gap.first_seen_at IS 'oversight.now() when first met.';
 COMMENT ON COLUMN oversight.coverage_gap.last_seen_at IS 'oversight.now() when last met.';
-COMMENT ON COLUMN oversight.coverage_gap.last_path IS 'row, statement or sweep: the evaluation that last met it.';
+COMMENT ON COLUMN oversight.coverage_gap.last_path IS 'row, statement, sweep or commit (rules judging complete facts at the end of the transaction): the evaluation that last met it.';
 CREATE INDEX coverage_gap_table ON oversight.coverage_gap (object_table, rule_version_id);
 COMMENT ON INDEX oversight.coverage_gap_table IS 'Gaps of a table by rule version (oversight.rule_coverage).';
 
@@ -68,6 +68,7 @@ AS $$
              WHEN 'other_currency' THEN 'records in ' || pg_catalog.array_to_string(p_missing, ', ') || ', not the currency of the rule''s amount thresholds'
              WHEN 'no_link_rows' THEN 'no rows in ' || pg_catalog.array_to_string(p_missing, ', ')
              WHEN 'link_not_loaded' THEN 'none of the load''s records has rows in ' || pg_catalog.array_to_string(p_missing, ', ') || ' (not loaded with it)'
+             WHEN 'link_missing' THEN 'records without their rows in ' || pg_catalog.array_to_string(p_missing, ', ') || ' (e.g. bids whose tenderers are not known)'
              WHEN 'no_band' THEN 'no discretion band applies to the case'
              ELSE p_reason END
          ELSE
@@ -77,6 +78,7 @@ AS $$
              WHEN 'other_currency' THEN '记录币种为 ' || pg_catalog.array_to_string(p_missing, '、') || '，与规则金额阈值的币种不同'
              WHEN 'no_link_rows' THEN '关联数据 ' || pg_catalog.array_to_string(p_missing, '、') || ' 没有任何记录'
              WHEN 'link_not_loaded' THEN '该批记录在 ' || pg_catalog.array_to_string(p_missing, '、') || ' 中均无关联数据（未随之导入）'
+             WHEN 'link_missing' THEN '部分记录在 ' || pg_catalog.array_to_string(p_missing, '、') || ' 中缺少关联数据（如投标人未知的投标）'
              WHEN 'no_band' THEN '案件没有适用的裁量基准'
              ELSE p_reason END
          END

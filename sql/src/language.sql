@@ -171,12 +171,15 @@ CREATE OR REPLACE VIEW oversight.rule_kinds AS
          k ->> 'threshold_currency' AS threshold_currency,
          (k ->> 'payments_only')::boolean AS payments_only,
          CASE WHEN (SELECT oversight.language()) = 'en' THEN k ->> 'title_en' ELSE k ->> 'title_zh' END AS title,
-         k ->> 'title_zh' AS title_zh, k ->> 'title_en' AS title_en, k -> 'messages' AS messages
+         k ->> 'title_zh' AS title_zh, k ->> 'title_en' AS title_en, k -> 'messages' AS messages,
+         k ->> 'at_commit_group' AS at_commit_group
     FROM pg_catalog.jsonb_array_elements(oversight.rule_kind_catalog()) AS k;
 COMMENT ON COLUMN oversight.rule_kinds.forms_matters IS 'True for matter rules (matter_when): their findings form matters with their obligations, not alerts.';
 COMMENT ON COLUMN oversight.rule_kinds.title IS 'Title of the kind in the reader''s language (oversight.language()).';
 COMMENT ON COLUMN oversight.rule_kinds.title_zh IS 'Title of the kind in Chinese.';
 COMMENT ON COLUMN oversight.rule_kinds.title_en IS 'Title of the kind in English.';
+COMMENT ON COLUMN oversight.rule_kinds.at_commit_group IS
+  'For kinds that judge complete facts (a bid''s tenderers arrive after the bid): the field grouping the records (ocid) they are evaluated over, once, when the writing transaction commits (oversight.pending_evaluation); NULL: evaluated with the statement''s rows. 提交时按此字段（采购项目）整体评估。';
 COMMENT ON COLUMN oversight.rule_kinds.messages IS
   'Message templates of the kind: [{finding, zh, en}], one per shape of finding (chosen by the details'' "finding"; null: the only one). Placeholders {name} are filled with the members of an alert''s details ({name|term}: codes as words, {name|key}: a key''s values, {#list}…{/list}: once per element); see oversight.finding_messages().';
 

@@ -126,15 +126,20 @@ SELECT pg_temp.proc('CO-1', 100, 'open');
 SELECT pg_temp.proc('CO-2', 100, 'open');
 INSERT INTO oversight.bid (ocid, bid_id, amount, currency, status, bond_account, contact_name) VALUES
   ('CO-1', 'b1', 950000, 'CNY', 'valid', 'BOND-1', 'Zhang San'), ('CO-1', 'b2', 970000, 'CNY', 'valid', 'BOND-2', ' zhang san ');
+INSERT INTO oversight.bid_tenderer (ocid, bid_id, party_code) VALUES ('CO-1', 'b1', 'T1'), ('CO-1', 'b2', 'T2');
+SELECT pg_temp.commit_point();
 SELECT ok(pg_temp.fired('PROC.COLLUSION_CONTACT', '{"ocid": "CO-1", "contact": "zhang san"}'), 'collusion: the same contact (case, spaces ignored) fires');
 SELECT ok(NOT pg_temp.fired('PROC.COLLUSION_BOND', '{"ocid": "CO-1", "bond_account": "BOND-1"}'), 'collusion: different bond accounts do not fire');
 INSERT INTO oversight.bid (ocid, bid_id, amount, currency, status, bond_account, contact_name) VALUES ('CO-1', 'b3', 950000, 'CNY', 'valid', 'BOND-1', 'Li Si');
+INSERT INTO oversight.bid_tenderer (ocid, bid_id, party_code) VALUES ('CO-1', 'b3', 'T3');
+SELECT pg_temp.commit_point();
 SELECT ok(pg_temp.fired('PROC.COLLUSION_BOND', '{"ocid": "CO-1", "bond_account": "BOND-1"}'), 'collusion: bonds from the same account fire');
 SELECT ok(pg_temp.fired('PROC.COLLUSION_PRICE', '{"ocid": "CO-1", "lot_id": null, "currency": "CNY", "amount": "950000"}'), 'collusion: identical prices fire');
 -- Same tenderer on two bids (e.g. two lots) is not collusion; other process, other currency neither.
 INSERT INTO oversight.bid (ocid, bid_id, amount, currency, status, bond_account) VALUES
   ('CO-2', 'c1', 500, 'CNY', 'valid', 'BOND-9'), ('CO-2', 'c2', 500, 'USD', 'valid', NULL);
 INSERT INTO oversight.bid_tenderer (ocid, bid_id, party_code) VALUES ('CO-2', 'c1', 'T1');
+SELECT pg_temp.commit_point();
 SELECT ok(NOT pg_temp.fired('PROC.COLLUSION_PRICE', '{"ocid": "CO-2", "lot_id": null, "currency": "CNY", "amount": "500"}'), 'collusion: the same amount in another currency does not fire');
 
 SELECT is((SELECT count(*)::int FROM oversight.engine_fault), 0, 'no engine fault');

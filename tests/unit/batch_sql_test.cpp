@@ -101,6 +101,36 @@ TEST(BatchSqlTest, RecordingQueryTakesRowHitsAndRules) {
 	EXPECT_NE(rule_only.find("coalesce(q.tb, 'treasury.pay')"), std::string::npos);
 }
 
+// Evaluated at commit (at_commit_group): {batch} is every stored record of the queued processes ($1),
+// not the statement's rows; stored records of loads that did not provide a required input stay out.
+TEST(BatchSqlTest, AtCommitRulesJudgeTheStoredRecordsOfTheQueuedGroups) {
+	TableShape bids;
+	bids.kind = RecordKind::Bid;
+	bids.table_name = "oversight.bid";
+	bids.key_columns = {"ocid", "bid_id"};
+	bids.quoted_key_columns = {"ocid", "bid_id"};
+	bids.provenance_column = "load_id";
+	auto price = CompiledRule::compile(9, "PROC.COLLUSION_PRICE", "collusion_identical_price", "bid", "{}", false);
+	ASSERT_STREQ(price.spec->at_commit_group, "ocid");
+	RuleScope scope;
+	scope.queued_group = "ocid";
+	std::string queued = instantiate(price, bids, scope);
+	EXPECT_EQ(queued.find(batch_relation), std::string::npos) << "no statement rows at commit";
+	EXPECT_NE(queued.find(" v WHERE v.ocid = ANY ($1::pg_catalog.text[]) AND (v.__load IS NULL OR v.__load NOT IN ("),
+	          std::string::npos)
+	    << queued;
+	EXPECT_TRUE(unqualified_names(queued).empty());
+	// Bids whose tenderers are not known are reported, not judged.
+	EXPECT_NE(queued.find("'cannot_evaluate', 'link_missing'"), std::string::npos);
+	std::string statement = instantiate(price, bids);
+	EXPECT_NE(statement.find(std::string("FROM ") + batch_relation + " t"), std::string::npos);
+	EXPECT_EQ(statement.find("$1::pg_catalog.text[]"), std::string::npos);
+	// Recorded without row hits: $1 is the groups.
+	std::string rec = recording_query({&price}, bids, "commit", false, {scope});
+	EXPECT_EQ(rec.find("$8"), std::string::npos);
+	EXPECT_NE(rec.find("'commit')"), std::string::npos);
+}
+
 TEST(BatchSqlTest, KeyJsonWritesWhatJsonbBuildObjectPrints) {
 	std::string a = "payment_code", b = "seq", c = "ok";
 	std::vector<KeyPart> parts(3);

@@ -159,9 +159,19 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape, const
 		    judged_kind(rule, "x") + " GROUP BY x.__load";
 	}
 	if (sql.find("{batch}") != std::string::npos) {
-		std::string view = relation_view(shape, batch_relation), where;
+		std::string view = scope.queued_group.empty() ? relation_view(shape, batch_relation)
+		                                              : relation_view(shape, shape.table_name),
+		            where;
+		if (!scope.queued_group.empty()) {
+			where = "v." + scope.queued_group + " = ANY ($1::pg_catalog.text[])";
+			// Stored records, not written ones: those of loads that did not provide a required input are
+			// left out, as from {hist} (they were counted as cannot-evaluate when written).
+			if (provenance)
+				where += " AND (v.__load IS NULL OR v.__load NOT IN (" + lacking + "))";
+		}
 		if (!scope.excluded_loads.empty())
-			where = "(v.__load IS NULL OR v.__load <> ALL (" + int8_array(scope.excluded_loads) + "))";
+			where += (where.empty() ? "" : " AND ") + std::string("(v.__load IS NULL OR v.__load <> ALL (") +
+			         int8_array(scope.excluded_loads) + "))";
 		if (!scope.batch_currency.empty())
 			where += (where.empty() ? "" : " AND ") + std::string("coalesce(v.currency, ") + base +
 			         ") = " + sql_literal(scope.batch_currency);

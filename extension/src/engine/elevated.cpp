@@ -78,4 +78,13 @@ ElevatedScope::~ElevatedScope() {
 	SetUserIdAndSecContext(saved_user_, saved_context_);
 } // cannot raise
 
+UnrestrictedScope::UnrestrictedScope() {
+	GetUserIdAndSecContext(&saved_user_, &saved_context_);
+	SetUserIdAndSecContext(saved_user_, saved_context_ & ~SECURITY_RESTRICTED_OPERATION);
+}
+
+UnrestrictedScope::~UnrestrictedScope() {
+	SetUserIdAndSecContext(saved_user_, saved_context_);
+} // cannot raise
+
 } // namespace oversight::engine

@@ -7,6 +7,7 @@
 //                       (oversight.record_coverage) and faults (oversight.record_fault)
 //   evaluate.cpp        one batch: the C++ row pass, then the set-based rules, as the schema owner
 //   triggers.cpp        the SQL-callable entry points (trigger, sweep)
+//   at_commit.cpp       rules evaluated at the end of the writing transaction (queue, deferred trigger)
 //   recheck.cpp         running the rules again on the rows behind an alert
 // The SQL they run is assembled by the pure core (oversight/core/batch_sql.hpp); PostgreSQL calls go
 // through the named wrappers of oversight/pg/pg.hpp.
@@ -17,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <string>
 #include <tuple>
@@ -232,5 +234,13 @@ void record_compile_faults(const WatchConfig &cfg, const char *path, int64_t bat
 // Evaluates every approved rule of the watched table over the rows in store, as the schema owner;
 // returns the message of the first blocking alert (empty when nothing blocks).
 std::string evaluate_batch(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path);
+
+// --- evaluation at commit (at_commit.cpp) -------------------------------------------------------
+// Queues groups (values of the at-commit rules' group field, e.g. ocids) of the watched table for
+// evaluation when the transaction commits (oversight.pending_evaluation); as the schema owner.
+void queue_at_commit(const WatchConfig &cfg, const std::set<std::string> &groups);
+
+// The error a blocking finding (preventive hold) raises in the writer's transaction (OV100).
+core::Error blocking_error(const std::string &message);
 
 } // namespace oversight::engine

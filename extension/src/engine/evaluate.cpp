@@ -18,6 +18,7 @@ struct RowPass {
 	bool have_hits = false;
 	std::vector<core::RuleScope> scopes; // per set-based rule: the written rows its SQL must leave out
 	Gaps gaps;                           // what the rules could not judge
+	std::set<std::string> commit_groups; // groups (e.g. ocids) of written rows the at-commit rules may judge
 };
 
 // Data coverage of the row pass, decided once per batch and per load (never per row when nothing is
@@ -88,20 +89,22 @@ private:
 };
 
 // Pass 1: row-local rules and the pre-filters of the set-based rules in C++, one scan of the batch, in
-// a subtransaction. A C++ exception in one row's evaluation is caught per row (recorded 100 times at
+// a subtransaction; for the rules evaluated at commit, the groups of the rows they may judge. A C++ exception in one row's evaluation is caught per row (recorded 100 times at
 // most per batch); anything else fails the pass, which is recorded as a fault.
 RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path, int64_t nrows,
                  const std::vector<const core::CompiledRule *> &row_rules,
-                 const std::vector<const core::CompiledRule *> &set_rules) {
+                 const std::vector<const core::CompiledRule *> &set_rules,
+                 const std::vector<const core::CompiledRule *> &commit_rules) {
 	RowPass pass;
 	pass.candidate.assign(set_rules.size(), false);
 	pass.scopes.assign(set_rules.size(), core::RuleScope{});
 	for (auto &scope : pass.scopes)
 		scope.base_currency = cfg.base_currency;
-	if (row_rules.empty() && set_rules.empty())
+	if (row_rules.empty() && set_rules.empty() && commit_rules.empty())
 		return pass;
-	std::vector<const core::CompiledRule *> judged = row_rules; // row rules, then set-based rules
+	std::vector<const core::CompiledRule *> judged = row_rules; // row rules, set-based rules, at-commit rules
 	judged.insert(judged.end(), set_rules.begin(), set_rules.end());
+	judged.insert(judged.end(), commit_rules.begin(), commit_rules.end());
 	Gaps gaps;
 	TupleDesc tupdesc = RelationGetDescr(rel);
 	std::vector<RowHit> hits;
@@ -119,6 +122,13 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 		    for (const auto *r : set_rules)
 			    for (const auto &name : core::prefilter_fields(*r))
 				    fields.push_back(core::field_index(cfg.kind(), name));
+		    std::vector<int> group_fields;
+		    for (const auto *r : commit_rules) {
+			    for (const auto &name : core::prefilter_fields(*r))
+				    fields.push_back(core::field_index(cfg.kind(), name));
+			    group_fields.push_back(core::field_index(cfg.kind(), r->spec->at_commit_group));
+			    fields.push_back(group_fields.back());
+		    }
 		    Coverage coverage(cfg, judged);
 		    if (coverage.needs_currency())
 			    fields.push_back(core::field_index(cfg.kind(), "currency"));
@@ -147,6 +157,16 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 						    --undecided;
 					    }
 				    }
+			    for (size_t c = 0; c < commit_rules.size(); ++c) {
+				    const auto *r = commit_rules[c];
+				    if (coverage.active() &&
+				        (core::skips_record(*r, record) ||
+				         coverage.blind(row_rules.size() + set_rules.size() + c, gaps, nullptr)))
+					    continue;
+				    const core::Value &group = record[group_fields[c]];
+				    if (!group.null && core::may_fire(*r, record))
+					    pass.commit_groups.insert(group.text);
+			    }
 			    for (size_t j = 0; j < row_rules.size(); ++j) {
 				    const auto *r = row_rules[j];
 				    if (coverage.active() && (core::skips_record(*r, record) || coverage.blind(j, gaps, nullptr)))
@@ -187,7 +207,7 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 
 	// Sweep rules run in oversight.sweep(), not on writes. A rule whose required input the watch does not
 	// map is blind on this table: not evaluated, counted as cannot-evaluate for every written row.
-	std::vector<const core::CompiledRule *> row_rules, set_rules;
+	std::vector<const core::CompiledRule *> row_rules, set_rules, commit_rules;
 	Gaps blind;
 	for (size_t i = 0; i < cfg.rules.size(); ++i) {
 		const core::CompiledRule &r = cfg.rules[i];
@@ -195,11 +215,21 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 			continue;
 		if (!cfg.unmapped[i].empty())
 			blind.add(r.version_id, false, 0, core::gap_reason::not_mapped, cfg.unmapped[i], nrows);
+		else if (r.spec->at_commit_group != nullptr)
+			commit_rules.push_back(&r);
 		else
 			(r.evaluation() == core::Evaluation::Row ? row_rules : set_rules).push_back(&r);
 	}
 
-	RowPass pass = row_pass(cfg, rel, store, path, nrows, row_rules, set_rules);
+	RowPass pass = row_pass(cfg, rel, store, path, nrows, row_rules, set_rules, commit_rules);
+
+	// Rules that judge complete facts are evaluated when the transaction commits (at_commit.cpp): the
+	// groups of the written rows are queued for them. A failure to queue is a fault, never lost data.
+	if (!pass.commit_groups.empty()) {
+		Fault f;
+		if (!in_subtransaction([&] { queue_at_commit(cfg, pass.commit_groups); }, f))
+			record_fault(commit_rules.front()->version_id, cfg.table_name(), nullptr, f, path, nrows);
+	}
 
 	// What the rules could not judge (not mapped, not provided by a row's load, another currency): one
 	// row per rule version, load and reason, in its own subtransaction (never a reason to lose findings).

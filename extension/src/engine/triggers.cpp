@@ -30,6 +30,12 @@ namespace core = oversight::core;
 namespace engine = oversight::engine;
 namespace pg = oversight::pg;
 
+core::Error engine::blocking_error(const std::string &message) {
+	return core::Error("OV100", message, {},
+	                   "预防性冻结规则已触发：请更正记录，或由纪检人员批准豁免 / A blocking rule (preventive hold) "
+	                   "fired; correct the record, or have an inspector approve a waiver.");
+}
+
 // AFTER trigger of watched tables, at row level (one-row batch) or statement level (transition table).
 OVERSIGHT_FUNCTION(oversight_engine_trigger) {
 	if (!CALLED_AS_TRIGGER(fcinfo))
@@ -62,9 +68,7 @@ OVERSIGHT_FUNCTION(oversight_engine_trigger) {
 	pg::spi_finish();
 	// The message comes whole from the recorder, in the writer's language (oversight.record_hits).
 	if (!blocking.empty())
-		throw core::Error("OV100", blocking, {},
-		                  "预防性冻结规则已触发：请更正记录，或由纪检人员批准豁免 / A blocking rule (preventive hold) "
-		                  "fired; correct the record, or have an inspector approve a waiver.");
+		throw engine::blocking_error(blocking);
 	return PointerGetDatum(nullptr);
 }
 

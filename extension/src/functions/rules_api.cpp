@@ -111,6 +111,7 @@ OVERSIGHT_FUNCTION(oversight_rule_kind_catalog) {
 		                                                                          : core::Json(nullptr);
 		o["payments_only"] = k.payments_only;
 		o["judges_history"] = k.judges_history;
+		o["at_commit_group"] = k.at_commit_group ? core::Json(k.at_commit_group) : core::Json(nullptr);
 		o["title_zh"] = k.title_zh ? core::Json(k.title_zh) : core::Json(nullptr);
 		o["title_en"] = k.title_en ? core::Json(k.title_en) : core::Json(nullptr);
 		core::Json ms = core::Json::array();

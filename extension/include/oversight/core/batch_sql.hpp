@@ -48,6 +48,10 @@ struct RuleScope {
 	std::vector<int64_t> excluded_loads; // written rows of these loads are left out of {batch}
 	std::string batch_currency;          // non-empty: written rows in another currency are left out of {batch}
 	std::string base_currency;           // the record's currency when it has none (the setting base_currency)
+	// Evaluation at commit (RuleKindSpec::at_commit_group): {batch} is every stored record whose value of
+	// this canonical field is in the text array $1 (the processes written in the transaction), not the
+	// rows of one statement.
+	std::string queued_group;
 };
 
 // (SELECT <canonical fields>, __key jsonb, __k0.. (key columns), __unit text, __load bigint FROM from t):

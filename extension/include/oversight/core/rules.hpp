@@ -193,6 +193,11 @@ struct RuleKindSpec {
 	// Stored records other than the written ones are members of a finding (sums, groups), so stored records
 	// of a load that did not provide a required input are left out of them too.
 	bool judges_history = false;
+	// Kinds whose findings depend on rows written after the record, in other tables (a bid's tenderers
+	// arrive after the bid): evaluated once at the end of the writing transaction, over every record
+	// sharing this field's value with a written one (the process: "ocid"), so they judge complete facts
+	// whichever table's rows came first (src/engine/at_commit.cpp). nullptr: evaluated with the batch.
+	const char *at_commit_group = nullptr;
 };
 
 // Every kind, in catalogue order (registry.cpp).
@@ -269,6 +274,7 @@ inline constexpr const char *other_currency = "other_currency";   // thresholds 
 inline constexpr const char *no_link_rows = "no_link_rows";       // a required link table is empty
 inline constexpr const char *link_not_loaded = "link_not_loaded"; // none of a load's records has link rows
 inline constexpr const char *no_band = "no_band";                 // no discretion band applies to the case
+inline constexpr const char *link_missing = "link_missing";       // records without their link rows (a bid's tenderers)
 } // namespace gap_reason
 
 // Both messages of a finding of kind from its details (a JSON object text; empty: none).

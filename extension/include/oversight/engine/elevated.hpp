@@ -47,4 +47,22 @@ private:
 	int guc_level_ = 0;
 };
 
+// Inside an ElevatedScope, for one statement that must queue a deferred trigger event (PostgreSQL refuses
+// to queue one in a security-restricted operation): the user stays the schema owner, the restriction is
+// lifted for the lifetime of the object. Only for statements that run no code a writer controls (the
+// insert into oversight.pending_evaluation: a pg_catalog default, a primary key, the extension's own
+// deferred trigger). An error inside is rolled back by the enclosing subtransaction, which restores the
+// context as well.
+class UnrestrictedScope {
+public:
+	UnrestrictedScope();
+	~UnrestrictedScope();
+	UnrestrictedScope(const UnrestrictedScope &) = delete;
+	UnrestrictedScope &operator=(const UnrestrictedScope &) = delete;
+
+private:
+	Oid saved_user_ = InvalidOid;
+	int saved_context_ = 0;
+};
+
 } // namespace oversight::engine

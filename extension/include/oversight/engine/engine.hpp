@@ -6,4 +6,5 @@
 // Entry points, SQL-callable through OVERSIGHT_FUNCTION in src/engine/triggers.cpp:
 //   oversight_engine_trigger      row and statement AFTER trigger on watched tables
 //   oversight_sweep_table         deadline rules of one watched table as of a timestamp
+//   oversight_evaluate_pending    (src/engine/at_commit.cpp) deferred trigger: the rules evaluated at commit
 #pragma once

@@ -281,22 +281,39 @@ RuleKindSpec single_bid() {
 }
 
 // --- collusion among bids ------------------------------------------------------------------------
-// Collusion signals share one shape: bids of one process grouped by a shared value, counted by distinct
-// tenderer set (a bid whose tenderers are not known counts as its own set).
+// Collusion signals share one shape: bids of one process grouped by a shared value, told apart by their
+// tenderers (oversight.bid_tenderer). The bids of one tenderer (a company bidding on two lots) are never
+// "different tenderers". A bid whose tenderers are not known cannot be told apart: a group that has
+// fewer than two known tenderer sets but bids of unknown tenderers is reported as cannot-evaluate
+// (link_missing), never fired on a guess. Bids of a cancelled tender are not judged. These kinds are
+// evaluated at the end of the writing transaction (at_commit_group), over the whole process, so the
+// tenderer links written after the bids are seen.
 std::string collusion_sql(const std::string &value_expr, const std::string &label, const std::string &extra_group) {
 	std::string sql = R"SQL(
-SELECT {table}, pg_catalog.jsonb_build_object('ocid', g.ocid{extra_key}, '{label}', g.v), '', pr.buyer_unit_code,
-       pg_catalog.jsonb_build_object('bids', s.keys, 'tenderer_sets', s.sets, 'count', s.n, 'ocid', g.ocid, 'value', g.v)
-  FROM (SELECT DISTINCT b.ocid{extra_cols}, {value_b} AS v FROM {batch} b
-         WHERE {value_b} IS NOT NULL AND {value_b} <> '' AND coalesce(b.status, '') NOT IN ('invited', 'withdrawn')) g
- CROSS JOIN LATERAL (
-   SELECT pg_catalog.count(*) AS n, pg_catalog.count(DISTINCT x.tset) AS sets, pg_catalog.jsonb_agg(x.__key ORDER BY x.__key) AS keys
-     FROM (SELECT h.__key, coalesce((SELECT pg_catalog.string_agg(t.party_code, ',' ORDER BY t.party_code) FROM oversight.bid_tenderer t
-                                      WHERE t.ocid = h.ocid AND t.bid_id = h.bid_id), '#' || h.bid_id) AS tset
-             FROM {hist} h
-            WHERE h.ocid = g.ocid{extra_match} AND {value_h} = g.v AND coalesce(h.status, '') NOT IN ('invited', 'withdrawn')) x) s
-  LEFT JOIN oversight.procurement_process pr ON pr.ocid = g.ocid
+WITH g AS (
+  SELECT DISTINCT b.ocid{extra_cols}, {value_b} AS v FROM {batch} b
+   WHERE {value_b} IS NOT NULL AND {value_b} <> '' AND coalesce(b.status, '') NOT IN ('invited', 'withdrawn')),
+x AS (
+  SELECT g.ocid{extra_g}, g.v, h.__key, h.__load,
+         (SELECT pg_catalog.string_agg(t.party_code, ',' ORDER BY t.party_code) FROM oversight.bid_tenderer t
+           WHERE t.ocid = h.ocid AND t.bid_id = h.bid_id) AS tset
+    FROM g JOIN {hist} h ON h.ocid = g.ocid{extra_match} AND {value_h} = g.v AND coalesce(h.status, '') NOT IN ('invited', 'withdrawn')
+   WHERE NOT EXISTS (SELECT FROM oversight.procurement_process c WHERE c.ocid = g.ocid AND c.tender_status = 'cancelled')),
+s AS (
+  SELECT x.ocid{extra_x}, x.v, pg_catalog.count(*) AS n, pg_catalog.count(DISTINCT x.tset) AS sets,
+         pg_catalog.count(*) FILTER (WHERE x.tset IS NULL) AS unknown, pg_catalog.jsonb_agg(x.__key ORDER BY x.__key) AS keys
+    FROM x GROUP BY x.ocid{extra_x}, x.v HAVING pg_catalog.count(*) >= 2)
+SELECT {table}, pg_catalog.jsonb_build_object('ocid', s.ocid{extra_key}, '{label}', s.v), '', pr.buyer_unit_code,
+       pg_catalog.jsonb_build_object('bids', s.keys, 'tenderer_sets', s.sets, 'count', s.n, 'ocid', s.ocid, 'value', s.v)
+  FROM s LEFT JOIN oversight.procurement_process pr ON pr.ocid = s.ocid
  WHERE s.sets >= 2
+ UNION ALL
+SELECT {table}, NULL::pg_catalog.jsonb, '', NULL::pg_catalog.text,
+       pg_catalog.jsonb_build_object('cannot_evaluate', 'link_missing', 'missing', pg_catalog.jsonb_build_array('oversight.bid_tenderer'),
+         'load_id', x.__load, 'records', pg_catalog.count(*))
+  FROM s JOIN x ON x.ocid = s.ocid{extra_same} AND x.v = s.v
+ WHERE s.sets < 2 AND s.unknown > 0 AND x.tset IS NULL
+ GROUP BY x.__load
 )SQL";
 	auto replace_all = [&](const std::string &from, const std::string &to) {
 		size_t pos = 0;
@@ -310,14 +327,17 @@ SELECT {table}, pg_catalog.jsonb_build_object('ocid', g.ocid{extra_key}, '{label
 	replace_all("{value_h}", substitute(vh, "t", "h"));
 	replace_all("{label}", label);
 	if (extra_group.empty()) {
-		replace_all("{extra_key}", "");
-		replace_all("{extra_cols}", "");
-		replace_all("{extra_match}", "");
+		for (const char *p : {"{extra_key}", "{extra_cols}", "{extra_g}", "{extra_x}", "{extra_match}", "{extra_same}"})
+			replace_all(p, "");
 	} else {
-		replace_all("{extra_key}", ", 'lot_id', g.lot_id, 'currency', g.currency");
+		replace_all("{extra_key}", ", 'lot_id', s.lot_id, 'currency', s.currency");
 		replace_all("{extra_cols}", ", b.lot_id, b.currency");
+		replace_all("{extra_g}", ", g.lot_id, g.currency");
+		replace_all("{extra_x}", ", x.lot_id, x.currency");
 		replace_all("{extra_match}",
 		            " AND h.lot_id IS NOT DISTINCT FROM g.lot_id AND h.currency IS NOT DISTINCT FROM g.currency");
+		replace_all("{extra_same}",
+		            " AND x.lot_id IS NOT DISTINCT FROM s.lot_id AND x.currency IS NOT DISTINCT FROM s.currency");
 	}
 	return sql;
 }
@@ -345,6 +365,7 @@ RuleKindSpec collusion_same_contact() {
 	k.optional_inputs = {"status", "bid_id"};
 	k.optional_links = {"oversight.bid_tenderer"};
 	k.judges_history = true;
+	k.at_commit_group = "ocid";
 	return k;
 }
 
@@ -369,6 +390,7 @@ RuleKindSpec collusion_same_bond_account() {
 	k.optional_inputs = {"status", "bid_id"};
 	k.optional_links = {"oversight.bid_tenderer"};
 	k.judges_history = true;
+	k.at_commit_group = "ocid";
 	return k;
 }
 
@@ -390,6 +412,7 @@ RuleKindSpec collusion_identical_price() {
 	k.optional_inputs = {"status", "bid_id", "lot_id", "currency"};
 	k.optional_links = {"oversight.bid_tenderer"};
 	k.judges_history = true;
+	k.at_commit_group = "ocid";
 	return k;
 }
 
