@@ -41,8 +41,11 @@ DECLARE
   col text;
 BEGIN
   SELECT * INTO rel FROM pg_catalog.pg_class WHERE oid = p_table;
-  IF rel.relkind NOT IN ('r', 'p') THEN
-    RAISE EXCEPTION '% is not a table', p_table USING ERRCODE = '42809';
+  -- A foreign table (a treasury system's table through postgres_fdw) cannot have the transition tables of
+  -- statement-level triggers: it is watched at row level.
+  IF rel.relkind NOT IN ('r', 'p') AND NOT (rel.relkind = 'f' AND p_trigger_level = 'row') THEN
+    RAISE EXCEPTION '% 不是表（外部表须按行级监控）/ % is not a table (a foreign table is watched at row level)', p_table, p_table
+      USING ERRCODE = '42809';
   END IF;
   IF rel.relispartition THEN
     RAISE EXCEPTION '% is a partition: watch its partitioned table instead', p_table USING ERRCODE = '0A000';
@@ -118,10 +121,21 @@ BEGIN
     EXECUTE pg_catalog.format('COMMENT ON TRIGGER oversight_engine_update ON %s IS %L', qualified,
                               'oversight rule engine: evaluates each UPDATE statement''s new rows in one batch (oversight.watch)');
   ELSE
+    -- Row level (tables where transition tables are not allowed): the row trigger buffers each written
+    -- row, and the statement triggers, which fire after the statement's row events, judge them as one
+    -- batch (src/engine/row_buffer.cpp).
     EXECUTE pg_catalog.format('CREATE TRIGGER oversight_engine_row AFTER INSERT OR UPDATE ON %s '
                               'FOR EACH ROW EXECUTE FUNCTION oversight.engine_trigger()', qualified);
     EXECUTE pg_catalog.format('COMMENT ON TRIGGER oversight_engine_row ON %s IS %L', qualified,
-                              'oversight rule engine: evaluates every written row (oversight.watch)');
+                              'oversight rule engine: takes every written row for the statement''s batch (oversight.watch, row level)');
+    EXECUTE pg_catalog.format('CREATE TRIGGER oversight_engine_insert AFTER INSERT ON %s '
+                              'FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_trigger()', qualified);
+    EXECUTE pg_catalog.format('CREATE TRIGGER oversight_engine_update AFTER UPDATE ON %s '
+                              'FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_trigger()', qualified);
+    EXECUTE pg_catalog.format('COMMENT ON TRIGGER oversight_engine_insert ON %s IS %L', qualified,
+                              'oversight rule engine: evaluates the rows an INSERT statement''s row events took, in one batch (oversight.watch, row level)');
+    EXECUTE pg_catalog.format('COMMENT ON TRIGGER oversight_engine_update ON %s IS %L', qualified,
+                              'oversight rule engine: evaluates the rows an UPDATE statement''s row events took, in one batch (oversight.watch, row level)');
   END IF;
   -- Audited by the table's trigger (the extension script's own watches of the canonical tables are not:
   -- CREATE EXTENSION recreates them on restore); a changed mapping shows in the audit entry's old and new rows.

@@ -8,6 +8,7 @@
 //   evaluate.cpp        one batch: the C++ row pass, then the set-based rules, as the schema owner
 //   triggers.cpp        the SQL-callable entry points (trigger, sweep)
 //   at_commit.cpp       rules evaluated at the end of the writing transaction (queue, deferred trigger)
+//   row_buffer.cpp      row-level watches: rows buffered by the row trigger, judged by the statement trigger
 //   recheck.cpp         running the rules again on the rows behind an alert
 // The SQL they run is assembled by the pure core (oversight/core/batch_sql.hpp); PostgreSQL calls go
 // through the named wrappers of oversight/pg/pg.hpp.
@@ -239,6 +240,17 @@ std::string evaluate_batch(const WatchConfig &cfg, Relation rel, Tuplestorestate
 // Queues groups (values of the at-commit rules' group field, e.g. ocids) of the watched table for
 // evaluation when the transaction commits (oversight.pending_evaluation); as the schema owner.
 void queue_at_commit(const WatchConfig &cfg, const std::set<std::string> &groups);
+
+// --- row-level watches (row_buffer.cpp) ----------------------------------------------------------
+// Registers the (sub)transaction callbacks that forget buffers of aborted work (module load).
+void register_row_buffers();
+// True when rel has the companion statement trigger of a row-level watch (the engine's function, AFTER
+// INSERT or UPDATE FOR EACH STATEMENT, without a transition table) for the event.
+bool has_companion_statement_trigger(Relation rel, Oid function, bool for_update);
+// Copies a written row into the buffer of its table (the current statement's rows).
+void buffer_row(Oid relid, HeapTuple tuple);
+// The buffered rows of the table, handed over to the caller (freed with the transaction); nullptr: none.
+Tuplestorestate *take_buffered_rows(Oid relid);
 
 // The error a blocking finding (preventive hold) raises in the writer's transaction (OV100).
 core::Error blocking_error(const std::string &message);

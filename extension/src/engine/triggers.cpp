@@ -46,11 +46,22 @@ OVERSIGHT_FUNCTION(oversight_engine_trigger) {
 		throw core::Error("39P01", "oversight_engine_trigger must fire AFTER INSERT or UPDATE");
 	const bool row_level = TRIGGER_FIRED_FOR_ROW(ev);
 	Relation rel = trigdata->tg_relation;
+	HeapTuple written = TRIGGER_FIRED_BY_UPDATE(ev) ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
 	Tuplestorestate *store = nullptr;
-	if (!row_level) {
+	bool buffered = false; // the rows of a row-level watch, judged by its statement trigger (row_buffer.cpp)
+	if (row_level) {
+		if (engine::has_companion_statement_trigger(rel, trigdata->tg_trigger->tgfoid, TRIGGER_FIRED_BY_UPDATE(ev))) {
+			engine::buffer_row(RelationGetRelid(rel), written);
+			return PointerGetDatum(nullptr);
+		}
+	} else {
 		store = trigdata->tg_newtable;
-		if (!store)
-			throw core::Error("39P01", "the statement trigger must declare REFERENCING NEW TABLE");
+		if (!store) { // the companion statement trigger of a row-level watch
+			store = engine::take_buffered_rows(RelationGetRelid(rel));
+			buffered = true;
+			if (!store)
+				return PointerGetDatum(nullptr);
+		}
 		if (pg::tuplestore_count(store) == 0)
 			return PointerGetDatum(nullptr);
 	}
@@ -59,9 +70,10 @@ OVERSIGHT_FUNCTION(oversight_engine_trigger) {
 	engine::WatchState state = engine::statement_config(RelationGetRelid(rel), RelationGetDescr(rel), row_level, cfg);
 	std::string blocking;
 	if (state == engine::WatchState::Watched && (!cfg.rules.empty() || !cfg.compile_faults.empty())) {
+		// A row-level watch without its statement trigger (attached before 0.4.0): a one-row batch per row.
 		if (row_level)
-			store = pg::one_tuple_store(TRIGGER_FIRED_BY_UPDATE(ev) ? trigdata->tg_newtuple : trigdata->tg_trigtuple);
-		blocking = engine::evaluate_batch(cfg, rel, store, row_level ? "row" : "statement");
+			store = pg::one_tuple_store(written);
+		blocking = engine::evaluate_batch(cfg, rel, store, row_level || buffered ? "row" : "statement");
 		if (row_level)
 			pg::tuplestore_free(store);
 	}

@@ -3,6 +3,8 @@
 
 extern "C" {
 #include "access/relation.h"
+#include "access/xact.h"
+#include "utils/memutils.h"
 #include "executor/executor.h"
 #include "storage/bufmgr.h"
 #include "utils/builtins.h"
@@ -127,6 +129,44 @@ Tuplestorestate *one_tuple_store(HeapTuple tuple) {
 
 void tuplestore_free(Tuplestorestate *store) {
 	pg_call([&] { tuplestore_end(store); });
+}
+
+Tuplestorestate *transaction_tuple_store(SubTransactionId &subid) {
+	return pg_call([&] {
+		MemoryContext old = MemoryContextSwitchTo(CurTransactionContext);
+		Tuplestorestate *ts = tuplestore_begin_heap(false, false, work_mem);
+		MemoryContextSwitchTo(old);
+		subid = GetCurrentSubTransactionId();
+		return ts;
+	});
+}
+
+void tuplestore_append(Tuplestorestate *store, HeapTuple tuple) {
+	pg_call([&] { tuplestore_puttuple(store, tuple); });
+}
+
+namespace {
+void (*transaction_end_callback)() = nullptr;
+void (*subtransaction_abort_callback)(SubTransactionId) = nullptr;
+
+void on_xact(XactEvent event, void *) {
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
+	    event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT)
+		transaction_end_callback();
+}
+
+void on_subxact(SubXactEvent event, SubTransactionId my_subid, SubTransactionId, void *) {
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		subtransaction_abort_callback(my_subid);
+}
+} // namespace
+
+void register_transaction_callbacks(void (*on_end)(), void (*on_abort_sub)(SubTransactionId)) {
+	transaction_end_callback = on_end;
+	subtransaction_abort_callback = on_abort_sub;
+	// Called from _PG_init, where no C++ object is alive: PostgreSQL's allocation error may long-jump.
+	RegisterXactCallback(on_xact, nullptr);
+	RegisterSubXactCallback(on_subxact, nullptr);
 }
 
 } // namespace oversight::pg

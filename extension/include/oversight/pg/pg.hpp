@@ -70,6 +70,12 @@ bool tuplestore_next(Tuplestorestate *store, TupleTableSlot *slot);
 void tuplestore_restore_reader(Tuplestorestate *store); // back to read pointer 0
 Tuplestorestate *one_tuple_store(HeapTuple tuple);      // a tuplestore holding a copy of tuple
 void tuplestore_free(Tuplestorestate *store);
+// A tuplestore living in the current (sub)transaction's memory (CurTransactionContext): freed when that
+// transaction ends or aborts; its subtransaction id (GetCurrentSubTransactionId) in subid.
+Tuplestorestate *transaction_tuple_store(SubTransactionId &subid);
+void tuplestore_append(Tuplestorestate *store, HeapTuple tuple);
+// Registers the transaction and subtransaction callbacks (module load).
+void register_transaction_callbacks(void (*on_end)(), void (*on_abort_sub)(SubTransactionId));
 
 // --- datums -------------------------------------------------------------------------------------
 // Argument n of fcinfo as text (detoasted inside pg_call).
