@@ -151,6 +151,13 @@ OVERSIGHT_FUNCTION(oversight_finding_messages) {
 	return pg::text_array_datum({m.en, m.zh});
 }
 
+// rule_kind_forms_matters(rule_kind text) -> boolean: whether the kind's findings form matters (the
+// registry's forms_matters), for the recorder: a lookup, not the whole catalogue (view rule_kinds).
+OVERSIGHT_FUNCTION(oversight_rule_kind_forms_matters) {
+	const core::RuleKindSpec *spec = core::find_rule_kind(pg::text_arg(fcinfo, 0));
+	PG_RETURN_BOOL(spec != nullptr && spec->forms_matters);
+}
+
 namespace {
 // Argument n as a record kind; an unknown name is an error 22023 listing the kinds.
 const core::RecordKindSpec &record_kind_arg(FunctionCallInfo fcinfo, int n) {

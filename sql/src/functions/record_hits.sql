@@ -3,6 +3,12 @@
 -- Chinese; the findings of matter rules (rule kinds that form matters, view oversight.rule_kinds) go to
 -- oversight.record_matters(), in a subtransaction of their own so that nothing there can cost the batch
 -- its alerts; everything else is recorded as alerts.
+CREATE FUNCTION oversight.rule_kind_forms_matters(p_rule_kind text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'oversight_rule_kind_forms_matters' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION oversight.rule_kind_forms_matters(text) IS
+  'True when the findings of a rule kind form matters (view oversight.rule_kinds, column forms_matters), false for other and unknown kinds: the recorder''s lookup, without building the whole catalogue. Engine-internal.';
+REVOKE ALL ON FUNCTION oversight.rule_kind_forms_matters(text) FROM PUBLIC;
+
 CREATE FUNCTION oversight.record_hits(p_rule_version_ids bigint[], p_object_tables text[], p_object_keys jsonb[], p_periods text[],
                                       p_unit_codes text[], p_messages text[], p_messages_zh text[], p_details jsonb[], p_path text)
   RETURNS TABLE (hits integer, opened integer, reopened integer, notified integer, muted integer, blocking_message text)
@@ -13,6 +19,9 @@ CREATE FUNCTION oversight.record_hits(p_rule_version_ids bigint[], p_object_tabl
   -- cached plan would otherwise keep the sequential scan of oversight.alert chosen while the table was
   -- small, and row-level evaluation of a long load would slow down as the alerts grow.
   SET enable_seqscan = off
+  -- Its statements take arrays whose sizes the planner cannot see: a custom plan per call re-planned the
+  -- big statement below on every write (a fifth of a single-row insert's time); one generic plan is as good.
+  SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
   v_now timestamptz := oversight.now();
@@ -27,7 +36,7 @@ BEGIN
     FROM (SELECT DISTINCT x.rv FROM pg_catalog.unnest(p_rule_version_ids) AS x(rv)) d
     JOIN oversight.rule_version v ON v.rule_version_id = d.rv
     JOIN oversight.rule r ON r.rule_code = v.rule_code
-   WHERE r.rule_kind IN (SELECT k.rule_kind FROM oversight.rule_kinds k WHERE k.forms_matters);
+   WHERE oversight.rule_kind_forms_matters(r.rule_kind);
   IF v_matter_versions IS NOT NULL THEN
     -- A matter's title is its Chinese text (a matter rule's title_zh; its English one is in the details).
     SELECT pg_catalog.array_agg(u.rv ORDER BY u.ord) FILTER (WHERE u.rv = ANY (v_matter_versions)),
