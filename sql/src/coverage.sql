@@ -142,6 +142,14 @@ COMMENT ON FUNCTION oversight.coverage_notices(bigint[]) IS
 
 -- Which rules are watching which table, which are blind, and why. A field a watch gives a constant or a
 -- default (oversight.watched_table.value_mapping, src/watch_mapping.sql) is provided, not blind.
+CREATE FUNCTION oversight.rule_required_inputs(p_rule_kind text, p_record_kind text, p_params jsonb) RETURNS text[]
+  AS 'MODULE_PATHNAME', 'oversight_rule_required_inputs' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION oversight.rule_required_inputs(text, text, jsonb) IS
+  'The canonical fields a rule cannot judge a record without ("a|b": either will do): its kind''s required inputs (view oversight.rule_kinds), or, for a matter rule, the fields without which its condition can never hold (amount in "amount >= 500000 AND (payment_kind IS NULL OR payment_kind = ''payment'')", not payment_kind). 规则判断所必需的字段。';
+REVOKE ALL ON FUNCTION oversight.rule_required_inputs(text, text, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION oversight.rule_required_inputs(text, text, jsonb)
+  TO oversight_admin, oversight_loader, oversight_analyst, oversight_inspector;
+
 CREATE VIEW oversight.rule_coverage AS
   WITH links (link, has_rows) AS (VALUES
          ('oversight.payment_signoff', EXISTS (SELECT FROM oversight.payment_signoff)),
@@ -152,7 +160,8 @@ CREATE VIEW oversight.rule_coverage AS
          ('oversight.person_account', EXISTS (SELECT FROM oversight.person_account)),
          ('oversight.budget_project', EXISTS (SELECT FROM oversight.budget_project))),
        rw AS (
-         SELECT r.rule_code, r.title, r.title_zh, v.rule_version_id, v.version, v.params, k.evaluation, k.required_inputs,
+         SELECT r.rule_code, r.title, r.title_zh, v.rule_version_id, v.version, v.params, k.evaluation,
+                oversight.rule_required_inputs(r.rule_kind, r.record_kind, v.params) AS required_inputs,
                 k.required_links, k.threshold_currency AS threshold_kind,
                 -- provided: a column, a constant or a default (value-mapped fields have their column)
                 w.column_mapping || w.value_mapping AS column_mapping, w.disabled_reason,

@@ -10,7 +10,7 @@
 -- a matter by calling the internals.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(54);
+SELECT plan(57);
 SELECT oversight.set_clock('2024-09-30 10:00+08', true);
 SELECT oversight.install_default_rules();
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind, parent_code) VALUES
@@ -284,6 +284,23 @@ RESET ROLE;
 SELECT results_eq($$ SELECT registered_by FROM oversight.matter WHERE source_key = '{"payment_code": "LOADED-1"}' $$,
   $$ VALUES ('postgres'::text) $$, 'but the loader''s write forms its matter, recorded as registered by the session that wrote the record');
 SELECT is_empty($$ SELECT FROM oversight.matter WHERE fingerprint = 'forged' OR title = 'forged' $$, 'and nothing forged');
+
+-------------------------------------------------------------------------------------------------------
+-- Data coverage: a matter rule cannot judge a record without the fields its condition can never hold
+-- without; a load that did not provide one says so instead of silently forming no matter.
+-------------------------------------------------------------------------------------------------------
+SELECT is(oversight.rule_required_inputs(r.rule_kind, r.record_kind, v.params), ARRAY['amount'],
+          'the large-payment matter rule needs the amount (currency, kind and status have their IS NULL branches)')
+  FROM oversight.rule r JOIN oversight.rule_version v ON v.rule_code = r.rule_code AND v.status = 'approved' WHERE r.rule_code = 'MATTER.PAY.LARGE';
+INSERT INTO oversight.load (record_kind, file_name, file_sha256, started_at, status, fields_provided)
+VALUES ('procurement', 'no-method.csv', repeat('a', 64), oversight.now(), 'running',
+        ARRAY['procurement.ocid', 'procurement.buyer_unit_code', 'procurement.estimated_value', 'procurement.currency']);
+INSERT INTO oversight.procurement_process (ocid, buyer_unit_code, estimated_value, currency, load_id)
+VALUES ('ocds-p-nomethod', 'EDU', 5000000, 'CNY', (SELECT max(load_id) FROM oversight.load));
+SELECT is((SELECT records || '/' || missing::text FROM oversight.coverage_gap
+            WHERE rule_code = 'MATTER.PROC.NONOPEN' AND reason = 'not_provided' AND load_id = (SELECT max(load_id) FROM oversight.load)),
+          '1/{procurement_method}', 'a load without procurement methods: the non-open-method matter rule counts its process as cannot-evaluate');
+SELECT is((SELECT count(*)::int FROM oversight.matter WHERE source_key ->> 'ocid' = 'ocds-p-nomethod'), 0, 'and forms no matter on a guess');
 
 SELECT * FROM finish();
 ROLLBACK;

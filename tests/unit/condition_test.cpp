@@ -138,6 +138,36 @@ TEST(ConditionTest, FieldsReadOnceInRecordOrder) {
 	EXPECT_EQ(c.fields(), expected);
 }
 
+// The fields without which a condition can never hold (data coverage of matter rules).
+TEST(ConditionTest, NecessaryFieldsAreThoseWhoseAbsenceNeverHolds) {
+	auto names = [](const Condition &c) {
+		std::vector<std::string> out;
+		for (int f : c.necessary_fields())
+			out.push_back(record_fields(RecordKind::Payment)[static_cast<size_t>(f)].name);
+		return out;
+	};
+	// A NULL currency or payment kind is allowed by its own IS NULL branch; a NULL amount is never >= .
+	EXPECT_EQ(names(cond("amount >= 500000 AND (currency IS NULL OR currency = 'CNY') AND "
+	                     "(payment_kind IS NULL OR payment_kind = 'payment')")),
+	          std::vector<std::string>{"amount"});
+	// Either side of an OR can hold alone: neither field is necessary.
+	EXPECT_EQ(names(cond("amount >= 1 OR payment_method = 'cash'")), std::vector<std::string>{});
+	// Both sides of an AND are.
+	EXPECT_EQ(names(cond("payment_method = 'cash' AND amount BETWEEN 1 AND 5")),
+	          (std::vector<std::string>{"amount", "payment_method"}));
+	// IS NOT NULL needs the field; NOT (x IS NULL) too; NOT over an unknown stays unknown.
+	EXPECT_EQ(names(cond("payee_account IS NOT NULL")), std::vector<std::string>{"payee_account"});
+	EXPECT_EQ(names(cond("NOT (payee_account IS NULL)")), std::vector<std::string>{"payee_account"});
+	EXPECT_EQ(names(cond("NOT (amount < 100)")), std::vector<std::string>{"amount"});
+	// IS NULL holds precisely when the field is absent; NOT IN with a NULL field is unknown, as eval says.
+	EXPECT_EQ(names(cond("payee_account IS NULL")), std::vector<std::string>{});
+	EXPECT_EQ(names(cond("status NOT IN ('returned')")), std::vector<std::string>{"status"});
+	// Consistent with evaluation: with a necessary field NULL the condition never holds.
+	auto c = cond("amount >= 10 AND (payment_kind IS NULL OR payment_kind = 'payment')");
+	EXPECT_FALSE(c.holds(pay({{"payment_kind", "payment"}})));
+	EXPECT_TRUE(c.holds(pay({{"amount", "20"}})));
+}
+
 TEST(ConditionTest, RefusesWhatCanNeverBeRightNamingWhere) {
 	EXPECT_REFUSED("amout >= 1000000", "unknown field \"amout\" of payment at character 1");
 	EXPECT_REFUSED("amount >= '1000000'", "cannot compare field amount (number) with '1000000' (text)");

@@ -87,7 +87,7 @@ TEST(CoverageTest, EveryKindDeclaresWhatItReads) {
 }
 
 TEST(CoverageTest, MissingInputsHonourAlternatives) {
-	const RuleKindSpec &dup = *find_rule_kind("payment_duplicate");
+	auto dup = CompiledRule::compile(1, "PAY.DUPLICATE", "payment_duplicate", "payment", "{}", false);
 	auto has = [](std::set<std::string> fields) {
 		return [fields](const std::string &f) { return fields.count(f) > 0; };
 	};
@@ -95,7 +95,7 @@ TEST(CoverageTest, MissingInputsHonourAlternatives) {
 	EXPECT_EQ(missing_inputs(dup, has({"invoice_no", "amount", "payee_account"})), std::vector<std::string>{});
 	EXPECT_EQ(missing_inputs(dup, has({"amount"})),
 	          (std::vector<std::string>{"invoice_no", "payee_account|payee_name"}));
-	const RuleKindSpec &fine = *find_rule_kind("fine_unpaid");
+	auto fine = CompiledRule::compile(2, "ENF.FINE_UNPAID", "fine_unpaid", "enforcement", "{}", false);
 	EXPECT_EQ(missing_inputs(fine, has({"penalty_kind", "fine_amount", "decided_on"})),
 	          std::vector<std::string>{"paid_on"});
 }

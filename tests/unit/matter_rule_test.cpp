@@ -112,6 +112,19 @@ TEST(MatterRuleTest, ReadsOnlyTheFieldsItNeeds) {
 	EXPECT_NE(std::find(fields.begin(), fields.end(), "status"), fields.end());
 }
 
+// Data coverage: a matter rule cannot judge a record without the fields its condition can never hold
+// without (a load without amounts forms no large-payment matter: it says so instead).
+TEST(MatterRuleTest, RequiredInputsAreTheFieldsItsConditionNeeds) {
+	auto held = CompiledRule::compile(1, "M", "matter_when", "payment", large_payment, false);
+	EXPECT_EQ(required_inputs(held), std::vector<std::string>{"amount"});
+	EXPECT_EQ(missing_inputs(held, [](const std::string &f) { return f != "amount"; }),
+	          std::vector<std::string>{"amount"});
+	EXPECT_EQ(missing_inputs(held, [](const std::string &f) { return f == "amount"; }), std::vector<std::string>{});
+	auto method = CompiledRule::compile(1, "M", "matter_when", "procurement",
+	                                    R"({"condition": "procurement_method <> 'open'", "title_zh": "{ocid}"})", false);
+	EXPECT_EQ(required_inputs(method), std::vector<std::string>{"procurement_method"});
+}
+
 TEST(MatterRuleTest, ParametersAreCheckedWhenSavedNamingThem) {
 	auto refused = [](const char *kind, const std::string &params, const char *fragment) {
 		std::string m = error_of(kind, params);

@@ -45,7 +45,7 @@ std::string relation_view(const TableShape &shape, const std::string &from) {
 namespace {
 
 // An entry's fields as fields_provided names them: "payment.paid_on".
-std::vector<std::string> provided_names(const CompiledRule &rule, const char *entry) {
+std::vector<std::string> provided_names(const CompiledRule &rule, const std::string &entry) {
 	std::vector<std::string> names = input_alternatives(entry);
 	for (auto &n : names)
 		n = std::string(record_kind_name(rule.record_kind)) + "." + n;
@@ -55,7 +55,7 @@ std::vector<std::string> provided_names(const CompiledRule &rule, const char *en
 // SQL: the row x has every required input (some field of each entry is not NULL).
 std::string has_required_inputs(const CompiledRule &rule, const std::string &x) {
 	std::string sql;
-	for (const char *entry : rule.spec->required_inputs) {
+	for (const std::string &entry : required_inputs(rule)) {
 		std::string any;
 		for (const auto &field : input_alternatives(entry))
 			any += (any.empty() ? "" : " OR ") + x + "." + field + " IS NOT NULL";
@@ -98,7 +98,7 @@ std::string int8_array(const std::vector<int64_t> &ids) {
 
 std::string load_lacks_inputs(const CompiledRule &rule, const std::string &l) {
 	std::string all;
-	for (const char *entry : rule.spec->required_inputs)
+	for (const std::string &entry : required_inputs(rule))
 		all += (all.empty() ? "" : " AND ") + l + ".fields_provided && " + sql_text_array(provided_names(rule, entry));
 	return all.empty() ? "false" : l + ".fields_provided IS NOT NULL AND NOT (" + all + ")";
 }
@@ -106,7 +106,7 @@ std::string load_lacks_inputs(const CompiledRule &rule, const std::string &l) {
 std::string instantiate(const CompiledRule &rule, const TableShape &shape, const RuleScope &scope) {
 	std::string sql = rule_sql(rule);
 	const bool sweep = rule.evaluation() == Evaluation::Sweep;
-	const bool provenance = !shape.provenance_column.empty() && !rule.spec->required_inputs.empty();
+	const bool provenance = !shape.provenance_column.empty() && !required_inputs(rule).empty();
 	const std::string base = scope.base_currency.empty() ? std::string("oversight.setting_value('base_currency')")
 	                                                     : sql_literal(scope.base_currency);
 	// Loads that did not provide a required input of the rule (oversight.load.fields_provided).
@@ -117,7 +117,7 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape, const
 		// Stored records of loads that did not provide a required input: counted per load, never judged.
 		if (provenance) {
 			std::string missing;
-			for (const char *entry : rule.spec->required_inputs)
+			for (const std::string &entry : required_inputs(rule))
 				missing += (missing.empty() ? "" : ", ") + std::string("CASE WHEN NOT (l.fields_provided && ") +
 				           sql_text_array(provided_names(rule, entry)) + ") THEN " + sql_literal(entry) + " END";
 			extra += "\n UNION ALL\n" + gap_select(gap_reason::not_provided, "pg_catalog.to_jsonb(m.missing)", "x") +

@@ -623,6 +623,74 @@ Truth negate(Truth t) {
 
 } // namespace
 
+namespace {
+constexpr unsigned bit(Truth t) {
+	return 1u << static_cast<unsigned>(t);
+}
+constexpr unsigned any_truth = bit(Truth::True) | bit(Truth::False) | bit(Truth::Unknown);
+// Every outcome of combining an outcome of a with one of b by op (AND / OR as eval computes them).
+unsigned combine(unsigned a, unsigned b, bool is_and) {
+	unsigned out = 0;
+	for (Truth x : {Truth::False, Truth::True, Truth::Unknown})
+		for (Truth y : {Truth::False, Truth::True, Truth::Unknown}) {
+			if (!(a & bit(x)) || !(b & bit(y)))
+				continue;
+			Truth r;
+			if (is_and)
+				r = x == Truth::False || y == Truth::False ? Truth::False
+				    : x == Truth::True && y == Truth::True ? Truth::True
+				                                           : Truth::Unknown;
+			else
+				r = x == Truth::True || y == Truth::True     ? Truth::True
+				    : x == Truth::False && y == Truth::False ? Truth::False
+				                                             : Truth::Unknown;
+			out |= bit(r);
+		}
+	return out;
+}
+} // namespace
+
+unsigned Condition::possible_without(int index, int field) const {
+	const Node &n = nodes_[static_cast<size_t>(index)];
+	auto reads = [&](size_t from) {
+		for (size_t i = from; i < n.operands.size(); ++i)
+			if (n.operands[i].field == field)
+				return true;
+		return false;
+	};
+	switch (n.op) {
+	case Op::And:
+	case Op::Or:
+		return combine(possible_without(n.left, field), possible_without(n.right, field), n.op == Op::And);
+	case Op::Not: {
+		unsigned a = possible_without(n.left, field), out = a & bit(Truth::Unknown);
+		if (a & bit(Truth::True))
+			out |= bit(Truth::False);
+		if (a & bit(Truth::False))
+			out |= bit(Truth::True);
+		return out;
+	}
+	case Op::IsNull:
+		if (n.operands[0].field == field)
+			return bit(n.negated ? Truth::False : Truth::True);
+		return bit(Truth::True) | bit(Truth::False);
+	case Op::Compare:
+	case Op::Between: // a NULL operand: unknown (eval)
+		return reads(0) ? bit(Truth::Unknown) : any_truth;
+	case Op::In: // a NULL field tested: unknown; a NULL list member just matches nothing
+		return n.operands[0].field == field ? bit(Truth::Unknown) : any_truth;
+	}
+	return any_truth;
+}
+
+std::vector<int> Condition::necessary_fields() const {
+	std::vector<int> out;
+	for (int f : fields_)
+		if (!(possible_without(root_, f) & bit(Truth::True)))
+			out.push_back(f);
+	return out;
+}
+
 Truth Condition::evaluate(const Record &record) const {
 	return eval(root_, record);
 }

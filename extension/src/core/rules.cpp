@@ -259,9 +259,15 @@ std::vector<std::string> input_alternatives(const std::string &entry) {
 	}
 }
 
-std::vector<std::string> missing_inputs(const RuleKindSpec &kind, const std::function<bool(const std::string &)> &has) {
+std::vector<std::string> required_inputs(const CompiledRule &rule) {
+	if (rule.spec->required_inputs_of)
+		return rule.spec->required_inputs_of(rule);
+	return {rule.spec->required_inputs.begin(), rule.spec->required_inputs.end()};
+}
+
+std::vector<std::string> missing_inputs(const CompiledRule &rule, const std::function<bool(const std::string &)> &has) {
 	std::vector<std::string> missing;
-	for (const char *entry : kind.required_inputs) {
+	for (const std::string &entry : required_inputs(rule)) {
 		const auto fields = input_alternatives(entry);
 		if (std::none_of(fields.begin(), fields.end(), has))
 			missing.emplace_back(entry);

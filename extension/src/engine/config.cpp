@@ -159,7 +159,7 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 			core::CompiledRule rule = core::CompiledRule::compile(version, rr[1], rr[2], rr[3], rr[4], rr[5] == "true");
 			// Required inputs the watch does not map (no column, constant or default): the rule is blind on
 			// this table.
-			auto unmapped = core::missing_inputs(*rule.spec, [&](const std::string &field) {
+			auto unmapped = core::missing_inputs(rule, [&](const std::string &field) {
 				int index = core::field_index(cfg.kind(), field);
 				if (const core::FieldValues *values = cfg.shape.values.find(index))
 					if (values->provides_without_column())

@@ -72,7 +72,7 @@ LoadCoverage load_coverage(int64_t load_id, core::RecordKind kind,
 	const std::string prefix = std::string(core::record_kind_name(kind)) + ".";
 	for (size_t i = 0; i < rules.size(); ++i) {
 		out.missing[i] = core::missing_inputs(
-		    *rules[i]->spec, [&](const std::string &field) { return provided.count(prefix + field) > 0; });
+		    *rules[i], [&](const std::string &field) { return provided.count(prefix + field) > 0; });
 		out.any = out.any || !out.missing[i].empty();
 	}
 	return out;

@@ -31,7 +31,7 @@ public:
 		for (const auto *r : rules) {
 			thresholds_.push_back(core::threshold_currency(*r, cfg.base_currency));
 			needs_currency_ = needs_currency_ || !thresholds_.back().empty();
-			track_loads_ = track_loads_ || !r->spec->required_inputs.empty();
+			track_loads_ = track_loads_ || !core::required_inputs(*r).empty();
 		}
 		track_loads_ = track_loads_ && cfg.provenance_attnum > 0;
 	}

@@ -151,6 +151,15 @@ OVERSIGHT_FUNCTION(oversight_finding_messages) {
 	return pg::text_array_datum({m.en, m.zh});
 }
 
+// rule_required_inputs(rule_kind, record_kind, params jsonb) -> text[]: the inputs a rule cannot judge a
+// record without (its kind's, or for a matter rule those its condition decides), for oversight.rule_coverage.
+OVERSIGHT_FUNCTION(oversight_rule_required_inputs) {
+	const std::string params = pg::jsonb_text(PG_GETARG_DATUM(2));
+	core::CompiledRule rule =
+	    core::CompiledRule::compile(0, "", pg::text_arg(fcinfo, 0), pg::text_arg(fcinfo, 1), params, false);
+	return pg::text_array_datum(core::required_inputs(rule));
+}
+
 // rule_kind_forms_matters(rule_kind text) -> boolean: whether the kind's findings form matters (the
 // registry's forms_matters), for the recorder: a lookup, not the whole catalogue (view rule_kinds).
 OVERSIGHT_FUNCTION(oversight_rule_kind_forms_matters) {

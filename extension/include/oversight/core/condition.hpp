@@ -52,6 +52,11 @@ public:
 	bool holds(const Record &record) const { return evaluate(record) == Truth::True; }
 	// Indexes (into record_fields(kind)) of the fields the condition reads, in record order, once each.
 	const std::vector<int> &fields() const { return fields_; }
+	// The fields without which the condition can never hold: with such a field NULL it is false or
+	// unknown whatever the other fields are ("amount >= 500000 AND (payment_kind IS NULL OR …)": amount,
+	// not payment_kind). A source that does not provide one of them would never meet the condition, so
+	// they are what a rule of the condition cannot judge a record without (data coverage). Record order.
+	std::vector<int> necessary_fields() const;
 
 	// Internal representation (public so the parser in condition.cpp can build it).
 	enum class Type : uint8_t { Number, Text, Date, Bool };
@@ -80,6 +85,9 @@ private:
 	int root_ = -1;
 	std::vector<int> fields_;
 	Truth eval(int node, const Record &record) const;
+	// The outcomes node can have when field is NULL and every other field may be anything (a bit per
+	// Truth value), following eval's semantics.
+	unsigned possible_without(int node, int field) const;
 };
 
 // A text with {field} placeholders ("大额支付：{payee_name} {amount} 元"), "{{" and "}}" for braces.

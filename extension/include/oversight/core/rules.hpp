@@ -181,6 +181,9 @@ struct RuleKindSpec {
 	// refine a finding when present.
 	std::vector<const char *> required_inputs = {};
 	std::vector<const char *> optional_inputs = {};
+	// Data-driven kinds: the required inputs of a rule, decided by its parameters (a matter rule: the fields
+	// without which its condition can never hold), instead of required_inputs.
+	std::vector<std::string> (*required_inputs_of)(const CompiledRule &) = nullptr;
 	std::vector<const char *> required_links = {};
 	std::vector<const char *> optional_links = {};
 	ThresholdCurrency thresholds = ThresholdCurrency::None;
@@ -258,9 +261,12 @@ std::vector<std::string> row_rule_fields(const CompiledRule &rule);
 // only (evaluate_row and may_fire say no to it; payment_kind is among the fields they read).
 bool skips_record(const CompiledRule &rule, const Record &record);
 
-// Data coverage. The required inputs of the rule's kind (entries "a|b") that has() satisfies with none
-// of their fields, in declaration order; empty when the rule can judge.
-std::vector<std::string> missing_inputs(const RuleKindSpec &kind, const std::function<bool(const std::string &)> &has);
+// Data coverage. The rule's required inputs (entries "a|b"): its kind's, or for data-driven kinds those
+// its parameters decide (RuleKindSpec::required_inputs_of).
+std::vector<std::string> required_inputs(const CompiledRule &rule);
+// The required inputs of the rule that has() satisfies with none of their fields, in declaration order;
+// empty when the rule can judge.
+std::vector<std::string> missing_inputs(const CompiledRule &rule, const std::function<bool(const std::string &)> &has);
 // The fields of a required input entry: "paid_on|requested_on" → {paid_on, requested_on} (either will do).
 std::vector<std::string> input_alternatives(const std::string &entry);
 // The currency of the rule's amount thresholds ("" when it has none): its parameter "currency", or the

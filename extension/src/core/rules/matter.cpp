@@ -216,6 +216,15 @@ RuleKindSpec matter_when() {
 			names.push_back(record_fields(p.kind)[static_cast<size_t>(f)].name);
 		return names;
 	};
+	// Data coverage: the fields without which the condition can never hold. A load that does not provide
+	// one of them is counted as cannot-evaluate instead of silently forming no matter.
+	k.required_inputs_of = [](const CompiledRule &rule) {
+		const Program &p = program(rule);
+		std::vector<std::string> names;
+		for (int f : p.condition.necessary_fields())
+			names.push_back(record_fields(p.kind)[static_cast<size_t>(f)].name);
+		return names;
+	};
 	k.title_zh = "事项规则：符合条件的记录形成事项";
 	k.title_en = "Matter rule: records meeting a condition form matters";
 	k.check_row = form;
