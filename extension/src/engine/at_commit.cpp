@@ -101,10 +101,25 @@ std::string evaluate_queued(Oid relid, const std::vector<std::string> &groups) {
 	return blocking;
 }
 
+// The queue entries already taken in this transaction: those written before the command that took them.
+// A transaction queueing N groups fires the trigger N times; only the first (and the first after more
+// entries were queued, e.g. after SET CONSTRAINTS … IMMEDIATE) may look at the queue. Without this, each
+// later firing scanned the N deleted entries again: 37 s at commit for 20,000 processes.
+struct Drained {
+	LocalTransactionId transaction = 0;
+	CommandId before = 0; // entries with cmin < before were taken
+};
+Drained drained;
+
+bool already_taken(HeapTuple entry) {
+	return drained.transaction == pg::local_transaction_id() && pg::own_tuple_cmin(entry) < drained.before;
+}
+
 // Takes this transaction's queue (every entry, whichever row's trigger fires first) and evaluates it.
 std::string drain_queue() {
 	SpiResult res = spi_query_cached("DELETE FROM oversight.pending_evaluation "
 	                                 "WHERE xact_id = pg_catalog.pg_current_xact_id() RETURNING relid, group_value");
+	drained = {pg::local_transaction_id(), pg::current_command_id()};
 	std::map<Oid, std::vector<std::string>> queued; // ordered: the same evaluation order every time
 	for (size_t i = 0; i < res.rows.size(); ++i)
 		queued[static_cast<Oid>(std::stoul(res.rows[i][0]))].push_back(res.rows[i][1]);
@@ -134,6 +149,8 @@ OVERSIGHT_FUNCTION(oversight_evaluate_pending) {
 	if (!TRIGGER_FIRED_AFTER(trigdata->tg_event) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 	    !TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 		throw core::Error("39P01", "oversight_evaluate_pending must fire AFTER INSERT FOR EACH ROW");
+	if (engine::already_taken(trigdata->tg_trigtuple))
+		return PointerGetDatum(nullptr);
 	pg::spi_connect();
 	std::string blocking;
 	{

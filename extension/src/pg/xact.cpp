@@ -2,7 +2,9 @@
 #include "oversight/pg/pg.hpp"
 
 extern "C" {
+#include "access/htup_details.h"
 #include "access/xact.h"
+#include "storage/proc.h"
 #include "utils/guc.h"
 }
 
@@ -18,6 +20,18 @@ void release_subtransaction() {
 
 void rollback_subtransaction() {
 	pg_call([] { RollbackAndReleaseCurrentSubTransaction(); });
+}
+
+CommandId current_command_id() {
+	return GetCurrentCommandId(false); // reads a global
+}
+
+CommandId own_tuple_cmin(HeapTuple tuple) {
+	return pg_call([&] { return HeapTupleHeaderGetCmin(tuple->t_data); }); // may look up a combo command id
+}
+
+LocalTransactionId local_transaction_id() {
+	return MyProc->lxid;
 }
 
 int begin_settings(std::initializer_list<std::pair<const char *, const char *>> settings) {

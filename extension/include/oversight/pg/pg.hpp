@@ -94,6 +94,12 @@ Datum input_datum(Oid type, const std::string &text);
 void begin_subtransaction();
 void release_subtransaction();
 void rollback_subtransaction();
+// The command of the current transaction and the one that wrote a tuple of this transaction (its cmin):
+// together they tell whether a row was written before or after a given statement. The current
+// transaction's backend-local number tells transactions apart in backend-lifetime state.
+CommandId current_command_id();
+CommandId own_tuple_cmin(HeapTuple tuple);
+LocalTransactionId local_transaction_id();
 // Opens a GUC nest level with the given settings (like a function's SET clauses); end_settings
 // restores them (an error aborting the transaction restores them too).
 int begin_settings(std::initializer_list<std::pair<const char *, const char *>> settings);
