@@ -100,9 +100,13 @@ Settings parse_settings(const Json &json) {
 			bool is_code = false;
 			for (const auto &c : indicator_codes())
 				is_code = is_code || c == key;
-			if (!is_code)
-				unknown(key, "currency, no_price_comparison_procurement_methods, price_comparison_procurement_methods, "
-				             "exclusions, " + join({indicator_codes().begin(), indicator_codes().end()}));
+			if (!is_code) {
+				std::string known = "currency, no_price_comparison_procurement_methods, "
+				                    "price_comparison_procurement_methods, exclusions";
+				for (const auto &c : indicator_codes())
+					known += ", " + c;
+				unknown(key, known);
+			}
 			if (!value.is_object())
 				refuse("指标设置 " + key + " 应为对象（{} 表示使用默认值）",
 				       "indicator setting " + key + " must be an object ({} for the defaults)");
