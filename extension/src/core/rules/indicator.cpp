@@ -1,7 +1,7 @@
 // Cardinal's process-level red flags as rules (oversight/core/indicators.hpp computes them; sql/src/
 // indicators.sql records each run's rows): one kind whose parameter names the indicator, so each
 // indicator is a rule of the catalogue (CARDINAL.R003…) guarding a key node, with versions and bilingual
-// titles. It is a sweep kind: its findings are the processes the latest run of its indicator flagged,
+// titles. It is a sweep kind: its findings are the processes the latest run flagged with its indicator,
 // recorded by the engine like every finding (oversight.record_hits, fingerprints: a process flagged again
 // is the same alert). oversight.run_indicators() sweeps them right after a run.
 #include "kinds.hpp"
@@ -22,8 +22,7 @@ SELECT {table}, h.__key, '', h.__unit,
   FROM {hist} h
   JOIN oversight.indicator_result r
     ON r.group_name = 'OCID' AND r.identifier = h.ocid AND r.indicator = {p:indicator}
- WHERE r.run_id = (SELECT pg_catalog.max(x.run_id) FROM oversight.indicator_run x
-                    WHERE {p:indicator} = ANY (x.indicators))
+ WHERE r.run_id = (SELECT pg_catalog.max(x.run_id) FROM oversight.indicator_run x)
 )SQL";
 
 RuleKindSpec cardinal_indicator() {
