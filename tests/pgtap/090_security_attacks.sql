@@ -104,7 +104,9 @@ SELECT set_eq($$ SELECT p.proname::text FROM pg_proc p WHERE p.pronamespace = 'o
         -- accountability (attacks in 230_accountability.sql)
         'open_case_by_hand', 'decide_case', 'cases_of_acting_person', 'order_rectification', 'rectification_progress', 'receive_complaint',
         'decide_complaint', 'close_complaint', 'draw_spot_check', 'record_spot_check', 'rate_dimension', 'record_evaluation', 'refresh_scores',
-        'close_assessment_quarter_by_hand'],
+        'close_assessment_quarter_by_hand',
+        -- Cardinal's indicators (attacks in 245_indicators.sql)
+        'run_indicators'],
   'the SECURITY DEFINER functions are exactly the reviewed ones');
 SET LOCAL ROLE oversight_test_admin1;
 SELECT throws_ok($$ SELECT oversight.audit('update', 'oversight.payment', '{"payment_code": "X"}', NULL, NULL, 'forged') $$, '42501', NULL,
