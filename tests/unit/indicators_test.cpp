@@ -7,6 +7,7 @@
 
 #include "oversight/core/error.hpp"
 #include "oversight/core/indicators.hpp"
+#include "rule_fixtures.hpp"
 
 using namespace oversight::core;
 using namespace oversight::core::indicators;
@@ -359,4 +360,25 @@ TEST(Indicators, RepeatableAndOrderedDocument) {
 	EXPECT_EQ(*r.currency, "USD");
 	ASSERT_FALSE(r.rows.empty());
 	EXPECT_EQ(group_name(r.rows.front().group), std::string("OCID"));
+}
+
+// Issue 12 item 6: R003 and PROC.TENDER_PERIOD are one check (period_too_short) with their own minimums:
+// given the same minimum they agree, day by day, on whole days.
+TEST(Indicators, R003AndTenderPeriodRuleAreOneCheck) {
+	const CompiledRule rule = CompiledRule::compile(1, "PROC.TENDER_PERIOD", "tender_period_short", "procurement",
+	                                                R"({"min_days_open": 15})", false);
+	Calendar calendar;
+	for (const char *end : {"2025-06-14", "2025-06-15", "2025-06-16", "2025-06-17"}) {
+		Hit hit;
+		const bool rule_fires = evaluate_row(
+		    rule,
+		    fixtures::record(RecordKind::Procurement,
+		                     {{"procurement_method", "open"}, {"tender_period_start", "2025-06-01"}, {"tender_period_end", end}}),
+		    calendar, hit);
+		const std::string release = std::string(R"({"ocid":"A","tender":{"procurementMethod":"open","tenderPeriod":{"startDate":"2025-06-01T00:00:00Z","endDate":")") +
+		                            end + "T00:00:00Z\"}}}";
+		const bool r003_flags = !run(R"({"R003": {"threshold": 15}})", release).empty();
+		EXPECT_EQ(rule_fires, r003_flags) << end;
+		EXPECT_EQ(rule_fires, std::string(end) < "2025-06-16") << end; // 15 whole days is not under 15
+	}
 }
