@@ -135,7 +135,7 @@ CREATE FUNCTION oversight.indicator_compute(p_settings jsonb, p_ocids text[], p_
   AS 'MODULE_PATHNAME', 'oversight_indicator_compute' LANGUAGE C VOLATILE
   SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION oversight.indicator_compute(jsonb, text[], timestamptz, timestamptz) IS
-  'Computes Cardinal''s indicators over the compiled releases of oversight.procurement_process in scope (read by ocid, in pages): {"settings", "currency", "read", "excluded", "invalid", "duration_ms", "rows": [[group, identifier, indicator, value]…], "document"}. Internal to oversight.run_indicators().';
+  'Computes Cardinal''s indicators over the compiled releases of oversight.procurement_process in scope (read by ocid, in pages): {"settings", "currency", "read", "excluded", "invalid", "duration_ms", "rows": [[group, identifier, indicator, value]…], "meta": Cardinal''s Meta}. Internal to oversight.run_indicators().';
 
 CREATE FUNCTION oversight.run_indicators(p_settings jsonb DEFAULT NULL, p_ocids text[] DEFAULT NULL,
                                          p_published_from timestamptz DEFAULT NULL, p_published_before timestamptz DEFAULT NULL)
@@ -157,7 +157,7 @@ BEGIN
           pg_catalog.jsonb_build_object('ocids', pg_catalog.to_jsonb(p_ocids), 'published_from', p_published_from,
                                         'published_before', p_published_before),
           v_out ->> 'currency', (v_out ->> 'read')::bigint, (v_out ->> 'excluded')::bigint, (v_out ->> 'invalid')::bigint,
-          pg_catalog.jsonb_array_length(v_out -> 'rows'), COALESCE(v_out #> '{document,Meta}', '{}'), v_started,
+          pg_catalog.jsonb_array_length(v_out -> 'rows'), v_out -> 'meta', v_started,
           (v_out ->> 'duration_ms')::double precision, session_user)
   RETURNING run_id INTO v_run;
   INSERT INTO oversight.indicator_result (run_id, group_name, identifier, indicator, result_value)
