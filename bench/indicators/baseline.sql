@@ -2,7 +2,8 @@
 -- jsonb compiled releases (oversight.procurement_process.source_document), with Cardinal's semantics and
 -- defaults: cancelled tenders excluded; R003 whole days under 15 for any method; R018 one tenderer in an
 -- open or selective tender; R024 the second-lowest valid bid's difference to the winner's, flagged at or
--- under Q1 − 1.5·IQR (quantiles of statrs' type 8, as the C++ core). Leaves its rows in baseline_result.
+-- under Q1 − 1.5·IQR (quantiles of statrs' type 8, as the C++ core), bids in the main currency (psql
+-- variable currency). Leaves its rows in baseline_result. Also the oracle of tests/loader/22_indicators_real.t.
 DROP TABLE IF EXISTS baseline_result;
 CREATE TEMP TABLE baseline_result AS
 WITH rel AS (
@@ -35,7 +36,7 @@ ratios AS (
       SELECT (bid #>> '{value,amount}')::float8 AS amount, bid #>> '{tenderers,0,id}' AS tenderer
         FROM jsonb_array_elements(w.d #> '{bids,details}') bid
        WHERE bid ->> 'status' = 'valid' AND jsonb_typeof(bid #> '{value,amount}') = 'number'
-         AND bid #>> '{value,currency}' = 'USD' AND jsonb_array_length(bid -> 'tenderers') = 1
+         AND bid #>> '{value,currency}' = :'currency' AND jsonb_array_length(bid -> 'tenderers') = 1
          AND jsonb_typeof(bid #> '{tenderers,0,id}') = 'string') b
    GROUP BY w.ocid
   HAVING min(b.amount) FILTER (WHERE b.tenderer = w.supplier) IS NOT NULL

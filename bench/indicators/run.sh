@@ -45,11 +45,11 @@ for n in $SIZES; do
 	q -c "CREATE TEMP TABLE native AS SELECT r ->> 0 AS grp, r ->> 1 AS ocid, r ->> 2 AS indicator FROM jsonb_array_elements(oversight.indicator_compute('$THREE', NULL, NULL, NULL) -> 'rows') r" >/dev/null
 	native_ms=$(($(now_ms) - t0))
 	t0=$(now_ms)
-	q -f "$HERE/baseline.sql" >/dev/null
+	q -v currency=USD -f "$HERE/baseline.sql" >/dev/null
 	sql_ms=$(($(now_ms) - t0))
 	# Same processes flagged by both (a session of its own: both computed again, untimed).
 	diff=$(q -c "CREATE TEMP TABLE native AS SELECT r ->> 2 AS indicator, r ->> 1 AS ocid FROM jsonb_array_elements(oversight.indicator_compute('$THREE', NULL, NULL, NULL) -> 'rows') r" \
-	         -f "$HERE/baseline.sql" \
+	         -v currency=USD -f "$HERE/baseline.sql" \
 	         -c "SELECT count(*) FROM ((SELECT indicator, ocid FROM native EXCEPT SELECT indicator, ocid FROM baseline_result) UNION ALL (SELECT indicator, ocid FROM baseline_result EXCEPT SELECT indicator, ocid FROM native)) d")
 	same=$([ "$diff" = 0 ] && echo yes || echo "no ($diff differ)")
 	growth=$([ -n "$prev_ms" ] && awk -v a="$all_ms" -v b="$prev_ms" 'BEGIN {printf "%.1f", a / b}' || echo "")
