@@ -105,7 +105,7 @@ TEST(IndicatorSettings, DefaultsAreCardinals) {
 	EXPECT_EQ(settings_json(parse_settings(j)), j);
 	// Only the sections given are enabled, as in Cardinal's settings file.
 	Settings only = parse_settings(parse_json(R"({"currency": "USD", "R024": {"threshold": 0.05}})"));
-	EXPECT_EQ(only.enabled, std::set<std::string>{"R024"});
+	EXPECT_EQ(only.enabled, (std::set<std::string, std::less<>>{"R024"}));
 	EXPECT_EQ(*only.r024_threshold, 0.05);
 	EXPECT_EQ(parse_settings(parse_json(R"({"R035": {"threshold": 0}})")).r035_threshold, 1u); // at least 1
 }

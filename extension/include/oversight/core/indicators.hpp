@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,7 +57,7 @@ struct Settings {
 	std::set<std::string> no_price_comparison_procurement_methods;
 	std::set<std::string> price_comparison_procurement_methods;
 	std::set<std::string> excluded_procurement_method_details;
-	std::set<std::string> enabled;
+	std::set<std::string, std::less<>> enabled; // transparent: on() looks codes up without a string copy
 
 	int64_t r003_threshold = 15;
 	std::set<std::string> r003_procurement_methods; // empty: every method
@@ -74,7 +75,7 @@ struct Settings {
 	uint64_t r048_minimum_contracting_processes = 20;
 	std::optional<double> r058_threshold;
 
-	bool on(const char *code) const { return enabled.count(code) != 0; }
+	bool on(std::string_view code) const { return enabled.find(code) != enabled.end(); }
 };
 
 // Parses and validates settings (NULL/empty object: every indicator enabled with its defaults).

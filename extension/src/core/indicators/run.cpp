@@ -52,6 +52,17 @@ bool status_is(dom::element e, std::string_view status) {
 	return string_at(e, "status", s) && s == status;
 }
 
+// The string ids of the objects in array key of e (a bid's tenderers, an award's suppliers), into out.
+template <class Set> void ids_at(dom::element e, const char *key, Set &out) {
+	dom::array list;
+	if (array_at(e, key, list))
+		for (dom::element member : list) {
+			std::string_view id;
+			if (string_at(member, "id", id))
+				out.insert(id);
+		}
+}
+
 // Cardinal's matches_procurement_method: an empty set matches everything; otherwise the method must be set
 // and listed.
 bool method_listed(dom::element tender, const std::set<std::string> &methods) {
@@ -183,6 +194,12 @@ struct Run::State {
 	void r036(dom::element release, std::string_view ocid);
 	void r038(dom::element release);
 	void r048(dom::element release);
+	struct Fence {
+		double value;
+		bool all_zero; // a data-driven fence with Q1 = Q3 = 0
+	};
+	Fence fence(const char *code, const std::string &prefix, const std::vector<double> &values,
+	            std::optional<double> threshold, bool upper, bool round_up = false);
 	void finish_r024_r058();
 	void finish_r025();
 	void finish_r038(std::unordered_map<std::string, Fraction> &fractions, uint64_t minimum, Group group);
@@ -280,11 +297,7 @@ void Run::State::r028(dom::element release, std::string_view ocid) {
 		    !number_at(value, "amount", amount) || !string_at(value, "currency", currency))
 			continue;
 		std::set<std::string_view> ids;
-		for (dom::element t : tenderers) {
-			std::string_view id;
-			if (string_at(t, "id", id))
-				ids.insert(id);
-		}
+		ids_at(bid, "tenderers", ids);
 		if (ids.empty())
 			continue;
 		auto key = std::make_pair(amount, currency);
@@ -311,15 +324,9 @@ void Run::State::r030(dom::element release, std::string_view ocid) {
 	    !object_at(release, "bids", bids) || !array_at(bids, "details", details))
 		return;
 	std::unordered_set<std::string_view> suppliers;
-	for (dom::element award : awards) {
-		dom::array list;
-		if (status_is(award, "active") && array_at(award, "suppliers", list))
-			for (dom::element supplier : list) {
-				std::string_view id;
-				if (string_at(supplier, "id", id))
-					suppliers.insert(id);
-			}
-	}
+	for (dom::element award : awards)
+		if (status_is(award, "active"))
+			ids_at(award, "suppliers", suppliers);
 	for (dom::element bid : details) {
 		std::string_view date;
 		dom::array tenderers;
@@ -343,28 +350,12 @@ void Run::State::r035(dom::element release, std::string_view ocid) {
 	dom::array details;
 	std::set<std::string_view> suppliers, valid, disqualified;
 	if (complete_awards_and_bids(release, active, details)) {
-		for (dom::element award : active) {
-			dom::array list;
-			if (array_at(award, "suppliers", list))
-				for (dom::element supplier : list) {
-					std::string_view id;
-					if (string_at(supplier, "id", id))
-						suppliers.insert(id);
-				}
-		}
+		for (dom::element award : active)
+			ids_at(award, "suppliers", suppliers);
 		for (dom::element bid : details) {
 			std::string_view status;
-			dom::array tenderers;
-			if (!string_at(bid, "status", status) || !array_at(bid, "tenderers", tenderers))
-				continue;
-			auto *target = status == "valid" ? &valid : status == "disqualified" ? &disqualified : nullptr;
-			if (!target)
-				continue;
-			for (dom::element t : tenderers) {
-				std::string_view id;
-				if (string_at(t, "id", id))
-					target->insert(id);
-			}
+			if (string_at(bid, "status", status) && (status == "valid" || status == "disqualified"))
+				ids_at(bid, "tenderers", status == "valid" ? valid : disqualified);
 		}
 	}
 	if (valid.size() != 1 || valid != suppliers)
@@ -471,44 +462,42 @@ void Run::State::r048(dom::element release) {
 		r048_supplier[key].processes += 1;
 }
 
+// The fence of a data-driven indicator: its fixed threshold when set, else Tukey's lower or upper fence
+// of the values (rounded up for counts); Cardinal's Meta records the quartiles and the fence.
+Run::State::Fence Run::State::fence(const char *code, const std::string &prefix, const std::vector<double> &values,
+                                    std::optional<double> threshold, bool upper, bool round_up) {
+	Fence f{threshold.value_or(0.0), false};
+	if (!threshold) {
+		Quartiles q = quartiles(values);
+		out.meta[code][prefix + "q1"] = meta_number(q.q1);
+		out.meta[code][prefix + "q3"] = meta_number(q.q3);
+		f.value = upper ? q.upper_fence() : q.lower_fence();
+		if (round_up)
+			f.value = std::ceil(f.value);
+		f.all_zero = q.all_zero();
+	}
+	out.meta[code][prefix + (upper ? "upper_fence" : "lower_fence")] = meta_number(f.value);
+	return f;
+}
+
 void Run::State::finish_r024_r058() {
 	std::vector<double> ratios;
 	ratios.reserve(second_lowest_ratios.size());
 	for (const auto &r : second_lowest_ratios)
 		ratios.push_back(r.second);
 	if (s.on("R024")) {
-		double fence;
-		bool skip = false;
-		if (s.r024_threshold) {
-			fence = *s.r024_threshold;
-		} else {
-			Quartiles q = quartiles(ratios);
-			out.meta["R024"]["q1"] = meta_number(q.q1);
-			out.meta["R024"]["q3"] = meta_number(q.q3);
-			fence = q.lower_fence();
-			skip = q.all_zero();
-		}
-		out.meta["R024"]["lower_fence"] = meta_number(fence);
-		if (!skip)
+		const Fence lower = fence("R024", "", ratios, s.r024_threshold, false);
+		if (!lower.all_zero)
 			for (const auto &[ocid, ratio] : second_lowest_ratios)
-				if (ratio <= fence)
+				if (ratio <= lower.value)
 					set(Group::OCID, ocid, "R024", ratio);
 	}
 	if (s.on("R058")) {
-		double fence;
-		if (s.r058_threshold) {
-			fence = *s.r058_threshold;
-		} else {
-			Quartiles q = quartiles(ratios);
-			out.meta["R058"]["q1"] = meta_number(q.q1);
-			out.meta["R058"]["q3"] = meta_number(q.q3);
-			fence = q.upper_fence();
-		}
-		out.meta["R058"]["upper_fence"] = meta_number(fence);
+		const Fence upper = fence("R058", "", ratios, s.r058_threshold, true);
 		// Differences are non-negative: a fence of 0 would flag every process (Cardinal skips it).
-		if (fence > 0.0)
+		if (upper.value > 0.0)
 			for (const auto &[ocid, ratio] : second_lowest_ratios)
-				if (ratio >= fence)
+				if (ratio >= upper.value)
 					set(Group::OCID, ocid, "R058", ratio);
 	}
 }
@@ -538,25 +527,13 @@ void Run::State::finish_r038(std::unordered_map<std::string, Fraction> &fraction
 			ratios.emplace_back(id, f.value());
 	if (ratios.empty())
 		return;
-	const std::string prefix = std::string(group_name(group)) + "_";
-	double fence;
-	bool skip = false;
-	if (s.r038_threshold) {
-		fence = *s.r038_threshold;
-	} else {
-		std::vector<double> values;
-		for (const auto &r : ratios)
-			values.push_back(r.second);
-		Quartiles q = quartiles(values);
-		out.meta["R038"][prefix + "q1"] = meta_number(q.q1);
-		out.meta["R038"][prefix + "q3"] = meta_number(q.q3);
-		fence = q.upper_fence();
-		skip = q.all_zero();
-	}
-	out.meta["R038"][prefix + "upper_fence"] = meta_number(fence);
-	if (!skip)
+	std::vector<double> values;
+	for (const auto &r : ratios)
+		values.push_back(r.second);
+	const Fence upper = fence("R038", std::string(group_name(group)) + "_", values, s.r038_threshold, true);
+	if (!upper.all_zero)
 		for (const auto &[id, ratio] : ratios)
-			if (ratio >= fence)
+			if (ratio >= upper.value)
 				set(group, id, "R038", ratio);
 }
 
@@ -567,21 +544,15 @@ void Run::State::finish_r048() {
 	for (const auto &[id, v] : r048_supplier)
 		if (v.processes >= s.r048_minimum_contracting_processes)
 			lengths.emplace_back(id, static_cast<double>(v.codes.size()));
-	double fence;
-	if (s.r048_threshold) {
-		fence = static_cast<double>(*s.r048_threshold);
-	} else {
-		std::vector<double> values;
-		for (const auto &l : lengths)
-			values.push_back(l.second);
-		Quartiles q = quartiles(values);
-		out.meta["R048"]["q1"] = meta_number(q.q1);
-		out.meta["R048"]["q3"] = meta_number(q.q3);
-		fence = std::ceil(q.upper_fence());
-	}
-	out.meta["R048"]["upper_fence"] = meta_number(fence);
+	std::vector<double> values;
+	for (const auto &l : lengths)
+		values.push_back(l.second);
+	std::optional<double> threshold;
+	if (s.r048_threshold)
+		threshold = static_cast<double>(*s.r048_threshold);
+	const Fence upper = fence("R048", "", values, threshold, true, true);
 	for (const auto &[id, length] : lengths)
-		if (length >= fence)
+		if (length >= upper.value)
 			set(Group::Tenderer, id, "R048", length);
 }
 

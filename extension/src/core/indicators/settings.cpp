@@ -178,7 +178,7 @@ Json settings_json(const Settings &s) {
 		out["exclusions"] = {{"procurement_method_details", join(s.excluded_procurement_method_details)}};
 	auto optional = [](const std::optional<double> &v) { return v ? Json(*v) : Json(nullptr); };
 	for (const auto &code : indicator_codes()) {
-		if (!s.on(code.c_str()))
+		if (!s.on(code))
 			continue;
 		Json section = Json::object();
 		if (code == "R003") {
