@@ -20,14 +20,15 @@ Json run(const std::string &settings, const std::string &jsonl) {
 }
 
 // docs/examples/settings.ini of Cardinal: the indicators its demonstrations run with.
-const char *example_settings = R"({"R024": {}, "R025": {}, "R030": {}, "R035": {}, "R036": {}, "R038": {}, "R048": {}, "R058": {}})";
+const char *example_settings =
+    R"({"R024": {}, "R025": {}, "R030": {}, "R035": {}, "R036": {}, "R038": {}, "R048": {}, "R058": {}})";
 
 // A process with one active award to W, valid bids of W and L (amounts w and l, USD).
 std::string priced(const std::string &ocid, double w, double l, const std::string &extra = "") {
-	return R"({"ocid":")" + ocid + R"(","bids":{"details":[{"status":"valid","tenderers":[{"id":"W"}],"value":{"amount":)" +
-	       Json(w).dump() + R"(,"currency":"USD"}},{"status":"valid","tenderers":[{"id":"L"}],"value":{"amount":)" +
-	       Json(l).dump() + R"(,"currency":"USD"}}]},"awards":[{"status":"active","suppliers":[{"id":"W"}]}])" + extra +
-	       "}\n";
+	return R"({"ocid":")" + ocid +
+	       R"(","bids":{"details":[{"status":"valid","tenderers":[{"id":"W"}],"value":{"amount":)" + Json(w).dump() +
+	       R"(,"currency":"USD"}},{"status":"valid","tenderers":[{"id":"L"}],"value":{"amount":)" + Json(l).dump() +
+	       R"(,"currency":"USD"}}]},"awards":[{"status":"active","suppliers":[{"id":"W"}]}])" + extra + "}\n";
 }
 
 std::string refusal(const std::string &settings) {
@@ -50,7 +51,7 @@ TEST(IndicatorStatistics, QuantileIsStatrsTypeEight) {
 	// n = 5 (R024's example): h(0.25) = 5/3 → 1 + 2/3·98; h(0.75) = 13/3 → x4 = x5 = 99.
 	EXPECT_NEAR(quantile({1, 99, 99, 99, 99}, 0.25), 1.0 + 98.0 * 2.0 / 3.0, 1e-12);
 	EXPECT_EQ(quantile({1, 99, 99, 99, 99}, 0.75), 99.0);
-	EXPECT_EQ(quantile({7}, 0.25), 7.0);        // h < 1: the minimum
+	EXPECT_EQ(quantile({7}, 0.25), 7.0);         // h < 1: the minimum
 	EXPECT_EQ(quantile({1, 2, 3}, 0.0), 1.0);    // tau 0: the minimum
 	EXPECT_EQ(quantile({1, 2, 3}, 1.0), 3.0);    // tau 1: the maximum
 	EXPECT_EQ(quantile({1, 2, 3}, 0.9), 3.0);    // h = 3.03 ≥ n: the maximum
@@ -74,13 +75,15 @@ TEST(IndicatorStatistics, WholeDaysAndRfc3339) {
 	EXPECT_EQ(*start, parse_rfc3339("2020-08-03T23:00:00Z").value());
 	EXPECT_EQ(whole_days(*start, *end), 1);
 	// 14 days and 23 hours is 14 whole days; a negative period truncates toward zero.
-	EXPECT_EQ(whole_days(parse_rfc3339("2024-01-01T00:00:00Z").value(), parse_rfc3339("2024-01-15T23:00:00Z").value()), 14);
-	EXPECT_EQ(whole_days(parse_rfc3339("2024-01-02T12:00:00Z").value(), parse_rfc3339("2024-01-01T00:00:00Z").value()), -1);
+	EXPECT_EQ(whole_days(parse_rfc3339("2024-01-01T00:00:00Z").value(), parse_rfc3339("2024-01-15T23:00:00Z").value()),
+	          14);
+	EXPECT_EQ(whole_days(parse_rfc3339("2024-01-02T12:00:00Z").value(), parse_rfc3339("2024-01-01T00:00:00Z").value()),
+	          -1);
 	EXPECT_EQ(parse_rfc3339("2024-02-29T00:00:00.5+08:00").value() % 1000000, 500000);
 	EXPECT_FALSE(parse_rfc3339("2024-02-30T00:00:00Z")); // no such day
 	EXPECT_FALSE(parse_rfc3339("2023-02-29T00:00:00Z"));
-	EXPECT_FALSE(parse_rfc3339("2024-01-01"));           // a date is not a date-time
-	EXPECT_FALSE(parse_rfc3339("2024-01-01T00:00:00"));  // no offset
+	EXPECT_FALSE(parse_rfc3339("2024-01-01"));          // a date is not a date-time
+	EXPECT_FALSE(parse_rfc3339("2024-01-01T00:00:00")); // no offset
 	int64_t days;
 	EXPECT_TRUE(period_too_short(*start, *end, 15, days));
 	EXPECT_EQ(days, 1);
@@ -111,10 +114,12 @@ TEST(IndicatorSettings, DefaultsAreCardinals) {
 }
 
 TEST(IndicatorSettings, UnknownAndMalformedRefused) {
-	EXPECT_NE(refusal(R"({"R999": {}})").find("未知的指标设置 \"R999\" / unknown indicator setting \"R999\""), std::string::npos);
+	EXPECT_NE(refusal(R"({"R999": {}})").find("未知的指标设置 \"R999\" / unknown indicator setting \"R999\""),
+	          std::string::npos);
 	EXPECT_NE(refusal(R"({"R024": {"treshold": 1}})").find("\"R024.treshold\""), std::string::npos);
 	EXPECT_NE(refusal(R"({"R028": {"threshold": 1}})").find("\"R028.threshold\""), std::string::npos);
-	EXPECT_NE(refusal(R"({"exclusions": {"procurement_method": "x"}})").find("exclusions.procurement_method"), std::string::npos);
+	EXPECT_NE(refusal(R"({"exclusions": {"procurement_method": "x"}})").find("exclusions.procurement_method"),
+	          std::string::npos);
 	EXPECT_NE(refusal(R"({"R038": {"minimum_submitted_bids": -1}})").find("non-negative integer"), std::string::npos);
 	EXPECT_NE(refusal(R"({"R003": {"threshold": "15"}})").find("must be an integer"), std::string::npos);
 	EXPECT_NE(refusal(R"({"R025": {"percentile": 101}})").find("0 to 100"), std::string::npos);
@@ -125,8 +130,9 @@ TEST(IndicatorSettings, UnknownAndMalformedRefused) {
 
 // --- Cardinal's documented examples ------------------------------------------------------------------
 TEST(CardinalExamples, R003) {
-	const std::string in = R"({"ocid":"F","tender":{"tenderPeriod":{"startDate":"2020-08-03T18:00:00-05:00","endDate":"2020-08-04T18:00:00-05:00"}}})"
-	                       "\n\n";
+	const std::string in =
+	    R"({"ocid":"F","tender":{"tenderPeriod":{"startDate":"2020-08-03T18:00:00-05:00","endDate":"2020-08-04T18:00:00-05:00"}}})"
+	    "\n\n";
 	EXPECT_EQ(run(example_settings, in), Json::object()); // the demonstration runs without R003: {}
 	EXPECT_EQ(run(R"({"R003": {}})", in), parse_json(R"({"OCID":{"F":{"R003":1.0}}})"));
 }
@@ -149,54 +155,65 @@ TEST(CardinalExamples, R024) {
 }
 
 TEST(CardinalExamples, R025) {
-	std::string in = R"({"ocid":"0","bids":{"details":[{"status":"valid","tenderers":[{"id":"F"}]}]},"awards":[{"status":"active","suppliers":[{"id":"F"}]}]})"
-	                 "\n";
+	std::string in =
+	    R"({"ocid":"0","bids":{"details":[{"status":"valid","tenderers":[{"id":"F"}]}]},"awards":[{"status":"active","suppliers":[{"id":"F"}]}]})"
+	    "\n";
 	for (const char *o : {"1", "2", "3", "4", "5", "6", "7"})
-		in += std::string(R"({"ocid":")") + o + R"(","bids":{"details":[{"status":"valid","tenderers":[{"id":"F"}]},{"status":"valid","tenderers":[{"id":")" +
-		      o + R"("}]}]},"awards":[{"status":"active","suppliers":[{"id":")" + o + "\"}]}]}\n";
+		in +=
+		    std::string(R"({"ocid":")") + o +
+		    R"(","bids":{"details":[{"status":"valid","tenderers":[{"id":"F"}]},{"status":"valid","tenderers":[{"id":")" +
+		    o + R"("}]}]},"awards":[{"status":"active","suppliers":[{"id":")" + o + "\"}]}]}\n";
 	// F: 1 win in 8 processes; the others 1 in 1. Bid counts' 75th percentile 1 (F's 8 > 1); ratios' lower
 	// fence 1 − 1.5·0 = 1 (F's 0.125 < 1).
 	EXPECT_EQ(run(R"({"R025": {}})", in), parse_json(R"({"Tenderer":{"F":{"R025":0.125}}})"));
 }
 
 TEST(CardinalExamples, R028) {
-	const char *in = R"({"ocid":"F","bids":{"details":[{"status":"valid","value":{"amount":1,"currency":"USD"},"tenderers":[{"id":"V"}]},{"status":"disqualified","value":{"amount":1,"currency":"USD"},"tenderers":[{"id":"D"}]}]}})";
+	const char *in =
+	    R"({"ocid":"F","bids":{"details":[{"status":"valid","value":{"amount":1,"currency":"USD"},"tenderers":[{"id":"V"}]},{"status":"disqualified","value":{"amount":1,"currency":"USD"},"tenderers":[{"id":"D"}]}]}})";
 	EXPECT_EQ(run(R"({"R028": {}})", in),
 	          parse_json(R"({"OCID":{"F":{"R028":1.0}},"Tenderer":{"D":{"R028":1.0},"V":{"R028":1.0}}})"));
 }
 
 TEST(CardinalExamples, R030) {
-	const char *in = R"({"ocid":"F","bids":{"details":[{"status":"valid","date":"2000-04-01T00:00:00Z","tenderers":[{"id":"W"}]}]},"tender":{"tenderPeriod":{"endDate":"2000-03-15T00:00:00Z"}},"awards":[{"status":"active","suppliers":[{"id":"W"}]}]})";
+	const char *in =
+	    R"({"ocid":"F","bids":{"details":[{"status":"valid","date":"2000-04-01T00:00:00Z","tenderers":[{"id":"W"}]}]},"tender":{"tenderPeriod":{"endDate":"2000-03-15T00:00:00Z"}},"awards":[{"status":"active","suppliers":[{"id":"W"}]}]})";
 	EXPECT_EQ(run(R"({"R030": {}})", in), parse_json(R"({"OCID":{"F":{"R030":1.0}}})"));
 }
 
 TEST(CardinalExamples, R035) {
-	const char *in = R"({"ocid":"F","bids":{"details":[{"status":"disqualified","tenderers":[{"id":"D"}]},{"status":"valid","tenderers":[{"id":"V"}]}]},"awards":[{"status":"active","suppliers":[{"id":"V"}]}]})";
+	const char *in =
+	    R"({"ocid":"F","bids":{"details":[{"status":"disqualified","tenderers":[{"id":"D"}]},{"status":"valid","tenderers":[{"id":"V"}]}]},"awards":[{"status":"active","suppliers":[{"id":"V"}]}]})";
 	EXPECT_EQ(run(R"({"R035": {}})", in), parse_json(R"({"OCID":{"F":{"R035":1.0}}})"));
 }
 
 TEST(CardinalExamples, R036) {
-	const char *in = R"({"ocid":"F","bids":{"details":[{"status":"disqualified","value":{"amount":1,"currency":"USD"}},{"status":"valid","value":{"amount":2,"currency":"USD"}}]},"awards":[{"status":"active"}]})";
+	const char *in =
+	    R"({"ocid":"F","bids":{"details":[{"status":"disqualified","value":{"amount":1,"currency":"USD"}},{"status":"valid","value":{"amount":2,"currency":"USD"}}]},"awards":[{"status":"active"}]})";
 	EXPECT_EQ(run(example_settings, in), parse_json(R"({"OCID":{"F":{"R036":1.0}}})"));
 }
 
 TEST(CardinalExamples, R038) {
-	std::string in = R"({"ocid":"0","bids":{"details":[{"status":"valid","tenderers":[{"id":"W"}]},{"status":"disqualified","tenderers":[{"id":"D"}]}]},"buyer":{"id":"B"}})"
-	                 "\n";
+	std::string in =
+	    R"({"ocid":"0","bids":{"details":[{"status":"valid","tenderers":[{"id":"W"}]},{"status":"disqualified","tenderers":[{"id":"D"}]}]},"buyer":{"id":"B"}})"
+	    "\n";
 	for (const char *o : {"1", "2", "3", "4"})
-		in += std::string(R"({"ocid":")") + o + R"(","bids":{"details":[{"status":"valid","tenderers":[{"id":"W"}]}]},"buyer":{"id":")" + o + "\"}}\n";
+		in += std::string(R"({"ocid":")") + o +
+		      R"(","bids":{"details":[{"status":"valid","tenderers":[{"id":"W"}]}]},"buyer":{"id":")" + o + "\"}}\n";
 	// Buyers 1–4 have 1 submitted bid (< 2); B's 1/2 is its own fence. Tenderer W's ratios are all 0: skipped.
 	EXPECT_EQ(run(example_settings, in), parse_json(R"({"Buyer":{"B":{"R038":0.5}}})"));
 }
 
 TEST(CardinalExamples, R048) {
-	std::string in = R"({"ocid":"F","awards":[{"status":"active","suppliers":[{"id":"F"}],"items":[{"classification":{"id":"10000000"}},{"classification":{"id":"11000000"}}]}]})"
-	                 "\n";
+	std::string in =
+	    R"({"ocid":"F","awards":[{"status":"active","suppliers":[{"id":"F"}],"items":[{"classification":{"id":"10000000"}},{"classification":{"id":"11000000"}}]}]})"
+	    "\n";
 	for (const char *o : {"1", "2", "3", "4"})
 		in += std::string(R"({"ocid":")") + o + R"(","awards":[{"status":"active","suppliers":[{"id":")" + o +
 		      R"("}],"items":[{"classification":{"id":"10000000"}}]}]})" + "\n";
 	// Varieties [2,1,1,1,1]: q1 1, q3 1 + 1/3, fence ⌈1⅓ + 0.5⌉ = 2.
-	EXPECT_EQ(run(R"({"R048": {"minimum_contracting_processes": 1}})", in), parse_json(R"({"Tenderer":{"F":{"R048":2.0}}})"));
+	EXPECT_EQ(run(R"({"R048": {"minimum_contracting_processes": 1}})", in),
+	          parse_json(R"({"Tenderer":{"F":{"R048":2.0}}})"));
 	EXPECT_EQ(run(R"({"R048": {}})", in), Json::object()); // default minimum: 20 processes
 }
 
@@ -209,7 +226,8 @@ TEST(CardinalExamples, R058) {
 
 // --- flagged, near miss, exclusions, ties, overrides ----------------------------------------------------
 namespace {
-std::string tender(const std::string &ocid, const std::string &start, const std::string &end, const std::string &extra = "") {
+std::string tender(const std::string &ocid, const std::string &start, const std::string &end,
+                   const std::string &extra = "") {
 	return R"({"ocid":")" + ocid + R"(","tender":{)" + extra + R"("tenderPeriod":{"startDate":")" + start +
 	       R"(","endDate":")" + end + "\"}}}\n";
 }
@@ -217,7 +235,8 @@ std::string tender(const std::string &ocid, const std::string &start, const std:
 
 TEST(Indicators, R003NearMissOverridesAndMethods) {
 	const std::string s = "2024-01-01T00:00:00Z";
-	EXPECT_EQ(run(R"({"R003": {}})", tender("A", s, "2024-01-15T23:59:59Z")), parse_json(R"({"OCID":{"A":{"R003":1.0}}})"));
+	EXPECT_EQ(run(R"({"R003": {}})", tender("A", s, "2024-01-15T23:59:59Z")),
+	          parse_json(R"({"OCID":{"A":{"R003":1.0}}})"));
 	EXPECT_EQ(run(R"({"R003": {}})", tender("A", s, "2024-01-16T00:00:00Z")), Json::object()); // 15 days: not under 15
 	EXPECT_EQ(run(R"({"R003": {"threshold": 10}})", tender("A", s, "2024-01-11T00:00:00Z")), Json::object());
 	// Thresholds by procurementMethodDetails override the threshold.
@@ -228,8 +247,10 @@ TEST(Indicators, R003NearMissOverridesAndMethods) {
 	// A method filter excludes other and missing methods.
 	const std::string limited = tender("A", s, "2024-01-02T00:00:00Z", R"("procurementMethod":"limited",)");
 	EXPECT_EQ(run(R"({"R003": {"procurement_methods": "open"}})", limited), Json::object());
-	EXPECT_EQ(run(R"({"R003": {"procurement_methods": "open"}})", tender("A", s, "2024-01-02T00:00:00Z")), Json::object());
-	EXPECT_EQ(run(R"({"R003": {"procurement_methods": "open|limited"}})", limited), parse_json(R"({"OCID":{"A":{"R003":1.0}}})"));
+	EXPECT_EQ(run(R"({"R003": {"procurement_methods": "open"}})", tender("A", s, "2024-01-02T00:00:00Z")),
+	          Json::object());
+	EXPECT_EQ(run(R"({"R003": {"procurement_methods": "open|limited"}})", limited),
+	          parse_json(R"({"OCID":{"A":{"R003":1.0}}})"));
 	// Unreadable dates exclude the process.
 	EXPECT_EQ(run(R"({"R003": {}})", tender("A", "2024-01-01", "2024-01-02")), Json::object());
 }
@@ -281,10 +302,15 @@ TEST(Indicators, SecondLowestRatioExclusionsAndCurrency) {
 	EXPECT_EQ(run(R"({"currency": "EUR", "R024": {"threshold": 0.05}})", priced("A", 100, 101)), Json::object());
 	// Price comparison lists: the deny list drops, the allow list keeps only its members.
 	const std::string auction = priced("A", 100, 101, R"(,"tender":{"procurementMethodDetails":"Random Selection"})");
-	EXPECT_EQ(run(R"({"no_price_comparison_procurement_methods": "Random Selection", "R024": {"threshold": 0.05}})", auction), Json::object());
-	EXPECT_EQ(run(R"({"price_comparison_procurement_methods": "Reverse Auction", "R024": {"threshold": 0.05}})", auction), Json::object());
-	EXPECT_EQ(run(R"({"price_comparison_procurement_methods": "Random Selection", "R024": {"threshold": 0.05}})", auction),
-	          parse_json(R"({"OCID":{"A":{"R024":0.01}}})"));
+	EXPECT_EQ(
+	    run(R"({"no_price_comparison_procurement_methods": "Random Selection", "R024": {"threshold": 0.05}})", auction),
+	    Json::object());
+	EXPECT_EQ(
+	    run(R"({"price_comparison_procurement_methods": "Reverse Auction", "R024": {"threshold": 0.05}})", auction),
+	    Json::object());
+	EXPECT_EQ(
+	    run(R"({"price_comparison_procurement_methods": "Random Selection", "R024": {"threshold": 0.05}})", auction),
+	    parse_json(R"({"OCID":{"A":{"R024":0.01}}})"));
 }
 
 TEST(Indicators, R024AllZeroQuartilesSkipped) {
@@ -298,37 +324,45 @@ TEST(Indicators, R028SameTendererAndNearMiss) {
 	auto bids = [](const std::string &b1, const std::string &b2) {
 		return R"({"ocid":"A","bids":{"details":[)" + b1 + "," + b2 + "]}}";
 	};
-	auto bid = [](const std::string &id, const std::string &amount, const std::string &status = "valid", const std::string &cur = "USD") {
+	auto bid = [](const std::string &id, const std::string &amount, const std::string &status = "valid",
+	              const std::string &cur = "USD") {
 		return R"({"status":")" + status + R"(","value":{"amount":)" + amount + R"(,"currency":")" + cur +
 		       R"("},"tenderers":[{"id":")" + id + "\"}]}";
 	};
 	EXPECT_EQ(run(R"({"R028": {}})", bids(bid("X", "10"), bid("X", "10"))), Json::object()); // one company's two bids
 	EXPECT_EQ(run(R"({"R028": {}})", bids(bid("X", "10"), bid("Y", "10.01"))), Json::object()); // near miss
 	EXPECT_EQ(run(R"({"R028": {}})", bids(bid("X", "10"), bid("Y", "10", "valid", "EUR"))), Json::object());
-	EXPECT_EQ(run(R"({"R028": {}})", bids(bid("X", "10"), bid("Y", "10", "withdrawn"))), Json::object()); // not submitted
+	EXPECT_EQ(run(R"({"R028": {}})", bids(bid("X", "10"), bid("Y", "10", "withdrawn"))),
+	          Json::object()); // not submitted
 	EXPECT_EQ(run(R"({"R028": {}})", bids(bid("X", "10"), bid("Y", "10.0"))),
 	          parse_json(R"({"OCID":{"A":{"R028":1.0}},"Tenderer":{"X":{"R028":1.0},"Y":{"R028":1.0}}})"));
 }
 
 TEST(Indicators, R030NearMiss) {
-	const char *in = R"({"ocid":"F","bids":{"details":[{"status":"valid","date":"2000-03-15T00:00:00Z","tenderers":[{"id":"W"}]}]},"tender":{"tenderPeriod":{"endDate":"2000-03-15T00:00:00Z"}},"awards":[{"status":"active","suppliers":[{"id":"W"}]}]})";
+	const char *in =
+	    R"({"ocid":"F","bids":{"details":[{"status":"valid","date":"2000-03-15T00:00:00Z","tenderers":[{"id":"W"}]}]},"tender":{"tenderPeriod":{"endDate":"2000-03-15T00:00:00Z"}},"awards":[{"status":"active","suppliers":[{"id":"W"}]}]})";
 	EXPECT_EQ(run(R"({"R030": {}})", in), Json::object()); // on time
-	const char *loser = R"({"ocid":"F","bids":{"details":[{"status":"valid","date":"2000-04-01T00:00:00Z","tenderers":[{"id":"L"}]}]},"tender":{"tenderPeriod":{"endDate":"2000-03-15T00:00:00Z"}},"awards":[{"status":"active","suppliers":[{"id":"W"}]}]})";
+	const char *loser =
+	    R"({"ocid":"F","bids":{"details":[{"status":"valid","date":"2000-04-01T00:00:00Z","tenderers":[{"id":"L"}]}]},"tender":{"tenderPeriod":{"endDate":"2000-03-15T00:00:00Z"}},"awards":[{"status":"active","suppliers":[{"id":"W"}]}]})";
 	EXPECT_EQ(run(R"({"R030": {}})", loser), Json::object()); // late, but did not win
 }
 
 TEST(Indicators, R035ThresholdAndSameTenderer) {
-	const char *two = R"({"ocid":"F","bids":{"details":[{"status":"disqualified","tenderers":[{"id":"D"}]},{"status":"disqualified","tenderers":[{"id":"E"}]},{"status":"disqualified","tenderers":[{"id":"V"}]},{"status":"valid","tenderers":[{"id":"V"}]}]},"awards":[{"status":"active","suppliers":[{"id":"V"}]}]})";
-	EXPECT_EQ(run(R"({"R035": {}})", two), parse_json(R"({"OCID":{"F":{"R035":2.0}}})")); // V's own disqualified bid does not count
+	const char *two =
+	    R"({"ocid":"F","bids":{"details":[{"status":"disqualified","tenderers":[{"id":"D"}]},{"status":"disqualified","tenderers":[{"id":"E"}]},{"status":"disqualified","tenderers":[{"id":"V"}]},{"status":"valid","tenderers":[{"id":"V"}]}]},"awards":[{"status":"active","suppliers":[{"id":"V"}]}]})";
+	EXPECT_EQ(run(R"({"R035": {}})", two),
+	          parse_json(R"({"OCID":{"F":{"R035":2.0}}})")); // V's own disqualified bid does not count
 	EXPECT_EQ(run(R"({"R035": {"threshold": 3}})", two), Json::object());
-	const char *two_valid = R"({"ocid":"F","bids":{"details":[{"status":"disqualified","tenderers":[{"id":"D"}]},{"status":"valid","tenderers":[{"id":"V"}]},{"status":"valid","tenderers":[{"id":"U"}]}]},"awards":[{"status":"active","suppliers":[{"id":"V"}]}]})";
+	const char *two_valid =
+	    R"({"ocid":"F","bids":{"details":[{"status":"disqualified","tenderers":[{"id":"D"}]},{"status":"valid","tenderers":[{"id":"V"}]},{"status":"valid","tenderers":[{"id":"U"}]}]},"awards":[{"status":"active","suppliers":[{"id":"V"}]}]})";
 	EXPECT_EQ(run(R"({"R035": {}})", two_valid), Json::object());
 }
 
 TEST(Indicators, R036Ties) {
 	auto in = [](const std::string &first, const std::string &second) {
-		return R"({"ocid":"F","bids":{"details":[{"status":")" + first + R"(","value":{"amount":1,"currency":"USD"}},{"status":")" +
-		       second + R"(","value":{"amount":1,"currency":"USD"}}]},"awards":[{"status":"active"}]})";
+		return R"({"ocid":"F","bids":{"details":[{"status":")" + first +
+		       R"(","value":{"amount":1,"currency":"USD"}},{"status":")" + second +
+		       R"(","value":{"amount":1,"currency":"USD"}}]},"awards":[{"status":"active"}]})";
 	};
 	// Equal lowest bids: the first one decides (Cardinal's strict comparison).
 	EXPECT_EQ(run(R"({"R036": {}})", in("valid", "disqualified")), Json::object());
@@ -342,11 +376,17 @@ TEST(Indicators, R036Ties) {
 TEST(Indicators, R038FixedThresholdAndMinimum) {
 	std::string in;
 	for (int i = 0; i < 3; ++i)
-		in += R"({"ocid":")" + std::to_string(i) +
-		      R"(","bids":{"details":[{"status":"disqualified","tenderers":[{"id":"T"}]},{"status":"valid","tenderers":[{"id":"U"}]}]},"buyer":{"id":"B"},"tender":{"procuringEntity":{"id":"P"}}})" "\n";
-	EXPECT_EQ(run(R"({"R038": {"threshold": 0.5}})", in),
-	          parse_json(R"({"Buyer":{"B":{"R038":0.5}},"ProcuringEntity":{"P":{"R038":0.5}},"Tenderer":{"T":{"R038":1.0}}})"));
-	EXPECT_EQ(run(R"({"R038": {"threshold": 0.5, "minimum_submitted_bids": 4, "minimum_contracting_processes": 7}})", in), Json::object());
+		in +=
+		    R"({"ocid":")" + std::to_string(i) +
+		    R"(","bids":{"details":[{"status":"disqualified","tenderers":[{"id":"T"}]},{"status":"valid","tenderers":[{"id":"U"}]}]},"buyer":{"id":"B"},"tender":{"procuringEntity":{"id":"P"}}})"
+		    "\n";
+	EXPECT_EQ(
+	    run(R"({"R038": {"threshold": 0.5}})", in),
+	    parse_json(
+	        R"({"Buyer":{"B":{"R038":0.5}},"ProcuringEntity":{"P":{"R038":0.5}},"Tenderer":{"T":{"R038":1.0}}})"));
+	EXPECT_EQ(
+	    run(R"({"R038": {"threshold": 0.5, "minimum_submitted_bids": 4, "minimum_contracting_processes": 7}})", in),
+	    Json::object());
 }
 
 TEST(Indicators, RepeatableAndOrderedDocument) {
@@ -370,13 +410,16 @@ TEST(Indicators, R003AndTenderPeriodRuleAreOneCheck) {
 	Calendar calendar;
 	for (const char *end : {"2025-06-14", "2025-06-15", "2025-06-16", "2025-06-17"}) {
 		Hit hit;
-		const bool rule_fires = evaluate_row(
-		    rule,
-		    fixtures::record(RecordKind::Procurement,
-		                     {{"procurement_method", "open"}, {"tender_period_start", "2025-06-01"}, {"tender_period_end", end}}),
-		    calendar, hit);
-		const std::string release = std::string(R"({"ocid":"A","tender":{"procurementMethod":"open","tenderPeriod":{"startDate":"2025-06-01T00:00:00Z","endDate":")") +
-		                            end + "T00:00:00Z\"}}}";
+		const bool rule_fires =
+		    evaluate_row(rule,
+		                 fixtures::record(RecordKind::Procurement, {{"procurement_method", "open"},
+		                                                            {"tender_period_start", "2025-06-01"},
+		                                                            {"tender_period_end", end}}),
+		                 calendar, hit);
+		const std::string release =
+		    std::string(
+		        R"({"ocid":"A","tender":{"procurementMethod":"open","tenderPeriod":{"startDate":"2025-06-01T00:00:00Z","endDate":")") +
+		    end + "T00:00:00Z\"}}}";
 		const bool r003_flags = !run(R"({"R003": {"threshold": 15}})", release).empty();
 		EXPECT_EQ(rule_fires, r003_flags) << end;
 		EXPECT_EQ(rule_fires, std::string(end) < "2025-06-16") << end; // 15 whole days is not under 15

@@ -33,10 +33,10 @@ ind::Settings settings_arg(FunctionCallInfo fcinfo, int n) {
 // The members of the compiled release the indicators read (ocid, tender, bids, awards, buyer), as the JSON
 // text of an object, from the jsonb in column col of row of the last SPI result; built in context, which
 // each call resets first (so the text is valid until the next call, and what detoasting and the toast
-// index scans leave behind never accumulates over a run). A document that is not an object is given whole (the core counts it
-// invalid). The document is detoasted once, and only these members go through jsonb's text output
-// (numbers through numeric_out: most of a run's cost), not parties, planning, contracts or documents,
-// which are most of a real compiled release: a release reduced to them gives the same results.
+// index scans leave behind never accumulates over a run). A document that is not an object is given whole (the core
+// counts it invalid). The document is detoasted once, and only these members go through jsonb's text output (numbers
+// through numeric_out: most of a run's cost), not parties, planning, contracts or documents, which are most of a real
+// compiled release: a release reduced to them gives the same results.
 std::string_view release_members_text(uint64_t row, int col, MemoryContext context) {
 	return oversight::pg_call([&] {
 		static const char *const members[] = {"ocid", "tender", "bids", "awards", "buyer"};
@@ -88,8 +88,8 @@ OVERSIGHT_FUNCTION(oversight_indicator_settings) {
 }
 
 // indicator_compute(settings jsonb, ocids text[], published_from timestamptz, published_before timestamptz)
-// -> jsonb {"settings", "currency", "read", "excluded", "invalid", "duration_ms", "rows": [[group, identifier, indicator,
-// value]…], "meta": Cardinal's Meta}. NULL scope arguments: no restriction.
+// -> jsonb {"settings", "currency", "read", "excluded", "invalid", "duration_ms", "rows": [[group, identifier,
+// indicator, value]…], "meta": Cardinal's Meta}. NULL scope arguments: no restriction.
 OVERSIGHT_FUNCTION(oversight_indicator_compute) {
 	const auto started = std::chrono::steady_clock::now(); // a duration, not a time of day: no clock to inject
 	ind::Settings settings = settings_arg(fcinfo, 0);
@@ -107,12 +107,12 @@ OVERSIGHT_FUNCTION(oversight_indicator_compute) {
 	}
 	// Qualified names, parameters only: nothing of the caller's search_path or input reaches the text.
 	const std::string sql = "SELECT p.ocid, p.source_document FROM oversight.procurement_process p"
-	    " WHERE p.ocid OPERATOR(pg_catalog.>) $1 AND p.source_document IS NOT NULL"
-	    " AND ($2 IS NULL OR p.ocid OPERATOR(pg_catalog.=) ANY ($2))"
-	    " AND ($3 IS NULL OR p.published_at OPERATOR(pg_catalog.>=) $3)"
-	    " AND ($4 IS NULL OR p.published_at OPERATOR(pg_catalog.<) $4)"
-	    " ORDER BY p.ocid LIMIT " + // the primary key's order: each page is an index range
-	    std::to_string(page_size);
+	                        " WHERE p.ocid OPERATOR(pg_catalog.>) $1 AND p.source_document IS NOT NULL"
+	                        " AND ($2 IS NULL OR p.ocid OPERATOR(pg_catalog.=) ANY ($2))"
+	                        " AND ($3 IS NULL OR p.published_at OPERATOR(pg_catalog.>=) $3)"
+	                        " AND ($4 IS NULL OR p.published_at OPERATOR(pg_catalog.<) $4)"
+	                        " ORDER BY p.ocid LIMIT " + // the primary key's order: each page is an index range
+	                        std::to_string(page_size);
 	std::string last; // ocids are non-empty: "" precedes them all
 	MemoryContext release_context = pg::new_memory_context("oversight indicator release");
 	pg::spi_connect();

@@ -95,11 +95,11 @@ struct Result {
 };
 
 struct Results {
-	std::vector<Result> rows; // ordered by group, identifier, indicator
-	Json meta = Json::object(); // Cardinal's "Meta": quartiles and fences, rounded to 4 decimals
-	uint64_t read = 0;          // releases with a string ocid
-	uint64_t excluded = 0;      // cancelled tenders, excluded procurementMethodDetails
-	uint64_t invalid = 0;       // not a JSON object with a string ocid (Cardinal skips them too)
+	std::vector<Result> rows;            // ordered by group, identifier, indicator
+	Json meta = Json::object();          // Cardinal's "Meta": quartiles and fences, rounded to 4 decimals
+	uint64_t read = 0;                   // releases with a string ocid
+	uint64_t excluded = 0;               // cancelled tenders, excluded procurementMethodDetails
+	uint64_t invalid = 0;                // not a JSON object with a string ocid (Cardinal skips them too)
 	std::optional<std::string> currency; // the main currency used
 };
 

@@ -17,10 +17,14 @@ namespace dom = simdjson::dom;
 
 const char *group_name(Group group) {
 	switch (group) {
-	case Group::OCID: return "OCID";
-	case Group::Buyer: return "Buyer";
-	case Group::ProcuringEntity: return "ProcuringEntity";
-	case Group::Tenderer: return "Tenderer";
+	case Group::OCID:
+		return "OCID";
+	case Group::Buyer:
+		return "Buyer";
+	case Group::ProcuringEntity:
+		return "ProcuringEntity";
+	case Group::Tenderer:
+		return "Tenderer";
 	}
 	return "";
 }
@@ -101,7 +105,8 @@ std::vector<dom::element> submitted_bids(dom::element release) {
 bool complete_awards_and_bids(dom::element release, std::vector<dom::element> &active, dom::array &details) {
 	dom::array awards;
 	dom::element bids;
-	if (!array_at(release, "awards", awards) || !object_at(release, "bids", bids) || !array_at(bids, "details", details))
+	if (!array_at(release, "awards", awards) || !object_at(release, "bids", bids) ||
+	    !array_at(bids, "details", details))
 		return false;
 	for (dom::element award : awards) {
 		std::string_view status;
@@ -134,8 +139,8 @@ std::vector<PricedBid> valid_priced_bids(dom::array details) {
 		dom::array tenderers;
 		PricedBid p;
 		if (status_is(bid, "valid") && object_at(bid, "value", value) && number_at(value, "amount", p.amount) &&
-		    string_at(value, "currency", p.currency) && array_at(bid, "tenderers", tenderers) && tenderers.size() == 1 &&
-		    string_at(tenderers.at(0).value_unsafe(), "id", p.tenderer))
+		    string_at(value, "currency", p.currency) && array_at(bid, "tenderers", tenderers) &&
+		    tenderers.size() == 1 && string_at(tenderers.at(0).value_unsafe(), "id", p.tenderer))
 			out.push_back(p);
 	}
 	return out;
@@ -181,7 +186,8 @@ struct Run::State {
 		return *currency == c;
 	}
 	bool price_comparison(dom::element release) const {
-		return details_match(release, s.price_comparison_procurement_methods, s.no_price_comparison_procurement_methods);
+		return details_match(release, s.price_comparison_procurement_methods,
+		                     s.no_price_comparison_procurement_methods);
 	}
 
 	void second_lowest_bid_ratio(dom::element release, std::string_view ocid);
@@ -425,7 +431,8 @@ void Run::State::r038(dom::element release) {
 	std::string_view id;
 	if (object_at(release, "buyer", buyer) && string_at(buyer, "id", id))
 		add(r038_buyer, id);
-	if (object_at(release, "tender", tender) && object_at(tender, "procuringEntity", entity) && string_at(entity, "id", id))
+	if (object_at(release, "tender", tender) && object_at(tender, "procuringEntity", entity) &&
+	    string_at(entity, "id", id))
 		add(r038_procuring_entity, id);
 }
 

@@ -9,7 +9,7 @@ namespace oversight::core::indicators {
 
 const std::vector<std::string> &indicator_codes() {
 	static const std::vector<std::string> codes = {"R003", "R018", "R024", "R025", "R028", "R030",
-	                                                "R035", "R036", "R038", "R048", "R058"};
+	                                               "R035", "R036", "R038", "R048", "R058"};
 	return codes;
 }
 
@@ -25,7 +25,8 @@ std::string path_of(const std::string &section, const std::string &name) {
 // Cardinal's pipe-separated lists ("open|selective"); empty members are dropped as split_terminator does.
 std::set<std::string> pipe_list(const Json &v, const std::string &path) {
 	if (!v.is_string())
-		refuse("指标设置 " + path + " 应为以 | 分隔的文本", "indicator setting " + path + " must be pipe-separated text");
+		refuse("指标设置 " + path + " 应为以 | 分隔的文本",
+		       "indicator setting " + path + " must be pipe-separated text");
 	std::set<std::string> out;
 	const std::string s = v.get<std::string>();
 	size_t start = 0;
@@ -130,7 +131,8 @@ Settings parse_settings(const Json &json) {
 				} else if (key == "R025" && name == "percentile") {
 					s.r025_percentile = natural(v, path);
 					if (s.r025_percentile > 100)
-						refuse("指标设置 " + path + " 应在 0 到 100 之间", "indicator setting " + path + " must be 0 to 100");
+						refuse("指标设置 " + path + " 应在 0 到 100 之间",
+						       "indicator setting " + path + " must be 0 to 100");
 				} else if (key == "R025" && name == "threshold") {
 					s.r025_threshold = decimal(v, path);
 				} else if (key == "R035" && name == "threshold") {

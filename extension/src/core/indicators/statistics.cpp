@@ -79,8 +79,8 @@ std::optional<int64_t> parse_rfc3339(std::string_view s) {
 	    s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second))
 		return std::nullopt;
 	static const int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (month < 1 || month > 12 || day < 1 || day > month_days[month - 1] + (month == 2 && leap(year)) ||
-	    hour > 23 || minute > 59 || second > 60)
+	if (month < 1 || month > 12 || day < 1 || day > month_days[month - 1] + (month == 2 && leap(year)) || hour > 23 ||
+	    minute > 59 || second > 60)
 		return std::nullopt;
 	size_t pos = 19;
 	int64_t micros = 0;

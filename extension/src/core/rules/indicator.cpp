@@ -26,12 +26,13 @@ SELECT {table}, h.__key, '', h.__unit,
 )SQL";
 
 RuleKindSpec cardinal_indicator() {
-	RuleKindSpec k{"cardinal_indicator",
-	               {RK::Procurement},
-	               Evaluation::Sweep,
-	               {{"indicator", P::Choice, "\"R003\"", "Cardinal's code of the process-level red flag.", nullptr, nullptr,
-	                 process_indicators()}},
-	               "A process flagged by the latest run of one of Cardinal's red-flag indicators (oversight.run_indicators())."};
+	RuleKindSpec k{
+	    "cardinal_indicator",
+	    {RK::Procurement},
+	    Evaluation::Sweep,
+	    {{"indicator", P::Choice, "\"R003\"", "Cardinal's code of the process-level red flag.", nullptr, nullptr,
+	      process_indicators()}},
+	    "A process flagged by the latest run of one of Cardinal's red-flag indicators (oversight.run_indicators())."};
 	k.title_zh = "Cardinal 红旗指标";
 	k.title_en = "Cardinal red flag";
 	k.messages = {{nullptr, "采购项目 {ocid} 触发红旗指标 {indicator}，指标值 {value}（指标运行 {run_id}）",
