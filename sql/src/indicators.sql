@@ -215,7 +215,11 @@ GRANT EXECUTE ON FUNCTION oversight.indicator_settings(jsonb) TO oversight_admin
 GRANT EXECUTE ON FUNCTION oversight.run_indicators(jsonb, text[], timestamptz, timestamptz) TO oversight_admin;
 GRANT EXECUTE ON FUNCTION oversight.indicator_document(bigint, boolean) TO oversight_admin, oversight_analyst, oversight_inspector;
 GRANT SELECT ON oversight.indicator, oversight.indicator_run, oversight.indicator_result, oversight.indicator_results
-  TO oversight_admin, oversight_analyst, oversight_inspector;
+  TO oversight_admin, oversight_inspector;
+-- Analysts: not a run's scope, whose list of ocids may name other units' processes.
+GRANT SELECT ON oversight.indicator, oversight.indicator_result, oversight.indicator_results TO oversight_analyst;
+GRANT SELECT (run_id, settings, indicators, main_currency, processes_read, processes_excluded, documents_invalid, result_count,
+              alerts, meta, started_at, duration_ms, run_by) ON oversight.indicator_run TO oversight_analyst;
 
 -- Runs and their results are user data: pg_dump keeps them (the shipped indicator rows are recreated).
 SELECT pg_catalog.pg_extension_config_dump('oversight.indicator_run', '');

@@ -7,7 +7,7 @@
 -- processes only and no organisation-level result, a role outside the oversight roles sees nothing.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(25);
+SELECT plan(26);
 \ir include/city_roles.psql
 CREATE ROLE oversight_test_ind_admin NOLOGIN IN ROLE oversight_admin;
 GRANT USAGE ON SCHEMA tap TO oversight_test_ind_admin;
@@ -83,6 +83,8 @@ SELECT throws_ok($$ SELECT oversight.indicator_compute(NULL, NULL, NULL, NULL) $
                  'nor call the computation directly to read every unit''s releases');
 SELECT throws_ok($$ INSERT INTO oversight.indicator_result VALUES (1, 'R003', 'OCID', '1', 1) $$, '42501', NULL, 'an analyst cannot plant a result');
 SELECT throws_ok($$ UPDATE oversight.indicator_run SET result_count = 0 $$, '42501', NULL, 'nor rewrite a run');
+SELECT throws_ok($$ SELECT scope FROM oversight.indicator_run $$, '42501', NULL,
+                 'nor read a run''s scope, whose ocids may name another unit''s processes');
 SELECT is((SELECT array_agg(DISTINCT group_name || ':' || identifier) FROM oversight.indicator_results), ARRAY['OCID:F', 'OCID:R028-F'],
                   'an analyst of EDU sees the results of EDU''s processes only, and no organisation-level result');
 SELECT is(oversight.indicator_document(4, false), '{"OCID": {"F": {"R058": 99.0}, "R028-F": {"R028": 1.0}}}'::jsonb,
