@@ -425,3 +425,87 @@ TEST(Indicators, R003AndTenderPeriodRuleAreOneCheck) {
 		EXPECT_EQ(rule_fires, std::string(end) < "2025-06-16") << end; // 15 whole days is not under 15
 	}
 }
+
+namespace {
+// Cardinal's R025 example with F bidding in processes 0–7 against tenderer o in process o; winners[o] won.
+std::string r025_lines(const std::vector<std::string> &winners) {
+	std::string in =
+	    R"({"ocid":"0","bids":{"details":[{"status":"valid","tenderers":[{"id":"F"}]}]},"awards":[{"status":"active","suppliers":[{"id":")" +
+	    winners[0] + "\"}]}]}\n";
+	for (size_t o = 1; o < winners.size(); ++o)
+		in +=
+		    R"({"ocid":")" + std::to_string(o) +
+		    R"(","bids":{"details":[{"status":"valid","tenderers":[{"id":"F"}]},{"status":"valid","tenderers":[{"id":")" +
+		    std::to_string(o) + R"("}]}]},"awards":[{"status":"active","suppliers":[{"id":")" + winners[o] +
+		    "\"}]}]}\n";
+	return in;
+}
+} // namespace
+
+TEST(Indicators, R025NearMissAndOverrides) {
+	// F wins processes 0 and 1: ratios [0.25, 0, 1×6], lower fence 0.5625 − 1.5·0.4375 < 0.25: not flagged.
+	const std::string in = r025_lines({"F", "F", "2", "3", "4", "5", "6", "7"});
+	EXPECT_EQ(run(R"({"R025": {}})", in), Json::object());
+	// A fixed lower fence of 0.3 flags F (8 bids > the 75th percentile 1); tenderer 1 (ratio 0) has 1 bid.
+	EXPECT_EQ(run(R"({"R025": {"threshold": 0.3}})", in), parse_json(R"({"Tenderer":{"F":{"R025":0.25}}})"));
+	// The 100th percentile of bid counts is F's own 8: F is not above it.
+	EXPECT_EQ(run(R"({"R025": {"threshold": 0.3, "percentile": 100}})", in), Json::object());
+	// A process with a pending award is excluded: F's bids there do not count.
+	std::string pending = r025_lines({"F", "1", "2", "3", "4", "5", "6", "7"});
+	pending.replace(pending.find("\"active\""), 8, "\"pending\"");
+	// F: 0 wins in 7 (its win in the excluded process does not count), below everyone else's 1.
+	EXPECT_EQ(run(R"({"R025": {}})", pending), parse_json(R"({"Tenderer":{"F":{"R025":0.0}}})"));
+}
+
+TEST(Indicators, SecondLowestRatioSupplierAndTendererExclusions) {
+	const char *settings = R"({"R024": {"threshold": 0.05}})";
+	std::string two_tenderers = priced("A", 100, 101);
+	two_tenderers.replace(two_tenderers.find(R"([{"id":"L"}])"), 12, R"([{"id":"L"},{"id":"M"}])");
+	EXPECT_EQ(run(settings, two_tenderers), Json::object()); // the only other bid is by two tenderers
+	std::string two_suppliers = priced("A", 100, 101);
+	two_suppliers.replace(two_suppliers.find(R"("suppliers":[{"id":"W"}])"), 24,
+	                      R"("suppliers":[{"id":"W"},{"id":"L"}])");
+	EXPECT_EQ(run(settings, two_suppliers), Json::object()); // an award to two suppliers
+	// The winner's lowest bid is its bid (two bids by W: 100 and 90, runner-up 99: 0.1 from 90).
+	std::string two_bids = priced("A", 100, 99);
+	two_bids.insert(two_bids.find("]},\"awards\""),
+	                R"(,{"status":"valid","tenderers":[{"id":"W"}],"value":{"amount":90,"currency":"USD"}})");
+	EXPECT_EQ(run(R"({"R058": {"threshold": 0.1}})", two_bids), parse_json(R"({"OCID":{"A":{"R058":0.1}}})"));
+	EXPECT_EQ(run(R"({"R058": {"threshold": 0.11}})", two_bids), Json::object());
+}
+
+TEST(Indicators, R028PriceComparisonExclusion) {
+	const std::string in =
+	    R"({"ocid":"F","tender":{"procurementMethodDetails":"Random Selection"},"bids":{"details":[{"status":"valid","value":{"amount":1,"currency":"USD"},"tenderers":[{"id":"V"}]},{"status":"valid","value":{"amount":1,"currency":"USD"},"tenderers":[{"id":"D"}]}]}})";
+	EXPECT_EQ(run(R"({"no_price_comparison_procurement_methods": "Random Selection", "R028": {}})", in),
+	          Json::object());
+	EXPECT_EQ(run(R"({"no_price_comparison_procurement_methods": "Lottery", "R028": {}})", in).size(), 2u);
+}
+
+TEST(Indicators, R038NearMiss) {
+	// Buyers at 1/4, 1/4, 1/4 and 2/4 disqualified: Q1 0.25, Q3 0.25 + 7/12·0.25, fence Q3 + 1.5·IQR ≈ 0.6146 > 0.5.
+	// Tenderers X (5/8) and Y (0/8): Q1 0, Q3 0.625, fence 1.5625. Nobody flagged.
+	std::string in;
+	for (int b = 0; b < 4; ++b)
+		for (int p = 0; p < 2; ++p)
+			in += R"({"ocid":")" + std::to_string(b * 2 + p) + R"(","buyer":{"id":"B)" + std::to_string(b) +
+			      R"("},"bids":{"details":[{"status":")" + (p == 0 || b == 3 ? "disqualified" : "valid") +
+			      R"(","tenderers":[{"id":"X"}]},{"status":"valid","tenderers":[{"id":"Y"}]}]}})" + "\n";
+	Results r = run_lines(parse_settings(parse_json(R"({"R038": {}})")), in);
+	EXPECT_EQ(r.meta["R038"]["Buyer_q3"], 0.3958);
+	EXPECT_EQ(r.meta["R038"]["Buyer_upper_fence"], 0.6146);
+	EXPECT_EQ(r.meta["R038"]["Tenderer_upper_fence"], 1.5625);
+	EXPECT_EQ(cardinal_document(r, false), Json::object());
+	// A fixed fence at B3's ratio flags it (inclusive).
+	EXPECT_EQ(run(R"({"R038": {"threshold": 0.5}})", in),
+	          parse_json(R"({"Buyer":{"B3":{"R038":0.5}},"Tenderer":{"X":{"R038":0.625}}})"));
+}
+
+TEST(Indicators, R048DigitsAndThreshold) {
+	const char *in =
+	    R"({"ocid":"F","awards":[{"status":"active","suppliers":[{"id":"F"}],"items":[{"classification":{"id":"10100000"}},{"classification":{"id":"10200000"}}]}]})";
+	// Two digits: one first-level class; four digits: two. A fixed fence of 2 flags only the latter.
+	EXPECT_EQ(run(R"({"R048": {"minimum_contracting_processes": 1, "threshold": 2}})", in), Json::object());
+	EXPECT_EQ(run(R"({"R048": {"minimum_contracting_processes": 1, "threshold": 2, "digits": 4}})", in),
+	          parse_json(R"({"Tenderer":{"F":{"R048":2.0}}})"));
+}
