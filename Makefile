@@ -24,7 +24,7 @@ DATA        = extension/$(EXT).control $(filter-out $(DATA_built),$(sort $(wildc
 
 PG_CPPFLAGS = -Iextension/include -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CXXFLAGS = -std=c++17 -fvisibility=hidden -fvisibility-inlines-hidden -Wall -Wextra $(WERROR) -MMD -MP
-SHLIB_LINK  = -lstdc++
+SHLIB_LINK  = -lstdc++ -lsimdjson
 EXTRA_CLEAN = $(OBJS:.o=.d)
 
 # `make installcheck`: the pg_regress suite against an installed server (PGHOST, PGPORT…), after `make install`.

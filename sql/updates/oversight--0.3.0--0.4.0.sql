@@ -286,3 +286,4 @@ REVOKE ALL ON FUNCTION oversight.record_kind_definition(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION oversight.record_kind_definition(text)
   TO oversight_admin, oversight_loader, oversight_analyst, oversight_inspector;
 --#include src/at_commit.sql
+--#include src/indicators.sql

@@ -106,7 +106,9 @@ SELECT set_eq($$ SELECT p.proname::text FROM pg_proc p WHERE p.pronamespace = 'o
         'decide_complaint', 'close_complaint', 'draw_spot_check', 'record_spot_check', 'rate_dimension', 'record_evaluation', 'refresh_scores',
         'close_assessment_quarter_by_hand',
         -- rules on complete facts (attacks in 218_complete_facts.sql)
-        'queue_tenderer_change'],
+        'queue_tenderer_change',
+        -- Cardinal's indicators (attacks in 245_indicators.sql)
+        'run_indicators'],
   'the SECURITY DEFINER functions are exactly the reviewed ones');
 SET LOCAL ROLE oversight_test_admin1;
 SELECT throws_ok($$ SELECT oversight.audit('update', 'oversight.payment', '{"payment_code": "X"}', NULL, NULL, 'forged') $$, '42501', NULL,

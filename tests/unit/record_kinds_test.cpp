@@ -82,5 +82,5 @@ TEST(RuleKindRegistryTest, EachKindHasTheOperationsOfItsEvaluation) {
 		EXPECT_EQ(r.spec, &k);
 	}
 	EXPECT_EQ(find_rule_kind("no_such_kind"), nullptr);
-	EXPECT_EQ(rule_kinds().size(), 31u); // with matter_when and payment_split_under_limit (0.4.0)
+	EXPECT_EQ(rule_kinds().size(), 32u); // with matter_when, payment_split_under_limit and cardinal_indicator (0.4.0)
 }

@@ -35,7 +35,8 @@ std::vector<RuleKindSpec> sod_kinds();
 std::vector<RuleKindSpec> procurement_kinds();
 std::vector<RuleKindSpec> fund_kinds();
 std::vector<RuleKindSpec> enforcement_kinds();
-std::vector<RuleKindSpec> matter_kinds(); // data-driven: what forms a matter (rules/matter.cpp)
+std::vector<RuleKindSpec> matter_kinds();    // data-driven: what forms a matter (rules/matter.cpp)
+std::vector<RuleKindSpec> indicator_kinds(); // Cardinal's red flags (rules/indicator.cpp)
 std::vector<RuleKindSpec> test_kinds();
 
 // Field access by canonical name: f("amount"). Rules name fields by string literals: their index is

@@ -3,6 +3,7 @@
 #include "kinds.hpp"
 
 #include "oversight/core/cpp_only.hpp"
+#include "oversight/core/indicators.hpp"
 
 namespace oversight::core::kinds {
 namespace {
@@ -243,8 +244,8 @@ RuleKindSpec tender_period_short() {
 			min_days = rule.integer("min_days_limited");
 		else
 			return false;
-		int64_t days = (end.micros - start.micros) / (86400LL * 1000000LL);
-		if (days >= min_days)
+		int64_t days; // Cardinal's R003 is this check with its own minimum (indicators.hpp)
+		if (!indicators::period_too_short(start.micros, end.micros, min_days, days))
 			return false;
 		hit.details = details({{"days", Json(days)}, {"min_days", Json(min_days)}, {"method", jtext(method)}});
 		return true;

@@ -10,7 +10,7 @@ const std::vector<RuleKindSpec> &rule_kinds() {
 	static const std::vector<RuleKindSpec> all = [] {
 		std::vector<RuleKindSpec> out;
 		for (auto area : {kinds::payment_kinds, kinds::sod_kinds, kinds::procurement_kinds, kinds::fund_kinds,
-		                  kinds::enforcement_kinds, kinds::matter_kinds, kinds::test_kinds})
+		                  kinds::enforcement_kinds, kinds::matter_kinds, kinds::indicator_kinds, kinds::test_kinds})
 			for (auto &k : area())
 				out.push_back(std::move(k));
 		return out;
