@@ -2,11 +2,11 @@
 -- tenderers as they stand when the writing transaction commits, whichever table's rows came first. One
 -- company's bids are never "different tenderers"; bids whose tenderers are not known are reported as
 -- cannot-evaluate, not fired on a guess; a cancelled tender is not judged; tenderer links written,
--- changed or removed later make the process be judged again; the queue is transactional; a loader needs
+-- changed or removed later make the process be judged again; a cancelled tender's period is not judged either; the queue is transactional; a loader needs
 -- no right on the queue, and cannot use its functions.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(24);
+SELECT plan(26);
 \ir include/city_roles.psql
 \ir include/commit_point.psql
 INSERT INTO oversight.party (party_code, name) VALUES ('ACME', 'Acme Ltd'), ('BETA', 'Beta Ltd'), ('GAMMA', 'Gamma Ltd');
@@ -70,6 +70,11 @@ INSERT INTO oversight.bid (ocid, bid_id, amount, currency, status) VALUES
 INSERT INTO oversight.bid_tenderer (ocid, bid_id, party_code) VALUES ('P-CANCEL', 'b1', 'ACME'), ('P-CANCEL', 'b2', 'BETA');
 SELECT pg_temp.commit_point();
 SELECT ok(NOT pg_temp.fired('PROC.COLLUSION_PRICE', 'P-CANCEL'), 'identical prices in a cancelled tender do not fire');
+INSERT INTO oversight.procurement_process (ocid, buyer_unit_code, procurement_method, tender_status, tender_period_start, tender_period_end) VALUES
+  ('P-SHORT-CANCELLED', 'EDU', 'open', 'cancelled', '2025-06-01 09:00+08', '2025-06-06 09:00+08'),
+  ('P-SHORT', 'EDU', 'open', 'active', '2025-06-01 09:00+08', '2025-06-06 09:00+08');
+SELECT ok(NOT pg_temp.fired('PROC.TENDER_PERIOD', 'P-SHORT-CANCELLED'), 'a cancelled tender''s short period is not judged');
+SELECT ok(pg_temp.fired('PROC.TENDER_PERIOD', 'P-SHORT'), 'the same period in an active tender fires');
 
 -- Transactional: what a rolled-back savepoint wrote is not judged.
 SAVEPOINT before_bids;

@@ -231,11 +231,13 @@ RuleKindSpec tender_period_short() {
 	k.title_en = "Tender period under the legal minimum";
 	k.messages = {{nullptr, "{method|term}的招标期限仅 {days} 日，少于法定最短期限 {min_days} 日",
 	               "tender period of {days} days for a {method} procedure, under the minimum of {min_days}"}};
-	k.row_fields = {"procurement_method", "tender_period_start", "tender_period_end"};
+	k.row_fields = {"procurement_method", "tender_period_start", "tender_period_end", "tender_status"};
 	k.check_row = [](const CompiledRule &rule, const Record &record, const Calendar &, Hit &hit) {
 		Fields f(rule, record);
 		const Value &method = f("procurement_method"), &start = f("tender_period_start"), &end = f("tender_period_end");
 		if (method.null || start.null || end.null)
+			return false;
+		if (is(f("tender_status"), "cancelled")) // a cancelled tender's period is not judged (as Cardinal's R003)
 			return false;
 		int64_t min_days;
 		if (method.text == M::open || method.text == M::selective)
@@ -251,6 +253,7 @@ RuleKindSpec tender_period_short() {
 		return true;
 	};
 	k.required_inputs = {"procurement_method", "tender_period_start", "tender_period_end"};
+	k.optional_inputs = {"tender_status"};
 	return k;
 }
 
