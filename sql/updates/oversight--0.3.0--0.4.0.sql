@@ -285,3 +285,4 @@ COMMENT ON FUNCTION oversight.record_kind_definition(text) IS
 REVOKE ALL ON FUNCTION oversight.record_kind_definition(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION oversight.record_kind_definition(text)
   TO oversight_admin, oversight_loader, oversight_analyst, oversight_inspector;
+--#include src/ocds_mapping.sql
