@@ -15,7 +15,7 @@ COMMENT ON COLUMN oversight.ocds_party_mention.roles IS
 
 ALTER TABLE oversight.bid ADD COLUMN published_status text;
 COMMENT ON COLUMN oversight.bid.published_status IS
-  'The bid status as published, when it differs from the OCDS codelist value in status or has none (qualified → valid, not-qualified → disqualified, InTreatment → pending; Cardinal''s prepare step is the reference).';
+  'The bid status as published; status holds its OCDS codelist value (qualified → valid, not-qualified → disqualified, InTreatment → pending; Cardinal''s prepare step is the reference), or NULL when it has none (a mapping note says so).';
 
 ALTER TABLE oversight.award ADD COLUMN related_bid_id text;
 COMMENT ON COLUMN oversight.award.related_bid_id IS 'The bid the award was made on (OCDS awards[].relatedBid), as published.';
