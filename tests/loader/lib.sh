@@ -86,25 +86,7 @@ CSV
 # OCDS loads (18_ocds_release_order.t, 19_ocds_mapping.t): every canonical row, compiled document, mapped
 # OCDS detail and mapping note of database $1, one per line, sorted, into file $2; same_database compares two.
 canonical() { # canonical DB FILE
-	q "SELECT t FROM (
-	     SELECT 'process ' || (to_jsonb(x) - 'load_id')::text AS t FROM oversight.procurement_process x UNION ALL
-	     SELECT 'lot ' || (to_jsonb(x) - 'load_id')::text FROM oversight.procurement_lot x UNION ALL
-	     SELECT 'bid ' || (to_jsonb(x) - 'load_id')::text FROM oversight.bid x UNION ALL
-	     SELECT 'bid_tenderer ' || to_jsonb(x)::text FROM oversight.bid_tenderer x UNION ALL
-	     SELECT 'award ' || (to_jsonb(x) - 'load_id')::text FROM oversight.award x UNION ALL
-	     SELECT 'award_supplier ' || to_jsonb(x)::text FROM oversight.award_supplier x UNION ALL
-	     SELECT 'contract ' || (to_jsonb(x) - 'load_id')::text FROM oversight.contract x UNION ALL
-	     SELECT 'party ' || (to_jsonb(x) - 'load_id')::text FROM oversight.party x UNION ALL
-	     SELECT 'party_mention ' || to_jsonb(x)::text FROM oversight.ocds_party_mention x UNION ALL
-	     SELECT 'process_detail ' || to_jsonb(x)::text FROM oversight.ocds_process_detail x UNION ALL
-	     SELECT 'tenderer ' || to_jsonb(x)::text FROM oversight.ocds_tenderer x UNION ALL
-	     SELECT 'item ' || to_jsonb(x)::text FROM oversight.ocds_item x UNION ALL
-	     SELECT 'amendment ' || to_jsonb(x)::text FROM oversight.ocds_amendment x UNION ALL
-	     SELECT 'transaction ' || to_jsonb(x)::text FROM oversight.ocds_transaction x UNION ALL
-	     SELECT 'related_process ' || to_jsonb(x)::text FROM oversight.ocds_related_process x UNION ALL
-	     SELECT 'mapping_note ' || to_jsonb(x)::text FROM oversight.ocds_mapping_note x UNION ALL
-	     SELECT 'release ' || (to_jsonb(x) - 'load_id' - 'line_no')::text FROM oversight.ocds_release x) rows
-	   ORDER BY t" "$1" >"$2"
+	psql -XAtq -v ON_ERROR_STOP=1 -d "$1" -f "$OVERSIGHT_ROOT/tests/loader/ocds_canonical.sql" >"$2"
 }
 same_database() { # same_database DB1 DB2 DESCRIPTION
 	canonical "$1" "$WORK/$1.dump"
