@@ -96,14 +96,8 @@ print(len(files), len(releases), len(distinct), len({r['ocid'] for r in releases
 PY
 )
 diag "$n_files files, $n_releases releases ($n_distinct distinct) of $n_ocids processes, one without an ocid"
-dbs=()
-for k in 1 2 3; do
-	new_database "order_s$k"
-	dbs+=("$DB")
-	mapfile -t files <"$WORK/order$k"
-	out=$(loaded "${files[@]}")
-	is "$(printf '%s\n' "$out" | grep -c '"status":"committed"')" "$n_files" "order $k: every one of the $n_files files committed"
-done
+load_in_orders order_s "$WORK/order" "$n_files" :
+dbs=("${DBS[@]}")
 new_database order_pk
 PK=$DB
 out=$(loaded "$WORK/all.json")

@@ -79,15 +79,8 @@ for seed in (1, 2, 3):
     open('%s/syn-order%d' % (work, seed), 'w').write('\n'.join(order) + '\n')
 PY
 
-dbs=()
-for k in 1 2 3; do
-	new_database "map_$k"
-	with_budget
-	dbs+=("$DB")
-	mapfile -t order <"$WORK/syn-order$k"
-	out=$(loaded "${order[@]}")
-	is "$(printf '%s\n' "$out" | grep -c '"status":"committed"')" "${#files[@]}" "order $k: every file committed"
-done
+load_in_orders map_ "$WORK/syn-order" "${#files[@]}" with_budget
+dbs=("${DBS[@]}")
 new_database map_package
 with_budget
 PK=$DB
