@@ -255,6 +255,186 @@ TEST(OcdsFlatten, PartiesByIdentifierBidsAwardsContracts) {
 	          "NULL"); // names no award of the process
 }
 
+// Issue 12, item 3: the mapping of a compiled release beyond the first item and the organisations with ids.
+OcdsRows flattened(const std::string &text) {
+	OcdsRows r;
+	flatten_compiled_release(parse(text), r);
+	return r;
+}
+
+// The mapping notes as "path reason_code" lines, sorted.
+std::vector<std::string> notes(const OcdsRows &r) {
+	std::vector<std::string> out;
+	for (const auto &n : rows(r, OcdsTable::mapping_note))
+		out.push_back(column(OcdsTable::mapping_note, n, "path") + " " + column(OcdsTable::mapping_note, n, "reason_code"));
+	std::sort(out.begin(), out.end());
+	return out;
+}
+
+std::string party_code_named(const OcdsRows &r, const std::string &name) {
+	for (const auto &p : rows(r, OcdsTable::party))
+		if (column(OcdsTable::party, p, "name") == name)
+			return column(OcdsTable::party, p, "party_code");
+	return "none";
+}
+
+TEST(OcdsMapping, OrganisationsNamedWithoutIdAreOnePartyByNormalisedName) {
+	auto r = flattened(R"({"ocid":"ocds-m","buyer":{"name":"Secretaría de Salud"},
+	  "awards":[{"id":"a1","suppliers":[{"name":"ACME  S.A. de C.V."}]},{"id":"a2","suppliers":[{"name":"acme s.a. de c.v."}]}]})");
+	std::string supplier = party_code_named(r, "ACME  S.A. de C.V.");
+	EXPECT_EQ(supplier.rfind("name:", 0), 0u) << supplier;
+	// the spellings of one name are one party, linked to both awards
+	ASSERT_EQ(rows(r, OcdsTable::award_supplier).size(), 2u);
+	EXPECT_EQ(column(OcdsTable::award_supplier, rows(r, OcdsTable::award_supplier)[1], "party_code"), supplier);
+	EXPECT_EQ(rows(r, OcdsTable::party).size(), 2u);
+	EXPECT_EQ(column(OcdsTable::process, rows(r, OcdsTable::process).at(0), "buyer_party_code"),
+	          party_code_named(r, "Secretaría de Salud"));
+	// and the same name in another process is the same party
+	auto other = flattened(R"({"ocid":"ocds-n","tender":{"tenderers":[{"name":"ACME S.A. DE C.V."}]}})");
+	EXPECT_EQ(party_code_named(other, "ACME S.A. DE C.V."), supplier);
+}
+
+TEST(OcdsMapping, ANameOnlyReferenceIsThePartyOfThatNameWithItsRoles) {
+	auto r = flattened(R"({"ocid":"ocds-p","parties":[{"id":"PY-1","name":"Municipalidad de Asunción","roles":["buyer"]}],
+	  "buyer":{"name":"Municipalidad de Asunción"},"tender":{"procuringEntity":{"id":"PY-1"}}})");
+	ASSERT_EQ(rows(r, OcdsTable::party).size(), 1u);
+	EXPECT_EQ(column(OcdsTable::process, rows(r, OcdsTable::process).at(0), "buyer_party_code"), "PY-1");
+	EXPECT_EQ(column(OcdsTable::party, rows(r, OcdsTable::party)[0], "roles"), R"({"buyer","procuringEntity"})");
+}
+
+TEST(OcdsMapping, EveryItemBudgetPeriodsCriteriaAmendmentsRelatedProcesses) {
+	auto r = flattened(R"({"ocid":"ocds-i","id":"r9",
+	  "planning":{"budget":{"id":"B-1","description":"Health 2024","amount":{"amount":500000,"currency":"PYG"},
+	              "project":"Beds","projectID":"P-7","period":{"startDate":"2024-01-01T00:00:00Z","endDate":"2024-12-31T23:59:59Z"}}},
+	  "tender":{"awardCriteria":"priceOnly","enquiryPeriod":{"startDate":"2024-02-01T00:00:00Z","endDate":"2024-02-10T00:00:00Z"},
+	            "awardPeriod":{"startDate":"2024-03-01T00:00:00Z"},
+	            "items":[{"id":"1","description":"Bed","classification":{"scheme":"UNSPSC","id":"56101500"},"quantity":10,
+	                      "unit":{"name":"unit","value":{"amount":350.5,"currency":"PYG"}}},
+	                     {"id":"2","classification":{"scheme":"UNSPSC","id":"42192200"},"quantity":"2"}],
+	            "amendments":[{"id":"am1","date":"2024-02-05T00:00:00Z","rationale":"more beds"}]},
+	  "awards":[{"id":"a1","relatedBid":"b7","items":[{"id":"1","quantity":10}]}],
+	  "contracts":[{"id":"c1","awardID":"a1","items":[{"id":"1"}],"amendment":{"date":"2024-05-01T00:00:00Z","rationale":"extension"},
+	                "relatedProcesses":[{"id":"1","relationship":["framework"],"scheme":"ocid","identifier":"ocds-fw"}]}],
+	  "relatedProcesses":[{"id":"1","relationship":["planning","parent"],"title":"Plan","scheme":"ocid","identifier":"ocds-plan"}]})");
+	const auto &items = rows(r, OcdsTable::item);
+	ASSERT_EQ(items.size(), 4u); // two tender items, the award's and the contract's
+	EXPECT_EQ(column(OcdsTable::item, items[0], "classification_id"), "56101500");
+	EXPECT_EQ(column(OcdsTable::item, items[0], "quantity"), "10");
+	EXPECT_EQ(column(OcdsTable::item, items[0], "unit_value"), "350.5");
+	EXPECT_EQ(column(OcdsTable::item, items[1], "classification_id"), "42192200"); // not only the first item
+	EXPECT_EQ(column(OcdsTable::item, items[2], "scope") + " " + column(OcdsTable::item, items[2], "parent_id"), "award a1");
+	EXPECT_EQ(column(OcdsTable::item, items[3], "scope") + " " + column(OcdsTable::item, items[3], "parent_id"), "contract c1");
+	const auto &p = rows(r, OcdsTable::process).at(0);
+	EXPECT_EQ(column(OcdsTable::process, p, "category_code"), "56101500");
+	EXPECT_EQ(column(OcdsTable::process, p, "budget_project_code"), "P-7");
+	EXPECT_EQ(column(OcdsTable::process, p, "fiscal_year"), "2024");
+	const auto &d = rows(r, OcdsTable::process_detail).at(0);
+	EXPECT_EQ(column(OcdsTable::process_detail, d, "budget_amount"), "500000");
+	EXPECT_EQ(column(OcdsTable::process_detail, d, "budget_project"), "Beds");
+	EXPECT_EQ(column(OcdsTable::process_detail, d, "award_criteria"), "priceOnly");
+	EXPECT_EQ(column(OcdsTable::process_detail, d, "enquiry_period_end"), "2024-02-10 00:00:00+00:00");
+	EXPECT_EQ(column(OcdsTable::process_detail, d, "award_period_start"), "2024-03-01 00:00:00+00:00");
+	EXPECT_EQ(column(OcdsTable::award, rows(r, OcdsTable::award).at(0), "related_bid_id"), "b7");
+	const auto &am = rows(r, OcdsTable::amendment);
+	ASSERT_EQ(am.size(), 2u); // the tender's (1.1 array) and the contract's (1.0 object)
+	EXPECT_EQ(column(OcdsTable::amendment, am[0], "rationale"), "more beds");
+	EXPECT_EQ(column(OcdsTable::amendment, am[1], "scope") + " " + column(OcdsTable::amendment, am[1], "rationale"),
+	          "contract extension");
+	const auto &rp = rows(r, OcdsTable::related_process);
+	ASSERT_EQ(rp.size(), 2u);
+	EXPECT_EQ(column(OcdsTable::related_process, rp[0], "relationship"), R"({"planning","parent"})");
+	EXPECT_EQ(column(OcdsTable::related_process, rp[1], "scope") + " " + column(OcdsTable::related_process, rp[1], "identifier"),
+	          "contract ocds-fw");
+	EXPECT_TRUE(notes(r).empty());
+}
+
+TEST(OcdsMapping, FiscalYearOnlyWhenTheBudgetPeriodIsOneYear) {
+	auto year = [](const std::string &period) {
+		auto r = flattened(R"({"ocid":"x","planning":{"budget":{"period":)" + period + "}}}");
+		return column(OcdsTable::process, rows(r, OcdsTable::process).at(0), "fiscal_year");
+	};
+	EXPECT_EQ(year(R"({"startDate":"2023-07-01T00:00:00Z","endDate":"2024-06-30T00:00:00Z"})"), "NULL");
+	EXPECT_EQ(year(R"({"startDate":"2023-01-01T00:00:00Z"})"), "2023");
+	EXPECT_EQ(year(R"({})"), "NULL");
+}
+
+TEST(OcdsMapping, NumberOfTenderersIsPublishedElseTheDistinctTenderersListed) {
+	auto count = [](const std::string &tender) {
+		auto r = flattened(R"({"ocid":"x","tender":)" + tender + "}");
+		return column(OcdsTable::process, rows(r, OcdsTable::process).at(0), "number_of_tenderers") + " " +
+		       column(OcdsTable::process_detail, rows(r, OcdsTable::process_detail).at(0), "tenderers_source") + " " +
+		       std::to_string(rows(r, OcdsTable::tenderer).size());
+	};
+	// every Nigerian process: one tenderer listed, no numberOfTenderers
+	EXPECT_EQ(count(R"({"tenderers":[{"id":"NG-1","name":"Only Ltd"}]})"), "1 tenderers 1");
+	EXPECT_EQ(count(R"({"tenderers":[{"id":"1"},{"id":"2"},{"name":"Three"},{"id":"1"}]})"), "3 tenderers 3");
+	EXPECT_EQ(count(R"({"numberOfTenderers":5,"tenderers":[{"id":"1"}]})"), "5 numberOfTenderers 1");
+	EXPECT_EQ(count(R"({"title":"none"})"), "NULL NULL 0");
+}
+
+TEST(OcdsMapping, BidStatusesMapToTheCodelistKeepingThePublishedValue) {
+	auto r = flattened(R"({"ocid":"x","bids":{"details":[{"id":"1","status":"qualified"},{"id":"2","status":"not-qualified"},
+	  {"id":"3","status":"InTreatment"},{"id":"4","status":"Disqualified"},{"id":"5","status":"withdrawn"},
+	  {"id":"6","status":"active"},{"id":"7","status":"on hold"},{"id":"8"}]}})");
+	std::vector<std::string> got;
+	for (const auto &b : rows(r, OcdsTable::bid))
+		got.push_back(column(OcdsTable::bid, b, "status") + "/" + column(OcdsTable::bid, b, "published_status"));
+	EXPECT_EQ(got, (std::vector<std::string>{"valid/qualified", "disqualified/not-qualified", "pending/InTreatment",
+	                                         "disqualified/Disqualified", "withdrawn/withdrawn", "valid/active",
+	                                         "NULL/on hold", "NULL/NULL"}));
+	EXPECT_EQ(notes(r), (std::vector<std::string>{"bids.details[6].status unknown_bid_status"}));
+}
+
+TEST(OcdsMapping, PlaceholdersAreReadAsAbsentWithANote) {
+	auto r = flattened(R"({"ocid":"x","id":"rel-1","tender":{"value":{"amount":0,"currency":"USD"},
+	  "tenderPeriod":{"startDate":"2024-03-01T00:00:00Z","endDate":"2024-02-01T00:00:00Z"},
+	  "items":[{"id":"1","unit":{"value":{"amount":0.0,"currency":"USD"}}}]},
+	  "awards":[{"id":"a","value":{"amount":"0.00","currency":"USD"}}],
+	  "contracts":[{"id":"c","value":{"amount":12,"currency":"USD"},
+	                "period":{"startDate":"2024-05-02T00:00:00+02:00","endDate":"2024-05-01T23:00:00Z"}}]})");
+	const auto &p = rows(r, OcdsTable::process).at(0);
+	EXPECT_EQ(column(OcdsTable::process, p, "estimated_value"), "NULL");
+	EXPECT_EQ(column(OcdsTable::process, p, "currency"), "USD");
+	EXPECT_EQ(column(OcdsTable::process, p, "tender_period_start") + column(OcdsTable::process, p, "tender_period_end"),
+	          "NULLNULL"); // neither end of a reversed period is judged as real
+	EXPECT_EQ(column(OcdsTable::item, rows(r, OcdsTable::item).at(0), "unit_value"), "NULL");
+	EXPECT_EQ(column(OcdsTable::award, rows(r, OcdsTable::award).at(0), "amount"), "NULL");
+	const auto &c = rows(r, OcdsTable::contract).at(0);
+	EXPECT_EQ(column(OcdsTable::contract, c, "amount"), "12");
+	// 2024-05-01T23:00Z is after 2024-05-02T00:00+02:00 (22:00Z): a real period, compared by instant
+	EXPECT_EQ(column(OcdsTable::contract, c, "period_end"), "2024-05-01");
+	EXPECT_EQ(notes(r), (std::vector<std::string>{"awards[0].value.amount zero_amount",
+	                                              "tender.items[0].unit.value.amount zero_amount",
+	                                              "tender.tenderPeriod period_end_before_start",
+	                                              "tender.value.amount zero_amount"}));
+	const auto &n = rows(r, OcdsTable::mapping_note).at(0);
+	EXPECT_EQ(column(OcdsTable::mapping_note, n, "ocid") + " " + column(OcdsTable::mapping_note, n, "release_id"), "x rel-1");
+	EXPECT_NE(column(OcdsTable::mapping_note, n, "reason_zh"), column(OcdsTable::mapping_note, n, "reason"));
+}
+
+TEST(OcdsMapping, NothingWithoutAnIdIsDroppedWithoutANote) {
+	auto r = flattened(R"({"ocid":"x","tender":{"items":[{"description":"no id"},{"id":"1"},{"id":"1"}]},
+	  "awards":[{"title":"no id","value":{"amount":5,"currency":"MXN"}},{"id":"a1"}],
+	  "contracts":[{"title":"no id"},{"id":"c1","awardID":"a9",
+	                "implementation":{"transactions":[{"id":"t1","date":"2024-06-01T00:00:00Z","value":{"amount":100,"currency":"MXN"},
+	                                                   "payer":{"name":"Tesorería"},"payee":{"id":"S1","name":"Supplier"}},
+	                                                  {"value":{"amount":3,"currency":"MXN"}}]}}]})");
+	EXPECT_EQ(rows(r, OcdsTable::award).size(), 1u);
+	EXPECT_EQ(rows(r, OcdsTable::contract).size(), 1u);
+	EXPECT_EQ(rows(r, OcdsTable::item).size(), 1u);
+	ASSERT_EQ(rows(r, OcdsTable::transaction).size(), 1u);
+	const auto &t = rows(r, OcdsTable::transaction)[0];
+	EXPECT_EQ(column(OcdsTable::transaction, t, "contract_code"), "x/c1");
+	EXPECT_EQ(column(OcdsTable::transaction, t, "amount"), "100");
+	EXPECT_EQ(column(OcdsTable::transaction, t, "payer_party_code"), party_code_named(r, "Tesorería"));
+	EXPECT_EQ(column(OcdsTable::transaction, t, "payee_party_code"), "S1");
+	EXPECT_EQ(notes(r), (std::vector<std::string>{
+	                        "awards[0] missing_id", "contracts[0] missing_id", "contracts[1].awardID unknown_award",
+	                        "contracts[1].implementation.transactions[0] transaction_not_payment",
+	                        "contracts[1].implementation.transactions[1] missing_id", "tender.items[0] missing_id",
+	                        "tender.items[2] duplicate_id"}));
+}
+
 TEST(AlertLine, FormatsThePayload) {
 	std::string line =
 	    format_alert_line(R"({"alert_id":17,"rule_code":"PAY.DUP","rule_version":2,"severity":"warning","status":"open",

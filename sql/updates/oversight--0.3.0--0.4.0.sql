@@ -287,3 +287,4 @@ GRANT EXECUTE ON FUNCTION oversight.record_kind_definition(text)
   TO oversight_admin, oversight_loader, oversight_analyst, oversight_inspector;
 --#include src/at_commit.sql
 --#include src/indicators.sql
+--#include src/ocds_mapping.sql

@@ -82,3 +82,31 @@ EDU01,市第一中学,预算单位,FIN
 HLT02,市中心医院,预算单位,FIN
 CSV
 }
+
+# OCDS loads (18_ocds_release_order.t, 19_ocds_mapping.t): every canonical row, compiled document, mapped
+# OCDS detail and mapping note of database $1, one per line, sorted, into file $2; same_database compares two.
+canonical() { # canonical DB FILE
+	psql -XAtq -v ON_ERROR_STOP=1 -d "$1" -f "$OVERSIGHT_ROOT/tests/loader/ocds_canonical.sql" >"$2"
+}
+same_database() { # same_database DB1 DB2 DESCRIPTION
+	canonical "$1" "$WORK/$1.dump"
+	canonical "$2" "$WORK/$2.dump"
+	cmp -s "$WORK/$1.dump" "$WORK/$2.dump"
+	local rc=$?
+	ok "$rc" "$3 ($(wc -l <"$WORK/$1.dump") rows compared)"
+	[ "$rc" = 0 ] || diag "$(diff "$WORK/$1.dump" "$WORK/$2.dump" | head -6 | cut -c1-300)"
+}
+# One database per shuffled order of OCDS files ($2 + 1..3: one path a line), each set up by $4 (a command run
+# in the new database, or :), every file loaded as its own load, each committed; the databases in DBS.
+load_in_orders() { # load_in_orders NAME ORDER_FILE_PREFIX FILE_COUNT SETUP
+	DBS=()
+	local k out files
+	for k in 1 2 3; do
+		new_database "$1$k"
+		$4
+		DBS+=("$DB")
+		mapfile -t files <"$2$k"
+		out=$(load ocds --json -q --no-progress --reject-dir "$WORK" "${files[@]}" 2>/dev/null)
+		is "$(printf '%s\n' "$out" | grep -c '"status":"committed"')" "$3" "order $k: every one of the $3 files committed"
+	done
+}

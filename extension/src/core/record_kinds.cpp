@@ -119,7 +119,8 @@ RecordKindSpec bid() {
 	         {"bond_account", F::Text, canonical},
 	         {"contact_name", F::Text, canonical},
 	         {"source_document", F::Json, stored},
-	         {"load_id", F::BigInt, stored}},
+	         {"load_id", F::BigInt, stored},
+	         {"published_status", F::Text, stored}},
 	        {}};
 }
 

@@ -18,20 +18,42 @@
 
 namespace oversight::loader {
 
-// Staging tables of an OCDS load, in merge order (referenced tables first).
-enum class OcdsTable { party, process, lot, bid, bid_tenderer, award, award_supplier, contract };
-constexpr size_t ocds_table_count = 8;
+// Staging tables of an OCDS load, in merge order (referenced tables first). The tables after `contract`
+// are owned by the compilation (StageTable::owned_key): the details the canonical tables have no column
+// for, and the mapping notes (what was read as absent or left out, and why).
+enum class OcdsTable {
+	party,
+	process,
+	lot,
+	bid,
+	bid_tenderer,
+	award,
+	award_supplier,
+	contract,
+	process_detail,
+	tenderer,
+	item,
+	amendment,
+	transaction,
+	related_process,
+	mapping_note
+};
+constexpr size_t ocds_table_count = 15;
 
 struct StageColumn {
 	std::string name, sql_type;
-	bool field = true; // a field the ledger's fields_provided may list (canonical fields of a watched kind; no
-	                   // source documents)
+	bool field = true;  // a field the ledger's fields_provided may list (canonical fields of a watched kind; no
+	                    // source documents)
+	bool target = true; // a column of the target table (false: staged for another table, e.g. a party's roles
+	                    // for oversight.ocds_party_mention)
 };
 struct StageTable {
 	std::string target;                 // table in schema oversight
 	std::vector<StageColumn> columns;   // staging columns after line_no (same names as the target's)
 	std::string kind_name = {};         // record kind in fields_provided: "procurement", "bid", "contract"; else target
 	std::string provenance_column = {}; // the load that last wrote a record ("load_id"; empty: the table has none)
+	std::vector<std::string> owned_key = {}; // set: every row of a compiled process is the compilation's (its key):
+	                                         // rows it no longer stages are deleted, the others upserted
 };
 const std::array<StageTable, ocds_table_count> &ocds_stage_tables();
 
