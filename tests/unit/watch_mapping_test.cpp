@@ -34,11 +34,8 @@ std::string refusal(const std::string &mapping, RecordKind kind = RecordKind::Pa
 
 TEST(WatchMappingTest, ColumnsAliasesConstantsAndDefaultsAreReadInFieldOrder) {
 	WatchMapping m = parse_watch_mapping(RecordKind::Payment, parse_json(zfpz));
-	EXPECT_EQ(m.columns, (std::map<std::string, std::string>{{"amount", "je"},
-	                                                         {"expense_type", "zclx"},
-	                                                         {"payment_code", "pzh"},
-	                                                         {"payment_method", "zffs"},
-	                                                         {"status", "zt"}}));
+	EXPECT_EQ(m.columns_json(), Json::parse(R"({"amount": "je", "expense_type": "zclx", "payment_code": "pzh",
+	                                             "payment_method": "zffs", "status": "zt"})"));
 	ASSERT_TRUE(m.key);
 	EXPECT_EQ(*m.key, std::vector<std::string>{"pzh"});
 	ASSERT_EQ(m.values.fields.size(), 4u);
@@ -62,6 +59,16 @@ TEST(WatchMappingTest, TheStoredFormReadsBackToTheSameMapping) {
 	WatchMapping again = parse_watch_mapping(RecordKind::Payment, stored);
 	EXPECT_TRUE(again.columns.empty());
 	EXPECT_EQ(again.values.json(RecordKind::Payment), stored);
+}
+
+TEST(WatchMappingTest, AColumnMayListSeveralNamesTheFirstPresentWins) {
+	// A stored .map names a field's column by its header names: the table's column is the first it has.
+	WatchMapping m = parse_watch_mapping(
+	    RecordKind::Payment, parse_json(R"({"payee_name": {"column": ["收款人", "收款单位"]}, "amount": {"column": ["je"]}})"));
+	EXPECT_EQ(m.columns.at("payee_name"), (std::vector<std::string>{"收款人", "收款单位"}));
+	EXPECT_EQ(m.columns_json(), Json::parse(R"({"payee_name": ["收款人", "收款单位"], "amount": "je"})"));
+	EXPECT_NE(refusal(R"({"payee_name": {"column": []}})").find("an array of them"), std::string::npos);
+	EXPECT_NE(refusal(R"({"payee_name": {"column": ["a", 3]}})").find("an array of them"), std::string::npos);
 }
 
 TEST(WatchMappingTest, NumbersAndDatesAreKeptInCanonicalForm) {

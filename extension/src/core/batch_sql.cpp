@@ -217,8 +217,10 @@ std::string recording_query(const std::vector<const CompiledRule *> &rules, cons
 	// Findings go to record_hits; the rows a rule reports it could not judge (NULL message, details
 	// {"cannot_evaluate": …}) to record_coverage, aggregated in the same pass.
 	const std::string table = sql_literal(shape.table_name), hit = "FILTER (WHERE NOT q.ce)";
+	const std::string mapping_version = shape.mapping_version_id > 0 ? std::to_string(shape.mapping_version_id) + "::pg_catalog.int8"
+	                                                                  : std::string("NULL::pg_catalog.int8");
 	return "SELECT (SELECT r.blocking_message FROM oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.mz, a.d, " +
-	       sql_literal(path) +
+	       sql_literal(path) + ", " + mapping_version +
 	       ") AS r WHERE a.rv IS NOT NULL) AS blocking_message, "
 	       "(SELECT oversight.record_coverage(a.g, " +
 	       sql_literal(path) +

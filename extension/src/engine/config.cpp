@@ -75,7 +75,7 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 	    "       oversight.setting_value('timezone'), n.nspowner::pg_catalog.text, "
 	    "       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
 	    "       w.disabled_reason IS NOT NULL, oversight.setting_value('base_currency'), w.is_canonical, "
-	    "       w.value_mapping::pg_catalog.text "
+	    "       w.value_mapping::pg_catalog.text, coalesce(w.mapping_version_id, 0)::pg_catalog.text "
 	    "  FROM oversight.watched_table w JOIN pg_catalog.pg_class c ON c.oid = w.relid "
 	    "  JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
 	    "  CROSS JOIN pg_catalog.pg_namespace n WHERE n.nspname = 'oversight' AND w.relid = $1",
@@ -92,6 +92,7 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 	cfg.schema_owner = static_cast<Oid>(std::stoul(row[4]));
 	cfg.shape.table_name = row[5];
 	cfg.base_currency = row[7];
+	cfg.shape.mapping_version_id = std::stoll(row[10]);
 	// The watch's value aliases, constants and defaults, checked again by the one definition watch() used: a
 	// stored mapping this version no longer accepts disables the watch (with a fault), never the writes.
 	try {
@@ -142,7 +143,7 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 		}
 	}
 	// The value mapping is part of the SQL of every rule: a changed mapping is a new plan.
-	cfg.signature = std::to_string(relid) + "|" + row[5] + "|" + columns + "|" + cfg.base_currency + "|" + row[9];
+	cfg.signature = std::to_string(relid) + "|" + row[5] + "|" + columns + "|" + cfg.base_currency + "|" + row[9] + "|" + row[10];
 
 	Datum kv[1] = {pg::text_datum(core::record_kind_name(cfg.kind()))};
 	Oid kt[1] = {TEXTOID};

@@ -39,6 +39,9 @@ struct TableShape {
 	// Value aliases, constants and defaults of the watch (oversight.watched_table.value_mapping): applied to
 	// the canonical view, never to the rows.
 	ValueMapping values;
+	// The watch's mapping version (oversight.watch_mapping_version), recorded in its alerts; 0: none (the
+	// extension's own tables).
+	int64_t mapping_version_id = 0;
 };
 
 // What an evaluation leaves out of a rule's judgement, decided by the engine once per batch (the loads of
