@@ -8,7 +8,8 @@
 # holding the same facts in Chinese codes in three columns (payment_method 转账/现金, expense_type 办公费…,
 # status 已支付) watched with value mappings on those three. Same data, same run, alternated
 # BENCH_MAPPING_REPEAT times (default 2); the best time of each counts. Target: mapped/canonical throughput
-# >= 0.9, and the same alerts per rule.
+# >= 0.9, and the same alerts per rule. The mapped table's method column has a CHECK listing its codes, as the
+# canonical one has: the engine then filters the cash rules on 现金 itself (its partial index), not on the CASE.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=${OVERSIGHT_ROOT:-$(cd "$HERE/../.." && pwd)}
@@ -27,6 +28,9 @@ CREATE INDEX zfpz_invoice ON bench.zfpz (invoice_no, amount);
 CREATE INDEX zfpz_payee_day ON bench.zfpz (payee_name, paid_on);
 CREATE INDEX zfpz_contract ON bench.zfpz (contract_code) WHERE contract_code IS NOT NULL;
 CREATE INDEX zfpz_cash ON bench.zfpz (payer_unit_code, paid_on) WHERE payment_method = '现金';
+-- The column's code list, as a bureau's table states it: the engine reads it to turn the rules' 'cash' into
+-- '现金' alone, which the partial index above serves (without it, a raw 'cash' could be there too).
+ALTER TABLE bench.zfpz ADD CONSTRAINT zfpz_method_codes CHECK (payment_method IN ('现金', '转账'));
 ALTER TABLE bench.zfpz ALTER COLUMN status SET DEFAULT '已支付';
 SQL
 chinese="CASE p.payment_method WHEN 'cash' THEN '现金' WHEN 'transfer' THEN '转账' ELSE p.payment_method END"

@@ -199,3 +199,85 @@ TEST(WatchMappingTest, RelationViewAppliesTheMappingToFieldsAndUnit) {
 	s.values = {}; // without a mapping, the view is the plain one
 	EXPECT_NE(relation_view(s, batch_relation).find("NULL::pg_catalog.text AS currency, "), std::string::npos);
 }
+
+TEST(WatchMappingTest, ACheckListingTheColumnsCodesIsRead) {
+	EXPECT_EQ(column_check_values("CHECK ((zffs = ANY (ARRAY['现金'::text, '转账'::text])))", "zffs"),
+	          (std::vector<std::string>{"现金", "转账"}));
+	EXPECT_EQ(column_check_values("CHECK (((zffs)::text = ANY ((ARRAY['现金'::character varying, 'it''s'::character "
+	                              "varying])::text[])))",
+	                              "zffs"),
+	          (std::vector<std::string>{"现金", "it's"}));
+	EXPECT_EQ(column_check_values("CHECK ((\"支付方式\" = ANY (ARRAY['现金'::text])))", "\"支付方式\""),
+	          (std::vector<std::string>{"现金"}));
+	// Anything else says nothing about the codes.
+	EXPECT_FALSE(column_check_values("CHECK ((zffs = ANY (ARRAY['现金'::text])))", "zt"));
+	EXPECT_FALSE(column_check_values("CHECK ((je > (0)::numeric))", "je"));
+	EXPECT_FALSE(column_check_values("CHECK (((zffs = ANY (ARRAY['现金'::text])) OR (je > (0)::numeric)))", "zffs"));
+	EXPECT_FALSE(column_check_values("CHECK ((zffs <> ALL (ARRAY['现金'::text])))", "zffs"));
+}
+
+namespace {
+// treasury.zfpz with Chinese codes in zffs (payment method), watched with aliases.
+TableShape coded_treasury(const char *method_mapping) {
+	TableShape s;
+	s.kind = RecordKind::Payment;
+	s.table_name = "treasury.zfpz";
+	s.fields = {{payment_field("payment_code"), "pzh", "text"},
+	            {payment_field("payer_unit_code"), "dwbm", "text"},
+	            {payment_field("amount"), "je", "numeric"},
+	            {payment_field("paid_on"), "zfrq", "date"},
+	            {payment_field("payment_method"), "zffs", "text"}};
+	s.key_columns = {"pzh"};
+	s.quoted_key_columns = {"pzh"};
+	s.values = parse_watch_mapping(RecordKind::Payment,
+	                               parse_json(std::string(R"({"payment_method": )") + method_mapping + "}"))
+	               .values;
+	return s;
+}
+} // namespace
+
+TEST(WatchMappingTest, ARulesCanonicalValueReachesTheColumnsOwnCodes) {
+	const std::string rule = "SELECT 1 FROM {batch} b WHERE b.payment_method = 'cash' AND b.amount > 0\n"
+	                         " CROSS JOIN LATERAL (SELECT 1 FROM {hist} h WHERE h.payer_unit_code = b.payer_unit_code "
+	                         "AND h.payment_method = 'cash'\n AND h.paid_on IS NOT NULL) s";
+	TableShape s = coded_treasury(R"({"values": {"现金": "cash", "提现": "cash", "转账": "transfer"}})");
+	// Every code that maps to cash, and cash itself (an unlisted value passes as it is).
+	std::string out = source_comparisons(rule, s);
+	EXPECT_NE(out.find("WHERE (b.__src_payment_method IN ('提现', '现金', 'cash')) AND b.amount > 0"), std::string::npos) << out;
+	EXPECT_NE(out.find("AND (h.__src_payment_method IN ('提现', '现金', 'cash'))\n AND h.paid_on"), std::string::npos) << out;
+	// The column's CHECK lists its codes: only those can be there, and one code is an equality a partial
+	// index on it (WHERE zffs = '现金') serves.
+	s.fields[4].admitted_values = std::vector<std::string>{"现金", "转账"};
+	out = source_comparisons(rule, s);
+	EXPECT_NE(out.find("AND (h.__src_payment_method = '现金')\n"), std::string::npos) << out;
+	// The view exposes the column as __src_payment_method.
+	EXPECT_NE(relation_view(s, "treasury.zfpz").find("t.zffs AS __src_payment_method, "), std::string::npos);
+	// A default that is the value: NULL is it; another default: NULL is not it (false, not NULL).
+	out = source_comparisons(rule, coded_treasury(R"({"values": {"现金": "cash"}, "default": "cash"})"));
+	EXPECT_NE(out.find("(h.__src_payment_method IN ('现金', 'cash') OR h.__src_payment_method IS NULL)"),
+	          std::string::npos)
+	    << out;
+	out = source_comparisons(rule, coded_treasury(R"({"values": {"现金": "cash"}, "default": "transfer"})"));
+	EXPECT_NE(out.find("(h.__src_payment_method IS NOT NULL AND h.__src_payment_method IN ('现金', 'cash'))"),
+	          std::string::npos)
+	    << out;
+	// cash listed as a code of something else: only 现金 is cash.
+	out = source_comparisons(rule, coded_treasury(R"({"values": {"现金": "cash", "cash": "transfer"}})"));
+	EXPECT_NE(out.find("(h.__src_payment_method = '现金')"), std::string::npos) << out;
+	// Left alone: other relations, other operators, a comparison inside a larger expression, a field
+	// without aliases.
+	const std::string untouched = "SELECT 1 FROM {hist} h JOIN oversight.contract c ON c.payment_method = 'cash' "
+	                              "WHERE h.payment_method <> 'cash' AND 'x' || h.payment_method = 'cash' AND "
+	                              "h.payment_method = 'cash' || 'x' AND h.status = 'paid'";
+	EXPECT_EQ(source_comparisons(untouched, coded_treasury(R"({"values": {"现金": "cash"}})")), untouched);
+}
+
+TEST(WatchMappingTest, TheCumulativeCashRuleFiltersOnTheColumnsCodes) {
+	auto rule = CompiledRule::compile(3, "CASH.MONTHLY", "cash_cumulative", "payment", R"({"limit": 200000})", false);
+	TableShape s = coded_treasury(R"({"values": {"现金": "cash", "转账": "transfer"}})");
+	s.fields[4].admitted_values = std::vector<std::string>{"现金", "转账"};
+	std::string sql = instantiate(rule, s);
+	EXPECT_NE(sql.find("WHERE (b.__src_payment_method = '现金') AND b.paid_on IS NOT NULL"), std::string::npos) << sql;
+	EXPECT_NE(sql.find("AND (h.__src_payment_method = '现金')"), std::string::npos) << sql;
+	EXPECT_EQ(sql.find(".payment_method = 'cash'"), std::string::npos) << sql;
+}

@@ -121,6 +121,24 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 		cfg.shape.fields.push_back({b.field, pg::quote_ident(b.column), base_type_name(b.base_type)});
 		columns += field + "=" + b.column + ",";
 	}
+	// The code lists of value-mapped columns, from the table's CHECK constraints: a rule's comparison with a
+	// canonical value then names only codes the column can hold (core::source_comparisons). Part of the
+	// signature: a changed constraint is a new plan.
+	if (!cfg.shape.values.empty()) {
+		Oid ct[1] = {OIDOID};
+		Datum cv[1] = {ObjectIdGetDatum(relid)};
+		SpiResult checks = spi_query_cached(
+		    "SELECT c.conkey[1]::pg_catalog.text, pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c "
+		    " WHERE c.conrelid = $1 AND c.contype = 'c' AND c.convalidated AND pg_catalog.cardinality(c.conkey) = 1 "
+		    " ORDER BY c.conname",
+		    1, ct, cv, nullptr, true);
+		for (size_t i = 0; i < cfg.fields.size(); ++i)
+			for (const auto &check : checks.rows)
+				if (std::stoi(check[0]) == cfg.fields[i].attnum && !cfg.shape.fields[i].admitted_values &&
+				    (cfg.shape.fields[i].admitted_values =
+				         core::column_check_values(check[1], cfg.shape.fields[i].quoted_column)))
+					columns += "check:" + check[1] + ",";
+	}
 	for (const auto &k : core::parse_json(row[2])) {
 		std::string column = live_column(tupdesc, k.get<int>());
 		if (column.empty()) {
