@@ -231,8 +231,8 @@ BEGIN
     -- A list of columns (a stored .map's header names): the first the table has wins, none is blind.
     candidates := CASE pg_catalog.jsonb_typeof(named -> f) WHEN 'array' THEN ARRAY(SELECT pg_catalog.jsonb_array_elements_text(named -> f))
                                                          WHEN 'string' THEN ARRAY[named ->> f] END;
-    col := CASE WHEN candidates IS NULL OR cardinality(candidates) = 1 THEN candidates[1] END;
-    IF cardinality(candidates) > 1 THEN
+    col := CASE WHEN pg_catalog.jsonb_typeof(named -> f) = 'string' THEN named ->> f END;
+    IF pg_catalog.jsonb_typeof(named -> f) = 'array' THEN
       SELECT c INTO col FROM pg_catalog.unnest(candidates) WITH ORDINALITY AS x(c, o)
        WHERE EXISTS (SELECT FROM pg_catalog.pg_attribute a WHERE a.attrelid = p_table AND a.attname = x.c AND a.attnum > 0 AND NOT a.attisdropped)
        ORDER BY x.o LIMIT 1;
@@ -324,13 +324,14 @@ BEGIN
   VALUES (p_table, p_record_kind, resolved, keys, p_trigger_level,
           rel.relnamespace = 'oversight'::regnamespace, oversight.now(), session_user, attnums, key_numbers, field_values, v_version_id);
   mapped_fields := ARRAY(SELECT pg_catalog.jsonb_object_keys(resolved) ORDER BY 1);
-  value_mapped_fields := ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(field_values) k WHERE field_values -> k ? 'values' ORDER BY 1);
+  value_mapped_fields := ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(field_values) k WHERE field_values -> k ? 'values' AND resolved ? k ORDER BY 1);
   constant_fields := ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(field_values) k WHERE NOT resolved ? k ORDER BY 1);
-  unmapped_fields := ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(fields) k WHERE NOT resolved ? k AND NOT field_values ? k ORDER BY 1);
+  unmapped_fields := ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(fields) k
+                            WHERE NOT resolved ? k AND NOT (field_values -> k ? 'const' OR field_values -> k ? 'default') ORDER BY 1);
   key_columns := keys;
   RETURN NEXT;
 END $$;
 COMMENT ON FUNCTION oversight.watch(regclass, text, jsonb, text, text, integer, text) IS
-  'Attaches the rule engine to a table: maps its columns onto a record kind ({"canonical field": "column"}, same-named columns map themselves, "@key": [...] overrides the primary key) and creates AFTER triggers (statement level with transition tables by default, or row level). A field may instead be mapped as {"column": c, "values": {"source value": "canonical value"}, "default": v} or {"const": v} (the loader''s [values.FIELD], default: and const:; oversight.check_watch_mapping() checks them), applied by the engine when it reads rows. A "column" may list several names (the first the table has wins, none: blind), as a stored .map does. p_mapping_name (and p_mapping_version, else the latest) watches with a stored mapping (oversight.mapping) instead of JSON. Each distinct mapping of a table is a version in oversight.watch_mapping_version (p_reason says why), recorded by its alerts. Returns the fields mapped to columns, the blind ones, the key, the value-mapped and the constant ones, and the mapping version (NULL for the extension''s own tables). Mapped and key columns must be of built-in types (or domains over them). The mapping follows renamed columns; a dropped mapped column disables the watch with a recorded fault; a dropped table is forgotten. The table, its owner and its rows are not changed. Audited.';
+  'Attaches the rule engine to a table: maps its columns onto a record kind ({"canonical field": "column"}, same-named columns map themselves, "@key": [...] overrides the primary key) and creates AFTER triggers (statement level with transition tables by default, or row level). A field may instead be mapped as {"column": c, "values": {"source value": "canonical value"}, "default": v} or {"const": v} (the loader''s [values.FIELD], default: and const:; oversight.check_watch_mapping() checks them), applied by the engine when it reads rows. A "column" may be a list of names (the first the table has wins, none: blind), as a stored .map does. p_mapping_name (and p_mapping_version, else the latest) watches with a stored mapping (oversight.mapping) instead of JSON. Each distinct mapping of a table is a version in oversight.watch_mapping_version (p_reason says why), recorded by its alerts. Returns the fields mapped to columns, the blind ones, the key, the value-mapped and the constant ones, and the mapping version (NULL for the extension''s own tables). Mapped and key columns must be of built-in types (or domains over them). The mapping follows renamed columns; a dropped mapped column disables the watch with a recorded fault; a dropped table is forgotten. The table, its owner and its rows are not changed. Audited.';
 REVOKE ALL ON FUNCTION oversight.watch(regclass, text, jsonb, text, text, integer, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION oversight.watch(regclass, text, jsonb, text, text, integer, text) TO oversight_admin;

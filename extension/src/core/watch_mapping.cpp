@@ -68,7 +68,7 @@ std::optional<std::string> scalar_text(const Json &v) {
 Json WatchMapping::columns_json() const {
 	Json out = Json::object();
 	for (const auto &[field, names] : columns)
-		out[field] = names.size() == 1 ? Json(names.front()) : Json(names);
+		out[field] = column_lists.count(field) ? Json(names) : Json(names.front());
 	return out;
 }
 
@@ -221,6 +221,8 @@ WatchMapping parse_watch_mapping(RecordKind kind, const Json &mapping) {
 					refuse("字段 " + name + " 的 \"column\" 必须是列名或列名数组",
 					       "\"column\" of field " + name + " must be a column name or an array of them");
 				out.columns[name] = std::move(names);
+				if (pv.is_array())
+					out.column_lists.insert(name);
 			} else if (what == "values") {
 				if (column.type != FieldType::Text)
 					refuse("字段 " + name + " 的类型是 " + type + "：值映射只用于文本字段",

@@ -21,6 +21,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,8 @@ struct WatchMapping {
 	// field → the column named ("column", or a plain string); several when "column" lists names, of which the
 	// first the table has wins (a stored .map's header names).
 	std::map<std::string, std::vector<std::string>> columns;
-	// The columns as JSON: a name, or the list when there are several.
+	std::set<std::string> column_lists; // fields whose "column" was a list: none present is blind, not an error
+	// The columns as JSON: a name, or a list as given.
 	Json columns_json() const;
 	std::optional<std::vector<std::string>> key; // "@key"
 	ValueMapping values;
