@@ -47,6 +47,17 @@ std::string relation_view(const TableShape &shape, const std::string &from) {
 	return sql;
 }
 
+namespace {
+
+// The text of an SQL string literal's body ('' is one quote).
+std::string literal_text(std::string body) {
+	for (size_t at = body.find("''"); at != std::string::npos; at = body.find("''", at + 1))
+		body.erase(at, 1);
+	return body;
+}
+
+} // namespace
+
 std::optional<std::vector<std::string>> column_check_values(const std::string &def, const std::string &quoted_column) {
 	// CHECK ((zffs = ANY (ARRAY['现金'::text, '转账'::text])))
 	// CHECK (((zffs)::text = ANY ((ARRAY['现金'::character varying, '转账'::character varying])::text[])))
@@ -61,10 +72,7 @@ std::optional<std::vector<std::string>> column_check_values(const std::string &d
 	while (!rest.empty()) {
 		if (!std::regex_search(rest, lit, literal))
 			return std::nullopt;
-		std::string v = lit[1].str();
-		for (size_t at = v.find("''"); at != std::string::npos; at = v.find("''", at + 1))
-			v.erase(at, 1);
-		values.push_back(v);
+		values.push_back(literal_text(lit[1].str()));
 		rest = lit.suffix().str();
 	}
 	return values;
@@ -94,9 +102,7 @@ std::string source_comparisons(const std::string &sql, const TableShape &shape) 
 		auto from = out.cbegin();
 		for (std::sregex_iterator c(out.begin(), out.end(), comparison), end; c != end; ++c) {
 			const std::smatch &m = *c;
-			std::string target = m[3].str();
-			for (size_t at = target.find("''"); at != std::string::npos; at = target.find("''", at + 1))
-				target.erase(at, 1);
+			const std::string target = literal_text(m[3].str());
 			auto admitted = [&](const std::string &v) {
 				return !bound.admitted_values || std::find(bound.admitted_values->begin(), bound.admitted_values->end(),
 				                                           v) != bound.admitted_values->end();
