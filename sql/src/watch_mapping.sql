@@ -327,7 +327,7 @@ BEGIN
   value_mapped_fields := ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(field_values) k WHERE field_values -> k ? 'values' AND resolved ? k ORDER BY 1);
   constant_fields := ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(field_values) k WHERE NOT resolved ? k ORDER BY 1);
   unmapped_fields := ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(fields) k
-                            WHERE NOT resolved ? k AND NOT (field_values -> k ? 'const' OR field_values -> k ? 'default') ORDER BY 1);
+                            WHERE NOT resolved ? k AND NOT COALESCE(field_values -> k ?| ARRAY['const', 'default'], false) ORDER BY 1);
   key_columns := keys;
   RETURN NEXT;
 END $$;

@@ -8,7 +8,7 @@
 -- and watched by name; the attacks on both are replayed as the unprivileged roles.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(59);
+SELECT plan(60);
 \ir include/city_roles.psql
 CREATE ROLE oversight_test_admin217 NOLOGIN IN ROLE oversight_admin;
 GRANT USAGE ON SCHEMA tap TO oversight_test_admin217;
@@ -239,6 +239,11 @@ SELECT is((SELECT mapping_version FROM oversight.watch('treasury.zfpz_stmt', 'pa
 SELECT results_eq($$ SELECT mapping_name, mapping_name_version, mapping -> 'mapping' = '{"name": "zfpz", "version": 1}'
                        FROM oversight.watch_mapping_version WHERE table_name = 'treasury.zfpz_stmt' AND version = 3 $$,
   $$ VALUES ('zfpz', 1, true) $$, 'the version records the stored mapping''s name and version');
+SELECT results_eq($$ SELECT 'payee_name' = ANY (mapped_fields), 'payee_account' = ANY (unmapped_fields), 'payment_method' = ANY (unmapped_fields)
+                       FROM oversight.watch('treasury.zfpz_stmt', 'payment', '{"payment_code": "pzh", "amount": "je", "payee_name": {"column": ["收款人", "skr"]},
+                         "payee_account": {"column": ["账号", "账户"]}, "payment_method": {"column": ["支付方式"], "values": {"现金": "cash"}}}') $$,
+  $$ VALUES (true, true, true) $$,
+  'a list of columns maps the first the table has; none present is blind (reported), even with value aliases');
 SELECT throws_ok($$ SELECT oversight.watch('treasury.zfpz_stmt', 'payment', '{"amount": "je"}', p_mapping_name => 'zfpz') $$, '22023', NULL,
   'a JSON mapping and a stored one together are refused');
 SELECT throws_ok($$ SELECT oversight.watch('treasury.zfpz_stmt', 'contract', p_mapping_name => 'zfpz') $$, '22023', NULL,
