@@ -401,6 +401,16 @@ int run_fields(const std::vector<std::string> &args) {
 	return exit_code::ok;
 }
 
+// The options of a subcommand, its positional arguments in "args".
+po::variables_map parse_subcommand(const std::vector<std::string> &args, const po::options_description &desc) {
+	po::positional_options_description pos;
+	pos.add("args", -1);
+	po::variables_map vm;
+	po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+	po::notify(vm);
+	return vm;
+}
+
 // check-mapping KIND FILE: reads only the header of FILE and says how each field would be filled; no database.
 int run_check_mapping(const std::vector<std::string> &args) {
 	po::options_description desc("Options of check-mapping");
@@ -409,11 +419,7 @@ int run_check_mapping(const std::vector<std::string> &args) {
 	    "directory of KIND.map files")("encoding", po::value<std::string>(),
 	                                   "encoding of FILE")("currency", po::value<std::string>(), "as for a load")(
 	    "args", po::value<std::vector<std::string>>()->default_value({}, ""), "KIND FILE");
-	po::positional_options_description pos;
-	pos.add("args", -1);
-	po::variables_map vm;
-	po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-	po::notify(vm);
+	po::variables_map vm = parse_subcommand(args, desc);
 	auto rest = vm["args"].as<std::vector<std::string>>();
 	if (vm.count("help") || rest.size() != 2 || !find_record_kind(rest[0])) {
 		if (!vm.count("help"))
@@ -478,11 +484,7 @@ int run_mapping(const std::string &dsn, const std::vector<std::string> &args) {
 	desc.add_options()("help,h", "this help")("name", po::value<std::string>(), "the stored mapping's name (required)")(
 	    "reason", po::value<std::string>()->default_value(""), "why this version (audited)")(
 	    "args", po::value<std::vector<std::string>>()->default_value({}, ""), "import KIND FILE.map");
-	po::positional_options_description pos;
-	pos.add("args", -1);
-	po::variables_map vm;
-	po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-	po::notify(vm);
+	po::variables_map vm = parse_subcommand(args, desc);
 	auto rest = vm["args"].as<std::vector<std::string>>();
 	if (vm.count("help")) {
 		std::cout << "Usage: oversight-load mapping import KIND FILE.map --name NAME [--reason TEXT]\n"
