@@ -8,7 +8,8 @@
 # holding the same facts in Chinese codes in three columns (payment_method 转账/现金, expense_type 办公费…,
 # status 已支付) watched with value mappings on those three. Same data, same run, alternated
 # BENCH_MAPPING_REPEAT times (default 2); the best time of each counts. Target: mapped/canonical throughput
-# >= 0.9, and the same alerts per rule.
+# >= 0.9, and the same alerts per rule. The mapped table's method column has a CHECK listing its codes, as the
+# canonical one has: the engine then filters the cash rules on 现金 itself (its partial index), not on the CASE.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=${OVERSIGHT_ROOT:-$(cd "$HERE/../.." && pwd)}
@@ -20,7 +21,7 @@ bench_begin watch_mapping
 # bench.payment (canonical codes) and its deterministic generator, from the engine benchmark.
 "${PSQL[@]}" -f "$ROOT/bench/engine/setup.sql" >/dev/null
 "${PSQL[@]}" >/dev/null <<'SQL'
--- The same table as a bureau keeps it: its own codes in three columns (no CHECK, text like the canonical one).
+-- The same table as a bureau keeps it: its own codes in three columns (text like the canonical one).
 CREATE TABLE bench.zfpz (LIKE bench.payment INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
 ALTER TABLE bench.zfpz ADD PRIMARY KEY (payment_code);
 CREATE INDEX zfpz_invoice ON bench.zfpz (invoice_no, amount);
@@ -29,6 +30,12 @@ CREATE INDEX zfpz_contract ON bench.zfpz (contract_code) WHERE contract_code IS 
 CREATE INDEX zfpz_cash ON bench.zfpz (payer_unit_code, paid_on) WHERE payment_method = '现金';
 ALTER TABLE bench.zfpz ALTER COLUMN status SET DEFAULT '已支付';
 SQL
+# The column's code list, as a bureau's table states it: the engine reads it to turn the rules' 'cash' into
+# '现金' alone, which the partial index serves (without it, a raw 'cash' could be there too).
+# BENCH_MAPPING_CODE_CHECK=0 measures the table without it.
+if [ "${BENCH_MAPPING_CODE_CHECK:-1}" != 0 ]; then
+	"${PSQL[@]}" -c "ALTER TABLE bench.zfpz ADD CONSTRAINT zfpz_method_codes CHECK (payment_method IN ('现金', '转账'))" >/dev/null
+fi
 chinese="CASE p.payment_method WHEN 'cash' THEN '现金' WHEN 'transfer' THEN '转账' ELSE p.payment_method END"
 expense="CASE p.expense_type WHEN 'office' THEN '办公费' WHEN 'travel' THEN '差旅费' WHEN 'goods' THEN '货物' WHEN 'works' THEN '工程'
          WHEN 'consulting' THEN '咨询费' WHEN 'salary' THEN '工资福利' ELSE p.expense_type END"

@@ -99,7 +99,7 @@ SELECT is((SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(oversight.alert
 SELECT is(jsonb_typeof(oversight.alert_payload(1, 'R', 2, 10, 'high', 'open', 't', '{"k": 1}', '', NULL, 'fp', 3, 'msg', now(), 'row', 'N', false, 'title', 'zh') -> 'object_key'),
           'object', 'object_key is a JSON object');
 
-SELECT ok(pg_get_functiondef('oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], text[], jsonb[], text)'::regprocedure)
+SELECT ok(pg_get_functiondef('oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], text[], jsonb[], text, bigint)'::regprocedure)
             ~ $re$pg_notify\('oversight_alerts', pg_catalog.jsonb_build_object\('alert_id', c.alert_id\)::text\)$re$,
           'the recorder''s notification carries the alert number only (LISTEN needs no privilege)');
 SELECT is((SELECT notice FROM oversight.alert_notices(ARRAY[(SELECT alert_id FROM a2)])),

@@ -3,10 +3,12 @@
 -- watched with value aliases, a default and a constant, raises exactly the alerts the canonical
 -- oversight.payment raises for the same facts — on the statement path and on the row path. Refusals name
 -- the field and the value; a changed mapping takes effect; the mapping's values never become SQL; the
--- checking function is the administrator's only.
+-- checking function is the administrator's only. Mappings are versioned like rules (each distinct mapping of a
+-- table is a version, never overwritten, recorded by its alerts) and can be stored by name (oversight.mapping)
+-- and watched by name; the attacks on both are replayed as the unprivileged roles.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(34);
+SELECT plan(60);
 \ir include/city_roles.psql
 CREATE ROLE oversight_test_admin217 NOLOGIN IN ROLE oversight_admin;
 GRANT USAGE ON SCHEMA tap TO oversight_test_admin217;
@@ -190,6 +192,73 @@ SET LOCAL ROLE oversight_test_admin217;
 SELECT is(oversight.check_watch_mapping('payment', '{"currency": {"const": "CNY"}, "payment_method": {"column": "zffs", "values": {"现金": "cash"}}}'),
   '{"columns": {"payment_method": "zffs"}, "values": {"currency": {"const": "CNY"}, "payment_method": {"values": {"现金": "cash"}}}}'::jsonb,
   'an administrator checks a mapping and gets it normalised');
+RESET ROLE;
+
+
+-------------------------------------------------------------------------------------------------------
+-- Mapping versions: each distinct mapping of a table is a version (who, when, why, the mapping, its
+-- SHA-256), reused when the same mapping comes back, never changed; alerts record theirs.
+-------------------------------------------------------------------------------------------------------
+SELECT results_eq($$ SELECT version, created_by = session_user, mapping -> 'values' -> 'payment_method' -> 'values' ->> '备用金', mapping_name IS NULL
+                       FROM oversight.watch_mapping_version WHERE table_name = 'treasury.zfpz_stmt' ORDER BY version $$,
+  $$ VALUES (1, true, NULL, true), (2, true, 'cash', true) $$,
+  'the table''s two mappings are versions 1 and 2, by who watched');
+SELECT is((SELECT mapping_version FROM oversight.watch('treasury.zfpz_stmt', 'payment', (SELECT second FROM mapping), p_reason => 'same again')), 2,
+  'watching again with the same mapping reuses its version');
+SELECT is((SELECT count(*)::int FROM oversight.watch_mapping_version WHERE table_name = 'treasury.zfpz_stmt'), 2, 'and adds none');
+SELECT is((SELECT v.version FROM oversight.alert a JOIN oversight.watch_mapping_version v USING (mapping_version_id)
+            WHERE a.object_table = 'treasury.zfpz_stmt' AND a.object_key = '{"pzh": "Q1"}' AND a.rule_code = 'CASH.SINGLE'), 2,
+  'an alert records the mapping version it was computed under (statement path)');
+SELECT is((SELECT v.version FROM oversight.alert a JOIN oversight.watch_mapping_version v USING (mapping_version_id)
+            WHERE a.object_table = 'treasury.zfpz_row' AND a.object_key = '{"pzh": "Q1"}' AND a.rule_code = 'CASH.SINGLE'), 2,
+  'and on the row path');
+SELECT is((SELECT count(*)::int FROM oversight.alert WHERE object_table = 'oversight.payment' AND mapping_version_id IS NOT NULL), 0,
+  'alerts on the extension''s own tables have no mapping version');
+SELECT is((SELECT mapping_version_id FROM oversight.watched_table WHERE relid = 'oversight.payment'::regclass), NULL, 'nor has their watch');
+SELECT throws_ok($$ UPDATE oversight.watch_mapping_version SET mapping = '{}' $$, '42501', NULL, 'a mapping version is never changed');
+SELECT throws_ok($$ DELETE FROM oversight.watch_mapping_version $$, '42501', NULL, 'nor deleted');
+SELECT ok(EXISTS (SELECT FROM oversight.audit_log WHERE table_name = 'oversight.watch_mapping_version' AND action = 'insert'), 'versions are audited');
+
+-------------------------------------------------------------------------------------------------------
+-- A mapping stored by name, watched by name.
+-------------------------------------------------------------------------------------------------------
+GRANT SELECT ON mapping TO oversight_test_admin217;
+SET LOCAL ROLE oversight_test_admin217;
+SELECT results_eq($$ SELECT version, created FROM oversight.save_mapping('zfpz', 'payment', (SELECT second FROM mapping), NULL, 'first dictionary') $$,
+  $$ VALUES (1, true) $$, 'an administrator stores a mapping: version 1');
+SELECT results_eq($$ SELECT version, created FROM oversight.save_mapping('zfpz', 'payment', (SELECT second FROM mapping)) $$,
+  $$ VALUES (1, false) $$, 'the same definition again changes nothing');
+SELECT results_eq($$ SELECT version, created FROM oversight.save_mapping('zfpz', 'payment', (SELECT first FROM mapping)) $$,
+  $$ VALUES (2, true) $$, 'a changed definition is version 2');
+SELECT throws_ok($$ SELECT oversight.save_mapping('zfpz', 'contract', '{}') $$, '22023', NULL, 'a name keeps its record kind');
+SELECT throws_ok($$ SELECT oversight.save_mapping('bad', 'payment', '{"payment_method": {"values": {"现金": "kash"}}}') $$, '22023', NULL,
+  'a stored mapping is checked like a watch() mapping');
+RESET ROLE;
+SELECT is((SELECT mapping_version FROM oversight.watch('treasury.zfpz_stmt', 'payment', p_mapping_name => 'zfpz', p_mapping_version => 1)), 3,
+  'watching by name is a new version of the table''s mapping (it records the name)');
+SELECT results_eq($$ SELECT mapping_name, mapping_name_version, mapping -> 'mapping' = '{"name": "zfpz", "version": 1}'
+                       FROM oversight.watch_mapping_version WHERE table_name = 'treasury.zfpz_stmt' AND version = 3 $$,
+  $$ VALUES ('zfpz', 1, true) $$, 'the version records the stored mapping''s name and version');
+SELECT results_eq($$ SELECT 'payee_name' = ANY (mapped_fields), 'payee_account' = ANY (unmapped_fields), 'payment_method' = ANY (unmapped_fields)
+                       FROM oversight.watch('treasury.zfpz_stmt', 'payment', '{"payment_code": "pzh", "amount": "je", "payee_name": {"column": ["收款人", "skr"]},
+                         "payee_account": {"column": ["账号", "账户"]}, "payment_method": {"column": ["支付方式"], "values": {"现金": "cash"}}}') $$,
+  $$ VALUES (true, true, true) $$,
+  'a list of columns maps the first the table has; none present is blind (reported), even with value aliases');
+SELECT throws_ok($$ SELECT oversight.watch('treasury.zfpz_stmt', 'payment', '{"amount": "je"}', p_mapping_name => 'zfpz') $$, '22023', NULL,
+  'a JSON mapping and a stored one together are refused');
+SELECT throws_ok($$ SELECT oversight.watch('treasury.zfpz_stmt', 'contract', p_mapping_name => 'zfpz') $$, '22023', NULL,
+  'a stored mapping of another record kind is refused');
+SELECT throws_ok($$ UPDATE oversight.mapping SET definition = '{}' $$, '42501', NULL, 'a stored mapping is never overwritten');
+SET LOCAL ROLE oversight_test_loader;
+SELECT is((SELECT count(*)::int FROM oversight.mapping WHERE mapping_name = 'zfpz'), 2, 'a loader reads the stored mappings (to load files with them)');
+SELECT throws_ok($$ SELECT oversight.save_mapping('zfpz', 'payment', '{}') $$, '42501', NULL, 'but cannot store one');
+SELECT throws_ok($$ INSERT INTO oversight.mapping (mapping_name, version, record_kind, definition, sha256, saved_at, saved_by)
+                    VALUES ('zfpz', 9, 'payment', '{}', repeat('0', 64), now(), 'me') $$, '42501', NULL, 'nor write the table');
+SELECT throws_ok($$ INSERT INTO oversight.watch_mapping_version (table_name, version, record_kind, mapping, mapping_sha256, created_at, created_by)
+                    VALUES ('treasury.zfpz_stmt', 9, 'payment', '{}', repeat('0', 64), now(), 'me') $$, '42501', NULL, 'nor forge a mapping version');
+RESET ROLE;
+SET LOCAL ROLE oversight_test_outsider;
+SELECT throws_ok($$ SELECT count(*) FROM oversight.mapping $$, '42501', NULL, 'a role outside the oversight roles reads no stored mapping');
 RESET ROLE;
 
 SELECT * FROM finish();

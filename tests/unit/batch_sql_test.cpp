@@ -84,8 +84,11 @@ TEST(BatchSqlTest, RecordingQueryTakesRowHitsAndRules) {
 	std::string only_rows = recording_query({}, shape, "row", true);
 	EXPECT_NE(only_rows.find("pg_catalog.unnest($8::pg_catalog.text[])"), std::string::npos);
 	EXPECT_EQ(only_rows.find("UNION ALL"), std::string::npos);
-	EXPECT_NE(only_rows.find("oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.mz, a.d, 'row')"),
+	EXPECT_NE(only_rows.find("oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.mz, a.d, 'row', NULL::pg_catalog.int8)"),
 	          std::string::npos);
+	TableShape versioned = shape; // a DBA's table: its alerts record the mapping version they were computed under
+	versioned.mapping_version_id = 42;
+	EXPECT_NE(recording_query({}, versioned, "row", true).find("a.d, 'row', 42::pg_catalog.int8)"), std::string::npos);
 	std::string both = recording_query({&dup}, shape, "statement", true);
 	EXPECT_NE(both.find("UNION ALL\nSELECT 7::pg_catalog.int8, q.object_table, q.object_key, q.period, q.unit_code, "
 	                    "CASE WHEN q.object_key IS NULL AND q.details ? 'cannot_evaluate' THEN NULL ELSE (m.texts)[1] "

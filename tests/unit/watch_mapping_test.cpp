@@ -34,11 +34,8 @@ std::string refusal(const std::string &mapping, RecordKind kind = RecordKind::Pa
 
 TEST(WatchMappingTest, ColumnsAliasesConstantsAndDefaultsAreReadInFieldOrder) {
 	WatchMapping m = parse_watch_mapping(RecordKind::Payment, parse_json(zfpz));
-	EXPECT_EQ(m.columns, (std::map<std::string, std::string>{{"amount", "je"},
-	                                                         {"expense_type", "zclx"},
-	                                                         {"payment_code", "pzh"},
-	                                                         {"payment_method", "zffs"},
-	                                                         {"status", "zt"}}));
+	EXPECT_EQ(m.columns_json(), Json::parse(R"({"amount": "je", "expense_type": "zclx", "payment_code": "pzh",
+	                                             "payment_method": "zffs", "status": "zt"})"));
 	ASSERT_TRUE(m.key);
 	EXPECT_EQ(*m.key, std::vector<std::string>{"pzh"});
 	ASSERT_EQ(m.values.fields.size(), 4u);
@@ -62,6 +59,16 @@ TEST(WatchMappingTest, TheStoredFormReadsBackToTheSameMapping) {
 	WatchMapping again = parse_watch_mapping(RecordKind::Payment, stored);
 	EXPECT_TRUE(again.columns.empty());
 	EXPECT_EQ(again.values.json(RecordKind::Payment), stored);
+}
+
+TEST(WatchMappingTest, AColumnMayListSeveralNamesTheFirstPresentWins) {
+	// A stored .map names a field's column by its header names: the table's column is the first it has.
+	WatchMapping m = parse_watch_mapping(
+	    RecordKind::Payment, parse_json(R"({"payee_name": {"column": ["收款人", "收款单位"]}, "amount": {"column": ["je"]}})"));
+	EXPECT_EQ(m.columns.at("payee_name"), (std::vector<std::string>{"收款人", "收款单位"}));
+	EXPECT_EQ(m.columns_json(), Json::parse(R"({"payee_name": ["收款人", "收款单位"], "amount": ["je"]})"));
+	EXPECT_NE(refusal(R"({"payee_name": {"column": []}})").find("an array of them"), std::string::npos);
+	EXPECT_NE(refusal(R"({"payee_name": {"column": ["a", 3]}})").find("an array of them"), std::string::npos);
 }
 
 TEST(WatchMappingTest, NumbersAndDatesAreKeptInCanonicalForm) {
@@ -163,21 +170,31 @@ TEST(WatchMappingTest, MappedFieldSqlIsCaseLiteralAndCoalesce) {
 	          "CASE t.c WHEN E'a\\\\'' OR true --' THEN 'cash' ELSE t.c END");
 }
 
-TEST(WatchMappingTest, RelationViewAppliesTheMappingToFieldsAndUnit) {
+namespace {
+// treasury.zfpz (pzh, dwbm varchar, je, zfrq, zffs: Chinese codes) watched as payments with mapping.
+TableShape coded_treasury(const std::string &mapping) {
 	TableShape s;
 	s.kind = RecordKind::Payment;
 	s.table_name = "treasury.zfpz";
 	s.fields = {{payment_field("payment_code"), "pzh", "text"},
 	            {payment_field("payer_unit_code"), "dwbm", "character varying"},
 	            {payment_field("amount"), "je", "numeric"},
+	            {payment_field("paid_on"), "zfrq", "date"},
 	            {payment_field("payment_method"), "zffs", "text"}};
 	s.key_columns = {"pzh"};
 	s.quoted_key_columns = {"pzh"};
-	s.values = parse_watch_mapping(RecordKind::Payment,
-	                               parse_json(R"({"payment_method": {"values": {"现金": "cash"}, "default": "transfer"},
-	                                             "payer_unit_code": {"values": {"财政局": "FIN"}},
-	                                             "currency": {"const": "CNY"}})"))
-	               .values;
+	s.values = parse_watch_mapping(RecordKind::Payment, parse_json(mapping)).values;
+	return s;
+}
+// The same with a mapping of the method column only.
+TableShape coded_method(const char *method_mapping) {
+	return coded_treasury(std::string(R"({"payment_method": )") + method_mapping + "}");
+}
+} // namespace
+
+TEST(WatchMappingTest, RelationViewAppliesTheMappingToFieldsAndUnit) {
+	TableShape s = coded_treasury(R"({"payment_method": {"values": {"现金": "cash"}, "default": "transfer"},
+	                                  "payer_unit_code": {"values": {"财政局": "FIN"}}, "currency": {"const": "CNY"}})");
 	std::string v = relation_view(s, batch_relation);
 	EXPECT_NE(v.find("COALESCE(CASE t.zffs WHEN '现金' THEN 'cash' ELSE t.zffs END, 'transfer'::pg_catalog.text) AS "
 	                 "payment_method, "),
@@ -191,4 +208,67 @@ TEST(WatchMappingTest, RelationViewAppliesTheMappingToFieldsAndUnit) {
 	    << v;
 	s.values = {}; // without a mapping, the view is the plain one
 	EXPECT_NE(relation_view(s, batch_relation).find("NULL::pg_catalog.text AS currency, "), std::string::npos);
+}
+
+TEST(WatchMappingTest, ACheckListingTheColumnsCodesIsRead) {
+	EXPECT_EQ(column_check_values("CHECK ((zffs = ANY (ARRAY['现金'::text, '转账'::text])))", "zffs"),
+	          (std::vector<std::string>{"现金", "转账"}));
+	EXPECT_EQ(column_check_values("CHECK (((zffs)::text = ANY ((ARRAY['现金'::character varying, 'it''s'::character "
+	                              "varying])::text[])))",
+	                              "zffs"),
+	          (std::vector<std::string>{"现金", "it's"}));
+	EXPECT_EQ(column_check_values("CHECK ((\"支付方式\" = ANY (ARRAY['现金'::text])))", "\"支付方式\""),
+	          (std::vector<std::string>{"现金"}));
+	// Anything else says nothing about the codes.
+	EXPECT_FALSE(column_check_values("CHECK ((zffs = ANY (ARRAY['现金'::text])))", "zt"));
+	EXPECT_FALSE(column_check_values("CHECK ((je > (0)::numeric))", "je"));
+	EXPECT_FALSE(column_check_values("CHECK (((zffs = ANY (ARRAY['现金'::text])) OR (je > (0)::numeric)))", "zffs"));
+	EXPECT_FALSE(column_check_values("CHECK ((zffs <> ALL (ARRAY['现金'::text])))", "zffs"));
+}
+
+
+TEST(WatchMappingTest, ARulesCanonicalValueReachesTheColumnsOwnCodes) {
+	const std::string rule = "SELECT 1 FROM {batch} b WHERE b.payment_method = 'cash' AND b.amount > 0\n"
+	                         " CROSS JOIN LATERAL (SELECT 1 FROM {hist} h WHERE h.payer_unit_code = b.payer_unit_code "
+	                         "AND h.payment_method = 'cash'\n AND h.paid_on IS NOT NULL) s";
+	TableShape s = coded_method(R"({"values": {"现金": "cash", "提现": "cash", "转账": "transfer"}})");
+	// Every code that maps to cash, and cash itself (an unlisted value passes as it is).
+	std::string out = source_comparisons(rule, s);
+	EXPECT_NE(out.find("WHERE (b.__src_payment_method IN ('提现', '现金', 'cash')) AND b.amount > 0"), std::string::npos) << out;
+	EXPECT_NE(out.find("AND (h.__src_payment_method IN ('提现', '现金', 'cash'))\n AND h.paid_on"), std::string::npos) << out;
+	// The column's CHECK lists its codes: only those can be there, and one code is an equality a partial
+	// index on it (WHERE zffs = '现金') serves.
+	s.fields[4].admitted_values = std::vector<std::string>{"现金", "转账"};
+	out = source_comparisons(rule, s);
+	EXPECT_NE(out.find("AND (h.__src_payment_method = '现金')\n"), std::string::npos) << out;
+	// The view exposes the column as __src_payment_method.
+	EXPECT_NE(relation_view(s, "treasury.zfpz").find("t.zffs AS __src_payment_method, "), std::string::npos);
+	// A default that is the value: NULL is it; another default: NULL is not it (false, not NULL).
+	out = source_comparisons(rule, coded_method(R"({"values": {"现金": "cash"}, "default": "cash"})"));
+	EXPECT_NE(out.find("(h.__src_payment_method IN ('现金', 'cash') OR h.__src_payment_method IS NULL)"),
+	          std::string::npos)
+	    << out;
+	out = source_comparisons(rule, coded_method(R"({"values": {"现金": "cash"}, "default": "transfer"})"));
+	EXPECT_NE(out.find("(h.__src_payment_method IS NOT NULL AND h.__src_payment_method IN ('现金', 'cash'))"),
+	          std::string::npos)
+	    << out;
+	// cash listed as a code of something else: only 现金 is cash.
+	out = source_comparisons(rule, coded_method(R"({"values": {"现金": "cash", "cash": "transfer"}})"));
+	EXPECT_NE(out.find("(h.__src_payment_method = '现金')"), std::string::npos) << out;
+	// Left alone: other relations, other operators, a comparison inside a larger expression, a field
+	// without aliases.
+	const std::string untouched = "SELECT 1 FROM {hist} h JOIN oversight.contract c ON c.payment_method = 'cash' "
+	                              "WHERE h.payment_method <> 'cash' AND 'x' || h.payment_method = 'cash' AND "
+	                              "h.payment_method = 'cash' || 'x' AND h.status = 'paid'";
+	EXPECT_EQ(source_comparisons(untouched, coded_method(R"({"values": {"现金": "cash"}})")), untouched);
+}
+
+TEST(WatchMappingTest, TheCumulativeCashRuleFiltersOnTheColumnsCodes) {
+	auto rule = CompiledRule::compile(3, "CASH.MONTHLY", "cash_cumulative", "payment", R"({"limit": 200000})", false);
+	TableShape s = coded_method(R"({"values": {"现金": "cash", "转账": "transfer"}})");
+	s.fields[4].admitted_values = std::vector<std::string>{"现金", "转账"};
+	std::string sql = instantiate(rule, s);
+	EXPECT_NE(sql.find("WHERE (b.__src_payment_method = '现金') AND b.paid_on IS NOT NULL"), std::string::npos) << sql;
+	EXPECT_NE(sql.find("AND (h.__src_payment_method = '现金')"), std::string::npos) << sql;
+	EXPECT_EQ(sql.find(".payment_method = 'cash'"), std::string::npos) << sql;
 }

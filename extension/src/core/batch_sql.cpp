@@ -1,6 +1,8 @@
 #include "oversight/core/batch_sql.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <regex>
 
 #include "oversight/core/cpp_only.hpp"
 
@@ -9,7 +11,7 @@ namespace oversight::core {
 std::string relation_view(const TableShape &shape, const std::string &from) {
 	const auto &fields = record_fields(shape.kind);
 	const char *unit = unit_field(shape.kind);
-	std::string sql = "(SELECT ", unit_expr = "NULL::pg_catalog.text";
+	std::string sql = "(SELECT ", unit_expr = "NULL::pg_catalog.text", sources;
 	for (size_t i = 0; i < fields.size(); ++i) {
 		const std::string canonical_type = sql_type_name(fields[i].type);
 		std::string column; // the mapped column as the field's type; empty when none
@@ -28,7 +30,10 @@ std::string relation_view(const TableShape &shape, const std::string &from) {
 		if (unit && std::strcmp(fields[i].name, unit) == 0 && (values || !column.empty()))
 			unit_expr = "(" + expr + ")::pg_catalog.text";
 		sql += expr + " AS " + fields[i].name + ", ";
+		if (values && !values->aliases.empty() && !column.empty())
+			sources += column + " AS __src_" + fields[i].name + ", ";
 	}
+	sql += sources;
 	// The alert key, as SQL (key_json below writes the same object from C++).
 	sql += "pg_catalog.jsonb_build_object(";
 	for (size_t k = 0; k < shape.key_columns.size(); ++k)
@@ -40,6 +45,95 @@ std::string relation_view(const TableShape &shape, const std::string &from) {
 	sql += shape.provenance_column.empty() ? std::string("NULL::pg_catalog.int8") : "t." + shape.provenance_column;
 	sql += " AS __load FROM " + from + " t)";
 	return sql;
+}
+
+namespace {
+
+// The text of an SQL string literal's body ('' is one quote).
+std::string literal_text(std::string body) {
+	for (size_t at = body.find("''"); at != std::string::npos; at = body.find("''", at + 1))
+		body.erase(at, 1);
+	return body;
+}
+
+} // namespace
+
+std::optional<std::vector<std::string>> column_check_values(const std::string &def, const std::string &quoted_column) {
+	// CHECK ((zffs = ANY (ARRAY['现金'::text, '转账'::text])))
+	// CHECK (((zffs)::text = ANY ((ARRAY['现金'::character varying, '转账'::character varying])::text[])))
+	static const std::regex shape(R"(^CHECK \(\(\(?(.+?)(\)::text)? = ANY \(\(?ARRAY\[(.*?)\](\)::text\[\])?\)\)\)$)");
+	static const std::regex literal(R"(^'((?:[^']|'')*)'::[a-z ]+(, |$))");
+	std::smatch m;
+	if (!std::regex_match(def, m, shape) || m[1].str() != quoted_column || m[2].matched != m[4].matched)
+		return std::nullopt;
+	std::vector<std::string> values;
+	std::string rest = m[3].str();
+	std::smatch lit;
+	while (!rest.empty()) {
+		if (!std::regex_search(rest, lit, literal))
+			return std::nullopt;
+		values.push_back(literal_text(lit[1].str()));
+		rest = lit.suffix().str();
+	}
+	return values;
+}
+
+std::string source_comparisons(const std::string &sql, const TableShape &shape) {
+	if (shape.values.empty())
+		return sql;
+	// The aliases of the rows of the table or the batch: "{hist} h", "{batch} b".
+	static const std::regex relation(R"(\{(batch|hist|hist_all)\}\s+([a-z_][a-z0-9_]*))");
+	std::string aliases;
+	for (std::sregex_iterator r(sql.begin(), sql.end(), relation), end; r != end; ++r)
+		aliases += (aliases.empty() ? "" : "|") + (*r)[2].str();
+	if (aliases.empty())
+		return sql;
+	const auto &fields = record_fields(shape.kind);
+	std::string out = sql;
+	for (const auto &bound : shape.fields) {
+		const FieldValues *values = shape.values.find(bound.field);
+		if (!values || values->aliases.empty())
+			continue;
+		const std::string field = fields[static_cast<size_t>(bound.field)].name;
+		// A whole comparison only: after WHERE, AND, OR, ON, WHEN, NOT or "(", before AND, OR, THEN, ")" or the end.
+		const std::regex comparison("(\\b(?:WHERE|AND|OR|ON|WHEN|NOT)\\s+|\\()(" + aliases + ")\\." + field +
+		                            "\\s*=\\s*'((?:[^']|'')*)'(?=\\s*(?:\\)|$|AND\\b|OR\\b|THEN\\b))");
+		std::string rewritten;
+		auto from = out.cbegin();
+		for (std::sregex_iterator c(out.begin(), out.end(), comparison), end; c != end; ++c) {
+			const std::smatch &m = *c;
+			const std::string target = literal_text(m[3].str());
+			auto admitted = [&](const std::string &v) {
+				return !bound.admitted_values || std::find(bound.admitted_values->begin(), bound.admitted_values->end(),
+				                                           v) != bound.admitted_values->end();
+			};
+			std::vector<std::string> sources; // the column values the CASE turns into target
+			for (const auto &[from_value, to_value] : values->aliases)
+				if (to_value == target && admitted(from_value))
+					sources.push_back(from_value);
+			if (!values->aliases.count(target) && admitted(target))
+				sources.push_back(target); // an unlisted value passes as it is
+			const std::string src = m[2].str() + ".__src_" + field;
+			std::string in;
+			for (const auto &v : sources)
+				in += (in.empty() ? "" : ", ") + sql_literal(v);
+			const std::string any = sources.empty()          ? std::string()
+			                        : sources.size() == 1 ? src + " = " + in
+			                                              : src + " IN (" + in + ")";
+			std::string predicate;
+			if (values->default_value && *values->default_value == target) // NULL becomes the target
+				predicate = any.empty() ? src + " IS NULL" : "(" + any + " OR " + src + " IS NULL)";
+			else if (values->default_value) // NULL becomes another value: false, not NULL
+				predicate = any.empty() ? std::string("false") : "(" + src + " IS NOT NULL AND " + any + ")";
+			else
+				predicate = any.empty() ? "(" + src + " IS NULL AND NULL)" : "(" + any + ")";
+			rewritten.append(from, m[0].first).append(m[1].str()).append(predicate);
+			from = m[0].second;
+		}
+		rewritten.append(from, out.cend());
+		out = rewritten;
+	}
+	return out;
 }
 
 namespace {
@@ -104,7 +198,7 @@ std::string load_lacks_inputs(const CompiledRule &rule, const std::string &l) {
 }
 
 std::string instantiate(const CompiledRule &rule, const TableShape &shape, const RuleScope &scope) {
-	std::string sql = rule_sql(rule);
+	std::string sql = source_comparisons(rule_sql(rule), shape);
 	const bool sweep = rule.evaluation() == Evaluation::Sweep;
 	const bool provenance = !shape.provenance_column.empty() && !required_inputs(rule).empty();
 	const std::string base = scope.base_currency.empty() ? std::string("oversight.setting_value('base_currency')")
@@ -227,8 +321,10 @@ std::string recording_query(const std::vector<const CompiledRule *> &rules, cons
 	// Findings go to record_hits; the rows a rule reports it could not judge (NULL message, details
 	// {"cannot_evaluate": …}) to record_coverage, aggregated in the same pass.
 	const std::string table = sql_literal(shape.table_name), hit = "FILTER (WHERE NOT q.ce)";
+	const std::string mapping_version = shape.mapping_version_id > 0 ? std::to_string(shape.mapping_version_id) + "::pg_catalog.int8"
+	                                                                  : std::string("NULL::pg_catalog.int8");
 	return "SELECT (SELECT r.blocking_message FROM oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.mz, a.d, " +
-	       sql_literal(path) +
+	       sql_literal(path) + ", " + mapping_version +
 	       ") AS r WHERE a.rv IS NOT NULL) AS blocking_message, "
 	       "(SELECT oversight.record_coverage(a.g, " +
 	       sql_literal(path) +

@@ -65,6 +65,13 @@ std::optional<std::string> scalar_text(const Json &v) {
 
 } // namespace
 
+Json WatchMapping::columns_json() const {
+	Json out = Json::object();
+	for (const auto &[field, names] : columns)
+		out[field] = column_lists.count(field) ? Json(names) : Json(names.front());
+	return out;
+}
+
 const FieldValues *ValueMapping::find(int field) const {
 	for (const auto &f : fields)
 		if (f.field == field)
@@ -190,7 +197,7 @@ WatchMapping parse_watch_mapping(RecordKind kind, const Json &mapping) {
 		if (v.is_string()) {
 			if (v.get<std::string>().empty())
 				refuse("字段 " + name + " 的列名为空", "the column of field " + name + " is empty");
-			out.columns[name] = v.get<std::string>();
+			out.columns[name] = {v.get<std::string>()};
 			continue;
 		}
 		if (!v.is_object())
@@ -203,10 +210,19 @@ WatchMapping parse_watch_mapping(RecordKind kind, const Json &mapping) {
 			const std::string &what = part.key();
 			const Json &pv = part.value();
 			if (what == "column") {
-				if (!pv.is_string() || pv.get<std::string>().empty())
-					refuse("字段 " + name + " 的 \"column\" 必须是列名",
-					       "\"column\" of field " + name + " must be a column name");
-				out.columns[name] = pv.get<std::string>();
+				std::vector<std::string> names;
+				for (const auto &c : pv.is_array() ? pv : Json::array({pv})) {
+					if (!c.is_string() || c.get<std::string>().empty())
+						refuse("字段 " + name + " 的 \"column\" 必须是列名或列名数组",
+						       "\"column\" of field " + name + " must be a column name or an array of them");
+					names.push_back(c.get<std::string>());
+				}
+				if (names.empty())
+					refuse("字段 " + name + " 的 \"column\" 必须是列名或列名数组",
+					       "\"column\" of field " + name + " must be a column name or an array of them");
+				out.columns[name] = std::move(names);
+				if (pv.is_array())
+					out.column_lists.insert(name);
 			} else if (what == "values") {
 				if (column.type != FieldType::Text)
 					refuse("字段 " + name + " 的类型是 " + type + "：值映射只用于文本字段",

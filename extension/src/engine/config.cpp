@@ -75,7 +75,7 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 	    "       oversight.setting_value('timezone'), n.nspowner::pg_catalog.text, "
 	    "       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
 	    "       w.disabled_reason IS NOT NULL, oversight.setting_value('base_currency'), w.is_canonical, "
-	    "       w.value_mapping::pg_catalog.text "
+	    "       w.value_mapping::pg_catalog.text, coalesce(w.mapping_version_id, 0)::pg_catalog.text "
 	    "  FROM oversight.watched_table w JOIN pg_catalog.pg_class c ON c.oid = w.relid "
 	    "  JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
 	    "  CROSS JOIN pg_catalog.pg_namespace n WHERE n.nspname = 'oversight' AND w.relid = $1",
@@ -92,6 +92,7 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 	cfg.schema_owner = static_cast<Oid>(std::stoul(row[4]));
 	cfg.shape.table_name = row[5];
 	cfg.base_currency = row[7];
+	cfg.shape.mapping_version_id = std::stoll(row[10]);
 	// The watch's value aliases, constants and defaults, checked again by the one definition watch() used: a
 	// stored mapping this version no longer accepts disables the watch (with a fault), never the writes.
 	try {
@@ -120,6 +121,24 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 		cfg.shape.fields.push_back({b.field, pg::quote_ident(b.column), base_type_name(b.base_type)});
 		columns += field + "=" + b.column + ",";
 	}
+	// The code lists of value-mapped columns, from the table's CHECK constraints: a rule's comparison with a
+	// canonical value then names only codes the column can hold (core::source_comparisons). Part of the
+	// signature: a changed constraint is a new plan.
+	if (!cfg.shape.values.empty()) {
+		Oid ct[1] = {OIDOID};
+		Datum cv[1] = {ObjectIdGetDatum(relid)};
+		SpiResult checks = spi_query_cached(
+		    "SELECT c.conkey[1]::pg_catalog.text, pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c "
+		    " WHERE c.conrelid = $1 AND c.contype = 'c' AND c.convalidated AND pg_catalog.cardinality(c.conkey) = 1 "
+		    " ORDER BY c.conname",
+		    1, ct, cv, nullptr, true);
+		for (size_t i = 0; i < cfg.fields.size(); ++i)
+			for (const auto &check : checks.rows)
+				if (std::stoi(check[0]) == cfg.fields[i].attnum && !cfg.shape.fields[i].admitted_values &&
+				    (cfg.shape.fields[i].admitted_values =
+				         core::column_check_values(check[1], cfg.shape.fields[i].quoted_column)))
+					columns += "check:" + check[1] + ",";
+	}
 	for (const auto &k : core::parse_json(row[2])) {
 		std::string column = live_column(tupdesc, k.get<int>());
 		if (column.empty()) {
@@ -142,7 +161,7 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 		}
 	}
 	// The value mapping is part of the SQL of every rule: a changed mapping is a new plan.
-	cfg.signature = std::to_string(relid) + "|" + row[5] + "|" + columns + "|" + cfg.base_currency + "|" + row[9];
+	cfg.signature = std::to_string(relid) + "|" + row[5] + "|" + columns + "|" + cfg.base_currency + "|" + row[9] + "|" + row[10];
 
 	Datum kv[1] = {pg::text_datum(core::record_kind_name(cfg.kind()))};
 	Oid kt[1] = {TEXTOID};

@@ -23,7 +23,7 @@ OVERSIGHT_FUNCTION(oversight_check_watch_mapping) {
 	}
 	core::WatchMapping m = core::parse_watch_mapping(*kind, core::parse_json(pg::jsonb_text(PG_GETARG_DATUM(1))));
 	core::Json out = core::Json::object();
-	out["columns"] = m.columns;
+	out["columns"] = m.columns_json();
 	if (m.key)
 		out["key"] = *m.key;
 	out["values"] = m.values.json(*kind);

@@ -7,6 +7,7 @@
 #include "core/values.hpp"
 #include "db/follow.hpp"
 #include "db/load.hpp"
+#include "db/stored_mapping.hpp"
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -31,6 +32,10 @@ Usage:
                                                               print alerts live as the rules raise them
   oversight-load fields KIND                                  list the fields of a kind and the headers it accepts
   oversight-load check-mapping KIND FILE [--mapping M]        show how FILE's columns would fill each field
+  oversight-load [--dsn CONNINFO] mapping import KIND FILE.map --name N
+                                                              store a mapping in the database for files and
+                                                              tables alike (then KIND --mapping-name N, and
+                                                              oversight.watch(..., p_mapping_name => 'N'))
   oversight-load --help | --version
 
 Record kinds (load in this order the first time: references before the rows that use them):
@@ -128,6 +133,9 @@ po::options_description load_options(bool ocds) {
 		                "plausibly Chinese; otherwise the load stops and asks)")(
 		    "mapping", po::value<std::string>(), "mapping file of headers to fields (default: MAPPING_DIR/KIND.map)")(
 		    "mapping-dir", po::value<std::string>(), "directory of KIND.map files")(
+		    "mapping-name", po::value<std::string>(),
+		    "a mapping stored in the database (oversight.mapping, `oversight-load mapping import`) instead of a file")(
+		    "mapping-version", po::value<int>(), "its version (default: the latest)")(
 		    "currency", po::value<std::string>(),
 		    "ISO 4217 currency of every row of the file (a currency column, if any, must agree); default: the "
 		    "column, the mapping's const:, else the database's default")(
@@ -232,6 +240,16 @@ int run_load(const std::string &command, const std::string &dsn, const std::vect
 		if (vm.count("mapping"))
 			o.mapping_file = vm["mapping"].as<std::string>();
 		o.mapping_dir = vm.count("mapping-dir") ? vm["mapping-dir"].as<std::string>() : default_mapping_dir();
+		if (vm.count("mapping-name")) {
+			if (vm.count("mapping"))
+				throw po::error("give --mapping FILE or --mapping-name NAME, not both");
+			o.mapping_name = vm["mapping-name"].as<std::string>();
+		}
+		if (vm.count("mapping-version")) {
+			if (!vm.count("mapping-name"))
+				throw po::error("--mapping-version needs --mapping-name");
+			o.mapping_version = vm["mapping-version"].as<int>();
+		}
 		if (vm.count("currency"))
 			o.currency = currency_option(*kind, vm["currency"].as<std::string>());
 		o.correction = vm.count("correction") > 0;
@@ -383,6 +401,16 @@ int run_fields(const std::vector<std::string> &args) {
 	return exit_code::ok;
 }
 
+// The options of a subcommand, its positional arguments in "args".
+po::variables_map parse_subcommand(const std::vector<std::string> &args, const po::options_description &desc) {
+	po::positional_options_description pos;
+	pos.add("args", -1);
+	po::variables_map vm;
+	po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+	po::notify(vm);
+	return vm;
+}
+
 // check-mapping KIND FILE: reads only the header of FILE and says how each field would be filled; no database.
 int run_check_mapping(const std::vector<std::string> &args) {
 	po::options_description desc("Options of check-mapping");
@@ -391,11 +419,7 @@ int run_check_mapping(const std::vector<std::string> &args) {
 	    "directory of KIND.map files")("encoding", po::value<std::string>(),
 	                                   "encoding of FILE")("currency", po::value<std::string>(), "as for a load")(
 	    "args", po::value<std::vector<std::string>>()->default_value({}, ""), "KIND FILE");
-	po::positional_options_description pos;
-	pos.add("args", -1);
-	po::variables_map vm;
-	po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-	po::notify(vm);
+	po::variables_map vm = parse_subcommand(args, desc);
 	auto rest = vm["args"].as<std::vector<std::string>>();
 	if (vm.count("help") || rest.size() != 2 || !find_record_kind(rest[0])) {
 		if (!vm.count("help"))
@@ -453,6 +477,35 @@ int run_check_mapping(const std::vector<std::string> &args) {
 	return exit_code::ok;
 }
 
+// mapping import KIND FILE.map --name N [--reason R]: stores a mapping file in the database (oversight.mapping),
+// in the language oversight.watch() reads, for tables and files alike.
+int run_mapping(const std::string &dsn, const std::vector<std::string> &args) {
+	po::options_description desc("Options of mapping import");
+	desc.add_options()("help,h", "this help")("name", po::value<std::string>(), "the stored mapping's name (required)")(
+	    "reason", po::value<std::string>()->default_value(""), "why this version (audited)")(
+	    "args", po::value<std::vector<std::string>>()->default_value({}, ""), "import KIND FILE.map");
+	po::variables_map vm = parse_subcommand(args, desc);
+	auto rest = vm["args"].as<std::vector<std::string>>();
+	if (vm.count("help")) {
+		std::cout << "Usage: oversight-load mapping import KIND FILE.map --name NAME [--reason TEXT]\n"
+		             "Stores the mapping file in the database (oversight.mapping) as the JSON oversight.watch() reads:\n"
+		             "then oversight.watch(table, kind, p_mapping_name => 'NAME') watches a table with it and\n"
+		             "oversight-load KIND FILE.csv --mapping-name NAME loads a file with it. The same file again\n"
+		             "changes nothing; a changed one is a new version. Needs oversight_admin.\n"
+		          << desc << "\n";
+		return exit_code::ok;
+	}
+	if (rest.size() != 3 || rest[0] != "import" || !find_record_kind(rest[1]) || !vm.count("name"))
+		throw po::error("usage: oversight-load mapping import KIND FILE.map --name NAME (oversight-load --help lists "
+		                "the kinds)");
+	auto conn = connect_database(dsn);
+	SavedMapping saved =
+	    import_mapping(*conn, *find_record_kind(rest[1]), rest[2], vm["name"].as<std::string>(), vm["reason"].as<std::string>());
+	std::cout << fmt::format("mapping {} version {} {} (sha256 {})\n", saved.name, saved.version,
+	                         saved.created ? "stored" : "unchanged: already stored", saved.sha256);
+	return exit_code::ok;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -488,6 +541,8 @@ int main(int argc, char **argv) {
 			return run_fields(rest);
 		if (command == "check-mapping")
 			return run_check_mapping(rest);
+		if (command == "mapping")
+			return run_mapping(dsn, rest);
 		if (command == "help") {
 			std::cout << usage();
 			return exit_code::ok;

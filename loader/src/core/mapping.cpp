@@ -234,6 +234,7 @@ Mapping Mapping::parse(const std::string &text, const std::string &source, const
 			const FieldSpec &spec = *kind.field(field);
 			std::string value = canonical(spec, name, "value");
 			for (const auto &a : split_on(rhs, '|')) {
+				m.value_spellings[field].emplace(a, value);
 				auto [it, added] = m.value_aliases[field].emplace(normalise_label(a), value);
 				if (!added && it->second != value)
 					fail("\"" + a + "\" is already an alias of " + it->second + " under [values." + field + "]");

@@ -51,6 +51,8 @@ struct Mapping {
 	std::map<std::string, std::vector<std::string>> column_aliases; // canonical field → header aliases
 	std::map<std::string, std::map<std::string, std::string>>
 	    value_aliases;                                       // field → normalised alias → canonical value
+	std::map<std::string, std::map<std::string, std::string>>
+	    value_spellings;                                     // field → alias as written → canonical value
 	std::map<std::string, std::string> constants;            // field → canonical value (const:)
 	std::map<std::string, std::string> defaults;             // field → canonical value (default:)
 	std::map<std::string, std::vector<std::string>> year_of; // field → date columns (year:)

@@ -2,6 +2,7 @@
 #include "core/csv_source.hpp"
 #include "core/json.hpp"
 #include "core/mapping.hpp"
+#include "db/stored_mapping.hpp"
 #include "core/merge_sql.hpp"
 #include "core/name_index.hpp"
 #include "core/progress.hpp"
@@ -123,8 +124,10 @@ LoadSummary load_csv_file(pqxx::connection &conn, const RecordKind &kind, const 
 	LoadSummary s;
 	s.record_kind = kind.command;
 	s.file = o.file;
-	std::string mapping_path = default_mapping_path(kind, o);
-	Mapping mapping = Mapping::load(mapping_path, kind);
+	// A stored mapping (--mapping-name) is named by its source: "oversight.mapping N version V".
+	Mapping mapping = o.mapping_name.empty() ? Mapping::load(default_mapping_path(kind, o), kind)
+	                                         : stored_mapping(conn, kind, o.mapping_name, o.mapping_version);
+	const std::string mapping_path = mapping.source;
 	pqxx::work tx(conn, "oversight-load");
 	check_may_write(tx, kind.table, kind.writer_role);
 	CsvSource source(o.file, o.encoding ? o.encoding : mapping.encoding); // --encoding, else the mapping's

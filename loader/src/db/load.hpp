@@ -27,6 +27,8 @@ struct LoadOptions {
 	std::optional<Encoding> encoding; // CSV: forced encoding (else detected)
 	std::string mapping_file;         // CSV: explicit mapping file
 	std::string mapping_dir;          // CSV: directory of KIND.map files
+	std::string mapping_name;         // CSV: a mapping stored in oversight.mapping (--mapping-name), instead
+	std::optional<int> mapping_version; // its version (--mapping-version), else the latest
 	OcdsFormat ocds_format = OcdsFormat::automatic;
 	std::string reject_dir;          // where reject files go ("" = beside the input)
 	bool dry_run = false;            // everything, then roll back

@@ -10,7 +10,8 @@ COMMENT ON FUNCTION oversight.rule_kind_forms_matters(text) IS
 REVOKE ALL ON FUNCTION oversight.rule_kind_forms_matters(text) FROM PUBLIC;
 
 CREATE FUNCTION oversight.record_hits(p_rule_version_ids bigint[], p_object_tables text[], p_object_keys jsonb[], p_periods text[],
-                                      p_unit_codes text[], p_messages text[], p_messages_zh text[], p_details jsonb[], p_path text)
+                                      p_unit_codes text[], p_messages text[], p_messages_zh text[], p_details jsonb[], p_path text,
+                                      p_mapping_version_id bigint DEFAULT NULL)
   RETURNS TABLE (hits integer, opened integer, reopened integer, notified integer, muted integer, blocking_message text)
   LANGUAGE plpgsql VOLATILE
   SET search_path = pg_catalog, pg_temp
@@ -89,9 +90,9 @@ BEGIN
   up AS (
     INSERT INTO oversight.alert AS a (fingerprint, rule_code, rule_version_id, first_rule_version_id, node_code, severity, blocking,
                                       object_table, object_key, period, unit_code, message, message_zh, details, status, repeat_count,
-                                      first_fired_at, last_fired_at, last_path)
+                                      first_fired_at, last_fired_at, last_path, mapping_version_id)
     SELECT h.fp, h.rule_code, h.rv, h.rv, h.node_code, h.severity, h.blocking, h.tb, h.k, h.per, h.unit, h.msg, h.msg_zh, h.det, 'open', 1,
-           v_now, v_now, p_path
+           v_now, v_now, p_path, p_mapping_version_id
       FROM h
     ON CONFLICT (fingerprint) DO UPDATE SET
       repeat_count = a.repeat_count + 1,
@@ -104,6 +105,7 @@ BEGIN
       details = EXCLUDED.details,
       unit_code = EXCLUDED.unit_code,
       last_path = EXCLUDED.last_path,
+      mapping_version_id = EXCLUDED.mapping_version_id,
       status = CASE WHEN a.status IN ('closed', 'corrected')
                      AND NOT EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now)
                     THEN 'open' ELSE a.status END,
@@ -163,7 +165,7 @@ BEGIN
   END LOOP;
   RETURN NEXT;
 END $$;
-COMMENT ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], text[], jsonb[], text) IS
-  'Records the findings of one rule evaluation set-based, with their messages in English and Chinese: the findings of matter rules form matters (oversight.record_matters(), isolated: a failure there is an engine fault, never lost alerts); the others upsert alerts by fingerprint (repeat count, reopening), logs opened/reopened events, and notifies channel oversight_alerts with {"alert_id": n} unless the alert is snoozed or waived (listeners read the alert with oversight.alert_notices()). Returns counts and the message of the first unwaived blocking finding (the OV100 error), in the writer''s language. Engine-internal.';
-REVOKE ALL ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], text[], jsonb[], text) FROM PUBLIC;
+COMMENT ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], text[], jsonb[], text, bigint) IS
+  'Records the findings of one rule evaluation set-based, with their messages in English and Chinese: the findings of matter rules form matters (oversight.record_matters(), isolated: a failure there is an engine fault, never lost alerts); the others upsert alerts by fingerprint (repeat count, reopening), logs opened/reopened events, and notifies channel oversight_alerts with {"alert_id": n} unless the alert is snoozed or waived (listeners read the alert with oversight.alert_notices()). Returns counts and the message of the first unwaived blocking finding (the OV100 error), in the writer''s language. p_mapping_version_id: the watched table''s mapping version the batch was computed under (oversight.watch_mapping_version; NULL for the extension''s own tables), recorded in each alert. Engine-internal.';
+REVOKE ALL ON FUNCTION oversight.record_hits(bigint[], text[], jsonb[], text[], text[], text[], text[], jsonb[], text, bigint) FROM PUBLIC;
 

@@ -9,7 +9,9 @@
 // row rules evaluated in C++). pgTAP 202 proves that both give the same alerts.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "oversight/core/rules.hpp"
@@ -22,9 +24,15 @@ inline constexpr const char *batch_relation = "oversight_batch";
 
 // A canonical field mapped onto a column of the watched table.
 struct BoundField {
+	BoundField() = default;
+	BoundField(int field_index, std::string quoted, std::string type)
+	    : field(field_index), quoted_column(std::move(quoted)), type_name(std::move(type)) {}
 	int field = -1;            // index into record_fields(kind)
 	std::string quoted_column; // the column's name, quoted as an identifier
 	std::string type_name;     // the column's base type as PostgreSQL names it (format_type_be)
+	// The only values the column can hold, when a CHECK constraint of the table lists them (column_check_values):
+	// what lets a rule's comparison with a canonical value reach the column's own codes (source_comparisons).
+	std::optional<std::vector<std::string>> admitted_values;
 };
 
 struct TableShape {
@@ -39,6 +47,9 @@ struct TableShape {
 	// Value aliases, constants and defaults of the watch (oversight.watched_table.value_mapping): applied to
 	// the canonical view, never to the rows.
 	ValueMapping values;
+	// The watch's mapping version (oversight.watch_mapping_version), recorded in its alerts; 0: none (the
+	// extension's own tables).
+	int64_t mapping_version_id = 0;
 };
 
 // What an evaluation leaves out of a rule's judgement, decided by the engine once per batch (the loads of
@@ -57,9 +68,23 @@ struct RuleScope {
 // (SELECT <canonical fields>, __key jsonb, __k0.. (key columns), __unit text, __load bigint FROM from t):
 // the canonical shape over the watched table (from = its name) or over the batch (from = batch_relation).
 // An unmapped field is NULL of its canonical type; a mapped column of another type is cast to it; the
-// watch's aliases, constant or default of a field apply on top (mapped_field_sql); __unit is the unit field
-// as mapped; __load is the row's load (NULL when the table has no provenance column).
+// watch's aliases, constant or default of a field apply on top (mapped_field_sql), and the column itself is
+// __src_FIELD for a value-mapped field (source_comparisons); __unit is the unit field as mapped; __load is the
+// row's load (NULL when the table has no provenance column).
 std::string relation_view(const TableShape &shape, const std::string &from);
+
+// The values a CHECK constraint (its pg_get_constraintdef text) lets the column quoted_column hold, when it is
+// exactly "column IN (literals)" (as PostgreSQL prints it: col = ANY (ARRAY['a'::text, …]), also over a cast);
+// nullopt for any other constraint.
+std::optional<std::vector<std::string>> column_check_values(const std::string &constraint_def,
+                                                            const std::string &quoted_column);
+
+// sql with each comparison "x.field = 'literal'" of a value-mapped field, x a row of {batch}, {hist} or
+// {hist_all}, rewritten onto the field's own column (the __src_field of relation_view): the source values
+// that map to the literal, the literal itself when the column may hold it unmapped, NULL when the default is
+// the literal — the same truth as the CASE, but a DBA's index on the column (WHERE zffs = '现金') can serve
+// it, as a partial index on the canonical table serves payment_method = 'cash'.
+std::string source_comparisons(const std::string &sql, const TableShape &shape);
 
 // The rule's SQL (rule_sql) with {batch}, {hist}, {table} and {other_row:h:b} bound to shape, and data
 // coverage applied: the written rows scope leaves out are not in {batch}; for sweeps and kinds that judge

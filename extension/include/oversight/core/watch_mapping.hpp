@@ -4,6 +4,7 @@
 // NULL (default:). As JSON:
 //
 //   {"payment_code": "pzh",                                            a plain string: a column
+//    "payee_name": {"column": ["收款人", "收款单位"]},                   several: the first the table has
 //    "payment_method": {"column": "zffs", "values": {"现金": "cash", "转账": "transfer"}, "default": "transfer"},
 //    "currency": {"const": "CNY"},                                     every row, no column
 //    "@key": ["pzh"]}                                                  the key columns (else the primary key)
@@ -20,6 +21,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,7 +50,12 @@ struct ValueMapping {
 
 // A watch's mapping as given to watch(), checked and normalised.
 struct WatchMapping {
-	std::map<std::string, std::string> columns;  // field → column named ("column", or a plain string)
+	// field → the column named ("column", or a plain string); several when "column" lists names, of which the
+	// first the table has wins (a stored .map's header names).
+	std::map<std::string, std::vector<std::string>> columns;
+	std::set<std::string> column_lists; // fields whose "column" was a list: none present is blind, not an error
+	// The columns as JSON: a name, or a list as given.
+	Json columns_json() const;
 	std::optional<std::vector<std::string>> key; // "@key"
 	ValueMapping values;
 };
