@@ -181,6 +181,7 @@ DECLARE
   keys text[];
   f text;
   col text;
+  trigger_event text;
   candidates text[];
   stored oversight.mapping;
   resolved_mapping jsonb;
@@ -286,32 +287,24 @@ BEGIN
   END LOOP;
   DELETE FROM oversight.watched_table w WHERE w.relid = p_table;
 
-  IF p_trigger_level = 'statement' THEN
-    EXECUTE pg_catalog.format('CREATE TRIGGER oversight_engine_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS oversight_new '
-                              'FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_trigger()', qualified);
-    EXECUTE pg_catalog.format('CREATE TRIGGER oversight_engine_update AFTER UPDATE ON %s REFERENCING NEW TABLE AS oversight_new '
-                              'FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_trigger()', qualified);
-    EXECUTE pg_catalog.format('COMMENT ON TRIGGER oversight_engine_insert ON %s IS %L', qualified,
-                              'oversight rule engine: evaluates each INSERT statement''s rows in one batch (oversight.watch)');
-    EXECUTE pg_catalog.format('COMMENT ON TRIGGER oversight_engine_update ON %s IS %L', qualified,
-                              'oversight rule engine: evaluates each UPDATE statement''s new rows in one batch (oversight.watch)');
-  ELSE
-    -- Row level (tables where transition tables are not allowed): the row trigger buffers each written
-    -- row, and the statement triggers, which fire after the statement's row events, judge them as one
-    -- batch (src/engine/row_buffer.cpp).
+  -- Both levels judge a statement's rows as one batch. At statement level the statement triggers read the
+  -- transition table; at row level (a foreign table cannot have one) the row trigger takes each written
+  -- row and the statement triggers, which fire after the statement's row events, judge what it took
+  -- (src/engine/row_buffer.cpp).
+  IF p_trigger_level = 'row' THEN
     EXECUTE pg_catalog.format('CREATE TRIGGER oversight_engine_row AFTER INSERT OR UPDATE ON %s '
                               'FOR EACH ROW EXECUTE FUNCTION oversight.engine_trigger()', qualified);
     EXECUTE pg_catalog.format('COMMENT ON TRIGGER oversight_engine_row ON %s IS %L', qualified,
                               'oversight rule engine: takes every written row for the statement''s batch (oversight.watch, row level)');
-    EXECUTE pg_catalog.format('CREATE TRIGGER oversight_engine_insert AFTER INSERT ON %s '
-                              'FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_trigger()', qualified);
-    EXECUTE pg_catalog.format('CREATE TRIGGER oversight_engine_update AFTER UPDATE ON %s '
-                              'FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_trigger()', qualified);
-    EXECUTE pg_catalog.format('COMMENT ON TRIGGER oversight_engine_insert ON %s IS %L', qualified,
-                              'oversight rule engine: evaluates the rows an INSERT statement''s row events took, in one batch (oversight.watch, row level)');
-    EXECUTE pg_catalog.format('COMMENT ON TRIGGER oversight_engine_update ON %s IS %L', qualified,
-                              'oversight rule engine: evaluates the rows an UPDATE statement''s row events took, in one batch (oversight.watch, row level)');
   END IF;
+  FOR trigger_event IN SELECT e.event FROM (VALUES ('INSERT'), ('UPDATE')) AS e(event) LOOP
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_trigger()',
+                              'oversight_engine_' || pg_catalog.lower(trigger_event), trigger_event, qualified,
+                              CASE WHEN p_trigger_level = 'statement' THEN 'REFERENCING NEW TABLE AS oversight_new' ELSE '' END);
+    EXECUTE pg_catalog.format('COMMENT ON TRIGGER %I ON %s IS %L', 'oversight_engine_' || pg_catalog.lower(trigger_event), qualified,
+                              pg_catalog.format('oversight rule engine: evaluates the rows of each %s statement in one batch (oversight.watch, %s level)',
+                                                trigger_event, p_trigger_level));
+  END LOOP;
   -- A DBA's table: each distinct mapping is a version (reused when the same mapping comes back), which its
   -- alerts record. The extension's own tables have none: their columns are the canonical fields.
   IF rel.relnamespace <> 'oversight'::regnamespace THEN
