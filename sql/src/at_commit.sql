@@ -66,6 +66,14 @@ CREATE TRIGGER bid_tenderer_queue_delete AFTER DELETE ON oversight.bid_tenderer
   REFERENCING OLD TABLE AS old_links FOR EACH STATEMENT EXECUTE FUNCTION oversight.queue_tenderer_change();
 COMMENT ON TRIGGER bid_tenderer_queue_delete ON oversight.bid_tenderer IS 'Queues the processes of removed tenderer links for evaluation at commit.';
 
+-- The collusion signals' one decision (extension/include/oversight/core/collusion.hpp), shared with the
+-- indicator R028: bids sharing a value come from different tenderers, or cannot be told apart.
+CREATE FUNCTION oversight.tenderers_verdict(p_tenderer_sets text[]) RETURNS text
+  AS 'MODULE_PATHNAME', 'oversight_tenderers_verdict' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION oversight.tenderers_verdict(text[]) IS
+  'For the bids of one process sharing a value (price, contact, bond account), each bid''s tenderer set as text ('''' when its tenderers are not known): different_tenderers when two known sets differ, cannot_evaluate when bids of unknown tenderers could make the difference, else none. The decision of the collusion rules (PROC.COLLUSION_*) and of Cardinal''s R028, in one C++ function. Engine-internal.';
+REVOKE ALL ON FUNCTION oversight.tenderers_verdict(text[]) FROM PUBLIC;
+
 -- Findings and faults of that evaluation carry the path "commit".
 ALTER TABLE oversight.alert DROP CONSTRAINT alert_path_known,
   ADD CONSTRAINT alert_path_known CHECK (last_path IN ('row', 'statement', 'sweep', 'commit'));

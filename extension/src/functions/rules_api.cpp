@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "oversight/core/collusion.hpp"
 #include "oversight/core/rules.hpp"
 
 namespace core = oversight::core;
@@ -158,6 +159,15 @@ OVERSIGHT_FUNCTION(oversight_rule_required_inputs) {
 	core::CompiledRule rule =
 	    core::CompiledRule::compile(0, "", pg::text_arg(fcinfo, 0), pg::text_arg(fcinfo, 1), params, false);
 	return pg::text_array_datum(core::required_inputs(rule));
+}
+
+// tenderers_verdict(tenderer_sets text[]) -> text: the collusion signals' decision (core/collusion.hpp) for
+// the bids sharing a value, each bid's tenderer set as text ('' when not known): different_tenderers,
+// cannot_evaluate or none. The set-based collusion rules call it; the indicator R028 calls the same function.
+OVERSIGHT_FUNCTION(oversight_tenderers_verdict) {
+	const auto verdict =
+	    core::tenderers_verdict(pg::text_array_arg(fcinfo, 0), core::UnknownTenderers::CannotEvaluate);
+	return pg::text_datum(core::verdict_name(verdict));
 }
 
 // rule_kind_forms_matters(rule_kind text) -> boolean: whether the kind's findings form matters (the

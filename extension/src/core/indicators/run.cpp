@@ -2,6 +2,7 @@
 // 0.0.8's src/indicators/rNNN.rs: the same fields, statuses, exclusions, comparisons (strict or inclusive)
 // and fences; the comments name where a choice is Cardinal's.
 #include "oversight/core/error.hpp"
+#include "oversight/core/collusion.hpp"
 #include "oversight/core/indicators.hpp"
 
 #include <algorithm>
@@ -288,12 +289,14 @@ void Run::State::r025(dom::element release) {
 	}
 }
 
-// R028: two submitted bids at the same amount and currency whose tenderer sets differ; the process and
-// the tenderers of both bids are flagged.
+// R028: two submitted bids at the same amount and currency whose tenderer sets differ (the bureau's
+// PROC.COLLUSION_PRICE decides with the same function, core::tenderers_verdict; Cardinal leaves bids without
+// tenderers out). The process is flagged, and, as Cardinal does, the tenderers of each bid and of the bid
+// before it at that price when their sets differ.
 void Run::State::r028(dom::element release, std::string_view ocid) {
 	if (!price_comparison(release))
 		return;
-	std::map<std::pair<double, std::string_view>, std::set<std::string_view>> prices;
+	std::map<std::pair<double, std::string_view>, std::vector<std::set<std::string_view>>> prices; // in bid order
 	for (dom::element bid : submitted_bids(release)) {
 		dom::array tenderers;
 		dom::element value;
@@ -304,18 +307,25 @@ void Run::State::r028(dom::element release, std::string_view ocid) {
 			continue;
 		std::set<std::string_view> ids;
 		ids_at(bid, "tenderers", ids);
-		if (ids.empty())
-			continue;
-		auto key = std::make_pair(amount, currency);
-		auto other = prices.find(key);
-		if (other != prices.end() && other->second != ids) {
-			set(Group::OCID, ocid, "R028", 1.0);
+		if (!ids.empty())
+			prices[std::make_pair(amount, currency)].push_back(std::move(ids));
+	}
+	for (const auto &[price, bids] : prices) {
+		std::vector<std::string> sets;
+		for (const auto &ids : bids) {
+			std::string text;
 			for (std::string_view id : ids)
-				set(Group::Tenderer, id, "R028", 1.0);
-			for (std::string_view id : other->second)
-				set(Group::Tenderer, id, "R028", 1.0);
+				text.append(id).push_back('\x1f');
+			sets.push_back(std::move(text));
 		}
-		prices[key] = std::move(ids); // the latest bid at a price is the one compared next, as in Cardinal
+		if (tenderers_verdict(sets, UnknownTenderers::Skip) != TenderersVerdict::DifferentTenderers)
+			continue;
+		set(Group::OCID, ocid, "R028", 1.0);
+		for (size_t i = 1; i < bids.size(); ++i)
+			if (bids[i] != bids[i - 1])
+				for (const auto *ids : {&bids[i], &bids[i - 1]})
+					for (std::string_view id : *ids)
+						set(Group::Tenderer, id, "R028", 1.0);
 	}
 }
 

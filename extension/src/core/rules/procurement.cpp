@@ -286,7 +286,8 @@ RuleKindSpec single_bid() {
 
 // --- collusion among bids ------------------------------------------------------------------------
 // Collusion signals share one shape: bids of one process grouped by a shared value, told apart by their
-// tenderers (oversight.bid_tenderer). The bids of one tenderer (a company bidding on two lots) are never
+// tenderers (oversight.bid_tenderer) with the one decision of core/collusion.hpp (oversight.tenderers_verdict,
+// which Cardinal's R028 uses too). The bids of one tenderer (a company bidding on two lots) are never
 // "different tenderers". A bid whose tenderers are not known cannot be told apart: a group that has
 // fewer than two known tenderer sets but bids of unknown tenderers is reported as cannot-evaluate
 // (link_missing), never fired on a guess. Bids of a cancelled tender are not judged. These kinds are
@@ -305,18 +306,19 @@ x AS (
    WHERE NOT EXISTS (SELECT FROM oversight.procurement_process c WHERE c.ocid = g.ocid AND c.tender_status = 'cancelled')),
 s AS (
   SELECT x.ocid{extra_x}, x.v, pg_catalog.count(*) AS n, pg_catalog.count(DISTINCT x.tset) AS sets,
-         pg_catalog.count(*) FILTER (WHERE x.tset IS NULL) AS unknown, pg_catalog.jsonb_agg(x.__key ORDER BY x.__key) AS keys
+         oversight.tenderers_verdict(pg_catalog.array_agg(coalesce('#' || x.tset, ''))) AS verdict,
+         pg_catalog.jsonb_agg(x.__key ORDER BY x.__key) AS keys
     FROM x GROUP BY x.ocid{extra_x}, x.v HAVING pg_catalog.count(*) >= 2)
 SELECT {table}, pg_catalog.jsonb_build_object('ocid', s.ocid{extra_key}, '{label}', s.v), '', pr.buyer_unit_code,
        pg_catalog.jsonb_build_object('bids', s.keys, 'tenderer_sets', s.sets, 'count', s.n, 'ocid', s.ocid, 'value', s.v)
   FROM s LEFT JOIN oversight.procurement_process pr ON pr.ocid = s.ocid
- WHERE s.sets >= 2
+ WHERE s.verdict = 'different_tenderers'
  UNION ALL
 SELECT {table}, NULL::pg_catalog.jsonb, '', NULL::pg_catalog.text,
        pg_catalog.jsonb_build_object('cannot_evaluate', 'link_missing', 'missing', pg_catalog.jsonb_build_array('oversight.bid_tenderer'),
          'load_id', x.__load, 'records', pg_catalog.count(*))
   FROM s JOIN x ON x.ocid = s.ocid{extra_same} AND x.v = s.v
- WHERE s.sets < 2 AND s.unknown > 0 AND x.tset IS NULL
+ WHERE s.verdict = 'cannot_evaluate' AND x.tset IS NULL
  GROUP BY x.__load
 )SQL";
 	auto replace_all = [&](const std::string &from, const std::string &to) {
