@@ -73,28 +73,15 @@ std::string evaluate_queued(Oid relid, const std::vector<std::string> &groups) {
 		}
 		Oid types[1] = {TEXTARRAYOID};
 		Datum args[1] = {pg::text_array_datum(groups)};
-		auto record = [&](const std::vector<const core::CompiledRule *> &rs, const std::vector<core::RuleScope> &ss) {
+		auto record = [&](const std::vector<const core::CompiledRule *> &rs, const std::vector<core::RuleScope> &ss,
+		                  bool) {
 			SpiResult res = spi_query(core::recording_query(rs, cfg.shape, commit_path, false, ss), 1, types, args);
 			return !res.rows.empty() && !res.nulls[0][0] ? res.rows[0][0] : std::string();
 		};
-		// As for a batch: one statement for all, and only if it fails each rule on its own, so the faulty
-		// rule is the one recorded and the others' findings are kept.
 		int guc_level = pg::begin_settings({{"jit", "off"}});
-		Fault fault;
-		std::string found;
-		if (!rules.empty() && in_subtransaction([&] { found = record(rules, scopes); }, fault))
-			blocking = found;
-		else if (!rules.empty())
-			for (size_t i = 0; i < rules.size(); ++i) {
-				Fault f;
-				std::string b;
-				if (in_subtransaction([&] { b = record({rules[i]}, {scopes[i]}); }, f)) {
-					if (blocking.empty())
-						blocking = b;
-				} else
-					record_fault(rules[i]->version_id, cfg.table_name(), nullptr, f, commit_path,
-					             static_cast<int64_t>(groups.size()));
-			}
+		if (!rules.empty())
+			blocking = record_isolating_faults(record, rules, scopes, false, cfg.table_name(), commit_path,
+			                                   static_cast<int64_t>(groups.size()));
 		pg::end_settings(guc_level);
 	}
 	pg::close_relation(rel, AccessShareLock);

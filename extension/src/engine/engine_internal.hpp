@@ -236,6 +236,16 @@ void record_compile_faults(const WatchConfig &cfg, const char *path, int64_t bat
 // returns the message of the first blocking alert (empty when nothing blocks).
 std::string evaluate_batch(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path);
 
+// Records findings with one statement for every rule (and the row pass's findings when row_hits), in a
+// subtransaction; only if it fails, the row findings alone and then each rule alone, each in its own, so
+// the faulty rule is the one recorded as a fault and the others' findings are kept. record(rules, scopes,
+// with_row_hits) runs one recording statement and returns its blocking message. Returns the first one.
+using RecordFindings = std::function<std::string(const std::vector<const core::CompiledRule *> &,
+                                                 const std::vector<core::RuleScope> &, bool)>;
+std::string record_isolating_faults(const RecordFindings &record, const std::vector<const core::CompiledRule *> &rules,
+                                    const std::vector<core::RuleScope> &scopes, bool row_hits, const std::string &table,
+                                    const char *path, int64_t rows);
+
 // --- evaluation at commit (at_commit.cpp) -------------------------------------------------------
 // Queues groups (values of the at-commit rules' group field, e.g. ocids) of the watched table for
 // evaluation when the transaction commits (oversight.pending_evaluation); as the schema owner.

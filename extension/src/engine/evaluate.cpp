@@ -283,33 +283,7 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 	// 14.4 / 15.6 s in the same run). Small batches keep their saved plans (index lookups).
 	int guc_level = small_batch ? pg::begin_settings({{"jit", "off"}})
 	                            : pg::begin_settings({{"jit", "off"}, {"enable_mergejoin", "off"}});
-	Fault fault;
-	std::string found;
-	bool ok = in_subtransaction([&] { found = record(run, scopes, true); }, fault);
-	if (ok) {
-		if (blocking.empty())
-			blocking = found;
-	} else {
-		if (pass.have_hits) {
-			Fault f;
-			std::string b;
-			if (in_subtransaction([&] { b = record({}, {}, true); }, f)) {
-				if (blocking.empty())
-					blocking = b;
-			} else
-				record_fault(0, cfg.table_name(), nullptr, f, path, nrows);
-		}
-		for (size_t i = 0; i < run.size(); ++i) {
-			const auto *r = run[i];
-			Fault f;
-			std::string b;
-			if (in_subtransaction([&] { b = record({r}, {scopes[i]}, false); }, f)) {
-				if (blocking.empty())
-					blocking = b;
-			} else
-				record_fault(r->version_id, cfg.table_name(), nullptr, f, path, nrows);
-		}
-	}
+	blocking = record_isolating_faults(record, run, scopes, pass.have_hits, cfg.table_name(), path, nrows);
 	pg::end_settings(guc_level);
 	if (registered)
 		pg::spi_unregister_relation(core::batch_relation);
@@ -317,6 +291,37 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 }
 
 } // namespace
+
+std::string record_isolating_faults(const RecordFindings &record, const std::vector<const core::CompiledRule *> &rules,
+                                    const std::vector<core::RuleScope> &scopes, bool row_hits, const std::string &table,
+                                    const char *path, int64_t rows) {
+	Fault fault;
+	std::string blocking;
+	if (in_subtransaction([&] { blocking = record(rules, scopes, row_hits); }, fault))
+		return blocking;
+	blocking.clear();
+	auto keep = [&](const std::string &b) {
+		if (blocking.empty())
+			blocking = b;
+	};
+	if (row_hits) {
+		Fault f;
+		std::string b;
+		if (in_subtransaction([&] { b = record({}, {}, true); }, f))
+			keep(b);
+		else
+			record_fault(0, table, nullptr, f, path, rows);
+	}
+	for (size_t i = 0; i < rules.size(); ++i) {
+		Fault f;
+		std::string b;
+		if (in_subtransaction([&] { b = record({rules[i]}, {scopes[i]}, false); }, f))
+			keep(b);
+		else
+			record_fault(rules[i]->version_id, table, nullptr, f, path, rows);
+	}
+	return blocking;
+}
 
 std::string evaluate_batch(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path) {
 	ElevatedScope elevated(cfg.schema_owner);
