@@ -288,3 +288,4 @@ GRANT EXECUTE ON FUNCTION oversight.record_kind_definition(text)
 --#include src/at_commit.sql
 --#include src/indicators.sql
 --#include src/ocds_mapping.sql
+--#include src/engine_stats.sql

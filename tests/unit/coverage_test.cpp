@@ -55,8 +55,9 @@ TEST(CoverageTest, EveryKindDeclaresWhatItReads) {
 			for (const char *link : *list)
 				EXPECT_TRUE(link_tables().count(link))
 				    << k.kind << ": unknown link table " << link << " (oversight.rule_coverage lists the link tables)";
-		// What the C++ check and pre-filter read is declared.
-		for (const auto *list : {&k.row_fields, &k.prefilter_fields})
+		// What the C++ check, pre-filter and pair probe read is declared.
+		const std::vector<const char *> pair_fields = k.pairs ? k.pairs->fields : std::vector<const char *>{};
+		for (const auto *list : {&k.row_fields, &k.prefilter_fields, &pair_fields})
 			for (const char *field : *list)
 				EXPECT_TRUE(declared.count(field)) << k.kind << " reads " << field << " without declaring it";
 		if (k.payments_only) {

@@ -277,6 +277,15 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape, const
 		sql = substitute(sql, "hist_all", relation_view(shape, shape.table_name));
 	if (sql.find("{hist}") != std::string::npos) {
 		std::string view = relation_view(shape, shape.table_name);
+		if (!scope.split_xmin.empty()) {
+			view = relation_view(shape, paired_relation);
+			if (scope.rows_before)
+				view = "(SELECT * FROM " + view + " p UNION ALL SELECT * FROM " +
+				       relation_view(shape, "(SELECT * FROM " + shape.table_name + " s WHERE NOT (s.xmin = " +
+				                                sql_literal(scope.split_xmin) + "::pg_catalog.xid AND s.cmin = " +
+				                                sql_literal(scope.split_cmin) + "::pg_catalog.cid))") +
+				       " s)";
+		}
 		if (provenance && (sweep || rule.spec->judges_history))
 			view = "(SELECT * FROM " + view + " v WHERE v.__load IS NULL OR v.__load NOT IN (" + lacking + "))";
 		sql = substitute(sql, "hist", view);

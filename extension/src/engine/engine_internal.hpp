@@ -236,6 +236,14 @@ void record_compile_faults(const WatchConfig &cfg, const char *path, int64_t bat
 // returns the message of the first blocking alert (empty when nothing blocks).
 std::string evaluate_batch(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path);
 
+// This session's batches (oversight.engine_session_stats()): how many were judged, how many were split (their
+// duplicate rules' written rows paired in C++, RuleKindSpec::pairs) and how many written rows those found
+// pairable.
+struct BatchStats {
+	int64_t batches = 0, split_batches = 0, paired_rows = 0;
+};
+const BatchStats &batch_stats();
+
 // Records findings with one statement for every rule (and the row pass's findings when row_hits), in a
 // subtransaction; only if it fails, the row findings alone and then each rule alone, each in its own, so
 // the faulty rule is the one recorded as a fault and the others' findings are kept. record(rules, scopes,

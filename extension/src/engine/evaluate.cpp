@@ -19,6 +19,9 @@ struct RowPass {
 	std::vector<core::RuleScope> scopes; // per set-based rule: the written rows its SQL must leave out
 	Gaps gaps;                           // what the rules could not judge
 	std::set<std::string> commit_groups; // groups (e.g. ocids) of written rows the at-commit rules may judge
+	// Large batches: per written row, whether it may pair with another written row for a set-based rule with
+	// pairs (RuleKindSpec::pairs); empty when not probed.
+	std::vector<bool> may_pair;
 };
 
 // Data coverage of the row pass, decided once per batch and per load (never per row when nothing is
@@ -94,7 +97,7 @@ private:
 RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path, int64_t nrows,
                  const std::vector<const core::CompiledRule *> &row_rules,
                  const std::vector<const core::CompiledRule *> &set_rules,
-                 const std::vector<const core::CompiledRule *> &commit_rules) {
+                 const std::vector<const core::CompiledRule *> &commit_rules, bool probe_pairs) {
 	RowPass pass;
 	pass.candidate.assign(set_rules.size(), false);
 	pass.scopes.assign(set_rules.size(), core::RuleScope{});
@@ -122,6 +125,12 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 		    for (const auto *r : set_rules)
 			    for (const auto &name : core::prefilter_fields(*r))
 				    fields.push_back(core::field_index(cfg.kind(), name));
+		    // Pair probes of the rules with pairs, one list per rule (parallel to set_rules; empty for the others).
+		    std::vector<std::vector<core::PairProbe>> probes(probe_pairs ? set_rules.size() : 0);
+		    for (size_t i = 0; i < probes.size(); ++i)
+			    if (set_rules[i]->spec->pairs)
+				    for (const char *name : set_rules[i]->spec->pairs->fields)
+					    fields.push_back(core::field_index(cfg.kind(), name));
 		    std::vector<int> group_fields;
 		    for (const auto *r : commit_rules) {
 			    for (const auto &name : core::prefilter_fields(*r))
@@ -147,6 +156,16 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 				    check_for_interrupts();
 			    conv.convert(slot, record);
 			    coverage.row(conv, record);
+			    // Every row is probed, judged or not by the rule: a superset is all the split needs (the SQL
+			    // leaves out what the rule's scope leaves out).
+			    for (size_t i = 0; i < probes.size(); ++i)
+				    if (set_rules[i]->spec->pairs) {
+					    core::PairProbe probe;
+					    if (set_rules[i]->spec->pairs->probe(*set_rules[i], record, probe)) {
+						    probe.row = static_cast<uint32_t>(seen - 1);
+						    probes[i].push_back(probe);
+					    }
+				    }
 			    if (undecided > 0 || coverage.active())
 				    for (size_t i = 0; i < set_rules.size(); ++i) {
 					    if (coverage.active() && (core::skips_record(*set_rules[i], record) ||
@@ -184,6 +203,12 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 		    }
 		    pg::tuplestore_restore_reader(store);
 		    pg::drop_slot(slot);
+		    if (!probes.empty()) {
+			    pass.may_pair.assign(static_cast<size_t>(seen), false);
+			    for (size_t i = 0; i < probes.size(); ++i)
+				    if (!probes[i].empty())
+					    core::mark_rows_that_may_pair(*set_rules[i], probes[i], pass.may_pair);
+		    }
 		    pass.prefiltered = true;
 		    pass.gaps = std::move(gaps);
 		    if (!hits.empty()) {
@@ -197,6 +222,52 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 	for (const auto &[rule, kf] : row_faults)
 		record_fault(rule->version_id, cfg.table_name(), &kf.first, kf.second, path, nrows);
 	return pass;
+}
+
+// What this session's batches were: counted for oversight.engine_session_stats().
+BatchStats session_stats;
+
+// The stamp of the statement on the rows it wrote (their xmin and cmin), read from the stored copy of one
+// written row found by its key, and how many stored rows do not carry it. nullopt when it cannot be told: no
+// stored copy, or the rows carrying it are not exactly the batch (an INSERT … ON CONFLICT DO UPDATE, whose
+// updated rows another trigger judges, or a row a later trigger changed): the batch is then not split.
+struct WriterStamp {
+	std::string xmin, cmin;
+	int64_t rows_before = 0;
+};
+std::optional<WriterStamp> writer_stamp(const WatchConfig &cfg, int64_t nrows) {
+	const core::TableShape &shape = cfg.shape;
+	std::string keys, match;
+	for (size_t k = 0; k < shape.quoted_key_columns.size(); ++k) {
+		const std::string &c = shape.quoted_key_columns[k];
+		keys += (k ? ", " : "") + c;
+		match += (k ? " AND s." : "s.") + c + " = b." + c;
+	}
+	SpiResult copies = spi_query("SELECT s.xmin::pg_catalog.text, s.cmin::pg_catalog.text FROM " + shape.table_name +
+	                                 " s JOIN (SELECT " + keys + " FROM " + core::batch_relation +
+	                                 " LIMIT 1) b ON " + match);
+	std::optional<WriterStamp> stamp;
+	uint64_t latest = 0;
+	for (size_t i = 0; i < copies.rows.size(); ++i) {
+		// The written copy: one of this transaction's, the latest command's (an earlier statement of the
+		// transaction may have stored a row with the same key).
+		const uint64_t xid = std::stoull(copies.rows[i][0]), cid = std::stoull(copies.rows[i][1]);
+		if (pg::is_current_transaction(static_cast<uint32_t>(xid)) && (!stamp || cid > latest)) {
+			stamp = WriterStamp{copies.rows[i][0], copies.rows[i][1], 0};
+			latest = cid;
+		}
+	}
+	if (!stamp)
+		return stamp;
+	SpiResult counts =
+	    spi_query("SELECT pg_catalog.count(*) FILTER (WHERE s.xmin = " + core::sql_literal(stamp->xmin) +
+	                  "::pg_catalog.xid AND s.cmin = " + core::sql_literal(stamp->cmin) +
+	                  "::pg_catalog.cid)::pg_catalog.text, pg_catalog.count(*)::pg_catalog.text FROM " + shape.table_name + " s");
+	const int64_t stamped = std::stoll(counts.rows[0][0]), all = std::stoll(counts.rows[0][1]);
+	if (stamped != nrows)
+		return std::nullopt;
+	stamp->rows_before = all - stamped;
+	return stamp;
 }
 
 std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path) {
@@ -221,7 +292,18 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 			(r.evaluation() == core::Evaluation::Row ? row_rules : set_rules).push_back(&r);
 	}
 
-	RowPass pass = row_pass(cfg, rel, store, path, nrows, row_rules, set_rules, commit_rules);
+	// A large batch into a table not much larger than it: the pair rules' written rows are paired in C++
+	// (RuleKindSpec::pairs), so the batch is joined only with those and with the rows stored before.
+	// Large: at least oversight.batch_split_rows rows (1,000 by default), into a table holding at most four times
+	// as many; below, joining the batch with the table costs less than finding the statement's stamp (one scan
+	// of the table).
+	const int split_rows = pg::batch_split_rows();
+	++session_stats.batches;
+	bool probe_pairs = split_rows > 0 && nrows >= split_rows && !cfg.shape.key_columns.empty() &&
+	                   pg::relation_has_heap_rows(rel) && pg::relation_row_estimate(rel) <= 4.0 * static_cast<double>(nrows);
+	probe_pairs = probe_pairs && std::any_of(set_rules.begin(), set_rules.end(),
+	                                         [](const core::CompiledRule *r) { return r->spec->pairs.has_value(); });
+	RowPass pass = row_pass(cfg, rel, store, path, nrows, row_rules, set_rules, commit_rules, probe_pairs);
 
 	// Rules that judge complete facts are evaluated when the transaction commits (at_commit.cpp): the
 	// groups of the written rows are queued for them. A failure to queue is a fault, never lost data.
@@ -265,6 +347,31 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 			                  "could not register the batch relation (" + std::to_string(rc) + ")");
 		registered = true;
 	}
+	// The split (see above): the statement's stamp on its rows, then the written rows that may pair,
+	// registered as a second relation. Anything unexpected leaves the batch whole (same findings, slower).
+	Tuplestorestate *paired = nullptr;
+	const bool split_wanted =
+	    registered && !pass.may_pair.empty() &&
+	    std::any_of(run.begin(), run.end(), [](const core::CompiledRule *r) { return r->spec->pairs.has_value(); });
+	if (split_wanted) {
+		std::optional<WriterStamp> stamp;
+		Fault ignored;
+		if (in_subtransaction([&] { stamp = writer_stamp(cfg, nrows); }, ignored) && stamp) {
+			paired = pg::tuplestore_subset(store, RelationGetDescr(rel), pass.may_pair);
+			int rc = pg::spi_register_tuplestore(core::paired_relation, RelationGetRelid(rel), paired);
+			if (rc != SPI_OK_REL_REGISTER)
+				throw core::Error(core::sqlstate::internal_error,
+				                  "could not register the paired rows (" + std::to_string(rc) + ")");
+			++session_stats.split_batches;
+			session_stats.paired_rows += std::count(pass.may_pair.begin(), pass.may_pair.end(), true);
+			for (size_t i = 0; i < run.size(); ++i)
+				if (run[i]->spec->pairs) {
+					scopes[i].split_xmin = stamp->xmin;
+					scopes[i].split_cmin = stamp->cmin;
+					scopes[i].rows_before = stamp->rows_before > 0;
+				}
+		}
+	}
 	auto record = [&](const std::vector<const core::CompiledRule *> &rules, const std::vector<core::RuleScope> &sc,
 	                  bool with_row_hits) {
 		return record_findings(cfg, rel, rules, path, with_row_hits, pass.hits, small_batch && !scoped, sc);
@@ -287,10 +394,18 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 	pg::end_settings(guc_level);
 	if (registered)
 		pg::spi_unregister_relation(core::batch_relation);
+	if (paired) {
+		pg::spi_unregister_relation(core::paired_relation);
+		pg::tuplestore_free(paired);
+	}
 	return blocking;
 }
 
 } // namespace
+
+const BatchStats &batch_stats() {
+	return session_stats;
+}
 
 std::string record_isolating_faults(const RecordFindings &record, const std::vector<const core::CompiledRule *> &rules,
                                     const std::vector<core::RuleScope> &scopes, bool row_hits, const std::string &table,

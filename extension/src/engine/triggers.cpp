@@ -132,3 +132,12 @@ OVERSIGHT_FUNCTION(oversight_sweep_table) {
 	pg::spi_finish();
 	PG_RETURN_INT32(ran);
 }
+
+// engine_session_stats() -> jsonb: this session's batches (engine_internal.hpp, BatchStats), for a DBA asking how
+// the engine judged their loads and for the tests that the split path runs.
+OVERSIGHT_FUNCTION(oversight_engine_session_stats) {
+	const engine::BatchStats &s = engine::batch_stats();
+	return pg::jsonb_datum("{\"batches\": " + std::to_string(s.batches) +
+	                       ", \"split_batches\": " + std::to_string(s.split_batches) +
+	                       ", \"paired_rows\": " + std::to_string(s.paired_rows) + "}");
+}

@@ -5,6 +5,7 @@ extern "C" {
 #include "utils/guc.h"
 }
 
+#include <climits>
 #include <cstring>
 
 namespace oversight::pg {
@@ -12,6 +13,7 @@ namespace oversight::pg {
 namespace {
 
 char *language_setting = nullptr;
+int batch_split_rows_setting = 1000;
 
 // Called by PostgreSQL for every SET, ALTER ROLE/DATABASE … SET and configuration value: plain C, no
 // exception may leave it.
@@ -35,6 +37,17 @@ void define_settings() {
 	DefineCustomStringVariable("oversight.language", "Language of rule titles, alert messages and texts: zh or en.",
 	                           "Empty: the database's setting \"language\" (zh by default).", &language_setting, "",
 	                           PGC_USERSET, 0, check_language, nullptr, nullptr);
+	// oversight.batch_split_rows: how many written rows make a batch large enough to have its duplicate rules'
+	// written rows paired in C++ rather than joined with the batch in SQL (engine/evaluate.cpp); 0: never.
+	// Same findings either way: a DBA may turn it off to compare, the tests and the benchmark do.
+	DefineCustomIntVariable("oversight.batch_split_rows",
+	                        "Written rows from which a batch's duplicate rules pair its rows in C++ (0: never).",
+	                        "Same findings either way; below it, the batch is joined with the table in SQL.",
+	                        &batch_split_rows_setting, 1000, 0, INT_MAX, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+}
+
+int batch_split_rows() {
+	return batch_split_rows_setting;
 }
 
 } // namespace oversight::pg

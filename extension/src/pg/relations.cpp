@@ -145,6 +145,34 @@ void tuplestore_append(Tuplestorestate *store, HeapTuple tuple) {
 	pg_call([&] { tuplestore_puttuple(store, tuple); });
 }
 
+Tuplestorestate *tuplestore_subset(Tuplestorestate *store, TupleDesc tupdesc, const std::vector<bool> &keep) {
+	return pg_call([&] {
+		Tuplestorestate *out = tuplestore_begin_heap(false, false, work_mem);
+		TupleTableSlot *slot = MakeSingleTupleTableSlot(tupdesc, &TTSOpsMinimalTuple);
+		int reader = tuplestore_alloc_read_pointer(store, EXEC_FLAG_REWIND);
+		tuplestore_select_read_pointer(store, reader);
+		tuplestore_rescan(store);
+		for (size_t i = 0; i < keep.size() && tuplestore_gettupleslot(store, true, false, slot); ++i)
+			if (keep[i])
+				tuplestore_puttupleslot(out, slot);
+		tuplestore_select_read_pointer(store, 0);
+		ExecDropSingleTupleTableSlot(slot);
+		return out;
+	});
+}
+
+double relation_row_estimate(Relation rel) {
+	return rel->rd_rel->reltuples;
+}
+
+bool relation_has_heap_rows(Relation rel) {
+	return rel->rd_rel->relkind == RELKIND_RELATION || rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE;
+}
+
+bool is_current_transaction(uint32_t xid) {
+	return pg_call([&] { return TransactionIdIsCurrentTransactionId(static_cast<TransactionId>(xid)); });
+}
+
 namespace {
 void (*transaction_end_callback)() = nullptr;
 void (*subtransaction_abort_callback)(SubTransactionId) = nullptr;

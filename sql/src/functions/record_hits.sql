@@ -79,7 +79,10 @@ BEGIN
       JOIN oversight.rule_version v ON v.rule_version_id = u.rv
       JOIN oversight.rule r ON r.rule_code = v.rule_code
      CROSS JOIN LATERAL (SELECT pg_catalog.md5(v.rule_code || '|' || u.tb || '|' || u.k::text || '|' || COALESCE(u.per, ''))) AS f(fp)
-     ORDER BY f.fp, u.ord),
+     -- One finding per alert: when a rule finds one record several times in a batch (a payment near-identical to
+     -- two others), the least details win, so the alert says the same whatever the order the rows were judged in
+     -- (the plan, the batch's split: issue 8).
+     ORDER BY f.fp, u.det, u.ord),
   prev AS (
     SELECT a.alert_id, a.fingerprint, a.status,
            (a.snoozed_until IS NOT NULL AND a.snoozed_until > v_now) AS snoozed,

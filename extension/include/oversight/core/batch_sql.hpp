@@ -21,6 +21,9 @@ namespace oversight::core {
 
 // The rows being written, registered by the engine as an ephemeral named relation.
 inline constexpr const char *batch_relation = "oversight_batch";
+// The written rows that may pair with another written row (RuleKindSpec::pairs), registered by the engine for
+// a split batch (RuleScope::split).
+inline constexpr const char *paired_relation = "oversight_batch_paired";
 
 // A canonical field mapped onto a column of the watched table.
 struct BoundField {
@@ -63,6 +66,12 @@ struct RuleScope {
 	// this canonical field is in the text array $1 (the processes written in the transaction), not the
 	// rows of one statement.
 	std::string queued_group;
+	// A large batch of a kind with pairs (RuleKindSpec::pairs), split so that it is never joined with itself:
+	// {hist} is the written rows that may pair with another one (paired_relation) and, when rows_before, the
+	// stored rows the statement did not write (those whose xmin and cmin are not the statement's, split_xmin
+	// and split_cmin). Empty split_xmin: not split, {hist} is the whole table.
+	std::string split_xmin, split_cmin;
+	bool rows_before = true;
 };
 
 // (SELECT <canonical fields>, __key jsonb, __k0.. (key columns), __unit text, __load bigint FROM from t):

@@ -121,6 +121,44 @@ struct KindState {
 	virtual ~KindState() = default;
 };
 
+// Kinds that pair a written row with another row of its table (duplicate payments): how the engine finds,
+// in C++ and without SQL, the written rows that may pair with another written row, so that a large batch is
+// never joined with itself (batch_pairs.cpp; the SQL then joins the batch with these rows and with the rows
+// stored before the statement: RuleScope::split). A necessary condition, never the decision: every pair of
+// written rows the kind's SQL would find has both its rows marked (a false positive only costs a join), and
+// the SQL judges every pair. Two rows may pair when their probes have the same group (a hash of the values
+// both must share: hash collisions only add rows), dates at most window_days apart and, when amounts_close is
+// set, amounts it accepts.
+struct PairProbe {
+	uint64_t group = 0;
+	int32_t date = 0; // days since 2000-01-01
+	Decimal amount;
+	uint32_t row = 0; // the row's position in the batch
+};
+struct PairSpec {
+	std::vector<const char *> fields; // the canonical fields probe reads
+	// False when the record can be in no pair; else fills the probe (all but row).
+	bool (*probe)(const CompiledRule &, const Record &, PairProbe &) = nullptr;
+	int32_t (*window_days)(const CompiledRule &) = nullptr;
+	bool (*amounts_close)(const CompiledRule &, const Decimal &, const Decimal &) = nullptr;
+};
+
+// Marks in may_pair (indexed by PairProbe::row) the rows of probes that have a possible partner among probes:
+// sorted by group and date, one pass over each group's date window. Reorders probes.
+void mark_rows_that_may_pair(const CompiledRule &rule, std::vector<PairProbe> &probes, std::vector<bool> &may_pair);
+
+// A group hash of a pair probe: FNV-1a over the values (a NULL is distinct from every text).
+class PairGroup {
+public:
+	PairGroup &add(const Value &text_value);
+	PairGroup &add(const Decimal &d);
+	uint64_t hash() const { return h_; }
+
+private:
+	void bytes(const void *p, size_t n);
+	uint64_t h_ = 1469598103934665603ULL;
+};
+
 // A rule kind: its catalogue entry and its operations, resolved once when a rule version is compiled
 // (CompiledRule::spec); nothing on the evaluation path looks a kind up by name. Each kind is defined in
 // one place, grouped by area in src/core/rules/ (payment, procurement, fund, enforcement, sod, matter, and the
@@ -201,6 +239,8 @@ struct RuleKindSpec {
 	// sharing this field's value with a written one (the process: "ocid"), so they judge complete facts
 	// whichever table's rows came first (src/engine/at_commit.cpp). nullptr: evaluated with the batch.
 	const char *at_commit_group = nullptr;
+	// Kinds that pair written rows with other rows of their table: their in-batch pre-pairing (PairSpec).
+	std::optional<PairSpec> pairs = std::nullopt;
 };
 
 // Every kind, in catalogue order (registry.cpp).

@@ -6,7 +6,7 @@
 //   src/pg/relations.cpp  relations, types and output functions, tuples, slots and tuplestores, time zones
 //   src/pg/datum.cpp      arguments and results: text, jsonb, arrays
 //   src/pg/xact.cpp       subtransactions, setting scopes, memory contexts
-//   src/pg/guc.cpp        the extension's own session settings (oversight.language)
+//   src/pg/guc.cpp        the extension's own session settings (oversight.language, oversight.batch_split_rows)
 #pragma once
 
 #include "oversight/guard.hpp"
@@ -74,6 +74,14 @@ void tuplestore_free(Tuplestorestate *store);
 // transaction ends or aborts; its subtransaction id (GetCurrentSubTransactionId) in subid.
 Tuplestorestate *transaction_tuple_store(SubTransactionId &subid);
 void tuplestore_append(Tuplestorestate *store, HeapTuple tuple);
+// A new tuplestore holding the rows of store whose position (from 0) is marked in keep.
+Tuplestorestate *tuplestore_subset(Tuplestorestate *store, TupleDesc tupdesc, const std::vector<bool> &keep);
+// The relation's stored row estimate (pg_class.reltuples; -1 when never analysed) and whether it holds its
+// rows in heap tables (a table or a partitioned table: rows with xmin and cmin).
+double relation_row_estimate(Relation rel);
+bool relation_has_heap_rows(Relation rel);
+// True when xid is the transaction's or one of its open subtransactions'.
+bool is_current_transaction(uint32_t xid);
 // Registers the transaction and subtransaction callbacks (module load).
 void register_transaction_callbacks(void (*on_end)(), void (*on_abort_sub)(SubTransactionId));
 
@@ -110,5 +118,7 @@ void free_memory(void *pointer);                    // pfree
 // --- the extension's settings (guc.cpp) -------------------------------------------------------------
 // Defines oversight.language (zh, en, or empty: the database's setting); called once by _PG_init.
 void define_settings();
+// oversight.batch_split_rows: the smallest batch whose pair rules are split (0: never).
+int batch_split_rows();
 
 } // namespace oversight::pg

@@ -17,6 +17,16 @@ bool is_cash(const Fields &f) {
 	return is(f("payment_method"), payment_method::cash);
 }
 
+// Pair probes of the duplicate kinds: a returned payment, a refund or a credit note is in no pair.
+bool pairable_payment(const Fields &f) {
+	const Value &status = f("status"), &kind = f("payment_kind");
+	return (status.null || status.text != "returned") && (kind.null || kind.text == payment_kind::payment);
+}
+// The first of the dates that is set (coalesce), else fallback.
+int32_t first_date(const Value &a, const Value &b, int32_t fallback) {
+	return !a.null ? a.date : !b.null ? b.date : fallback;
+}
+
 // --- payment_duplicate ---------------------------------------------------------------------------
 const char *sql_duplicate = R"SQL(
 SELECT {table} AS object_table, GREATEST(b.__key, h.__key) AS object_key, '' AS period,
@@ -53,6 +63,22 @@ RuleKindSpec payment_duplicate() {
 		return !Fields(rule, record)("invoice_no").null;
 	};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_duplicate; };
+	// Same invoice, amount, currency and payee (account, else name), dates within the look-back (a day wider:
+	// a timestamp column's local date may differ from its SQL cast by one).
+	k.pairs = PairSpec{{"invoice_no", "amount", "currency", "payee_account", "payee_name", "paid_on", "requested_on",
+	                    "status", "payment_kind"},
+	                   [](const CompiledRule &rule, const Record &record, PairProbe &probe) {
+		                   const Fields f(rule, record);
+		                   const Value &invoice = f("invoice_no"), &amount = f("amount"),
+		                               &payee = f("payee_account").null ? f("payee_name") : f("payee_account");
+		                   if (invoice.null || amount.null || payee.null || !pairable_payment(f))
+			                   return false;
+		                   probe.group = PairGroup().add(invoice).add(amount.dec).add(payee).add(f("currency")).hash();
+		                   probe.date = first_date(f("paid_on"), f("requested_on"), 0);
+		                   return true;
+	                   },
+	                   [](const CompiledRule &rule) { return static_cast<int32_t>(rule.integer("lookback_days") + 1); },
+	                   nullptr};
 	k.required_inputs = {"invoice_no", "amount", "payee_account|payee_name"};
 	k.optional_inputs = {"currency", "paid_on", "requested_on", "status", "payment_kind"};
 	k.payments_only = true;
@@ -105,6 +131,28 @@ RuleKindSpec payment_near_duplicate() {
 		return !amount.null && amount.dec >= rule.dec("min_amount");
 	};
 	k.sql = [](const CompiledRule &) -> std::string { return sql_near_duplicate; };
+	// Same payee name and currency, both amounts at least min_amount and within the tolerance, dates within the
+	// window (a day wider, as for duplicates; the tolerance a millionth wider: the SQL decides).
+	k.pairs = PairSpec{{"payee_name", "amount", "currency", "paid_on", "requested_on", "status", "payment_kind"},
+	                   [](const CompiledRule &rule, const Record &record, PairProbe &probe) {
+		                   const Fields f(rule, record);
+		                   const Value &payee = f("payee_name"), &amount = f("amount"), &paid = f("paid_on"),
+		                               &requested = f("requested_on");
+		                   if (payee.null || amount.null || (paid.null && requested.null) ||
+		                       amount.dec < rule.dec("min_amount") || !pairable_payment(f))
+			                   return false;
+		                   probe.group = PairGroup().add(payee).add(f("currency")).hash();
+		                   probe.date = first_date(paid, requested, 0);
+		                   probe.amount = amount.dec;
+		                   return true;
+	                   },
+	                   [](const CompiledRule &rule) { return static_cast<int32_t>(rule.integer("window_days") + 1); },
+	                   [](const CompiledRule &rule, const Decimal &a, const Decimal &b) {
+		                   // |a - b| <= max(a, b) * pct / 100, exactly, in units of a millionth
+		                   const __int128 diff = a.units > b.units ? a.units - b.units : b.units - a.units;
+		                   const __int128 larger = a.units > b.units ? a.units : b.units;
+		                   return diff * 100 * Decimal::scale <= larger * rule.dec("amount_tolerance_pct").units + 100 * Decimal::scale;
+	                   }};
 	k.required_inputs = {"payee_name", "amount", "paid_on|requested_on"};
 	k.optional_inputs = {"currency", "invoice_no", "status", "payment_kind"};
 	k.thresholds = ThresholdCurrency::Base;

@@ -1,0 +1,51 @@
+// The written rows that may pair with another written row (rules.hpp, PairSpec): what lets the engine
+// judge a large batch's duplicates without joining the batch with itself in SQL.
+#include "oversight/core/rules.hpp"
+
+#include <algorithm>
+
+namespace oversight::core {
+
+void PairGroup::bytes(const void *p, size_t n) {
+	const auto *b = static_cast<const unsigned char *>(p);
+	for (size_t i = 0; i < n; ++i) {
+		h_ ^= b[i];
+		h_ *= 1099511628211ULL;
+	}
+}
+
+PairGroup &PairGroup::add(const Value &text_value) {
+	// A length prefix keeps ("ab", "c") apart from ("a", "bc"); NULL has a length no text has.
+	const uint64_t len = text_value.null ? UINT64_MAX : text_value.text.size();
+	bytes(&len, sizeof len);
+	if (!text_value.null)
+		bytes(text_value.text.data(), text_value.text.size());
+	return *this;
+}
+
+PairGroup &PairGroup::add(const Decimal &d) {
+	bytes(&d.units, sizeof d.units);
+	return *this;
+}
+
+void mark_rows_that_may_pair(const CompiledRule &rule, std::vector<PairProbe> &probes, std::vector<bool> &may_pair) {
+	const PairSpec &spec = *rule.spec->pairs;
+	const int64_t window = spec.window_days(rule);
+	std::sort(probes.begin(), probes.end(), [](const PairProbe &a, const PairProbe &b) {
+		return a.group != b.group ? a.group < b.group : a.date < b.date;
+	});
+	for (size_t i = 0; i < probes.size(); ++i) {
+		const PairProbe &a = probes[i];
+		for (size_t j = i + 1; j < probes.size(); ++j) {
+			const PairProbe &b = probes[j];
+			if (b.group != a.group || static_cast<int64_t>(b.date) - a.date > window)
+				break;
+			if (!spec.amounts_close || spec.amounts_close(rule, a.amount, b.amount)) {
+				may_pair[a.row] = true;
+				may_pair[b.row] = true;
+			}
+		}
+	}
+}
+
+} // namespace oversight::core

@@ -1,0 +1,181 @@
+// The written rows that may pair (rules.hpp, PairSpec; src/core/batch_pairs.cpp): the C++ pairing of a large
+// batch's duplicate rules must mark every row of every pair their SQL would find between two written rows. Checked
+// against a brute-force reading of the SQL's conditions on random batches, and on the boundaries.
+#include <random>
+
+#include "rule_fixtures.hpp"
+
+using namespace oversight::core;
+using fixtures::record;
+
+namespace {
+
+const RuleKindSpec &kind(const char *name) {
+	const RuleKindSpec *k = find_rule_kind(name);
+	EXPECT_NE(k, nullptr);
+	return *k;
+}
+
+// The rows marked for rule over records (the engine's row pass, in small).
+std::vector<bool> marked(const CompiledRule &rule, const std::vector<Record> &records) {
+	std::vector<PairProbe> probes;
+	for (size_t i = 0; i < records.size(); ++i) {
+		PairProbe p;
+		if (rule.spec->pairs->probe(rule, records[i], p)) {
+			p.row = static_cast<uint32_t>(i);
+			probes.push_back(p);
+		}
+	}
+	std::vector<bool> may_pair(records.size(), false);
+	mark_rows_that_may_pair(rule, probes, may_pair);
+	return may_pair;
+}
+
+const Value &field(const Record &r, const char *name) {
+	return r[field_index(RecordKind::Payment, name)];
+}
+bool same(const Value &a, const Value &b) { // IS NOT DISTINCT FROM, text
+	return a.null == b.null && (a.null || a.text == b.text);
+}
+bool judged_payment(const Record &r) {
+	const Value &status = field(r, "status"), &kind = field(r, "payment_kind");
+	return (status.null || status.text != "returned") && (kind.null || kind.text == "payment");
+}
+int32_t first_date(const Record &r, int32_t fallback) {
+	const Value &paid = field(r, "paid_on"), &requested = field(r, "requested_on");
+	return !paid.null ? paid.date : !requested.null ? requested.date : fallback;
+}
+
+// The SQL of payment_duplicate, read literally (b and h two different written rows).
+bool duplicate_sql(const CompiledRule &rule, const Record &b, const Record &h) {
+	const Value &bi = field(b, "invoice_no"), &hi = field(h, "invoice_no");
+	const Value &ba = field(b, "amount"), &ha = field(h, "amount");
+	if (bi.null || hi.null || bi.text != hi.text || ba.null || ha.null || !(ba.dec == ha.dec))
+		return false;
+	const Value &bp = field(b, "payee_account").null ? field(b, "payee_name") : field(b, "payee_account");
+	const Value &hp = field(h, "payee_account").null ? field(h, "payee_name") : field(h, "payee_account");
+	if (bp.null || hp.null || bp.text != hp.text || !same(field(b, "currency"), field(h, "currency")))
+		return false;
+	return judged_payment(b) && judged_payment(h) &&
+	       std::abs(first_date(b, 0) - first_date(h, 0)) <= rule.integer("lookback_days");
+}
+
+// The SQL of payment_near_duplicate, read literally.
+bool near_duplicate_sql(const CompiledRule &rule, const Record &b, const Record &h) {
+	const Value &bn = field(b, "payee_name"), &hn = field(h, "payee_name");
+	const Value &ba = field(b, "amount"), &ha = field(h, "amount");
+	const Value &bpaid = field(b, "paid_on"), &breq = field(b, "requested_on");
+	const Value &hpaid = field(h, "paid_on"), &hreq = field(h, "requested_on");
+	if (bn.null || hn.null || bn.text != hn.text || ba.null || ha.null || (bpaid.null && breq.null) ||
+	    (hpaid.null && hreq.null))
+		return false;
+	const Decimal min = rule.dec("min_amount");
+	if (ba.dec < min || ha.dec < min || !same(field(b, "currency"), field(h, "currency")))
+		return false;
+	if (std::abs(first_date(b, 0) - first_date(h, 0)) > rule.integer("window_days"))
+		return false;
+	const double a = static_cast<double>(ba.dec.units), c = static_cast<double>(ha.dec.units);
+	if (std::abs(a - c) > std::max(a, c) * static_cast<double>(rule.dec("amount_tolerance_pct").units) /
+	                          static_cast<double>(Decimal::scale) / 100.0)
+		return false;
+	if (ba.dec == ha.dec && same(field(b, "invoice_no"), field(h, "invoice_no")) && !field(b, "invoice_no").null)
+		return false;
+	return judged_payment(b) && judged_payment(h);
+}
+
+// Random payments over a few payees, invoices, amounts and dates, some of each special case.
+std::vector<Record> random_batch(std::mt19937 &gen, int n) {
+	std::vector<Record> out;
+	std::uniform_int_distribution<int> payee(0, 6), invoice(0, 12), amount(0, 30), day(0, 60), pick(0, 19);
+	static const char *amounts[] = {"9999.99", "10000", "10000.00", "10050", "10101", "10103", "20000", "20200", "20203"};
+	for (int i = 0; i < n; ++i) {
+		const std::string name = "Payee " + std::to_string(payee(gen));
+		const std::string inv = "INV" + std::to_string(invoice(gen));
+		const std::string amt = amounts[amount(gen) % 9];
+		int y, m, d;
+		civil_from_days(days_from_civil(2025, 1, 1) + day(gen), y, m, d);
+		char date[16];
+		std::snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+		Record r = record(RecordKind::Payment, {{"amount", amt.c_str()}});
+		auto set = [&](const char *f, const std::string &text) {
+			const int i = field_index(RecordKind::Payment, f);
+			r.fields[static_cast<size_t>(i)] = record(RecordKind::Payment, {{f, text.c_str()}})[i];
+		};
+		if (pick(gen) != 0)
+			set("payee_name", name);
+		if (pick(gen) < 10)
+			set("payee_account", "ACC-" + name);
+		if (pick(gen) < 15)
+			set("invoice_no", inv);
+		const int which = pick(gen);
+		set(which < 12 ? "paid_on" : "requested_on", date);
+		if (pick(gen) == 0)
+			set("currency", "USD");
+		if (pick(gen) == 0)
+			set("status", "returned");
+		if (pick(gen) == 1)
+			set("payment_kind", "refund");
+		out.push_back(r);
+	}
+	return out;
+}
+
+void expect_superset(const char *kind_name, bool (*sql)(const CompiledRule &, const Record &, const Record &)) {
+	const CompiledRule rule = fixtures::compile_with_defaults(kind(kind_name));
+	std::mt19937 gen(20261130);
+	int pairs = 0;
+	for (int round = 0; round < 40; ++round) {
+		const std::vector<Record> batch = random_batch(gen, 120);
+		const std::vector<bool> may_pair = marked(rule, batch);
+		for (size_t i = 0; i < batch.size(); ++i)
+			for (size_t j = 0; j < batch.size(); ++j)
+				if (i != j && sql(rule, batch[i], batch[j])) {
+					++pairs;
+					ASSERT_TRUE(may_pair[i] && may_pair[j]) << kind_name << ": rows " << i << " and " << j << " pair";
+				}
+	}
+	EXPECT_GT(pairs, 50) << "the random batches must hold pairs to check";
+}
+
+} // namespace
+
+TEST(BatchPairs, DuplicateMarksEveryRowOfEveryPairTheSqlFinds) {
+	expect_superset("payment_duplicate", duplicate_sql);
+}
+
+TEST(BatchPairs, NearDuplicateMarksEveryRowOfEveryPairTheSqlFinds) {
+	expect_superset("payment_near_duplicate", near_duplicate_sql);
+}
+
+TEST(BatchPairs, NearDuplicateBoundaries) {
+	const CompiledRule rule = fixtures::compile_with_defaults(kind("payment_near_duplicate"));
+	auto pay = [](const char *amount, const char *date) {
+		return record(RecordKind::Payment, {{"payee_name", "ACME"}, {"amount", amount}, {"paid_on", date}});
+	};
+	// 1 % of 10,101 is 101.01: within; 1 % of 10,103 is 101.03 < 103: not.
+	EXPECT_EQ(marked(rule, {pay("10000", "2025-06-01"), pay("10101", "2025-06-01")}), (std::vector<bool>{true, true}));
+	EXPECT_EQ(marked(rule, {pay("10000", "2025-06-01"), pay("10103", "2025-06-01")}), (std::vector<bool>{false, false}));
+	// Seven days apart is within the window (a day's margin is allowed: the SQL decides).
+	EXPECT_EQ(marked(rule, {pay("20000", "2025-06-01"), pay("20000", "2025-06-08")}), (std::vector<bool>{true, true}));
+	EXPECT_EQ(marked(rule, {pay("20000", "2025-06-01"), pay("20000", "2025-06-11")}), (std::vector<bool>{false, false}));
+	// Below min_amount (10,000), no probe at all.
+	EXPECT_EQ(marked(rule, {pay("9999.99", "2025-06-01"), pay("9999.99", "2025-06-01")}),
+	          (std::vector<bool>{false, false}));
+	// Another payee, or another currency: another group.
+	Record other = record(RecordKind::Payment, {{"payee_name", "ACMF"}, {"amount", "20000"}, {"paid_on", "2025-06-01"}});
+	Record dollars = record(RecordKind::Payment,
+	                        {{"payee_name", "ACME"}, {"amount", "20000"}, {"paid_on", "2025-06-01"}, {"currency", "USD"}});
+	EXPECT_EQ(marked(rule, {pay("20000", "2025-06-01"), other, dollars}), (std::vector<bool>{false, false, false}));
+}
+
+TEST(BatchPairs, GroupHashSeparatesValues) {
+	Value a, b, c, d, null_value, empty;
+	a.null = b.null = c.null = d.null = empty.null = false;
+	a.text = "ab";
+	b.text = "c";
+	c.text = "a";
+	d.text = "bc";
+	EXPECT_NE(PairGroup().add(a).add(b).hash(), PairGroup().add(c).add(d).hash());
+	EXPECT_NE(PairGroup().add(null_value).hash(), PairGroup().add(empty).hash());
+	EXPECT_EQ(PairGroup().add(a).add(Decimal::parse("10.00")).hash(), PairGroup().add(a).add(Decimal::parse("10")).hash());
+}
