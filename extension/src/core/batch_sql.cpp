@@ -243,7 +243,8 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape, const
 			missing += std::string(missing.empty() ? "" : ", ") + "CASE WHEN NOT EXISTS (SELECT FROM " + link +
 			           ") THEN " + sql_literal(link) + " END";
 		}
-		const std::string rel = sweep ? "{hist}" : "{batch}";
+		// (Every written row, also when the rule's SQL reads only its candidates: scope.batch_relation.)
+		const std::string rel = sweep ? "{hist}" : "{batch_all}";
 		sql =
 		    "SELECT q.* FROM (" + sql + ") q WHERE " + exists + "\n UNION ALL\n" +
 		    gap_select(gap_reason::no_link_rows,
@@ -252,9 +253,11 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape, const
 		    " FROM " + rel + " x WHERE NOT (" + exists + ") AND " + has_required_inputs(rule, "x") +
 		    judged_kind(rule, "x") + " GROUP BY x.__load";
 	}
-	if (sql.find("{batch}") != std::string::npos) {
-		std::string view = scope.queued_group.empty() ? relation_view(shape, batch_relation)
-		                                              : relation_view(shape, shape.table_name),
+	// {batch}: the written rows the rule judges (its candidates when the engine registered them apart,
+	// scope.batch_relation); {batch_all}: every written row. Both leave out what the scope leaves out.
+	auto batch_view = [&](const std::string &relation) {
+		std::string view = !scope.queued_group.empty() ? relation_view(shape, shape.table_name)
+		                                               : relation_view(shape, relation),
 		            where;
 		if (!scope.queued_group.empty()) {
 			where = "v." + scope.queued_group + " = ANY ($1::pg_catalog.text[])";
@@ -269,10 +272,12 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape, const
 		if (!scope.batch_currency.empty())
 			where += (where.empty() ? "" : " AND ") + std::string("coalesce(v.currency, ") + base +
 			         ") = " + sql_literal(scope.batch_currency);
-		if (!where.empty())
-			view = "(SELECT * FROM " + view + " v WHERE " + where + ")";
-		sql = substitute(sql, "batch", view);
-	}
+		return where.empty() ? view : "(SELECT * FROM " + view + " v WHERE " + where + ")";
+	};
+	if (sql.find("{batch}") != std::string::npos)
+		sql = substitute(sql, "batch", batch_view(scope.batch_relation.empty() ? batch_relation : scope.batch_relation));
+	if (sql.find("{batch_all}") != std::string::npos)
+		sql = substitute(sql, "batch_all", batch_view(batch_relation));
 	if (sql.find("{hist_all}") != std::string::npos)
 		sql = substitute(sql, "hist_all", relation_view(shape, shape.table_name));
 	if (sql.find("{hist}") != std::string::npos) {

@@ -237,10 +237,10 @@ void record_compile_faults(const WatchConfig &cfg, const char *path, int64_t bat
 std::string evaluate_batch(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path);
 
 // This session's batches (oversight.engine_session_stats()): how many were judged, how many were split (their
-// duplicate rules' written rows paired in C++, RuleKindSpec::pairs) and how many written rows those found
-// pairable.
+// duplicate rules' written rows paired in C++, RuleKindSpec::pairs), how many written rows those found
+// pairable, and how many rule evaluations read only their candidate rows (RuleScope::batch_relation).
 struct BatchStats {
-	int64_t batches = 0, split_batches = 0, paired_rows = 0;
+	int64_t batches = 0, split_batches = 0, paired_rows = 0, candidate_reads = 0;
 };
 const BatchStats &batch_stats();
 

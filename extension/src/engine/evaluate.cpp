@@ -22,6 +22,9 @@ struct RowPass {
 	// Large batches: per written row, whether it may pair with another written row for a set-based rule with
 	// pairs (RuleKindSpec::pairs); empty when not probed.
 	std::vector<bool> may_pair;
+	// Large batches: per set-based rule, its candidate rows (those its pre-filter passes) when they are few, so
+	// its SQL reads them rather than the whole batch (RuleScope::batch_relation); nullptr: the whole batch.
+	std::vector<Tuplestorestate *> candidates;
 };
 
 // Data coverage of the row pass, decided once per batch and per load (never per row when nothing is
@@ -97,7 +100,7 @@ private:
 RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path, int64_t nrows,
                  const std::vector<const core::CompiledRule *> &row_rules,
                  const std::vector<const core::CompiledRule *> &set_rules,
-                 const std::vector<const core::CompiledRule *> &commit_rules, bool probe_pairs) {
+                 const std::vector<const core::CompiledRule *> &commit_rules, bool large, bool probe_pairs) {
 	RowPass pass;
 	pass.candidate.assign(set_rules.size(), false);
 	pass.scopes.assign(set_rules.size(), core::RuleScope{});
@@ -142,6 +145,18 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 		    if (coverage.needs_currency())
 			    fields.push_back(core::field_index(cfg.kind(), "currency"));
 		    size_t undecided = set_rules.size();
+		    // A large batch's candidate rows per rule with a pre-filter, kept while they are at most a third of the
+		    // batch.
+		    std::vector<Tuplestorestate *> kept(set_rules.size(), nullptr);
+		    std::vector<int64_t> kept_rows(set_rules.size(), 0);
+		    size_t keeping = 0;
+		    if (large)
+			    for (size_t i = 0; i < set_rules.size(); ++i)
+				    if (set_rules[i]->spec->may_fire) {
+					    kept[i] = pg::new_tuplestore();
+					    ++keeping;
+				    }
+		    const int64_t keep_at_most = nrows / 3;
 		    static const core::Calendar no_calendar;
 		    const core::Calendar &calendar = calendar_needed ? load_calendar() : no_calendar;
 		    Converter conv(cfg, fields, tupdesc);
@@ -166,14 +181,22 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 						    probes[i].push_back(probe);
 					    }
 				    }
-			    if (undecided > 0 || coverage.active())
+			    if (undecided > 0 || coverage.active() || keeping > 0)
 				    for (size_t i = 0; i < set_rules.size(); ++i) {
 					    if (coverage.active() && (core::skips_record(*set_rules[i], record) ||
 					                              coverage.blind(row_rules.size() + i, gaps, &pass.scopes[i])))
 						    continue;
-					    if (!pass.candidate[i] && core::may_fire(*set_rules[i], record)) {
-						    pass.candidate[i] = true;
-						    --undecided;
+					    if ((kept[i] || !pass.candidate[i]) && core::may_fire(*set_rules[i], record)) {
+						    if (!pass.candidate[i]) {
+							    pass.candidate[i] = true;
+							    --undecided;
+						    }
+						    if (kept[i] && ++kept_rows[i] > keep_at_most) { // too many: the whole batch
+							    pg::tuplestore_free(kept[i]);
+							    kept[i] = nullptr;
+							    --keeping;
+						    } else if (kept[i])
+							    pg::tuplestore_put_slot(kept[i], slot);
 					    }
 				    }
 			    for (size_t c = 0; c < commit_rules.size(); ++c) {
@@ -209,6 +232,12 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 				    if (!probes[i].empty())
 					    core::mark_rows_that_may_pair(*set_rules[i], probes[i], pass.may_pair);
 		    }
+		    for (size_t i = 0; i < kept.size(); ++i)
+			    if (kept[i] && !pass.candidate[i]) { // not run at all
+				    pg::tuplestore_free(kept[i]);
+				    kept[i] = nullptr;
+			    }
+		    pass.candidates = std::move(kept);
 		    pass.prefiltered = true;
 		    pass.gaps = std::move(gaps);
 		    if (!hits.empty()) {
@@ -292,18 +321,19 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 			(r.evaluation() == core::Evaluation::Row ? row_rules : set_rules).push_back(&r);
 	}
 
-	// A large batch into a table not much larger than it: the pair rules' written rows are paired in C++
-	// (RuleKindSpec::pairs), so the batch is joined only with those and with the rows stored before.
-	// Large: at least oversight.batch_split_rows rows (1,000 by default), into a table holding at most four times
-	// as many; below, joining the batch with the table costs less than finding the statement's stamp (one scan
-	// of the table).
+	// A large batch (at least oversight.batch_split_rows rows, 1,000 by default): each rule with a pre-filter
+	// reads only its candidate rows when they are few, and, into a table holding at most four times as many
+	// rows, the pair rules' written rows are paired in C++ (RuleKindSpec::pairs), so the batch is joined only
+	// with those and with the rows stored before. Below, joining the batch with the table costs less than
+	// copying candidates or finding the statement's stamp (one scan of the table).
 	const int split_rows = pg::batch_split_rows();
 	++session_stats.batches;
-	bool probe_pairs = split_rows > 0 && nrows >= split_rows && !cfg.shape.key_columns.empty() &&
-	                   pg::relation_has_heap_rows(rel) && pg::relation_row_estimate(rel) <= 4.0 * static_cast<double>(nrows);
-	probe_pairs = probe_pairs && std::any_of(set_rules.begin(), set_rules.end(),
-	                                         [](const core::CompiledRule *r) { return r->spec->pairs.has_value(); });
-	RowPass pass = row_pass(cfg, rel, store, path, nrows, row_rules, set_rules, commit_rules, probe_pairs);
+	const bool large = split_rows > 0 && nrows >= split_rows;
+	const bool probe_pairs =
+	    large && !cfg.shape.key_columns.empty() && pg::relation_has_heap_rows(rel) &&
+	    pg::relation_row_estimate(rel) <= 4.0 * static_cast<double>(nrows) &&
+	    std::any_of(set_rules.begin(), set_rules.end(), [](const core::CompiledRule *r) { return r->spec->pairs.has_value(); });
+	RowPass pass = row_pass(cfg, rel, store, path, nrows, row_rules, set_rules, commit_rules, large, probe_pairs);
 
 	// Rules that judge complete facts are evaluated when the transaction commits (at_commit.cpp): the
 	// groups of the written rows are queued for them. A failure to queue is a fault, never lost data.
@@ -329,11 +359,13 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 	// Small batches (single-row writes) reuse saved plans; a large batch is planned for its own size.
 	std::vector<const core::CompiledRule *> run;
 	std::vector<core::RuleScope> scopes;
+	std::vector<Tuplestorestate *> candidates; // parallel to run: the rule's candidate rows, or nullptr
 	bool scoped = false; // some rule leaves written rows out: the statement is planned afresh
 	for (size_t i = 0; i < set_rules.size(); ++i)
 		if (!pass.prefiltered || pass.candidate[i]) { // otherwise no row of the batch can take part in a finding
 			run.push_back(set_rules[i]);
 			scopes.push_back(pass.scopes[i]);
+			candidates.push_back(i < pass.candidates.size() ? pass.candidates[i] : nullptr);
 			scoped = scoped || !pass.scopes[i].excluded_loads.empty() || !pass.scopes[i].batch_currency.empty();
 		}
 	if (run.empty() && !pass.have_hits)
@@ -347,6 +379,19 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 			                  "could not register the batch relation (" + std::to_string(rc) + ")");
 		registered = true;
 	}
+	// Each rule's candidate rows, registered under a name of their own.
+	std::vector<std::string> candidate_relations;
+	for (size_t i = 0; i < run.size(); ++i)
+		if (candidates[i]) {
+			const std::string name = std::string(core::batch_relation) + "_" + std::to_string(i);
+			int rc = pg::spi_register_tuplestore(name.c_str(), RelationGetRelid(rel), candidates[i]);
+			if (rc != SPI_OK_REL_REGISTER)
+				throw core::Error(core::sqlstate::internal_error,
+				                  "could not register a rule's candidate rows (" + std::to_string(rc) + ")");
+			candidate_relations.push_back(name);
+			++session_stats.candidate_reads;
+			scopes[i].batch_relation = name;
+		}
 	// The split (see above): the statement's stamp on its rows, then the written rows that may pair,
 	// registered as a second relation. Anything unexpected leaves the batch whole (same findings, slower).
 	Tuplestorestate *paired = nullptr;
@@ -398,6 +443,11 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 		pg::spi_unregister_relation(core::paired_relation);
 		pg::tuplestore_free(paired);
 	}
+	for (const std::string &name : candidate_relations)
+		pg::spi_unregister_relation(name.c_str());
+	for (Tuplestorestate *c : candidates)
+		if (c)
+			pg::tuplestore_free(c);
 	return blocking;
 }
 

@@ -139,5 +139,6 @@ OVERSIGHT_FUNCTION(oversight_engine_session_stats) {
 	const engine::BatchStats &s = engine::batch_stats();
 	return pg::jsonb_datum("{\"batches\": " + std::to_string(s.batches) +
 	                       ", \"split_batches\": " + std::to_string(s.split_batches) +
-	                       ", \"paired_rows\": " + std::to_string(s.paired_rows) + "}");
+	                       ", \"paired_rows\": " + std::to_string(s.paired_rows) +
+	                       ", \"candidate_reads\": " + std::to_string(s.candidate_reads) + "}");
 }

@@ -145,6 +145,14 @@ void tuplestore_append(Tuplestorestate *store, HeapTuple tuple) {
 	pg_call([&] { tuplestore_puttuple(store, tuple); });
 }
 
+Tuplestorestate *new_tuplestore() {
+	return pg_call([] { return tuplestore_begin_heap(false, false, work_mem); });
+}
+
+void tuplestore_put_slot(Tuplestorestate *store, TupleTableSlot *slot) {
+	pg_call([&] { tuplestore_puttupleslot(store, slot); });
+}
+
 Tuplestorestate *tuplestore_subset(Tuplestorestate *store, TupleDesc tupdesc, const std::vector<bool> &keep) {
 	return pg_call([&] {
 		Tuplestorestate *out = tuplestore_begin_heap(false, false, work_mem);

@@ -72,6 +72,9 @@ struct RuleScope {
 	// and split_cmin). Empty split_xmin: not split, {hist} is the whole table.
 	std::string split_xmin, split_cmin;
 	bool rows_before = true;
+	// A large batch: the relation holding the rule's candidate rows (those its pre-filter passes, registered
+	// by the engine), which {batch} then reads instead of the whole batch; empty: batch_relation.
+	std::string batch_relation;
 };
 
 // (SELECT <canonical fields>, __key jsonb, __k0.. (key columns), __unit text, __load bigint FROM from t):

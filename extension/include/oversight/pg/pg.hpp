@@ -74,6 +74,9 @@ void tuplestore_free(Tuplestorestate *store);
 // transaction ends or aborts; its subtransaction id (GetCurrentSubTransactionId) in subid.
 Tuplestorestate *transaction_tuple_store(SubTransactionId &subid);
 void tuplestore_append(Tuplestorestate *store, HeapTuple tuple);
+// A new, empty tuplestore in the current memory context, and a copy of the row in slot appended to one.
+Tuplestorestate *new_tuplestore();
+void tuplestore_put_slot(Tuplestorestate *store, TupleTableSlot *slot);
 // A new tuplestore holding the rows of store whose position (from 0) is marked in keep.
 Tuplestorestate *tuplestore_subset(Tuplestorestate *store, TupleDesc tupdesc, const std::vector<bool> &keep);
 // The relation's stored row estimate (pg_class.reltuples; -1 when never analysed) and whether it holds its
