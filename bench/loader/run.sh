@@ -5,7 +5,10 @@
 #      psql \copy of the same file into a table of the same shape (target: ratio ≥ 0.8);
 #   2. the same file in GB18030 against UTF-8 (target: within 10%);
 #   3. peak RSS of the loader for a 1 GB input (target: flat, independent of the file size);
-#   and, for information, the full load (validation, merge, ledger) of the 1,000,000 rows.
+#   4. end to end: the full load (validation, merge into oversight.payment with its rules, ledger) of the
+#      1,000,000 rows against psql \copy of the same file into an unwatched copy of oversight.payment (same
+#      columns, defaults, checks and indexes), and where the time goes: staging, the loader's checks and
+#      merge without rules (a second database where oversight.payment is not watched), the rules.
 # Prints ratios and writes bench/out/loader.csv. Each timing is the best of BENCH_REPEAT runs (default 3).
 set -euo pipefail
 : "${OVERSIGHT_ROOT:?set OVERSIGHT_ROOT to the repository}"
@@ -17,16 +20,21 @@ OUT=$OVERSIGHT_ROOT/bench/out
 mkdir -p "$OUT"
 WORK=$(mktemp -d -t oversight-bench.XXXXXX)
 DB=oversight_bench_loader_$$
-cleanup() { dropdb --if-exists "$DB" 2>/dev/null || true; rm -rf "$WORK"; }
+DB_NORULES=${DB}_norules
+cleanup() { dropdb --if-exists "$DB" 2>/dev/null || true; dropdb --if-exists "$DB_NORULES" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 [ -x "$LOADER" ] || { echo "build the loader first: make -C loader" >&2; exit 1; }
 export PGOPTIONS="-c oversight.now=2025-06-30T10:00:00+08:00"
 
-createdb "$DB"
-psql -XqAt -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE EXTENSION oversight" \
-	-c "INSERT INTO oversight.setting (setting_key, setting_value, changed_reason) VALUES ('clock.injectable', 'true', 'benchmark data are dated 2025')"
 printf 'unit_code,name_zh,unit_kind\nEDU01,市第一中学,budget_unit\nHLT02,市中心医院,budget_unit\n' >"$WORK/units.csv"
-"$LOADER" --dsn "dbname=$DB" org-units -q "$WORK/units.csv" >/dev/null 2>&1
+for db in "$DB" "$DB_NORULES"; do
+	createdb "$db"
+	psql -XqAt -v ON_ERROR_STOP=1 -d "$db" -c "CREATE EXTENSION oversight" \
+		-c "INSERT INTO oversight.setting (setting_key, setting_value, changed_reason) VALUES ('clock.injectable', 'true', 'benchmark data are dated 2025')" \
+		-c "SELECT oversight.install_default_rules()" >/dev/null
+	"$LOADER" --dsn "dbname=$db" org-units -q "$WORK/units.csv" >/dev/null 2>&1
+done
+psql -XqAt -v ON_ERROR_STOP=1 -d "$DB_NORULES" -c "SELECT oversight.unwatch('oversight.payment')" >/dev/null
 
 # Canonical English header and ISO values, so that psql \copy can read the very same file.
 echo "generating $ROWS payment rows…" >&2
@@ -68,6 +76,18 @@ t_loader_gb=$(best_of loader_staging "$WORK/payments-gb18030.csv")
 t_psql_gb=$(best_of psql_copy "$WORK/payments-gb18030.csv" GB18030)
 t0=$(now); "$LOADER" --dsn "dbname=$DB" payments -q --no-progress "$WORK/payments-utf8.csv" >/dev/null 2>&1; t1=$(now)
 t_full=$(echo "$t1 - $t0" | bc -l)
+t0=$(now); "$LOADER" --dsn "dbname=$DB_NORULES" payments -q --no-progress "$WORK/payments-utf8.csv" >/dev/null 2>&1; t1=$(now)
+t_full_norules=$(echo "$t1 - $t0" | bc -l)
+# The same file into an unwatched copy of oversight.payment (fresh for each run).
+copy_payment() {
+	psql -XqAt -v ON_ERROR_STOP=1 -d "$DB_NORULES" <<SQL
+DROP TABLE IF EXISTS public.payment_copy;
+CREATE TABLE public.payment_copy (LIKE oversight.payment INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING GENERATED);
+\copy public.payment_copy (payment_code, payer_unit_code, payee_name, amount, payment_method, paid_on, purpose, expense_type, invoice_no) FROM '$WORK/payments-utf8.csv' WITH (FORMAT csv, HEADER)
+SQL
+}
+t_copy_payment=$(best_of copy_payment)
+alerts_full=$(psql -XqAt -d "$DB" -c "SELECT count(*) FROM oversight.alert")
 
 # 1 GB input: the 1M-row file repeated (keys repeat too: staging does not care), loader RSS sampled.
 echo "building a ${BIG_MB} MB input…" >&2
@@ -89,6 +109,7 @@ else # poll /proc for VmHWM
 fi
 
 ratio() { echo "scale=3; $1 / $2" | bc -l; }
+e2e_ratio=$(ratio "$t_copy_payment" "$t_full")
 tp_ratio=$(ratio "$t_psql" "$t_loader")      # throughput ratio = inverse time ratio
 gb_ratio=$(ratio "$t_loader" "$t_loader_gb")
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
@@ -101,7 +122,10 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 	echo "psql_copy_gb18030_seconds,$t_psql_gb,s,best of $REPEAT"
 	echo "loader_staging_gb18030_seconds,$t_loader_gb,s,best of $REPEAT"
 	echo "gb18030_vs_utf8_throughput,$gb_ratio,ratio,target >= 0.9"
-	echo "loader_full_load_utf8_seconds,$t_full,s,validate + stage + merge + ledger (information)"
+	echo "loader_full_load_utf8_seconds,$t_full,s,validate + stage + merge + ledger + rules"
+	echo "loader_full_load_no_rules_seconds,$t_full_norules,s,the same into a database where oversight.payment is not watched"
+	echo "psql_copy_payment_copy_seconds,$t_copy_payment,s,psql \\copy into an unwatched copy of oversight.payment (best of $REPEAT)"
+	echo "end_to_end_vs_copy_throughput,$e2e_ratio,ratio,loader full load vs psql \\copy (information)"
 	echo "loader_peak_rss_big_kb,$rss_big,kB,input ${big_mb} MB"
 	echo "loader_peak_rss_tiny_kb,$rss_small,kB,input of 3 lines"
 	echo "machine,$(nproc) cores,,$cpu"
@@ -111,6 +135,9 @@ printf '\nLoader benchmark (%s rows, %s MB; %s cores, %s)\n' "$ROWS" "$MB" "$(np
 printf '  loader vs psql \\copy throughput (UTF-8):  %s   (target ≥ 0.8; %.2f s vs %.2f s; same staging shape: line_no + 9 typed columns)\n' "$tp_ratio" "$t_loader" "$t_psql"
 printf '  (measured 2026-11 on 2 vCPUs AMD EPYC, PostgreSQL 15.20, fsync off: 0.95-0.96; GB18030 1.00-1.06; RSS 18.5 MB for 1 GB)\n'
 printf '  GB18030 vs UTF-8 loader throughput:      %s   (target ≥ 0.9; %.2f s vs %.2f s)\n' "$gb_ratio" "$t_loader_gb" "$t_loader"
-printf '  full load incl. merge (UTF-8):           %.2f s = %.0f rows/s\n' "$t_full" "$(echo "$ROWS / $t_full" | bc -l)"
+printf '  full load incl. merge (UTF-8):           %.2f s = %.0f rows/s (%s alerts)\n' "$t_full" "$(echo "$ROWS / $t_full" | bc -l)" "$alerts_full"
+printf '  end to end vs psql \\copy into an unwatched copy of oversight.payment: %s (%.2f s vs %.2f s)\n' "$e2e_ratio" "$t_full" "$t_copy_payment"
+printf '    where the time goes: staging %.2f s, checks + merge + ledger without rules %.2f s, rules %.2f s\n' \
+	"$t_loader" "$(echo "$t_full_norules - $t_loader" | bc -l)" "$(echo "$t_full - $t_full_norules" | bc -l)"
 printf '  peak RSS, %s MB input:                  %s kB (3-line input: %s kB)\n' "$big_mb" "$rss_big" "$rss_small"
 printf '  written: %s\n' "$OUT/loader.csv"

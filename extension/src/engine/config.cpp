@@ -1,35 +1,36 @@
-// Configuration of one watched table and its approved rules, and the calendar; both read once per
-// top-level statement (engine_internal.hpp).
+// Configuration of one watched table and its approved rules, and the calendar (engine_internal.hpp): read
+// once, then kept by the backend until PostgreSQL says something they were read from changed.
+//
+// How a change is seen (the way citus keeps its metadata cache): a statement trigger on every table the
+// configuration is read from (oversight.engine_config_changed(): watched_table, rule, rule_version,
+// calendar_day, calendar_year, setting, setting_default) invalidates that table's relcache entry; PostgreSQL
+// delivers the invalidation to this backend at its next command (a change in its own transaction) or
+// transaction (another session's committed change, as for PostgreSQL's own catalog caches), and also when
+// work that made a change is rolled back.
+// The relcache callback below then bumps a generation, and what was read under an older generation is
+// read again. The watched table's own invalidations (DDL, a renamed or dropped column, a new CHECK) and any
+// schema change (pg_namespace: names, the schema owner) do the same.
 #include "engine_internal.hpp"
 
 #include "oversight/engine/elevated.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 extern "C" {
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
 #include "storage/proc.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
 }
 
 namespace oversight::engine {
 
 namespace {
-
-// A top-level statement: what is read once per statement is keyed by it (a change inside the same
-// statement is seen by the next one).
-struct StatementKey {
-	LocalTransactionId lxid = InvalidLocalTransactionId;
-	TimestampTz started = 0;
-	bool operator==(const StatementKey &o) const { return lxid == o.lxid && started == o.started; }
-};
-
-StatementKey current_statement() {
-	StatementKey k;
-	k.lxid = MyProc->lxid; // plain reads: cannot raise
-	k.started = GetCurrentStatementStartTimestamp();
-	return k;
-}
 
 // Name of the live column at attnum, or empty when there is none (dropped, or beyond the table).
 std::string live_column(TupleDesc tupdesc, int attnum) {
@@ -204,19 +205,72 @@ void disable_watch(Oid relid, const std::string &reason) {
 	spi_query_cached("SELECT oversight.disable_watch($1::pg_catalog.oid::pg_catalog.regclass, $2)", 2, types, values);
 }
 
-WatchState statement_config(Oid relid, TupleDesc tupdesc, bool row_level, WatchConfig &cfg) {
-	// The configuration is read as the schema owner too (writers need no rights on the rule tables).
-	Oid owner = schema_owner();
-	static StatementKey cached_key;
-	static Oid cached_relid = InvalidOid;
-	static WatchState cached_state = WatchState::NotWatched;
-	static WatchConfig cached_cfg;
-	StatementKey now = current_statement();
-	if (row_level && cached_key == now && cached_relid == relid) {
-		cfg = cached_cfg;
-		return cached_state;
+namespace {
+
+// The configuration generation: bumped by the invalidation callbacks (plain C: they only count), compared by
+// the readers. What was read under another generation is read again.
+uint64_t config_generation = 1;
+// The tables the configuration is read from and the watched tables read so far, whose invalidations bump it
+// (small: filled by the readers, only searched by the callbacks).
+std::vector<Oid> config_sources;
+std::vector<Oid> watched_read;
+bool callbacks_registered = false;
+int64_t config_loads = 0;
+
+void on_relcache_invalidation(Datum, Oid relid) {
+	if (relid == InvalidOid || std::find(config_sources.begin(), config_sources.end(), relid) != config_sources.end() ||
+	    std::find(watched_read.begin(), watched_read.end(), relid) != watched_read.end())
+		++config_generation;
+}
+
+void on_namespace_invalidation(Datum, int, uint32) {
+	++config_generation;
+}
+
+// Registers the callbacks (once per backend) and resolves the configuration tables' oids (once, or again
+// after a reset, e.g. when the extension was dropped and created anew).
+void watch_config_sources() {
+	if (!callbacks_registered) {
+		pg_call([] {
+			CacheRegisterRelcacheCallback(on_relcache_invalidation, 0);
+			CacheRegisterSyscacheCallback(NAMESPACEOID, on_namespace_invalidation, 0);
+		});
+		callbacks_registered = true;
 	}
-	ElevatedScope elevated(owner);
+	static const char *const tables[] = {"watched_table", "rule",    "rule_version",   "calendar_day",
+	                                     "calendar_year", "setting", "setting_default"};
+	std::vector<Oid> oids;
+	pg_call([&] {
+		Oid nsp = get_namespace_oid("oversight", false);
+		for (const char *t : tables)
+			oids.push_back(get_relname_relid(t, nsp));
+	});
+	config_sources = std::move(oids);
+}
+
+struct CachedWatch {
+	uint64_t generation = 0;
+	WatchState state = WatchState::NotWatched;
+	WatchConfig cfg;
+};
+
+} // namespace
+
+WatchState statement_config(Oid relid, TupleDesc tupdesc, bool, WatchConfig &cfg) {
+	static std::unordered_map<Oid, CachedWatch> cache;
+	// Invalidations that arrived since the last command are delivered before the table was opened for this
+	// one; the generation read now is therefore current.
+	auto it = cache.find(relid);
+	if (it != cache.end() && it->second.generation == config_generation && !config_sources.empty()) {
+		cfg = it->second.cfg;
+		return it->second.state;
+	}
+	const uint64_t generation = config_generation;
+	watch_config_sources();
+	if (std::find(watched_read.begin(), watched_read.end(), relid) == watched_read.end())
+		watched_read.push_back(relid);
+	// The configuration is read as the schema owner (writers need no rights on the rule tables).
+	ElevatedScope elevated(schema_owner());
 	std::string broken;
 	WatchState state = load_config(relid, tupdesc, cfg, broken);
 	if (state == WatchState::Broken) { // never block the business table: disable the watch, say why
@@ -224,24 +278,30 @@ WatchState statement_config(Oid relid, TupleDesc tupdesc, bool row_level, WatchC
 		state = WatchState::NotWatched;
 	}
 	elevated.leave();
-	cached_key = StatementKey{};
-	cached_relid = relid;
-	cached_state = state;
-	cached_cfg = cfg;
-	cached_key = now;
+	++config_loads;
+	// Kept under the generation it was read at: a change that arrived while reading is read again next time.
+	CachedWatch &entry = cache[relid];
+	entry.generation = generation;
+	entry.state = state;
+	entry.cfg = cfg;
 	return state;
 }
 
 const core::Calendar &load_calendar() {
-	static StatementKey key;
+	static uint64_t generation = 0;
 	static core::Calendar calendar;
-	StatementKey now = current_statement();
-	if (!(key == now)) {
-		key = StatementKey{};
+	if (generation != config_generation || config_sources.empty()) {
+		const uint64_t now = config_generation;
+		watch_config_sources();
+		generation = 0;
 		calendar = load_calendar_uncached();
-		key = now;
+		generation = now;
 	}
 	return calendar;
+}
+
+int64_t config_load_count() {
+	return config_loads;
 }
 
 } // namespace oversight::engine

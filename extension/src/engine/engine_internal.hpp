@@ -102,11 +102,13 @@ enum class WatchState { NotWatched, Watched, Broken };
 WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::string &broken_reason);
 // Disables a watch whose mapping no longer fits its table, recording why (engine fault and audit).
 void disable_watch(Oid relid, const std::string &reason);
-// The watch of relid for the row trigger: read once per top-level statement (a multi-row statement
-// watched at row level reads it once, not per row); broken watches are disabled.
+// The watch of relid for the triggers: read once, then kept by the backend until a table it was read from
+// changes (config.cpp says how that is known); broken watches are disabled.
 WatchState statement_config(Oid relid, TupleDesc tupdesc, bool row_level, WatchConfig &cfg);
+// How many times this backend read a watch's configuration (oversight.engine_session_stats()).
+int64_t config_load_count();
 
-// The working-day calendar, read from oversight.calendar_day / calendar_year once per statement.
+// The working-day calendar, read from oversight.calendar_day / calendar_year, kept like the watches.
 const core::Calendar &load_calendar();
 
 // --- data coverage (coverage.cpp) ---------------------------------------------------------------

@@ -140,5 +140,16 @@ OVERSIGHT_FUNCTION(oversight_engine_session_stats) {
 	return pg::jsonb_datum("{\"batches\": " + std::to_string(s.batches) +
 	                       ", \"split_batches\": " + std::to_string(s.split_batches) +
 	                       ", \"paired_rows\": " + std::to_string(s.paired_rows) +
-	                       ", \"candidate_reads\": " + std::to_string(s.candidate_reads) + "}");
+	                       ", \"candidate_reads\": " + std::to_string(s.candidate_reads) +
+	                       ", \"config_loads\": " + std::to_string(engine::config_load_count()) + "}");
+}
+
+// AFTER … FOR EACH STATEMENT trigger of the tables a watch's configuration is read from: invalidates the
+// table's relcache entry, which tells every backend (this one at its next command, the others once the change
+// commits) that the engine's cached configuration is stale (src/engine/config.cpp).
+OVERSIGHT_FUNCTION(oversight_engine_config_changed) {
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		throw core::Error("39P01", "oversight_engine_config_changed must be called as a trigger");
+	pg::invalidate_relation_cache(RelationGetRelid(reinterpret_cast<TriggerData *>(fcinfo->context)->tg_relation));
+	return PointerGetDatum(nullptr);
 }

@@ -9,6 +9,7 @@ extern "C" {
 #include "storage/bufmgr.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 }
@@ -175,6 +176,10 @@ double relation_row_estimate(Relation rel) {
 
 bool relation_has_heap_rows(Relation rel) {
 	return rel->rd_rel->relkind == RELKIND_RELATION || rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE;
+}
+
+void invalidate_relation_cache(Oid relid) {
+	pg_call([&] { CacheInvalidateRelcacheByRelid(relid); });
 }
 
 bool is_current_transaction(uint32_t xid) {

@@ -83,6 +83,9 @@ Tuplestorestate *tuplestore_subset(Tuplestorestate *store, TupleDesc tupdesc, co
 // rows in heap tables (a table or a partitioned table: rows with xmin and cmin).
 double relation_row_estimate(Relation rel);
 bool relation_has_heap_rows(Relation rel);
+// Queues an invalidation of rel's relcache entry (delivered to every backend: at this one's next command,
+// to the others when the transaction commits).
+void invalidate_relation_cache(Oid relid);
 // True when xid is the transaction's or one of its open subtransactions'.
 bool is_current_transaction(uint32_t xid);
 // Registers the transaction and subtransaction callbacks (module load).
