@@ -251,18 +251,18 @@ void watch_config_sources() {
 struct CachedWatch {
 	uint64_t generation = 0;
 	WatchState state = WatchState::NotWatched;
-	WatchConfig cfg;
+	std::shared_ptr<const WatchConfig> cfg;
 };
 
 } // namespace
 
-WatchState statement_config(Oid relid, TupleDesc tupdesc, bool, WatchConfig &cfg) {
+WatchState statement_config(Oid relid, TupleDesc tupdesc, std::shared_ptr<const WatchConfig> &kept) {
 	static std::unordered_map<Oid, CachedWatch> cache;
 	// Invalidations that arrived since the last command are delivered before the table was opened for this
 	// one; the generation read now is therefore current.
 	auto it = cache.find(relid);
 	if (it != cache.end() && it->second.generation == config_generation && !config_sources.empty()) {
-		cfg = it->second.cfg;
+		kept = it->second.cfg;
 		return it->second.state;
 	}
 	const uint64_t generation = config_generation;
@@ -272,7 +272,8 @@ WatchState statement_config(Oid relid, TupleDesc tupdesc, bool, WatchConfig &cfg
 	// The configuration is read as the schema owner (writers need no rights on the rule tables).
 	ElevatedScope elevated(schema_owner());
 	std::string broken;
-	WatchState state = load_config(relid, tupdesc, cfg, broken);
+	auto cfg = std::make_shared<WatchConfig>();
+	WatchState state = load_config(relid, tupdesc, *cfg, broken);
 	if (state == WatchState::Broken) { // never block the business table: disable the watch, say why
 		disable_watch(relid, broken);
 		state = WatchState::NotWatched;
@@ -284,6 +285,7 @@ WatchState statement_config(Oid relid, TupleDesc tupdesc, bool, WatchConfig &cfg
 	entry.generation = generation;
 	entry.state = state;
 	entry.cfg = cfg;
+	kept = std::move(cfg);
 	return state;
 }
 

@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -103,8 +104,9 @@ WatchState load_config(Oid relid, TupleDesc tupdesc, WatchConfig &cfg, std::stri
 // Disables a watch whose mapping no longer fits its table, recording why (engine fault and audit).
 void disable_watch(Oid relid, const std::string &reason);
 // The watch of relid for the triggers: read once, then kept by the backend until a table it was read from
-// changes (config.cpp says how that is known); broken watches are disabled.
-WatchState statement_config(Oid relid, TupleDesc tupdesc, bool row_level, WatchConfig &cfg);
+// changes (config.cpp says how that is known); broken watches are disabled. cfg is shared with the cache (held
+// by the caller for its batch, so a change arriving meanwhile never frees it).
+WatchState statement_config(Oid relid, TupleDesc tupdesc, std::shared_ptr<const WatchConfig> &cfg);
 // How many times this backend read a watch's configuration (oversight.engine_session_stats()).
 int64_t config_load_count();
 

@@ -66,8 +66,9 @@ OVERSIGHT_FUNCTION(oversight_engine_trigger) {
 			return PointerGetDatum(nullptr);
 	}
 	pg::spi_connect();
-	engine::WatchConfig cfg;
-	engine::WatchState state = engine::statement_config(RelationGetRelid(rel), RelationGetDescr(rel), row_level, cfg);
+	std::shared_ptr<const engine::WatchConfig> kept;
+	engine::WatchState state = engine::statement_config(RelationGetRelid(rel), RelationGetDescr(rel), kept);
+	const engine::WatchConfig &cfg = *kept;
 	std::string blocking;
 	if (state == engine::WatchState::Watched && (!cfg.rules.empty() || !cfg.compile_faults.empty())) {
 		// A row-level watch without its statement trigger (attached before 0.4.0): a one-row batch per row.
