@@ -414,6 +414,10 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 					scopes[i].split_xmin = stamp->xmin;
 					scopes[i].split_cmin = stamp->cmin;
 					scopes[i].rows_before = stamp->rows_before > 0;
+					// Nothing stored before (a first load): every pair is of two written rows, both paired, so
+					// the rule's written side is the paired rows too.
+					if (!scopes[i].rows_before)
+						scopes[i].batch_relation = core::paired_relation;
 				}
 		}
 	}
