@@ -40,7 +40,10 @@ void require_qualified(const std::string &sql) {
 SPIPlanPtr keep_plan(const std::string &sql, int nargs, Oid *types) {
 	require_qualified(sql);
 	SPIPlanPtr plan = pg_call([&] {
-		SPIPlanPtr p = SPI_prepare(sql.c_str(), nargs, types);
+		// One generic plan: the engine's statements take arrays and ephemeral relations whose sizes make the
+		// plan cache's custom plans look cheaper, so it re-planned them on every call (7-8 % of a single-row
+		// insert's time under perf); every one of them is a keyed lookup or a small batch's statement.
+		SPIPlanPtr p = SPI_prepare_cursor(sql.c_str(), nargs, types, CURSOR_OPT_GENERIC_PLAN);
 		if (p)
 			SPI_keepplan(p);
 		return p;
