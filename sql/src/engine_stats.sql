@@ -14,24 +14,14 @@ CREATE FUNCTION oversight.engine_config_changed() RETURNS trigger
 COMMENT ON FUNCTION oversight.engine_config_changed() IS
   'Statement trigger of the tables the rule engine''s configuration is read from (watched_table, rule, rule_version, calendar_day, calendar_year, setting, setting_default): invalidates the table''s relcache entry, so that every backend reads the watches, rules and calendar again (this one at its next command, the others once the change commits). Engine-internal.';
 REVOKE ALL ON FUNCTION oversight.engine_config_changed() FROM PUBLIC;
-CREATE TRIGGER engine_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON oversight.watched_table
-  FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_config_changed();
-COMMENT ON TRIGGER engine_config_changed ON oversight.watched_table IS 'Tells every backend that the rule engine''s cached configuration is stale.';
-CREATE TRIGGER engine_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON oversight.rule
-  FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_config_changed();
-COMMENT ON TRIGGER engine_config_changed ON oversight.rule IS 'Tells every backend that the rule engine''s cached configuration is stale.';
-CREATE TRIGGER engine_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON oversight.rule_version
-  FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_config_changed();
-COMMENT ON TRIGGER engine_config_changed ON oversight.rule_version IS 'Tells every backend that the rule engine''s cached configuration is stale.';
-CREATE TRIGGER engine_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON oversight.calendar_day
-  FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_config_changed();
-COMMENT ON TRIGGER engine_config_changed ON oversight.calendar_day IS 'Tells every backend that the rule engine''s cached configuration is stale.';
-CREATE TRIGGER engine_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON oversight.calendar_year
-  FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_config_changed();
-COMMENT ON TRIGGER engine_config_changed ON oversight.calendar_year IS 'Tells every backend that the rule engine''s cached configuration is stale.';
-CREATE TRIGGER engine_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON oversight.setting
-  FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_config_changed();
-COMMENT ON TRIGGER engine_config_changed ON oversight.setting IS 'Tells every backend that the rule engine''s cached configuration is stale.';
-CREATE TRIGGER engine_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON oversight.setting_default
-  FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_config_changed();
-COMMENT ON TRIGGER engine_config_changed ON oversight.setting_default IS 'Tells every backend that the rule engine''s cached configuration is stale.';
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['watched_table', 'rule', 'rule_version', 'calendar_day', 'calendar_year', 'setting', 'setting_default'] LOOP
+    EXECUTE pg_catalog.format('CREATE TRIGGER engine_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON oversight.%I '
+                              'FOR EACH STATEMENT EXECUTE FUNCTION oversight.engine_config_changed()', t);
+    EXECUTE pg_catalog.format('COMMENT ON TRIGGER engine_config_changed ON oversight.%I IS %L', t,
+                              'Tells every backend that the rule engine''s cached configuration is stale.');
+  END LOOP;
+END $$;
