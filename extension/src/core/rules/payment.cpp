@@ -17,9 +17,23 @@ bool is_cash(const Fields &f) {
 	return is(f("payment_method"), payment_method::cash);
 }
 
+// The payment fields the pair probes read, by position: looked up once, not per field and row (the probes run
+// on every row of a large batch).
+struct PairFields {
+	int invoice_no = field_index(RK::Payment, "invoice_no"), amount = field_index(RK::Payment, "amount"),
+	    currency = field_index(RK::Payment, "currency"), payee_account = field_index(RK::Payment, "payee_account"),
+	    payee_name = field_index(RK::Payment, "payee_name"), paid_on = field_index(RK::Payment, "paid_on"),
+	    requested_on = field_index(RK::Payment, "requested_on"), status = field_index(RK::Payment, "status"),
+	    payment_kind = field_index(RK::Payment, "payment_kind");
+};
+const PairFields &pair_fields() {
+	static const PairFields f;
+	return f;
+}
+
 // Pair probes of the duplicate kinds: a returned payment, a refund or a credit note is in no pair.
-bool pairable_payment(const Fields &f) {
-	const Value &status = f("status"), &kind = f("payment_kind");
+bool pairable_payment(const Record &r) {
+	const Value &status = r[pair_fields().status], &kind = r[pair_fields().payment_kind];
 	return (status.null || status.text != "returned") && (kind.null || kind.text == payment_kind::payment);
 }
 // The first of the dates that is set (coalesce), else fallback.
@@ -67,14 +81,14 @@ RuleKindSpec payment_duplicate() {
 	// a timestamp column's local date may differ from its SQL cast by one).
 	k.pairs = PairSpec{{"invoice_no", "amount", "currency", "payee_account", "payee_name", "paid_on", "requested_on",
 	                    "status", "payment_kind"},
-	                   [](const CompiledRule &rule, const Record &record, PairProbe &probe) {
-		                   const Fields f(rule, record);
-		                   const Value &invoice = f("invoice_no"), &amount = f("amount"),
-		                               &payee = f("payee_account").null ? f("payee_name") : f("payee_account");
-		                   if (invoice.null || amount.null || payee.null || !pairable_payment(f))
+	                   [](const CompiledRule &, const Record &r, PairProbe &probe) {
+		                   const PairFields &f = pair_fields();
+		                   const Value &invoice = r[f.invoice_no], &amount = r[f.amount],
+		                               &payee = r[f.payee_account].null ? r[f.payee_name] : r[f.payee_account];
+		                   if (invoice.null || amount.null || payee.null || !pairable_payment(r))
 			                   return false;
-		                   probe.group = PairGroup().add(invoice).add(amount.dec).add(payee).add(f("currency")).hash();
-		                   probe.date = first_date(f("paid_on"), f("requested_on"), 0);
+		                   probe.group = PairGroup().add(invoice).add(amount.dec).add(payee).add(r[f.currency]).hash();
+		                   probe.date = first_date(r[f.paid_on], r[f.requested_on], 0);
 		                   return true;
 	                   },
 	                   [](const CompiledRule &rule) { return static_cast<int32_t>(rule.integer("lookback_days") + 1); },
@@ -134,14 +148,14 @@ RuleKindSpec payment_near_duplicate() {
 	// Same payee name and currency, both amounts at least min_amount and within the tolerance, dates within the
 	// window (a day wider, as for duplicates; the tolerance a millionth wider: the SQL decides).
 	k.pairs = PairSpec{{"payee_name", "amount", "currency", "paid_on", "requested_on", "status", "payment_kind"},
-	                   [](const CompiledRule &rule, const Record &record, PairProbe &probe) {
-		                   const Fields f(rule, record);
-		                   const Value &payee = f("payee_name"), &amount = f("amount"), &paid = f("paid_on"),
-		                               &requested = f("requested_on");
+	                   [](const CompiledRule &rule, const Record &r, PairProbe &probe) {
+		                   const PairFields &f = pair_fields();
+		                   const Value &payee = r[f.payee_name], &amount = r[f.amount], &paid = r[f.paid_on],
+		                               &requested = r[f.requested_on];
 		                   if (payee.null || amount.null || (paid.null && requested.null) ||
-		                       amount.dec < rule.dec("min_amount") || !pairable_payment(f))
+		                       amount.dec < rule.dec("min_amount") || !pairable_payment(r))
 			                   return false;
-		                   probe.group = PairGroup().add(payee).add(f("currency")).hash();
+		                   probe.group = PairGroup().add(payee).add(r[f.currency]).hash();
 		                   probe.date = first_date(paid, requested, 0);
 		                   probe.amount = amount.dec;
 		                   return true;
