@@ -1,6 +1,6 @@
 // The written rows that may pair (rules.hpp, PairSpec; src/core/batch_pairs.cpp): the C++ pairing of a large
-// batch's duplicate rules must mark every row of every pair their SQL would find between two written rows. Checked
-// against a brute-force reading of the SQL's conditions on random batches, and on the boundaries.
+// batch's duplicate rules must put both rows of every pair their SQL would find between two written rows in one
+// cluster. Checked against a brute-force reading of the SQL's conditions on random batches, and on the boundaries.
 #include <random>
 
 #include "rule_fixtures.hpp"
@@ -16,8 +16,8 @@ const RuleKindSpec &kind(const char *name) {
 	return *k;
 }
 
-// The rows marked for rule over records (the engine's row pass, in small).
-std::vector<bool> marked(const CompiledRule &rule, const std::vector<Record> &records) {
+// The pair clusters of records for rule (the engine's row pass, in small).
+std::vector<int64_t> clusters(const CompiledRule &rule, const std::vector<Record> &records) {
 	std::vector<PairProbe> probes;
 	for (size_t i = 0; i < records.size(); ++i) {
 		PairProbe p;
@@ -26,9 +26,14 @@ std::vector<bool> marked(const CompiledRule &rule, const std::vector<Record> &re
 			probes.push_back(p);
 		}
 	}
-	std::vector<bool> may_pair(records.size(), false);
-	mark_rows_that_may_pair(rule, probes, may_pair);
-	return may_pair;
+	return pair_clusters(rule, probes, records.size());
+}
+// The rows in some cluster.
+std::vector<bool> marked(const CompiledRule &rule, const std::vector<Record> &records) {
+	std::vector<bool> out;
+	for (int64_t c : clusters(rule, records))
+		out.push_back(c >= 0);
+	return out;
 }
 
 const Value &field(const Record &r, const char *name) {
@@ -126,12 +131,13 @@ void expect_superset(const char *kind_name, bool (*sql)(const CompiledRule &, co
 	int pairs = 0;
 	for (int round = 0; round < 40; ++round) {
 		const std::vector<Record> batch = random_batch(gen, 120);
-		const std::vector<bool> may_pair = marked(rule, batch);
+		const std::vector<int64_t> cluster = clusters(rule, batch);
 		for (size_t i = 0; i < batch.size(); ++i)
 			for (size_t j = 0; j < batch.size(); ++j)
 				if (i != j && sql(rule, batch[i], batch[j])) {
 					++pairs;
-					ASSERT_TRUE(may_pair[i] && may_pair[j]) << kind_name << ": rows " << i << " and " << j << " pair";
+					ASSERT_TRUE(cluster[i] >= 0 && cluster[i] == cluster[j])
+					    << kind_name << ": rows " << i << " and " << j << " pair";
 				}
 	}
 	EXPECT_GT(pairs, 50) << "the random batches must hold pairs to check";
@@ -166,6 +172,18 @@ TEST(BatchPairs, NearDuplicateBoundaries) {
 	Record dollars = record(RecordKind::Payment,
 	                        {{"payee_name", "ACME"}, {"amount", "20000"}, {"paid_on", "2025-06-01"}, {"currency", "USD"}});
 	EXPECT_EQ(marked(rule, {pay("20000", "2025-06-01"), other, dollars}), (std::vector<bool>{false, false, false}));
+}
+
+TEST(BatchPairs, ClustersLinkRowsThroughOthersAndAreNumberedByTheirLeastRow) {
+	const CompiledRule rule = fixtures::compile_with_defaults(kind("payment_near_duplicate"));
+	auto pay = [](const char *payee, const char *amount, const char *date) {
+		return record(RecordKind::Payment, {{"payee_name", payee}, {"amount", amount}, {"paid_on", date}});
+	};
+	// 0 and 2 are 12 days apart (no pair), but each is within a week of 3: one cluster, numbered 0. Row 1 is alone;
+	// rows 4 and 5 are another payee's pair.
+	EXPECT_EQ(clusters(rule, {pay("A", "20000", "2025-06-01"), pay("A", "20000", "2025-07-20"), pay("A", "20000", "2025-06-13"),
+	                          pay("A", "20000", "2025-06-07"), pay("B", "20000", "2025-06-01"), pay("B", "20100", "2025-06-02")}),
+	          (std::vector<int64_t>{0, -1, 0, 0, 4, 4}));
 }
 
 TEST(BatchPairs, GroupHashSeparatesValues) {

@@ -28,24 +28,48 @@ PairGroup &PairGroup::add(const Decimal &d) {
 	return *this;
 }
 
-void mark_rows_that_may_pair(const CompiledRule &rule, std::vector<PairProbe> &probes, std::vector<bool> &may_pair) {
+std::vector<int64_t> pair_clusters(const CompiledRule &rule, std::vector<PairProbe> &probes, size_t rows) {
 	const PairSpec &spec = *rule.spec->pairs;
 	const int64_t window = spec.window_days(rule);
 	std::sort(probes.begin(), probes.end(), [](const PairProbe &a, const PairProbe &b) {
 		return a.group != b.group ? a.group < b.group : a.date < b.date;
 	});
+	// Union-find over the rows: each root is the least row of its cluster.
+	std::vector<int64_t> parent(rows, -1);
+	auto root = [&](int64_t r) {
+		int64_t top = r;
+		while (parent[static_cast<size_t>(top)] != top)
+			top = parent[static_cast<size_t>(top)];
+		while (parent[static_cast<size_t>(r)] != top) { // path compression
+			const int64_t next = parent[static_cast<size_t>(r)];
+			parent[static_cast<size_t>(r)] = top;
+			r = next;
+		}
+		return top;
+	};
+	auto link = [&](int64_t a, int64_t b) {
+		for (int64_t r : {a, b})
+			if (parent[static_cast<size_t>(r)] < 0)
+				parent[static_cast<size_t>(r)] = r;
+		a = root(a);
+		b = root(b);
+		if (a != b)
+			parent[static_cast<size_t>(std::max(a, b))] = std::min(a, b);
+	};
 	for (size_t i = 0; i < probes.size(); ++i) {
 		const PairProbe &a = probes[i];
 		for (size_t j = i + 1; j < probes.size(); ++j) {
 			const PairProbe &b = probes[j];
 			if (b.group != a.group || static_cast<int64_t>(b.date) - a.date > window)
 				break;
-			if (!spec.amounts_close || spec.amounts_close(rule, a.amount, b.amount)) {
-				may_pair[a.row] = true;
-				may_pair[b.row] = true;
-			}
+			if (!spec.amounts_close || spec.amounts_close(rule, a.amount, b.amount))
+				link(a.row, b.row);
 		}
 	}
+	for (size_t r = 0; r < rows; ++r)
+		if (parent[r] >= 0)
+			parent[r] = root(static_cast<int64_t>(r));
+	return parent;
 }
 
 } // namespace oversight::core

@@ -8,7 +8,7 @@
 
 namespace oversight::core {
 
-std::string relation_view(const TableShape &shape, const std::string &from) {
+std::string relation_view(const TableShape &shape, const std::string &from, bool with_pair) {
 	const auto &fields = record_fields(shape.kind);
 	const char *unit = unit_field(shape.kind);
 	std::string sql = "(SELECT ", unit_expr = "NULL::pg_catalog.text", sources;
@@ -42,6 +42,8 @@ std::string relation_view(const TableShape &shape, const std::string &from) {
 	for (size_t k = 0; k < shape.key_columns.size(); ++k)
 		sql += "t." + shape.quoted_key_columns[k] + " AS __k" + std::to_string(k) + ", ";
 	sql += unit_expr + " AS __unit, ";
+	if (with_pair)
+		sql += "t.__pair, ";
 	sql += shape.provenance_column.empty() ? std::string("NULL::pg_catalog.int8") : "t." + shape.provenance_column;
 	sql += " AS __load FROM " + from + " t)";
 	return sql;
@@ -198,6 +200,17 @@ std::string load_lacks_inputs(const CompiledRule &rule, const std::string &l) {
 }
 
 std::string instantiate(const CompiledRule &rule, const TableShape &shape, const RuleScope &scope) {
+	if (!scope.split_xmin.empty() && scope.half == RuleScope::Half::Whole) {
+		// A split batch: the paired rows within their clusters, then the written rows with the rows stored before.
+		RuleScope half = scope;
+		half.half = RuleScope::Half::Paired;
+		std::string sql = instantiate(rule, shape, half);
+		if (!scope.rows_before)
+			return sql;
+		half.half = RuleScope::Half::Before;
+		return "(" + sql + ")\n UNION ALL\n(" + instantiate(rule, shape, half) + ")";
+	}
+	const bool paired = scope.half == RuleScope::Half::Paired;
 	std::string sql = source_comparisons(rule_sql(rule), shape);
 	const bool sweep = rule.evaluation() == Evaluation::Sweep;
 	const bool provenance = !shape.provenance_column.empty() && !required_inputs(rule).empty();
@@ -257,7 +270,7 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape, const
 	// scope.batch_relation); {batch_all}: every written row. Both leave out what the scope leaves out.
 	auto batch_view = [&](const std::string &relation) {
 		std::string view = !scope.queued_group.empty() ? relation_view(shape, shape.table_name)
-		                                               : relation_view(shape, relation),
+		                                               : relation_view(shape, relation, paired && relation == scope.paired_relation),
 		            where;
 		if (!scope.queued_group.empty()) {
 			where = "v." + scope.queued_group + " = ANY ($1::pg_catalog.text[])";
@@ -275,22 +288,21 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape, const
 		return where.empty() ? view : "(SELECT * FROM " + view + " v WHERE " + where + ")";
 	};
 	if (sql.find("{batch}") != std::string::npos)
-		sql = substitute(sql, "batch", batch_view(scope.batch_relation.empty() ? batch_relation : scope.batch_relation));
+		sql = substitute(sql, "batch", batch_view(paired                         ? scope.paired_relation
+		                                          : scope.batch_relation.empty() ? std::string(batch_relation)
+		                                                                         : scope.batch_relation));
 	if (sql.find("{batch_all}") != std::string::npos)
 		sql = substitute(sql, "batch_all", batch_view(batch_relation));
 	if (sql.find("{hist_all}") != std::string::npos)
 		sql = substitute(sql, "hist_all", relation_view(shape, shape.table_name));
 	if (sql.find("{hist}") != std::string::npos) {
-		std::string view = relation_view(shape, shape.table_name);
-		if (!scope.split_xmin.empty()) {
-			view = relation_view(shape, paired_relation);
-			if (scope.rows_before)
-				view = "(SELECT * FROM " + view + " p UNION ALL SELECT * FROM " +
-				       relation_view(shape, "(SELECT * FROM " + shape.table_name + " s WHERE NOT (s.xmin = " +
-				                                sql_literal(scope.split_xmin) + "::pg_catalog.xid AND s.cmin = " +
-				                                sql_literal(scope.split_cmin) + "::pg_catalog.cid))") +
-				       " s)";
-		}
+		std::string view =
+		    paired ? relation_view(shape, scope.paired_relation, true)
+		    : scope.half == RuleScope::Half::Before
+		        ? relation_view(shape, "(SELECT * FROM " + shape.table_name + " s WHERE NOT (s.xmin = " +
+		                                   sql_literal(scope.split_xmin) + "::pg_catalog.xid AND s.cmin = " +
+		                                   sql_literal(scope.split_cmin) + "::pg_catalog.cid))")
+		        : relation_view(shape, shape.table_name);
 		if (provenance && (sweep || rule.spec->judges_history))
 			view = "(SELECT * FROM " + view + " v WHERE v.__load IS NULL OR v.__load NOT IN (" + lacking + "))";
 		sql = substitute(sql, "hist", view);
@@ -303,7 +315,10 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape, const
 		std::string col = "__k" + std::to_string(k);
 		differs += (k ? " OR " : "") + std::string("h.") + col + " IS DISTINCT FROM b." + col;
 	}
-	return substitute(sql, "other_row:h:b", shape.key_columns.empty() ? "h.__key <> b.__key" : "(" + differs + ")");
+	std::string other = shape.key_columns.empty() ? "h.__key <> b.__key" : "(" + differs + ")";
+	if (paired) // two rows of one cluster: a hash key of the join, so a group's rows are not all compared
+		other += " AND h.__pair = b.__pair";
+	return substitute(sql, "other_row:h:b", other);
 }
 
 std::string recording_query(const std::vector<const CompiledRule *> &rules, const TableShape &shape, const char *path,

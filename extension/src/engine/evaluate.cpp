@@ -19,9 +19,9 @@ struct RowPass {
 	std::vector<core::RuleScope> scopes; // per set-based rule: the written rows its SQL must leave out
 	Gaps gaps;                           // what the rules could not judge
 	std::set<std::string> commit_groups; // groups (e.g. ocids) of written rows the at-commit rules may judge
-	// Large batches: per written row, whether it may pair with another written row for a set-based rule with
-	// pairs (RuleKindSpec::pairs); empty when not probed.
-	std::vector<bool> may_pair;
+	// Large batches: per set-based rule with pairs (RuleKindSpec::pairs), the pair cluster of each written row
+	// (core::pair_clusters; -1: none); empty when not probed.
+	std::vector<std::vector<int64_t>> pair_clusters;
 	// Large batches: per set-based rule, its candidate rows (those its pre-filter passes) when they are few, so
 	// its SQL reads them rather than the whole batch (RuleScope::batch_relation); nullptr: the whole batch.
 	std::vector<Tuplestorestate *> candidates;
@@ -227,10 +227,10 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 		    pg::tuplestore_restore_reader(store);
 		    pg::drop_slot(slot);
 		    if (!probes.empty()) {
-			    pass.may_pair.assign(static_cast<size_t>(seen), false);
+			    pass.pair_clusters.resize(set_rules.size());
 			    for (size_t i = 0; i < probes.size(); ++i)
-				    if (!probes[i].empty())
-					    core::mark_rows_that_may_pair(*set_rules[i], probes[i], pass.may_pair);
+				    if (set_rules[i]->spec->pairs)
+					    pass.pair_clusters[i] = core::pair_clusters(*set_rules[i], probes[i], static_cast<size_t>(seen));
 		    }
 		    for (size_t i = 0; i < kept.size(); ++i)
 			    if (kept[i] && !pass.candidate[i]) { // not run at all
@@ -360,12 +360,14 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 	std::vector<const core::CompiledRule *> run;
 	std::vector<core::RuleScope> scopes;
 	std::vector<Tuplestorestate *> candidates; // parallel to run: the rule's candidate rows, or nullptr
+	std::vector<const std::vector<int64_t> *> clusters; // parallel to run: its rows' pair clusters, or nullptr
 	bool scoped = false; // some rule leaves written rows out: the statement is planned afresh
 	for (size_t i = 0; i < set_rules.size(); ++i)
 		if (!pass.prefiltered || pass.candidate[i]) { // otherwise no row of the batch can take part in a finding
 			run.push_back(set_rules[i]);
 			scopes.push_back(pass.scopes[i]);
 			candidates.push_back(i < pass.candidates.size() ? pass.candidates[i] : nullptr);
+			clusters.push_back(i < pass.pair_clusters.size() ? &pass.pair_clusters[i] : nullptr);
 			scoped = scoped || !pass.scopes[i].excluded_loads.empty() || !pass.scopes[i].batch_currency.empty();
 		}
 	if (run.empty() && !pass.have_hits)
@@ -392,33 +394,35 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 			++session_stats.candidate_reads;
 			scopes[i].batch_relation = name;
 		}
-	// The split (see above): the statement's stamp on its rows, then the written rows that may pair,
-	// registered as a second relation. Anything unexpected leaves the batch whole (same findings, slower).
-	Tuplestorestate *paired = nullptr;
-	const bool split_wanted =
-	    registered && !pass.may_pair.empty() &&
-	    std::any_of(run.begin(), run.end(), [](const core::CompiledRule *r) { return r->spec->pairs.has_value(); });
+	// The split (see above): the statement's stamp on its rows, then per pair rule its written rows that may
+	// pair, with their cluster, registered as a relation of their own. Anything unexpected leaves the batch
+	// whole (same findings, slower).
+	std::vector<std::pair<std::string, Tuplestorestate *>> paired; // registered name, rows
+	bool split_wanted = false;
+	for (size_t i = 0; i < run.size(); ++i)
+		split_wanted = split_wanted || (registered && clusters[i] && !clusters[i]->empty());
 	if (split_wanted) {
 		std::optional<WriterStamp> stamp;
 		Fault ignored;
 		if (in_subtransaction([&] { stamp = writer_stamp(cfg, nrows); }, ignored) && stamp) {
-			paired = pg::tuplestore_subset(store, RelationGetDescr(rel), pass.may_pair);
-			int rc = pg::spi_register_tuplestore(core::paired_relation, RelationGetRelid(rel), paired);
-			if (rc != SPI_OK_REL_REGISTER)
-				throw core::Error(core::sqlstate::internal_error,
-				                  "could not register the paired rows (" + std::to_string(rc) + ")");
 			++session_stats.split_batches;
-			session_stats.paired_rows += std::count(pass.may_pair.begin(), pass.may_pair.end(), true);
-			for (size_t i = 0; i < run.size(); ++i)
-				if (run[i]->spec->pairs) {
-					scopes[i].split_xmin = stamp->xmin;
-					scopes[i].split_cmin = stamp->cmin;
-					scopes[i].rows_before = stamp->rows_before > 0;
-					// Nothing stored before (a first load): every pair is of two written rows, both paired, so
-					// the rule's written side is the paired rows too.
-					if (!scopes[i].rows_before)
-						scopes[i].batch_relation = core::paired_relation;
-				}
+			for (size_t i = 0; i < run.size(); ++i) {
+				if (!clusters[i] || clusters[i]->empty())
+					continue;
+				const std::string name = std::string(core::batch_relation) + "_paired_" + std::to_string(i);
+				TupleDesc shape = nullptr;
+				Tuplestorestate *rows = pg::tuplestore_with_pairs(store, RelationGetDescr(rel), *clusters[i], shape);
+				paired.emplace_back(name, rows);
+				int rc = pg::spi_register_tuplestore(name.c_str(), shape, rows);
+				if (rc != SPI_OK_REL_REGISTER)
+					throw core::Error(core::sqlstate::internal_error,
+					                  "could not register the paired rows (" + std::to_string(rc) + ")");
+				session_stats.paired_rows += pg::tuplestore_count(rows);
+				scopes[i].split_xmin = stamp->xmin;
+				scopes[i].split_cmin = stamp->cmin;
+				scopes[i].rows_before = stamp->rows_before > 0;
+				scopes[i].paired_relation = name;
+			}
 		}
 	}
 	auto record = [&](const std::vector<const core::CompiledRule *> &rules, const std::vector<core::RuleScope> &sc,
@@ -443,9 +447,9 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 	pg::end_settings(guc_level);
 	if (registered)
 		pg::spi_unregister_relation(core::batch_relation);
-	if (paired) {
-		pg::spi_unregister_relation(core::paired_relation);
-		pg::tuplestore_free(paired);
+	for (const auto &[name, rows] : paired) {
+		pg::spi_unregister_relation(name.c_str());
+		pg::tuplestore_free(rows);
 	}
 	for (const std::string &name : candidate_relations)
 		pg::spi_unregister_relation(name.c_str());

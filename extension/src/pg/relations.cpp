@@ -3,6 +3,8 @@
 
 extern "C" {
 #include "access/relation.h"
+#include "access/tupdesc.h"
+#include "catalog/pg_type.h"
 #include "access/xact.h"
 #include "utils/memutils.h"
 #include "executor/executor.h"
@@ -154,19 +156,41 @@ void tuplestore_put_slot(Tuplestorestate *store, TupleTableSlot *slot) {
 	pg_call([&] { tuplestore_puttupleslot(store, slot); });
 }
 
-Tuplestorestate *tuplestore_subset(Tuplestorestate *store, TupleDesc tupdesc, const std::vector<bool> &keep) {
+Tuplestorestate *tuplestore_with_pairs(Tuplestorestate *store, TupleDesc tupdesc, const std::vector<int64_t> &cluster,
+                                       TupleDesc &shape) {
 	return pg_call([&] {
-		Tuplestorestate *out = tuplestore_begin_heap(false, false, work_mem);
+		const int natts = tupdesc->natts;
+		TupleDesc out = CreateTemplateTupleDesc(natts + 1);
+		for (int a = 1; a <= natts; ++a)
+			TupleDescCopyEntry(out, a, tupdesc, a);
+		TupleDescInitEntry(out, natts + 1, "__pair", INT8OID, -1, 0);
+		Tuplestorestate *rows = tuplestore_begin_heap(false, false, work_mem);
 		TupleTableSlot *slot = MakeSingleTupleTableSlot(tupdesc, &TTSOpsMinimalTuple);
+		Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * (natts + 1)));
+		bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * (natts + 1)));
 		int reader = tuplestore_alloc_read_pointer(store, EXEC_FLAG_REWIND);
 		tuplestore_select_read_pointer(store, reader);
 		tuplestore_rescan(store);
-		for (size_t i = 0; i < keep.size() && tuplestore_gettupleslot(store, true, false, slot); ++i)
-			if (keep[i])
-				tuplestore_puttupleslot(out, slot);
+		for (size_t i = 0; i < cluster.size() && tuplestore_gettupleslot(store, true, false, slot); ++i) {
+			if (cluster[i] < 0)
+				continue;
+			slot_getallattrs(slot);
+			for (int a = 0; a < natts; ++a) {
+				values[a] = slot->tts_values[a];
+				nulls[a] = slot->tts_isnull[a];
+			}
+			values[natts] = Int64GetDatum(cluster[i]);
+			nulls[natts] = false;
+			HeapTuple tuple = heap_form_tuple(out, values, nulls);
+			tuplestore_puttuple(rows, tuple);
+			heap_freetuple(tuple);
+		}
 		tuplestore_select_read_pointer(store, 0);
 		ExecDropSingleTupleTableSlot(slot);
-		return out;
+		pfree(values);
+		pfree(nulls);
+		shape = out;
+		return rows;
 	});
 }
 

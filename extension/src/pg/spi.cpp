@@ -60,6 +60,20 @@ int spi_register_tuplestore(const char *name, Oid relid, Tuplestorestate *store)
 	return pg_call([&] { return SPI_register_relation(enr); });
 }
 
+int spi_register_tuplestore(const char *name, TupleDesc tupdesc, Tuplestorestate *store) {
+	EphemeralNamedRelation enr = pg_call([&] {
+		auto *e = static_cast<EphemeralNamedRelation>(palloc0(sizeof(EphemeralNamedRelationData)));
+		e->md.name = pstrdup(name);
+		e->md.reliddesc = InvalidOid;
+		e->md.tupdesc = tupdesc;
+		e->md.enrtype = ENR_NAMED_TUPLESTORE;
+		e->md.enrtuples = static_cast<double>(tuplestore_tuple_count(store));
+		e->reldata = store;
+		return e;
+	});
+	return pg_call([&] { return SPI_register_relation(enr); });
+}
+
 void spi_unregister_relation(const char *name) {
 	pg_call([&] { SPI_unregister_relation(name); });
 }

@@ -21,9 +21,6 @@ namespace oversight::core {
 
 // The rows being written, registered by the engine as an ephemeral named relation.
 inline constexpr const char *batch_relation = "oversight_batch";
-// The written rows that may pair with another written row (RuleKindSpec::pairs), registered by the engine for
-// a split batch (RuleScope::split).
-inline constexpr const char *paired_relation = "oversight_batch_paired";
 
 // A canonical field mapped onto a column of the watched table.
 struct BoundField {
@@ -67,11 +64,14 @@ struct RuleScope {
 	// rows of one statement.
 	std::string queued_group;
 	// A large batch of a kind with pairs (RuleKindSpec::pairs), split so that it is never joined with itself:
-	// {hist} is the written rows that may pair with another one (paired_relation) and, when rows_before, the
-	// stored rows the statement did not write (those whose xmin and cmin are not the statement's, split_xmin
-	// and split_cmin). Empty split_xmin: not split, {hist} is the whole table.
-	std::string split_xmin, split_cmin;
+	// the rule's SQL runs over the written rows that may pair (paired_relation: the table's columns and their
+	// pair cluster, __pair), each only with the rows of its cluster, and, when rows_before, once more for the
+	// written rows with the stored rows the statement did not write (those whose xmin and cmin are not the
+	// statement's, split_xmin and split_cmin). Empty split_xmin: not split, {hist} is the whole table.
+	std::string split_xmin, split_cmin, paired_relation;
 	bool rows_before = true;
+	// Which half of a split rule this is (set by instantiate).
+	enum class Half : uint8_t { Whole, Paired, Before } half = Half::Whole;
 	// A large batch: the relation holding the rule's candidate rows (those its pre-filter passes, registered
 	// by the engine), which {batch} then reads instead of the whole batch; empty: batch_relation.
 	std::string batch_relation;
@@ -83,7 +83,8 @@ struct RuleScope {
 // watch's aliases, constant or default of a field apply on top (mapped_field_sql), and the column itself is
 // __src_FIELD for a value-mapped field (source_comparisons); __unit is the unit field as mapped; __load is the
 // row's load (NULL when the table has no provenance column).
-std::string relation_view(const TableShape &shape, const std::string &from);
+// with_pair: the relation has the column __pair too (a split batch's paired rows), kept in the view.
+std::string relation_view(const TableShape &shape, const std::string &from, bool with_pair = false);
 
 // The values a CHECK constraint (its pg_get_constraintdef text) lets the column quoted_column hold, when it is
 // exactly "column IN (literals)" (as PostgreSQL prints it: col = ANY (ARRAY['a'::text, …]), also over a cast);

@@ -143,9 +143,11 @@ struct PairSpec {
 	bool (*amounts_close)(const CompiledRule &, const Decimal &, const Decimal &) = nullptr;
 };
 
-// Marks in may_pair (indexed by PairProbe::row) the rows of probes that have a possible partner among probes:
-// sorted by group and date, one pass over each group's date window. Reorders probes.
-void mark_rows_that_may_pair(const CompiledRule &rule, std::vector<PairProbe> &probes, std::vector<bool> &may_pair);
+// The pair clusters of a batch's rows (indexed by PairProbe::row, rows in all): rows linked by possible pairs,
+// directly or through other rows, share a cluster, numbered by the least row among them; -1: a row with no
+// possible partner. Probes are sorted by group and date, one pass over each group's date window (reordered).
+// The SQL then pairs rows of one cluster only, so a group's rows are never all paired with one another.
+std::vector<int64_t> pair_clusters(const CompiledRule &rule, std::vector<PairProbe> &probes, size_t rows);
 
 // A group hash of a pair probe: FNV-1a over the values (a NULL is distinct from every text).
 class PairGroup {

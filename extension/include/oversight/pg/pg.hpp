@@ -40,6 +40,8 @@ void spi_free_result();
 // Registers store as the ephemeral named relation name (shaped like relid) for the following
 // statements; returns SPI's result code.
 int spi_register_tuplestore(const char *name, Oid relid, Tuplestorestate *store);
+// The same for rows of another shape than a table's (tupdesc).
+int spi_register_tuplestore(const char *name, TupleDesc tupdesc, Tuplestorestate *store);
 void spi_unregister_relation(const char *name);
 // The rows of the last result as a tuplestore, when its first column is a whole row of a table (SELECT
 // t FROM table t): each is stored as the table's own tuple, dropped columns included.
@@ -77,8 +79,10 @@ void tuplestore_append(Tuplestorestate *store, HeapTuple tuple);
 // A new, empty tuplestore in the current memory context, and a copy of the row in slot appended to one.
 Tuplestorestate *new_tuplestore();
 void tuplestore_put_slot(Tuplestorestate *store, TupleTableSlot *slot);
-// A new tuplestore holding the rows of store whose position (from 0) is marked in keep.
-Tuplestorestate *tuplestore_subset(Tuplestorestate *store, TupleDesc tupdesc, const std::vector<bool> &keep);
+// A new tuplestore holding the rows of store (of shape tupdesc) whose pair cluster (by position, from 0) is not
+// negative, each with its cluster as one more column, __pair (bigint); shape: the new rows' descriptor.
+Tuplestorestate *tuplestore_with_pairs(Tuplestorestate *store, TupleDesc tupdesc, const std::vector<int64_t> &cluster,
+                                       TupleDesc &shape);
 // The relation's stored row estimate (pg_class.reltuples; -1 when never analysed) and whether it holds its
 // rows in heap tables (a table or a partitioned table: rows with xmin and cmin).
 double relation_row_estimate(Relation rel);
