@@ -46,25 +46,13 @@ void spi_free_result() {
 	pg_call([] { SPI_freetuptable(SPI_tuptable); });
 }
 
-int spi_register_tuplestore(const char *name, Oid relid, Tuplestorestate *store) {
+namespace {
+// Registers store for SPI under name, its shape a table's (relid) or a descriptor of its own (tupdesc).
+int register_tuplestore(const char *name, Oid relid, TupleDesc tupdesc, Tuplestorestate *store) {
 	EphemeralNamedRelation enr = pg_call([&] {
 		auto *e = static_cast<EphemeralNamedRelation>(palloc0(sizeof(EphemeralNamedRelationData)));
 		e->md.name = pstrdup(name);
 		e->md.reliddesc = relid;
-		e->md.tupdesc = nullptr;
-		e->md.enrtype = ENR_NAMED_TUPLESTORE;
-		e->md.enrtuples = static_cast<double>(tuplestore_tuple_count(store));
-		e->reldata = store;
-		return e;
-	});
-	return pg_call([&] { return SPI_register_relation(enr); });
-}
-
-int spi_register_tuplestore(const char *name, TupleDesc tupdesc, Tuplestorestate *store) {
-	EphemeralNamedRelation enr = pg_call([&] {
-		auto *e = static_cast<EphemeralNamedRelation>(palloc0(sizeof(EphemeralNamedRelationData)));
-		e->md.name = pstrdup(name);
-		e->md.reliddesc = InvalidOid;
 		e->md.tupdesc = tupdesc;
 		e->md.enrtype = ENR_NAMED_TUPLESTORE;
 		e->md.enrtuples = static_cast<double>(tuplestore_tuple_count(store));
@@ -72,6 +60,15 @@ int spi_register_tuplestore(const char *name, TupleDesc tupdesc, Tuplestorestate
 		return e;
 	});
 	return pg_call([&] { return SPI_register_relation(enr); });
+}
+} // namespace
+
+int spi_register_tuplestore(const char *name, Oid relid, Tuplestorestate *store) {
+	return register_tuplestore(name, relid, nullptr, store);
+}
+
+int spi_register_tuplestore(const char *name, TupleDesc tupdesc, Tuplestorestate *store) {
+	return register_tuplestore(name, InvalidOid, tupdesc, store);
 }
 
 void spi_unregister_relation(const char *name) {
