@@ -7,11 +7,7 @@
 set -uo pipefail
 WORK=$(mktemp -d -t ov-seal.XXXXXX)
 trap 'rm -rf "$WORK"; dropdb --if-exists seal_test >/dev/null 2>&1' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; }
-is() { if [ "$1" == "$2" ]; then ok "$3"; else not_ok "$3"; printf '#   got:      %s\n#   expected: %s\n' "$1" "$2"; fi; }
-like() { if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else not_ok "$3"; printf '#   got: %s\n#   want: /%s/\n' "$1" "$2"; fi; }
+source "$(dirname "$0")/tap.sh"
 q() { psql -XAtq -v ON_ERROR_STOP=1 -d seal_test "$@"; }
 seal() { q -c 'SELECT oversight.seal_audit()' >/dev/null; q -c 'SELECT oversight.seal_audit()' >/dev/null; } # propose, then seal
 verify() { q -c "SELECT coalesce(problem, 'ok') FROM oversight.verify_audit_chain(${1:-NULL})"; }

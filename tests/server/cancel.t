@@ -4,9 +4,7 @@
 set -uo pipefail
 WORK=$(mktemp -d -t ov-cancel.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; }
+source "$(dirname "$0")/tap.sh"
 q() { psql -XAtq -d cancel_test "$@"; }
 
 dropdb --if-exists cancel_test >/dev/null 2>&1

@@ -7,10 +7,7 @@ set -uo pipefail
 WORK=$(mktemp -d -t ov-config-cache.XXXXXX)
 DB=config_cache_test
 trap 'dropdb --if-exists "$DB" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; }
-is() { if [ "$1" == "$2" ]; then ok "$3"; else not_ok "$3"; printf '#   got:      %s\n#   expected: %s\n' "$1" "$2"; fi; }
+source "$(dirname "$0")/tap.sh"
 q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 
 dropdb --if-exists "$DB" >/dev/null 2>&1

@@ -4,9 +4,7 @@
 # and the materialized scores are refreshed, without anyone calling them. TAP.
 # (The cluster loads pg_cron for database postgres: scripts/cluster.sh.)
 set -uo pipefail
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; }
+source "$(dirname "$0")/tap.sh"
 q() { psql -XAtq -v ON_ERROR_STOP=1 -d postgres "$@"; }
 if [ "$(q -c "SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_cron'")" != 1 ] ||
 	[ "$(q -c "SHOW shared_preload_libraries")" != pg_cron ]; then

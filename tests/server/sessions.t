@@ -10,11 +10,7 @@ drop_all() {
 	for r in ov_outsider ov_edu ov_loader1 ov_loader2 ov_inspector; do psql -XAtq -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1; done
 }
 trap 'drop_all; rm -rf "$WORK"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; }
-is() { if [ "$1" == "$2" ]; then ok "$3"; else not_ok "$3"; printf '#   got:      %s\n#   expected: %s\n' "$1" "$2"; fi; }
-like() { if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else not_ok "$3"; printf '#   got: %s\n#   want: /%s/\n' "$1" "$2"; fi; }
+source "$(dirname "$0")/tap.sh"
 q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 as() { local role=$1; shift; psql -XAtq -v ON_ERROR_STOP=1 -U "$role" -d "$DB" "$@"; }
 
