@@ -256,7 +256,7 @@ struct CachedWatch {
 
 } // namespace
 
-WatchState statement_config(Oid relid, TupleDesc tupdesc, std::shared_ptr<const WatchConfig> &kept) {
+WatchState watch_config(Oid relid, TupleDesc tupdesc, std::shared_ptr<const WatchConfig> &kept) {
 	static std::unordered_map<Oid, CachedWatch> cache;
 	// Invalidations that arrived since the last command are delivered before the table was opened for this
 	// one; the generation read now is therefore current.

@@ -106,7 +106,7 @@ void disable_watch(Oid relid, const std::string &reason);
 // The watch of relid for the triggers: read once, then kept by the backend until a table it was read from
 // changes (config.cpp says how that is known); broken watches are disabled. cfg is shared with the cache (held
 // by the caller for its batch, so a change arriving meanwhile never frees it).
-WatchState statement_config(Oid relid, TupleDesc tupdesc, std::shared_ptr<const WatchConfig> &cfg);
+WatchState watch_config(Oid relid, TupleDesc tupdesc, std::shared_ptr<const WatchConfig> &cfg);
 // How many times this backend read a watch's configuration (oversight.engine_session_stats()).
 int64_t config_load_count();
 

@@ -323,9 +323,10 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 
 	// A large batch (at least oversight.batch_split_rows rows, 1,000 by default): each rule with a pre-filter
 	// reads only its candidate rows when they are few, and, into a table holding at most four times as many
-	// rows, the pair rules' written rows are paired in C++ (RuleKindSpec::pairs), so the batch is joined only
-	// with those and with the rows stored before. Below, joining the batch with the table costs less than
-	// copying candidates or finding the statement's stamp (one scan of the table).
+	// rows, the pair rules' written rows are clustered in C++ (RuleKindSpec::pairs), so written rows are
+	// compared only within their cluster and with the rows stored before, never the batch with itself. Below,
+	// joining the batch with the table costs less than copying candidates or finding the statement's stamp
+	// (one scan of the table).
 	const int split_rows = pg::batch_split_rows();
 	++session_stats.batches;
 	const bool large = split_rows > 0 && nrows >= split_rows;

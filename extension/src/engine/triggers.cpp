@@ -67,7 +67,7 @@ OVERSIGHT_FUNCTION(oversight_engine_trigger) {
 	}
 	pg::spi_connect();
 	std::shared_ptr<const engine::WatchConfig> kept;
-	engine::WatchState state = engine::statement_config(RelationGetRelid(rel), RelationGetDescr(rel), kept);
+	engine::WatchState state = engine::watch_config(RelationGetRelid(rel), RelationGetDescr(rel), kept);
 	const engine::WatchConfig &cfg = *kept;
 	std::string blocking;
 	if (state == engine::WatchState::Watched && (!cfg.rules.empty() || !cfg.compile_faults.empty())) {

@@ -105,13 +105,22 @@ int64_t tuplestore_count(Tuplestorestate *store) {
 	return pg_call([&] { return static_cast<int64_t>(tuplestore_tuple_count(store)); });
 }
 
+namespace {
+// Inside pg_call only (they may raise): a new tuplestore in the current memory context, and a new read pointer
+// of store, selected and at its start.
+Tuplestorestate *begin_store() {
+	return tuplestore_begin_heap(false, false, work_mem);
+}
+int rewound_reader(Tuplestorestate *store) {
+	int reader = tuplestore_alloc_read_pointer(store, EXEC_FLAG_REWIND);
+	tuplestore_select_read_pointer(store, reader);
+	tuplestore_rescan(store);
+	return reader;
+}
+} // namespace
+
 int tuplestore_rewind(Tuplestorestate *store) {
-	return pg_call([&] {
-		int reader = tuplestore_alloc_read_pointer(store, EXEC_FLAG_REWIND);
-		tuplestore_select_read_pointer(store, reader);
-		tuplestore_rescan(store);
-		return reader;
-	});
+	return pg_call([&] { return rewound_reader(store); });
 }
 
 bool tuplestore_next(Tuplestorestate *store, TupleTableSlot *slot) {
@@ -124,7 +133,7 @@ void tuplestore_restore_reader(Tuplestorestate *store) {
 
 Tuplestorestate *one_tuple_store(HeapTuple tuple) {
 	return pg_call([&] {
-		Tuplestorestate *ts = tuplestore_begin_heap(false, false, work_mem);
+		Tuplestorestate *ts = begin_store();
 		tuplestore_puttuple(ts, tuple);
 		return ts;
 	});
@@ -137,7 +146,7 @@ void tuplestore_free(Tuplestorestate *store) {
 Tuplestorestate *transaction_tuple_store(SubTransactionId &subid) {
 	return pg_call([&] {
 		MemoryContext old = MemoryContextSwitchTo(CurTransactionContext);
-		Tuplestorestate *ts = tuplestore_begin_heap(false, false, work_mem);
+		Tuplestorestate *ts = begin_store();
 		MemoryContextSwitchTo(old);
 		subid = GetCurrentSubTransactionId();
 		return ts;
@@ -149,7 +158,7 @@ void tuplestore_append(Tuplestorestate *store, HeapTuple tuple) {
 }
 
 Tuplestorestate *new_tuplestore() {
-	return pg_call([] { return tuplestore_begin_heap(false, false, work_mem); });
+	return pg_call([] { return begin_store(); });
 }
 
 void tuplestore_put_slot(Tuplestorestate *store, TupleTableSlot *slot) {
@@ -164,13 +173,11 @@ Tuplestorestate *tuplestore_with_pairs(Tuplestorestate *store, TupleDesc tupdesc
 		for (int a = 1; a <= natts; ++a)
 			TupleDescCopyEntry(out, a, tupdesc, a);
 		TupleDescInitEntry(out, natts + 1, "__pair", INT8OID, -1, 0);
-		Tuplestorestate *rows = tuplestore_begin_heap(false, false, work_mem);
+		Tuplestorestate *rows = begin_store();
 		TupleTableSlot *slot = MakeSingleTupleTableSlot(tupdesc, &TTSOpsMinimalTuple);
 		Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * (natts + 1)));
 		bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * (natts + 1)));
-		int reader = tuplestore_alloc_read_pointer(store, EXEC_FLAG_REWIND);
-		tuplestore_select_read_pointer(store, reader);
-		tuplestore_rescan(store);
+		rewound_reader(store);
 		for (size_t i = 0; i < cluster.size() && tuplestore_gettupleslot(store, true, false, slot); ++i) {
 			if (cluster[i] < 0)
 				continue;
