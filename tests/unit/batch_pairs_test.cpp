@@ -197,3 +197,62 @@ TEST(BatchPairs, GroupHashSeparatesValues) {
 	EXPECT_NE(PairGroup().add(null_value).hash(), PairGroup().add(empty).hash());
 	EXPECT_EQ(PairGroup().add(a).add(Decimal::parse("10.00")).hash(), PairGroup().add(a).add(Decimal::parse("10")).hash());
 }
+
+// A small batch's look-up of a stored partner (LookupSpec, engine/lookups.cpp) reads only the stored rows with the
+// written row's value of the looked-up field and, when they have the pair's date field, a date within the window of
+// the written row's probe; then keeps those may_pair accepts. Every pair the SQL finds must pass all three.
+void expect_lookup_finds_every_partner(const char *kind_name,
+                                       bool (*sql)(const CompiledRule &, const Record &, const Record &)) {
+	const CompiledRule rule = fixtures::compile_with_defaults(kind(kind_name));
+	ASSERT_TRUE(rule.spec->lookup && !rule.spec->lookup->table && rule.spec->pairs && rule.spec->pairs->date_field);
+	const char *looked_up = rule.spec->lookup->field, *date_field = rule.spec->pairs->date_field;
+	std::mt19937 gen(20261201);
+	int pairs = 0;
+	for (int round = 0; round < 40; ++round) {
+		const std::vector<Record> batch = random_batch(gen, 120);
+		for (const Record &b : batch)
+			for (const Record &h : batch) {
+				if (&b == &h || !sql(rule, b, h))
+					continue;
+				++pairs;
+				PairProbe written, stored;
+				ASSERT_TRUE(rule.spec->pairs->probe(rule, b, written) && rule.spec->pairs->probe(rule, h, stored));
+				ASSERT_TRUE(same(field(b, looked_up), field(h, looked_up)) && !field(b, looked_up).null)
+				    << kind_name << ": partners share the looked-up " << looked_up;
+				const Value &date = field(h, date_field);
+				ASSERT_TRUE(date.null || std::abs(date.date - written.date) <= rule.spec->pairs->window_days(rule))
+				    << kind_name << ": a dated partner lies within the window the index reads";
+				ASSERT_TRUE(may_pair(rule, written, stored) && may_pair(rule, stored, written));
+			}
+	}
+	EXPECT_GT(pairs, 50) << "the random batches must hold pairs to check";
+}
+
+TEST(BatchPairs, DuplicateLookupFindsEveryStoredPartnerTheSqlFinds) {
+	expect_lookup_finds_every_partner("payment_duplicate", duplicate_sql);
+}
+
+TEST(BatchPairs, NearDuplicateLookupFindsEveryStoredPartnerTheSqlFinds) {
+	expect_lookup_finds_every_partner("payment_near_duplicate", near_duplicate_sql);
+}
+
+TEST(BatchPairs, LookupsNameFieldsTheirKindReads) {
+	for (const RuleKindSpec &k : rule_kinds()) {
+		if (!k.lookup)
+			continue;
+		EXPECT_GE(field_index(k.record_kinds.front(), k.lookup->field), 0) << k.kind;
+		EXPECT_EQ(k.lookup->table == nullptr, k.lookup->column == nullptr) << k.kind << ": a link table names its column";
+		if (!k.lookup->table) {
+			ASSERT_TRUE(k.pairs.has_value()) << k.kind << ": a partner in the table itself is judged with the pair probe";
+			bool reads_it = false;
+			for (const char *f : k.pairs->fields)
+				reads_it = reads_it || std::string(f) == k.lookup->field;
+			EXPECT_TRUE(reads_it) << k.kind;
+		} else {
+			bool required = false;
+			for (const char *link : k.required_links)
+				required = required || std::string(link) == k.lookup->table;
+			EXPECT_TRUE(required) << k.kind << ": the link table looked up is a required link (its emptiness is counted)";
+		}
+	}
+}

@@ -28,6 +28,13 @@ PairGroup &PairGroup::add(const Decimal &d) {
 	return *this;
 }
 
+bool may_pair(const CompiledRule &rule, const PairProbe &a, const PairProbe &b) {
+	const PairSpec &spec = *rule.spec->pairs;
+	const int64_t apart = static_cast<int64_t>(a.date) - b.date;
+	return a.group == b.group && (apart < 0 ? -apart : apart) <= spec.window_days(rule) &&
+	       (!spec.amounts_close || spec.amounts_close(rule, a.amount, b.amount));
+}
+
 std::vector<int64_t> pair_clusters(const CompiledRule &rule, std::vector<PairProbe> &probes, size_t rows) {
 	const PairSpec &spec = *rule.spec->pairs;
 	const int64_t window = spec.window_days(rule);
@@ -62,7 +69,7 @@ std::vector<int64_t> pair_clusters(const CompiledRule &rule, std::vector<PairPro
 			const PairProbe &b = probes[j];
 			if (b.group != a.group || static_cast<int64_t>(b.date) - a.date > window)
 				break;
-			if (!spec.amounts_close || spec.amounts_close(rule, a.amount, b.amount))
+			if (may_pair(rule, a, b))
 				link(a.row, b.row);
 		}
 	}

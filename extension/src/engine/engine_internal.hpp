@@ -6,6 +6,7 @@
 //   recorder.cpp        recording findings (oversight.record_hits), what rules could not judge
 //                       (oversight.record_coverage) and faults (oversight.record_fault)
 //   evaluate.cpp        one batch: the C++ row pass, then the set-based rules, as the schema owner
+//   lookups.cpp         a small batch's index look-ups, which may spare a rule its SQL
 //   triggers.cpp        the SQL-callable entry points (trigger, sweep)
 //   at_commit.cpp       rules evaluated at the end of the writing transaction (queue, deferred trigger)
 //   row_buffer.cpp      row-level watches: rows buffered by the row trigger, judged by the statement trigger
@@ -204,6 +205,49 @@ private:
 	int64_t load_id_ = 0;
 };
 
+// --- a small batch's look-ups (lookups.cpp) ------------------------------------------------------
+// The look-ups (core::LookupSpec) of a small batch's set-based rules: set up before the row pass (only those the
+// engine can do exactly: an index on a text column mapped as it is), told each written row a rule's pre-filter
+// passes, then asked whether no written row can meet any row the rule's SQL would join it with. PostgreSQL
+// errors end the row pass's subtransaction, whose abort releases what was opened; close() otherwise.
+class BatchLookups {
+public:
+	BatchLookups(const WatchConfig &cfg, Relation rel, const std::vector<const core::CompiledRule *> &rules);
+	bool active() const { return !lookups_.empty(); }
+	bool has(size_t rule) const { return of_rule_[rule] >= 0; }
+	// The fields the look-ups read: converted by the row pass's converter, for written and stored rows alike.
+	void add_fields(std::vector<int> &fields) const;
+	// The written row in slot (converted in record) may take part in a finding of rule i (its pre-filter passed).
+	void row(size_t i, TupleTableSlot *slot, const core::Record &record, Converter &conv);
+	// After the row pass: true when no written row can meet a row rule i's SQL would join it with.
+	bool meets_nothing(size_t i, Converter &conv);
+	int64_t lookups_made() const { return lookups_made_; }
+	void close();
+
+private:
+	struct Written {
+		Datum value = 0;       // the looked-up column's value
+		core::PairProbe probe; // pair rules
+		std::string key;       // pair rules: the row's alert key (a stored row with it is the row itself)
+	};
+	struct RuleLookup {
+		const core::CompiledRule *rule = nullptr;
+		int field = -1;
+		AttrNumber written_column = 0;
+		Relation table = nullptr; // the watched table, or the link table
+		bool link = false;
+		pg::EqualityIndex index;
+		TupleTableSlot *slot = nullptr; // for table's rows
+		std::vector<Written> written;
+	};
+	const WatchConfig &cfg_;
+	Relation rel_;
+	std::vector<int> of_rule_; // per rule of the batch: its look-up, or -1
+	std::vector<RuleLookup> lookups_;
+	std::vector<Relation> opened_; // link tables
+	int64_t lookups_made_ = 0;
+};
+
 // --- recording (recorder.cpp) -------------------------------------------------------------------
 struct RowHit {
 	int64_t version_id;
@@ -245,6 +289,8 @@ std::string evaluate_batch(const WatchConfig &cfg, Relation rel, Tuplestorestate
 // pairable, and how many rule evaluations read only their candidate rows (RuleScope::batch_relation).
 struct BatchStats {
 	int64_t batches = 0, split_batches = 0, paired_rows = 0, candidate_reads = 0;
+	// Small batches: index look-ups made (BatchLookups), and rule evaluations they made unnecessary.
+	int64_t lookups = 0, rules_looked_past = 0;
 };
 const BatchStats &batch_stats();
 

@@ -94,13 +94,17 @@ private:
 	const std::string *currency_ = nullptr;
 };
 
+// What this session's batches were: counted for oversight.engine_session_stats().
+BatchStats session_stats;
+
 // Pass 1: row-local rules and the pre-filters of the set-based rules in C++, one scan of the batch, in
 // a subtransaction; for the rules evaluated at commit, the groups of the rows they may judge. A C++ exception in one row's evaluation is caught per row (recorded 100 times at
 // most per batch); anything else fails the pass, which is recorded as a fault.
 RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, const char *path, int64_t nrows,
                  const std::vector<const core::CompiledRule *> &row_rules,
                  const std::vector<const core::CompiledRule *> &set_rules,
-                 const std::vector<const core::CompiledRule *> &commit_rules, bool large, bool probe_pairs) {
+                 const std::vector<const core::CompiledRule *> &commit_rules, bool large, bool probe_pairs,
+                 bool look_up) {
 	RowPass pass;
 	pass.candidate.assign(set_rules.size(), false);
 	pass.scopes.assign(set_rules.size(), core::RuleScope{});
@@ -141,6 +145,13 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 			    group_fields.push_back(core::field_index(cfg.kind(), r->spec->at_commit_group));
 			    fields.push_back(group_fields.back());
 		    }
+		    // A small batch: the rules' look-ups (lookups.cpp), fed the rows their pre-filters pass.
+		    std::optional<BatchLookups> lookups;
+		    if (look_up)
+			    lookups.emplace(cfg, rel, set_rules);
+		    const bool looking = lookups && lookups->active();
+		    if (looking)
+			    lookups->add_fields(fields);
 		    Coverage coverage(cfg, judged);
 		    if (coverage.needs_currency())
 			    fields.push_back(core::field_index(cfg.kind(), "currency"));
@@ -181,16 +192,19 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 						    probes[i].push_back(probe);
 					    }
 				    }
-			    if (undecided > 0 || coverage.active() || keeping > 0)
+			    if (undecided > 0 || coverage.active() || keeping > 0 || looking)
 				    for (size_t i = 0; i < set_rules.size(); ++i) {
 					    if (coverage.active() && (core::skips_record(*set_rules[i], record) ||
 					                              coverage.blind(row_rules.size() + i, gaps, &pass.scopes[i])))
 						    continue;
-					    if ((kept[i] || !pass.candidate[i]) && core::may_fire(*set_rules[i], record)) {
+					    const bool look = looking && lookups->has(i);
+					    if ((kept[i] || !pass.candidate[i] || look) && core::may_fire(*set_rules[i], record)) {
 						    if (!pass.candidate[i]) {
 							    pass.candidate[i] = true;
 							    --undecided;
 						    }
+						    if (look)
+							    lookups->row(i, slot, record, conv);
 						    if (kept[i] && ++kept_rows[i] > keep_at_most) { // too many: the whole batch
 							    pg::tuplestore_free(kept[i]);
 							    kept[i] = nullptr;
@@ -244,6 +258,17 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 			    pass.hits = hit_arrays(hits, cfg.table_name());
 			    pass.have_hits = true;
 		    }
+		    // Last, so that a failing look-up (a fault) leaves the rest of the pass as it was: a rule whose
+		    // look-ups found nothing its SQL could join a written row with is not run.
+		    if (looking) {
+			    for (size_t i = 0; i < set_rules.size(); ++i)
+				    if (pass.candidate[i] && lookups->has(i) && lookups->meets_nothing(i, conv)) {
+					    pass.candidate[i] = false;
+					    ++session_stats.rules_looked_past;
+				    }
+			    session_stats.lookups += lookups->lookups_made();
+			    lookups->close();
+		    }
 	    },
 	    pass_fault);
 	if (!ok)
@@ -252,9 +277,6 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 		record_fault(rule->version_id, cfg.table_name(), &kf.first, kf.second, path, nrows);
 	return pass;
 }
-
-// What this session's batches were: counted for oversight.engine_session_stats().
-BatchStats session_stats;
 
 // The stamp of the statement on the rows it wrote (their xmin and cmin), read from the stored copy of one
 // written row found by its key, and how many stored rows do not carry it. nullopt when it cannot be told: no
@@ -334,7 +356,11 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 	    large && !cfg.shape.key_columns.empty() && pg::relation_has_heap_rows(rel) &&
 	    pg::relation_row_estimate(rel) <= 4.0 * static_cast<double>(nrows) &&
 	    std::any_of(set_rules.begin(), set_rules.end(), [](const core::CompiledRule *r) { return r->spec->pairs.has_value(); });
-	RowPass pass = row_pass(cfg, rel, store, path, nrows, row_rules, set_rules, commit_rules, large, probe_pairs);
+	// A small batch (a single-row write, typically) reuses saved plans, and first looks its rules' possible
+	// partners up through indexes (oversight.index_lookups).
+	const bool small_batch = nrows <= 16;
+	RowPass pass = row_pass(cfg, rel, store, path, nrows, row_rules, set_rules, commit_rules, large, probe_pairs,
+	                        small_batch && pg::index_lookups());
 
 	// Rules that judge complete facts are evaluated when the transaction commits (at_commit.cpp): the
 	// groups of the written rows are queued for them. A failure to queue is a fault, never lost data.
@@ -373,7 +399,6 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 		}
 	if (run.empty() && !pass.have_hits)
 		return blocking;
-	const bool small_batch = nrows <= 16;
 	bool registered = false;
 	if (!run.empty()) {
 		int rc = pg::spi_register_tuplestore(core::batch_relation, RelationGetRelid(rel), store);

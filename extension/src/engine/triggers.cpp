@@ -135,13 +135,15 @@ OVERSIGHT_FUNCTION(oversight_sweep_table) {
 }
 
 // engine_session_stats() -> jsonb: this session's batches (engine_internal.hpp, BatchStats), for a DBA asking how
-// the engine judged their loads and for the tests that the split path runs.
+// the engine judged their loads and for the tests that the split and look-up paths run.
 OVERSIGHT_FUNCTION(oversight_engine_session_stats) {
 	const engine::BatchStats &s = engine::batch_stats();
 	return pg::jsonb_datum("{\"batches\": " + std::to_string(s.batches) +
 	                       ", \"split_batches\": " + std::to_string(s.split_batches) +
 	                       ", \"paired_rows\": " + std::to_string(s.paired_rows) +
 	                       ", \"candidate_reads\": " + std::to_string(s.candidate_reads) +
+	                       ", \"lookups\": " + std::to_string(s.lookups) +
+	                       ", \"rules_looked_past\": " + std::to_string(s.rules_looked_past) +
 	                       ", \"config_loads\": " + std::to_string(engine::config_load_count()) + "}");
 }
 

@@ -14,6 +14,7 @@ namespace {
 
 char *language_setting = nullptr;
 int batch_split_rows_setting = 1000;
+bool index_lookups_setting = true;
 
 // Called by PostgreSQL for every SET, ALTER ROLE/DATABASE … SET and configuration value: plain C, no
 // exception may leave it.
@@ -44,10 +45,21 @@ void define_settings() {
 	                        "Written rows from which a batch's duplicate rules pair its rows in C++ (0: never).",
 	                        "Same findings either way; below it, the batch is joined with the table in SQL.",
 	                        &batch_split_rows_setting, 1000, 0, INT_MAX, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+	// oversight.index_lookups: whether a small batch (a clerk's single-row write) first looks its rules' possible
+	// partners up through the table's indexes, so a rule with none skips its SQL (engine/lookups.cpp). Same
+	// findings either way: a DBA may turn it off to compare, the tests and the benchmark do.
+	DefineCustomBoolVariable("oversight.index_lookups",
+	                         "Whether small batches look their rules' possible partners up through indexes first.",
+	                         "Same findings either way; off: every candidate rule's SQL runs.", &index_lookups_setting,
+	                         true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 }
 
 int batch_split_rows() {
 	return batch_split_rows_setting;
+}
+
+bool index_lookups() {
+	return index_lookups_setting;
 }
 
 } // namespace oversight::pg

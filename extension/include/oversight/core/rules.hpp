@@ -137,10 +137,34 @@ struct PairProbe {
 };
 struct PairSpec {
 	std::vector<const char *> fields; // the canonical fields probe reads
+	// The field whose value, when set, is the probe's date (its fallback another field's): a small batch's
+	// look-up then reads only the stored rows with it in the window, or without it (LookupSpec).
+	const char *date_field = nullptr;
 	// False when the record can be in no pair; else fills the probe (all but row).
 	bool (*probe)(const CompiledRule &, const Record &, PairProbe &) = nullptr;
 	int32_t (*window_days)(const CompiledRule &) = nullptr;
 	bool (*amounts_close)(const CompiledRule &, const Decimal &, const Decimal &) = nullptr;
+};
+
+// True when rows with probes a and b may pair (same group, dates at most the window apart, amounts the kind
+// accepts): the link of pair_clusters, and what a small batch's look-up asks of a stored row (LookupSpec).
+bool may_pair(const CompiledRule &rule, const PairProbe &a, const PairProbe &b);
+
+// Small batches (a clerk's single-row write): a look-up through an index, without SQL, that tells whether a
+// written row can take part in a finding of the kind at all. When no written row can, the kind's SQL does
+// not run for the batch: like the pre-filter, a necessary condition, never the decision (a row found only
+// keeps the SQL, which judges it). The written row's field value is looked up in a text column by equality:
+//   - table nullptr: in the watched table itself, by the field's own column; a stored row found must also
+//     pass the kind's PairSpec with the written row (may_pair), and the written rows are paired among
+//     themselves with pair_clusters (they may not be visible yet);
+//   - else in that link table (schema-qualified), by its column; an empty link table keeps the SQL (which
+//     then counts what it cannot judge, gap_reason::no_link_rows).
+// The engine does it only where it is exact (engine/lookups.cpp): an index whose first key is the column,
+// a text column mapped as it is (no value mapping), deterministic collations; otherwise the SQL runs.
+struct LookupSpec {
+	const char *field;
+	const char *table = nullptr;
+	const char *column = nullptr;
 };
 
 // The pair clusters of a batch's rows (indexed by PairProbe::row, rows in all): rows linked by possible pairs,
@@ -243,6 +267,8 @@ struct RuleKindSpec {
 	const char *at_commit_group = nullptr;
 	// Kinds that pair written rows with other rows of their table: their in-batch pre-pairing (PairSpec).
 	std::optional<PairSpec> pairs = std::nullopt;
+	// Small batches: the look-up that may tell no written row can take part in a finding (LookupSpec).
+	std::optional<LookupSpec> lookup = std::nullopt;
 };
 
 // Every kind, in catalogue order (registry.cpp).

@@ -6,7 +6,9 @@
 //   src/pg/relations.cpp  relations, types and output functions, tuples, slots and tuplestores, time zones
 //   src/pg/datum.cpp      arguments and results: text, jsonb, arrays
 //   src/pg/xact.cpp       subtransactions, setting scopes, memory contexts
-//   src/pg/guc.cpp        the extension's own session settings (oversight.language, oversight.batch_split_rows)
+//   src/pg/index_lookup.cpp  look-ups through an index by equality on a text column, without a planned statement
+//   src/pg/guc.cpp        the extension's own session settings (oversight.language, oversight.batch_split_rows,
+//                         oversight.index_lookups)
 #pragma once
 
 #include "oversight/guard.hpp"
@@ -20,6 +22,7 @@ extern "C" {
 }
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <utility>
@@ -95,6 +98,41 @@ bool is_current_transaction(uint32_t xid);
 // Registers the transaction and subtransaction callbacks (module load).
 void register_transaction_callbacks(void (*on_end)(), void (*on_abort_sub)(SubTransactionId));
 
+// --- index look-ups (index_lookup.cpp) -------------------------------------------------------------
+// An index that finds the rows whose column equals a text value: its equality function and collation; and,
+// when its second key is a date column asked for, the functions that bound that key.
+struct EqualityIndex {
+	Oid index = InvalidOid;
+	RegProcedure equal = InvalidOid;
+	Oid collation = InvalidOid;
+	RegProcedure date_at_least = InvalidOid, date_at_most = InvalidOid; // both set, or neither
+};
+// Days since 2000-01-01 (a date's value), both ends included.
+struct DateWindow {
+	int32_t first, last;
+};
+// True when column attnum is text or varchar (through domains) under a collation that compares bytes.
+bool is_text_column(TupleDesc tupdesc, AttrNumber attnum);
+// A valid btree index of the table rel (a plain table), not partial, whose first key is the text column attnum
+// itself, under a collation that compares bytes, as the column's does; false when rel has none. One whose
+// second key is the date column date_attnum (0: none asked for) is preferred.
+bool text_equality_index(Relation rel, AttrNumber attnum, AttrNumber date_attnum, EqualityIndex &out);
+// A table by its schema-qualified name, opened with AccessShareLock (close_table); nullptr when there is none.
+Relation open_table_by_name(const char *qualified_name);
+void close_table(Relation rel);
+// True when the current user may SELECT from rel.
+bool may_select(Relation rel);
+// A slot for rel's own tuples (drop_slot).
+TupleTableSlot *make_table_slot(Relation rel);
+// A detoasted copy, in the current memory context, of attribute attnum of the row in slot; false when NULL.
+bool copy_column(TupleTableSlot *slot, AttrNumber attnum, Datum &out);
+// The rows of rel whose indexed text column equals *value (value nullptr: every row), as of the latest snapshot,
+// each put in slot and handed to visit until it returns true (Found), at most limit of them (Limit). With a
+// window and an index bounding its date key: only the rows whose date is in it or NULL.
+enum class LookupEnd { None, Found, Limit };
+LookupEnd index_lookup(Relation rel, const EqualityIndex &index, const Datum *value, const DateWindow *window,
+                       TupleTableSlot *slot, int64_t limit, const std::function<bool(TupleTableSlot *)> &visit);
+
 // --- datums -------------------------------------------------------------------------------------
 // Argument n of fcinfo as text (detoasted inside pg_call).
 std::string text_arg(FunctionCallInfo fcinfo, int n);
@@ -130,5 +168,7 @@ void free_memory(void *pointer);                    // pfree
 void define_settings();
 // oversight.batch_split_rows: the smallest batch whose pair rules are split (0: never).
 int batch_split_rows();
+// oversight.index_lookups: whether small batches look their rules' partners up through indexes (core::LookupSpec).
+bool index_lookups();
 
 } // namespace oversight::pg

@@ -81,6 +81,7 @@ RuleKindSpec payment_duplicate() {
 	// a timestamp column's local date may differ from its SQL cast by one).
 	k.pairs = PairSpec{{"invoice_no", "amount", "currency", "payee_account", "payee_name", "paid_on", "requested_on",
 	                    "status", "payment_kind"},
+	                   "paid_on",
 	                   [](const CompiledRule &, const Record &r, PairProbe &probe) {
 		                   const PairFields &f = pair_fields();
 		                   const Value &invoice = r[f.invoice_no], &amount = r[f.amount],
@@ -93,6 +94,7 @@ RuleKindSpec payment_duplicate() {
 	                   },
 	                   [](const CompiledRule &rule) { return static_cast<int32_t>(rule.integer("lookback_days") + 1); },
 	                   nullptr};
+	k.lookup = LookupSpec{"invoice_no"}; // a partner has the same invoice number
 	k.required_inputs = {"invoice_no", "amount", "payee_account|payee_name"};
 	k.optional_inputs = {"currency", "paid_on", "requested_on", "status", "payment_kind"};
 	k.payments_only = true;
@@ -148,6 +150,7 @@ RuleKindSpec payment_near_duplicate() {
 	// Same payee name and currency, both amounts at least min_amount and within the tolerance, dates within the
 	// window (a day wider, as for duplicates; the tolerance a millionth wider: the SQL decides).
 	k.pairs = PairSpec{{"payee_name", "amount", "currency", "paid_on", "requested_on", "status", "payment_kind"},
+	                   "paid_on",
 	                   [](const CompiledRule &rule, const Record &r, PairProbe &probe) {
 		                   const PairFields &f = pair_fields();
 		                   const Value &payee = r[f.payee_name], &amount = r[f.amount], &paid = r[f.paid_on],
@@ -167,6 +170,7 @@ RuleKindSpec payment_near_duplicate() {
 		                   const __int128 larger = a.units > b.units ? a.units : b.units;
 		                   return diff * 100 * Decimal::scale <= larger * rule.dec("amount_tolerance_pct").units + 100 * Decimal::scale;
 	                   }};
+	k.lookup = LookupSpec{"payee_name"}; // a partner has the same payee name
 	k.required_inputs = {"payee_name", "amount", "paid_on|requested_on"};
 	k.optional_inputs = {"currency", "invoice_no", "status", "payment_kind"};
 	k.thresholds = ThresholdCurrency::Base;
@@ -458,6 +462,7 @@ RuleKindSpec payee_staff_account() {
 	k.required_inputs = {"payee_account"};
 	k.optional_inputs = {"payment_kind"};
 	k.required_links = {"oversight.person_account"};
+	k.lookup = LookupSpec{"payee_account", "oversight.person_account", "account_no"};
 	k.payments_only = true;
 	return k;
 }

@@ -1,0 +1,148 @@
+// A small batch's look-ups (core::LookupSpec, engine_internal.hpp): before a rule's SQL runs for a clerk's
+// single-row write, a few index probes tell whether the written row can meet any row the SQL would join it
+// with. Most writes meet none (no other payment with this invoice number, no staff account with this payee
+// account), and then the rule's SQL, whose executor start-up is most of a single-row write's cost, does not run.
+// Only a necessary condition: a row found keeps the SQL, which decides; so the findings are the same with the
+// look-ups or without (oversight.index_lookups = off), pgTAP 222 proves it.
+#include "engine_internal.hpp"
+
+namespace oversight::engine {
+
+namespace {
+// A stored partner is looked for among at most this many rows sharing the written row's value; more keep the SQL.
+constexpr int64_t rows_per_lookup = 4096;
+} // namespace
+
+BatchLookups::BatchLookups(const WatchConfig &cfg, Relation rel, const std::vector<const core::CompiledRule *> &rules)
+    : cfg_(cfg), rel_(rel), of_rule_(rules.size(), -1) {
+	for (size_t i = 0; i < rules.size(); ++i) {
+		const core::CompiledRule *rule = rules[i];
+		const auto &spec = rule->spec->lookup;
+		if (!spec)
+			continue;
+		// The written row's field: a column mapped as it is (a value mapping would make equal columns unequal fields).
+		const int field = core::field_index(cfg.kind(), spec->field);
+		const FieldBinding *binding = nullptr;
+		for (const auto &b : cfg.fields)
+			if (b.field == field)
+				binding = &b;
+		if (!binding || cfg.shape.values.find(field) || !pg::is_text_column(RelationGetDescr(rel), binding->attnum))
+			continue;
+		RuleLookup l;
+		l.rule = rule;
+		l.field = field;
+		l.written_column = binding->attnum;
+		if (!spec->table) { // a partner in the watched table itself, by the same column
+			if (!rule->spec->pairs || !pg::may_select(rel))
+				continue;
+			// The pair's date column, mapped as it is: an index on (column, date) reads only the window.
+			AttrNumber date_column = 0;
+			if (const char *date_field = rule->spec->pairs->date_field) {
+				const int f = core::field_index(cfg.kind(), date_field);
+				for (const auto &b : cfg.fields)
+					if (b.field == f && !cfg.shape.values.find(f))
+						date_column = b.attnum;
+			}
+			if (!pg::text_equality_index(rel, binding->attnum, date_column, l.index))
+				continue;
+			l.table = rel;
+		} else { // a row of a link table
+			Relation link = pg::open_table_by_name(spec->table);
+			if (!link)
+				continue;
+			opened_.push_back(link);
+			const AttrNumber column = pg::column_number(RelationGetDescr(link), spec->column);
+			if (column <= 0 || !pg::may_select(link) || !pg::text_equality_index(link, column, 0, l.index))
+				continue;
+			l.table = link;
+			l.link = true;
+		}
+		l.slot = pg::make_table_slot(l.table);
+		of_rule_[i] = static_cast<int>(lookups_.size());
+		lookups_.push_back(std::move(l));
+	}
+}
+
+void BatchLookups::add_fields(std::vector<int> &fields) const {
+	for (const auto &l : lookups_) {
+		fields.push_back(l.field);
+		if (l.rule->spec->pairs)
+			for (const char *name : l.rule->spec->pairs->fields)
+				fields.push_back(core::field_index(cfg_.kind(), name));
+	}
+}
+
+void BatchLookups::row(size_t i, TupleTableSlot *slot, const core::Record &record, Converter &conv) {
+	RuleLookup &l = lookups_[static_cast<size_t>(of_rule_[i])];
+	Written w;
+	// A row without the value, or (pairs) that can be in no pair, meets nothing.
+	if (!l.link && !l.rule->spec->pairs->probe(*l.rule, record, w.probe))
+		return;
+	if (!pg::copy_column(slot, l.written_column, w.value))
+		return;
+	if (!l.link) {
+		w.probe.row = static_cast<uint32_t>(l.written.size());
+		w.key = conv.key_json(slot);
+	}
+	l.written.push_back(std::move(w));
+}
+
+bool BatchLookups::meets_nothing(size_t i, Converter &conv) {
+	RuleLookup &l = lookups_[static_cast<size_t>(of_rule_[i])];
+	if (!l.link) {
+		// Written rows paired with one another (they may not be visible to the look-up yet).
+		std::vector<core::PairProbe> probes;
+		for (const auto &w : l.written)
+			probes.push_back(w.probe);
+		for (int64_t cluster : core::pair_clusters(*l.rule, probes, probes.size()))
+			if (cluster >= 0)
+				return false;
+	}
+	core::Record stored;
+	stored.fields.resize(core::record_fields(cfg_.kind()).size());
+	const int32_t window = l.link ? 0 : l.rule->spec->pairs->window_days(*l.rule);
+	for (const Written &w : l.written) {
+		++lookups_made_;
+		// Pairs: the stored rows whose date (when they have the date field) is within the window of the written row's.
+		const pg::DateWindow dates{w.probe.date - window, w.probe.date + window};
+		pg::LookupEnd end = pg::index_lookup(l.table, l.index, &w.value, l.link ? nullptr : &dates, l.slot,
+		                                     l.link ? 1 : rows_per_lookup, [&](TupleTableSlot *found) -> bool {
+			                                     if (l.link) // any account row: the SQL decides the rest
+				                                     return true;
+			                                     // A stored row is a possible partner when the pair may hold and
+			                                     // it is not the written row itself (or its version before an update).
+			                                     try {
+				                                     conv.convert(found, stored);
+				                                     core::PairProbe probe;
+				                                     return l.rule->spec->pairs->probe(*l.rule, stored, probe) &&
+				                                            core::may_pair(*l.rule, w.probe, probe) &&
+				                                            conv.key_json(found) != w.key;
+			                                     } catch (const PgError &) {
+				                                     throw; // PostgreSQL's error: the row pass's subtransaction ends
+			                                     } catch (const std::exception &) {
+				                                     return true; // a row the core cannot read: the SQL decides
+			                                     }
+		                                     });
+		if (end != pg::LookupEnd::None)
+			return false;
+	}
+	if (l.link && !l.written.empty()) {
+		// No written row's value is there. An empty link table still needs the SQL: it counts what it cannot judge.
+		++lookups_made_;
+		if (pg::index_lookup(l.table, l.index, nullptr, nullptr, l.slot, 1, [](TupleTableSlot *) { return true; }) !=
+		    pg::LookupEnd::Found)
+			return false;
+	}
+	return true;
+}
+
+void BatchLookups::close() {
+	for (auto &l : lookups_)
+		pg::drop_slot(l.slot);
+	for (Relation r : opened_)
+		pg::close_table(r);
+	lookups_.clear();
+	opened_.clear();
+}
+
+} // namespace oversight::engine
