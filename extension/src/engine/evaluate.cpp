@@ -120,6 +120,18 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 	std::vector<RowHit> hits;
 	std::vector<std::pair<const core::CompiledRule *, std::pair<std::string, Fault>>> row_faults;
 	Fault pass_fault;
+	// A large batch's candidate rows per rule with a pre-filter, kept while they are at most a third of the batch.
+	// Made before the pass's subtransaction, which fills them: a store's temporary file (beyond work_mem) belongs
+	// to the resource owner current when the store was made, and a subtransaction's commit closes its own
+	// (a "temporary file leak" WARNING, and the rows in it lost).
+	std::vector<Tuplestorestate *> kept(set_rules.size(), nullptr);
+	size_t keeping = 0;
+	if (large)
+		for (size_t i = 0; i < set_rules.size(); ++i)
+			if (set_rules[i]->spec->may_fire) {
+				kept[i] = pg::new_tuplestore();
+				++keeping;
+			}
 	bool ok = in_subtransaction(
 	    [&] {
 		    std::vector<int> fields;
@@ -156,17 +168,7 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 		    if (coverage.needs_currency())
 			    fields.push_back(core::field_index(cfg.kind(), "currency"));
 		    size_t undecided = set_rules.size();
-		    // A large batch's candidate rows per rule with a pre-filter, kept while they are at most a third of the
-		    // batch.
-		    std::vector<Tuplestorestate *> kept(set_rules.size(), nullptr);
 		    std::vector<int64_t> kept_rows(set_rules.size(), 0);
-		    size_t keeping = 0;
-		    if (large)
-			    for (size_t i = 0; i < set_rules.size(); ++i)
-				    if (set_rules[i]->spec->may_fire) {
-					    kept[i] = pg::new_tuplestore();
-					    ++keeping;
-				    }
 		    const int64_t keep_at_most = nrows / 3;
 		    static const core::Calendar no_calendar;
 		    const core::Calendar &calendar = calendar_needed ? load_calendar() : no_calendar;
@@ -251,7 +253,7 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 				    pg::tuplestore_free(kept[i]);
 				    kept[i] = nullptr;
 			    }
-		    pass.candidates = std::move(kept);
+		    pass.candidates.swap(kept); // kept is left empty: nothing for the failure path to free
 		    pass.prefiltered = true;
 		    pass.gaps = std::move(gaps);
 		    if (!hits.empty()) {
@@ -271,8 +273,12 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 		    }
 	    },
 	    pass_fault);
-	if (!ok)
+	if (!ok) {
 		record_fault(0, cfg.table_name(), nullptr, pass_fault, path, nrows);
+		for (Tuplestorestate *store : kept) // the whole batch is judged: no rule reads its candidates
+			if (store)
+				pg::tuplestore_free(store);
+	}
 	for (const auto &[rule, kf] : row_faults)
 		record_fault(rule->version_id, cfg.table_name(), &kf.first, kf.second, path, nrows);
 	return pass;

@@ -62,8 +62,11 @@ OVERSIGHT_FUNCTION(oversight_engine_trigger) {
 			if (!store)
 				return PointerGetDatum(nullptr);
 		}
-		if (pg::tuplestore_count(store) == 0)
+		if (pg::tuplestore_count(store) == 0) {
+			if (buffered)
+				pg::tuplestore_free(store);
 			return PointerGetDatum(nullptr);
+		}
 	}
 	pg::spi_connect();
 	std::shared_ptr<const engine::WatchConfig> kept;
@@ -75,9 +78,11 @@ OVERSIGHT_FUNCTION(oversight_engine_trigger) {
 		if (row_level)
 			store = pg::one_tuple_store(written);
 		blocking = engine::evaluate_batch(cfg, rel, store, row_level || buffered ? "row" : "statement");
-		if (row_level)
-			pg::tuplestore_free(store);
 	}
+	// The stores made here or by the row triggers: freed now, so a store that spilled beyond work_mem closes its
+	// temporary file before the statement's resource owner would (with a "temporary file leak" WARNING).
+	if ((row_level || buffered) && store)
+		pg::tuplestore_free(store);
 	pg::spi_finish();
 	// The message comes whole from the recorder, in the writer's language (oversight.record_hits).
 	if (!blocking.empty())

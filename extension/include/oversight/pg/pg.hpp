@@ -79,7 +79,9 @@ void tuplestore_free(Tuplestorestate *store);
 // transaction ends or aborts; its subtransaction id (GetCurrentSubTransactionId) in subid.
 Tuplestorestate *transaction_tuple_store(SubTransactionId &subid);
 void tuplestore_append(Tuplestorestate *store, HeapTuple tuple);
-// A new, empty tuplestore in the current memory context, and a copy of the row in slot appended to one.
+// A new, empty tuplestore in the current memory context (the temporary file it may spill to beyond work_mem is
+// the current resource owner's: create it outside a subtransaction it must outlive), and a copy of the row in
+// slot appended to one.
 Tuplestorestate *new_tuplestore();
 void tuplestore_put_slot(Tuplestorestate *store, TupleTableSlot *slot);
 // A new tuplestore holding the rows of store (of shape tupdesc) whose pair cluster (by position, from 0) is not
