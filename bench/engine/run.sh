@@ -12,7 +12,8 @@
 #   The engine runs its batch statement and recorder without JIT; the SQL peers have SET jit = off too.
 #   3. Single-row INSERT latency p50/p99 (pgbench, BENCH_ENGINE_LATENCY_TX transactions) with rules off,
 #      on (statement-level triggers) and on (row-level triggers), on the loaded table (target, issue 8:
-#      p50 with rules on ≤ 2× rules off). The C++ engine at row level vs the PL/pgSQL row triggers on the
+#      p50 with rules on ≤ 2× rules off; also with rules on and oversight.index_lookups off, the figure before the
+#      small batches' look-ups). The C++ engine at row level vs the PL/pgSQL row triggers on the
 #      peers' COPY: target ≥ 5×.
 # BENCH_QUICK=1 scales everything down (about a minute).
 set -euo pipefail
@@ -91,10 +92,11 @@ INSERT INTO bench.payment (payment_code, payer_unit_code, payee_name, payee_acco
 VALUES ('L' || nextval('bench.latency_seq'), 'U' || :u, 'payee ' || :p, 'ACC' || :p, :a, CASE WHEN :a % 50 = 0 THEN 'cash' ELSE 'transfer' END, 'office',
         'LINV' || currval('bench.latency_seq'), date '2025-01-01' + :d, (date '2025-01-01' + :d) + time '10:00', 'H1', 'A1');
 SQL
+# latency NAME ATTACH_SQL [SESSION_OPTIONS]: the single-row inserts, p50 and p99 (options: PGOPTIONS of the session).
 latency() {
-	local name=$1 attach=$2
+	local name=$1 attach=$2 options=${3:-}
 	"${PSQL[@]}" -c "$attach" >/dev/null 2>&1
-	(cd "$WORK" && pgbench -n -c 1 -t "$LAT_TX" -f insert.sql -l --log-prefix="lat_$name" "$DB" >"$WORK/pgbench_$name.out" 2>&1) ||
+	(cd "$WORK" && PGOPTIONS="$options" pgbench -n -c 1 -t "$LAT_TX" -f insert.sql -l --log-prefix="lat_$name" "$DB" >"$WORK/pgbench_$name.out" 2>&1) ||
 		{ cat "$WORK/pgbench_$name.out"; exit 1; }
 	cat "$WORK"/lat_"$name".* | awk '{print $3}' | sort -n >"$WORK/$name.lat"
 	local n p50 p99
@@ -107,6 +109,8 @@ latency() {
 echo "single-row INSERT latency on a table of $ROWS rows ($LAT_TX transactions each):"
 latency rules_off "$detach"
 latency rules_on_statement "$attach_cpp"
+# The same without the small batches' index look-ups (what each write cost before them; same alerts).
+latency rules_on_no_lookups "$attach_cpp" "-c oversight.index_lookups=off"
 latency rules_on_row "$attach_cpp_row"
 
 bulk_ratio=$(ratio unwatched_bulk cpp_bulk)
@@ -117,6 +121,8 @@ row_speedup=$(ratio plpgsql_row cpp_row)
 read -r off_p50 _ <"$WORK/rules_off.pct"
 read -r on_p50 _ <"$WORK/rules_on_statement.pct"
 latency_ratio=$(echo "scale=2; $on_p50 / $off_p50" | bc -l)
+read -r no_lookups_p50 _ <"$WORK/rules_on_no_lookups.pct"
+latency_ratio_no_lookups=$(echo "scale=2; $no_lookups_p50 / $off_p50" | bc -l)
 echo
 echo "results:"
 echo "  watched/unwatched bulk throughput: $bulk_ratio (target >= 0.6)"
@@ -124,7 +130,7 @@ echo "  C++ engine vs PL/pgSQL row triggers: ${plpgsql_speedup}x faster (target 
 echo "  C++ engine vs set-based SQL statement triggers: ${sql_speedup}x (target >= 1.25)"
 echo "  C++ engine vs the same SQL recording through oversight.record_hits: ${sql_rec_speedup}x"
 echo "  C++ row-level triggers vs PL/pgSQL row triggers: ${row_speedup}x (target >= 5)"
-echo "  single-row INSERT p50, rules on (statement) vs off: ${latency_ratio}x (target <= 2)"
+echo "  single-row INSERT p50, rules on (statement) vs off: ${latency_ratio}x (target <= 2); without index look-ups: ${latency_ratio_no_lookups}x"
 echo "  (all ratios are of times measured in this run; see bench/engine/README.md for where C++ wins and loses)"
 {
 	echo "metric,value,unit,target"
@@ -137,7 +143,8 @@ echo "  (all ratios are of times measured in this run; see bench/engine/README.m
 	echo "speedup_vs_sql_statement_triggers_same_recorder,$sql_rec_speedup,ratio,"
 	echo "speedup_row_level_vs_plpgsql_row_triggers,$row_speedup,ratio,>=5"
 	echo "latency_p50_ratio_rules_on_vs_off,$latency_ratio,ratio,<=2"
-	for v in rules_off rules_on_statement rules_on_row; do
+	echo "latency_p50_ratio_rules_on_without_lookups_vs_off,$latency_ratio_no_lookups,ratio,"
+	for v in rules_off rules_on_statement rules_on_no_lookups rules_on_row; do
 		read -r p50 p99 <"$WORK/$v.pct"
 		echo "latency_p50_$v,$p50,us,"
 		echo "latency_p99_$v,$p99,us,"
