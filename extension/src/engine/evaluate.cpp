@@ -207,7 +207,10 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 						    }
 						    if (look)
 							    lookups->row(i, slot, record, conv);
-						    if (kept[i] && ++kept_rows[i] > keep_at_most) { // too many: the whole batch
+						    // Too many: the whole batch. Also when over half of the first thousand rows or more are
+						    // candidates (a rule most rows may fire, e.g. any payment with an invoice), rather than
+						    // copying a third of the batch first.
+						    if (kept[i] && (++kept_rows[i] > keep_at_most || (seen >= 1024 && 2 * kept_rows[i] > seen))) {
 							    pg::tuplestore_free(kept[i]);
 							    kept[i] = nullptr;
 							    --keeping;
