@@ -125,9 +125,10 @@ bool copy_column(TupleTableSlot *slot, AttrNumber attnum, Datum &out) {
 
 LookupEnd index_lookup(Relation rel, const EqualityIndex &index, const Datum *value, const DateWindow *window,
                        TupleTableSlot *slot, int64_t limit, const std::function<bool(TupleTableSlot *)> &visit) {
-	// The latest snapshot: the rows committed now and this transaction's earlier commands' (the SQL the look-up
-	// stands for would read at least these). On an error the subtransaction's abort releases the scan, the
-	// index and the snapshot (resource owner), as for any aborted scan.
+	// The snapshot the SQL the look-up stands for would read with, as SPI takes it: the transaction's (a new one
+	// per statement under READ COMMITTED), at the current command. Under SERIALIZABLE the scan takes the same
+	// predicate locks as the SQL's would, so concurrent duplicates are still caught. On an error the
+	// subtransaction's abort releases the scan, the index and the snapshot, as for any aborted scan.
 	struct Scan {
 		Snapshot snapshot;
 		Relation index;
@@ -151,7 +152,9 @@ LookupEnd index_lookup(Relation rel, const EqualityIndex &index, const Datum *va
 	};
 	Scan scan = pg_call([&] {
 		Scan s;
-		s.snapshot = RegisterSnapshot(GetLatestSnapshot());
+		PushActiveSnapshot(GetTransactionSnapshot());
+		UpdateActiveSnapshotCommandId();
+		s.snapshot = GetActiveSnapshot();
 		s.index = index_open(index.index, AccessShareLock);
 		s.desc = index_beginscan(rel, s.index, s.snapshot, nkeys, 0);
 		if (value)
@@ -183,7 +186,7 @@ LookupEnd index_lookup(Relation rel, const EqualityIndex &index, const Datum *va
 	pg_call([&] {
 		index_endscan(scan.desc);
 		index_close(scan.index, AccessShareLock);
-		UnregisterSnapshot(scan.snapshot);
+		PopActiveSnapshot();
 	});
 	return end;
 }
