@@ -5,15 +5,11 @@
 # off (entries and seals), truncates everything or rewrites every hash is caught, the last three against
 # an exported head. (An entry altered before it is sealed is sealed as altered: seal often.) TAP.
 set -uo pipefail
-WORK=$(mktemp -d -t ov-seal.XXXXXX)
-trap 'rm -rf "$WORK"; dropdb --if-exists seal_test >/dev/null 2>&1' EXIT
 source "$(dirname "$0")/tap.sh"
-q() { psql -XAtq -v ON_ERROR_STOP=1 -d seal_test "$@"; }
 seal() { q -c 'SELECT oversight.seal_audit()' >/dev/null; q -c 'SELECT oversight.seal_audit()' >/dev/null; } # propose, then seal
 verify() { q -c "SELECT coalesce(problem, 'ok') FROM oversight.verify_audit_chain(${1:-NULL})"; }
 
-dropdb --if-exists seal_test >/dev/null 2>&1
-createdb seal_test && q <<'SQL' >/dev/null
+throwaway_database seal_test && q <<'SQL' >/dev/null
 CREATE EXTENSION oversight;
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('U1', '单位一', 'budget_unit');
 INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, payment_method, paid_on)
@@ -22,7 +18,7 @@ SQL
 
 # --- sealing waits for the transactions that could still add entries -------------------------------
 q -c 'SELECT oversight.seal_audit()' >/dev/null
-psql -XAtq -d seal_test >"$WORK/open.out" 2>&1 <<'SQL' &
+psql -XAtq -d "$DB" >"$WORK/open.out" 2>&1 <<'SQL' &
 BEGIN;
 UPDATE oversight.payment SET amount = amount + 1 WHERE payment_code = 'P1';
 SELECT pg_sleep(2);
@@ -42,7 +38,7 @@ is "$(q -c "SELECT count(*) FROM oversight.audit_log WHERE object_key ->> 'payme
 is "$(verify)" ok "the sealed trail verifies"
 
 # --- REPEATABLE READ writers (the fork of 0.2.0) and a stale sealer cannot fork the chain -----------
-psql -XAtq -d seal_test >"$WORK/rr.out" 2>&1 <<'SQL' &
+psql -XAtq -d "$DB" >"$WORK/rr.out" 2>&1 <<'SQL' &
 BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT count(*) FROM oversight.payment;
 SELECT pg_sleep(1.5);
@@ -57,7 +53,7 @@ seal
 is "$(verify)" ok "two writers, one under REPEATABLE READ with an older snapshot: the trail still verifies"
 q -c "UPDATE oversight.payment SET amount = amount + 1 WHERE payment_code = 'P4'"
 q -c 'SELECT oversight.seal_audit()' >/dev/null # the proposal a stale sealer will see
-psql -Xq -d seal_test -v ON_ERROR_STOP=1 >"$WORK/stale.out" 2>&1 <<'SQL' &
+psql -Xq -d "$DB" -v ON_ERROR_STOP=1 >"$WORK/stale.out" 2>&1 <<'SQL' &
 \set VERBOSITY sqlstate
 BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT count(*) FROM oversight.audit_seal;

@@ -4,14 +4,8 @@
 # calendar and setting changes at its next transaction, and its own changes at its next statement, rolled-back
 # ones never. TAP.
 set -uo pipefail
-WORK=$(mktemp -d -t ov-config-cache.XXXXXX)
-DB=config_cache_test
-trap 'dropdb --if-exists "$DB" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
 source "$(dirname "$0")/tap.sh"
-q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
-
-dropdb --if-exists "$DB" >/dev/null 2>&1
-createdb "$DB" && q <<'SQL' >/dev/null
+throwaway_database config_cache_test && q <<'SQL' >/dev/null
 CREATE EXTENSION oversight;
 SELECT oversight.install_default_rules();
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('U1', '单位一', 'budget_unit');

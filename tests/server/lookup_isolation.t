@@ -5,14 +5,8 @@
 # at the same time end the way they end without the look-ups (the look-up's index scan takes the predicate locks
 # the SQL's would). Each case runs with oversight.index_lookups on and off. TAP.
 set -uo pipefail
-WORK=$(mktemp -d -t ov-lookup-isolation.XXXXXX)
-DB=lookup_isolation_test
-trap 'dropdb --if-exists "$DB" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
 source "$(dirname "$0")/tap.sh"
-q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
-
-dropdb --if-exists "$DB" >/dev/null 2>&1
-createdb "$DB" && q <<'SQL' >/dev/null
+throwaway_database lookup_isolation_test && q <<'SQL' >/dev/null
 CREATE EXTENSION oversight;
 SELECT oversight.install_default_rules();
 CREATE SCHEMA t;

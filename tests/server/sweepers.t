@@ -2,14 +2,8 @@
 # Two sweepers started at once (two sessions) take every due ladder step exactly once between them,
 # with one card per yellow or red step and one notification per step; a third sweep takes nothing. TAP.
 set -uo pipefail
-WORK=$(mktemp -d -t ov-sweepers.XXXXXX)
-DB=sweepers_test
-trap 'rm -rf "$WORK"; dropdb --if-exists "$DB" >/dev/null 2>&1' EXIT
 source "$(dirname "$0")/tap.sh"
-q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
-
-dropdb --if-exists "$DB" >/dev/null 2>&1
-createdb "$DB" && q <<'SQL' >/dev/null
+throwaway_database sweepers_test && q <<'SQL' >/dev/null
 CREATE EXTENSION oversight;
 INSERT INTO oversight.setting (setting_key, setting_value, changed_reason) VALUES ('clock.injectable', 'true', 'test of concurrent sweepers');
 SELECT oversight.set_clock('2024-03-01 10:00+08');

@@ -6,14 +6,8 @@
 # file early, warns "temporary file leak", and the rows written to it are silently not judged. The same 30,000
 # payments are judged at work_mem = 64kB and 64MB, statement and row level: same alerts, no WARNING. TAP.
 set -uo pipefail
-WORK=$(mktemp -d -t ov-work-mem.XXXXXX)
-DB=work_mem_test
-trap 'dropdb --if-exists "$DB" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
 source "$(dirname "$0")/tap.sh"
-q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
-
-dropdb --if-exists "$DB" >/dev/null 2>&1
-createdb "$DB" && q <<'SQL' >/dev/null
+throwaway_database work_mem_test && q <<'SQL' >/dev/null
 CREATE EXTENSION oversight;
 SELECT oversight.install_default_rules();
 CREATE SCHEMA t;
