@@ -9,19 +9,24 @@
 -- tables where no look-up can be made exactly (no index, a value mapping).
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(17);
+SELECT plan(24);
 \ir include/rules_u1.psql
 INSERT INTO oversight.person (person_code, full_name) VALUES ('S1', 'Staff One');
 INSERT INTO oversight.person_account (account_no, person_code, relation, holder_name) VALUES ('ACC7', 'S1', 'self', 'Staff One');
 CREATE SCHEMA t;
-CREATE FUNCTION pg_temp.make_table(p_name text, p_indexed boolean) RETURNS void LANGUAGE plpgsql AS $$
+-- Indexes: 'columns' as a DBA writes them; 'canonical' as oversight.payment has them (a partial invoice index, the
+-- payee's day as coalesce(paid_on, requested_on)); 'none'.
+CREATE FUNCTION pg_temp.make_table(p_name text, p_indexes text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   EXECUTE format('CREATE TABLE t.%I (payment_code text PRIMARY KEY, payer_unit_code text, payee_name text, payee_account text,
                   amount numeric(16,2), currency text, invoice_no text, paid_on date, requested_on date, status text,
                   payment_kind text, payment_method text)', p_name);
-  IF p_indexed THEN
+  IF p_indexes = 'columns' THEN
     EXECUTE format('CREATE INDEX ON t.%I (invoice_no, amount)', p_name);
     EXECUTE format('CREATE INDEX ON t.%I (payee_name, paid_on)', p_name);
+  ELSIF p_indexes = 'canonical' THEN
+    EXECUTE format('CREATE INDEX ON t.%I (invoice_no, amount) WHERE invoice_no IS NOT NULL', p_name);
+    EXECUTE format('CREATE INDEX ON t.%I (payee_name, (coalesce(paid_on, requested_on)))', p_name);
   END IF;
   PERFORM oversight.watch(('t.' || p_name)::regclass, 'payment', '{}');
 END $$;
@@ -74,8 +79,9 @@ $$;
 CREATE FUNCTION pg_temp.stat(p_name text) RETURNS bigint LANGUAGE sql AS $$
   SELECT (oversight.engine_session_stats() ->> p_name)::bigint
 $$;
-SELECT pg_temp.make_table(n, true) FROM unnest(ARRAY['look', 'plain', 'empty_link_look', 'empty_link_plain']) n;
-SELECT pg_temp.make_table('no_index', false);
+SELECT pg_temp.make_table(n, 'columns') FROM unnest(ARRAY['look', 'plain', 'empty_link_look', 'empty_link_plain']) n;
+SELECT pg_temp.make_table(n, 'canonical') FROM unnest(ARRAY['canonical_look', 'canonical_plain']) n;
+SELECT pg_temp.make_table('no_index', 'none');
 
 -- 300 rows stored in one statement (not a small batch), then 120 written one by one, with and without look-ups.
 INSERT INTO t.look SELECT * FROM pg_temp.rows(1, 300);
@@ -112,6 +118,38 @@ SELECT is((SELECT count(*) FROM pg_temp.alerts('t.look') WHERE object_key ->> 'p
           'no payment pairs with itself after an update');
 SELECT ok(EXISTS (SELECT FROM pg_temp.alerts('t.look') WHERE rule_code = 'PAY.STAFF_PAYEE' AND details ->> 'payee_account' = 'ACC7'),
           'a payee account of a staff member, found in oversight.person_account');
+
+-- Indexes shaped like oversight.payment's: the partial invoice index serves the look-up (its predicate holds for
+-- every row with an invoice), the index on the payee and coalesce(paid_on, requested_on) bounds the window.
+INSERT INTO t.canonical_look SELECT * FROM pg_temp.rows(1, 300);
+INSERT INTO t.canonical_plain SELECT * FROM pg_temp.rows(1, 300);
+SELECT pg_temp.stat('rules_looked_past') AS past_before \gset
+SELECT pg_temp.write_singly('canonical_look', 301, 420);
+SELECT cmp_ok(pg_temp.stat('rules_looked_past') - :past_before, '>=', 100::bigint,
+              'indexes shaped like oversight.payment''s serve the look-ups too');
+SET oversight.index_lookups = off;
+SELECT pg_temp.write_singly('canonical_plain', 301, 420);
+RESET oversight.index_lookups;
+SELECT set_eq($$ SELECT * FROM pg_temp.alerts('t.canonical_look') $$, $$ SELECT * FROM pg_temp.alerts('t.canonical_plain') $$,
+              'and give the same alerts as without look-ups, the partner without a payment date included');
+SELECT set_eq($$ SELECT * FROM pg_temp.gaps('t.canonical_look') $$, $$ SELECT * FROM pg_temp.gaps('t.canonical_plain') $$,
+              'and the same cannot-evaluate counts');
+SELECT ok(EXISTS (SELECT FROM pg_temp.alerts('t.canonical_look') WHERE rule_code = 'PAY.NEAR_DUPLICATE' AND object_key ->> 'payment_code' = 'NL2'),
+          'through the coalesce index: a stored partner without a payment date, by its request date');
+
+-- The product's own table, as oversight-load fills it: its writes are looked up.
+SELECT pg_temp.stat('lookups') AS lookups_before, pg_temp.stat('rules_looked_past') AS past_before \gset
+INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, payment_method, invoice_no, paid_on)
+VALUES ('OP1', 'U1', 'Own table payee', 52000, 'transfer', 'OPINV1', DATE '2025-06-02');
+INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, payment_method, invoice_no, paid_on)
+VALUES ('OP2', 'U1', 'Own table payee', 52100, 'transfer', 'OPINV2', DATE '2025-06-04');
+SELECT is(pg_temp.stat('lookups') - :lookups_before, 4::bigint,
+          'oversight.payment: each single-row write looks up its invoice number and its payee');
+SELECT is(pg_temp.stat('rules_looked_past') - :past_before, 3::bigint,
+          'the first finds nothing for either rule; the second no invoice, but the first payment to its payee');
+SELECT ok(EXISTS (SELECT FROM oversight.alert WHERE object_table = 'oversight.payment' AND rule_code = 'PAY.NEAR_DUPLICATE'
+                     AND object_key ->> 'payment_code' = 'OP2'),
+          'and is judged a near-duplicate of it');
 
 -- An empty staff-account table: the rule cannot judge, and says so the same way.
 DELETE FROM oversight.person_account;

@@ -199,12 +199,14 @@ TEST(BatchPairs, GroupHashSeparatesValues) {
 }
 
 // A small batch's look-up of a stored partner (LookupSpec, engine/lookups.cpp) reads only the stored rows with the
-// written row's value of the looked-up field and, when they have the pair's date field, a date within the window of
-// the written row's probe; then keeps those may_pair accepts. Every pair the SQL finds must pass all three.
+// written row's value of the looked-up field and, when they have the pair's date (its date field, or either date for
+// an index on their coalesce), a date within the window of the written row's probe; then keeps those may_pair
+// accepts. Every pair the SQL finds must pass all three.
 void expect_lookup_finds_every_partner(const char *kind_name,
                                        bool (*sql)(const CompiledRule &, const Record &, const Record &)) {
 	const CompiledRule rule = fixtures::compile_with_defaults(kind(kind_name));
-	ASSERT_TRUE(rule.spec->lookup && !rule.spec->lookup->table && rule.spec->pairs && rule.spec->pairs->date_field);
+	ASSERT_TRUE(rule.spec->lookup && !rule.spec->lookup->table && rule.spec->pairs && rule.spec->pairs->date_field &&
+	            rule.spec->pairs->date_fallback_field);
 	const char *looked_up = rule.spec->lookup->field, *date_field = rule.spec->pairs->date_field;
 	std::mt19937 gen(20261201);
 	int pairs = 0;
@@ -219,9 +221,14 @@ void expect_lookup_finds_every_partner(const char *kind_name,
 				ASSERT_TRUE(rule.spec->pairs->probe(rule, b, written) && rule.spec->pairs->probe(rule, h, stored));
 				ASSERT_TRUE(same(field(b, looked_up), field(h, looked_up)) && !field(b, looked_up).null)
 				    << kind_name << ": partners share the looked-up " << looked_up;
-				const Value &date = field(h, date_field);
-				ASSERT_TRUE(date.null || std::abs(date.date - written.date) <= rule.spec->pairs->window_days(rule))
-				    << kind_name << ": a dated partner lies within the window the index reads";
+				// Both index shapes: (field, date_field) and (field, coalesce(date_field, date_fallback_field)).
+				const int32_t window = rule.spec->pairs->window_days(rule);
+				const Value &date = field(h, date_field), &fallback = field(h, rule.spec->pairs->date_fallback_field);
+				const Value &either = date.null ? fallback : date;
+				ASSERT_TRUE(date.null || std::abs(date.date - written.date) <= window)
+				    << kind_name << ": a partner with the date lies within the window the index reads";
+				ASSERT_TRUE(either.null || std::abs(either.date - written.date) <= window)
+				    << kind_name << ": a partner with either date lies within the window the index reads";
 				ASSERT_TRUE(may_pair(rule, written, stored) && may_pair(rule, stored, written));
 			}
 	}

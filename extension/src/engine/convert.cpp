@@ -2,6 +2,8 @@
 // and unit of a row (engine_internal.hpp).
 #include "engine_internal.hpp"
 
+#include <algorithm>
+
 extern "C" {
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
@@ -27,10 +29,10 @@ struct Converter::Raw {
 };
 
 Converter::Converter(const WatchConfig &cfg, const std::vector<int> &fields, TupleDesc tupdesc) : cfg_(cfg) {
+	// Each mapped field once, however many rules read it.
 	for (const auto &b : cfg_.fields)
-		for (int f : fields)
-			if (b.field == f)
-				needed_.push_back(&b);
+		if (std::find(fields.begin(), fields.end(), b.field) != fields.end())
+			needed_.push_back(&b);
 	if (needed_.size() > max_fields)
 		throw core::Error(core::sqlstate::internal_error, "too many fields");
 	tz_ = pg::timezone(cfg_.timezone);

@@ -35,15 +35,20 @@ BatchLookups::BatchLookups(const WatchConfig &cfg, Relation rel, const std::vect
 		if (!spec->table) { // a partner in the watched table itself, by the same column
 			if (!rule->spec->pairs || !pg::may_select(rel))
 				continue;
-			// The pair's date column, mapped as it is: an index on (column, date) reads only the window.
-			AttrNumber date_column = 0;
-			if (const char *date_field = rule->spec->pairs->date_field) {
-				const int f = core::field_index(cfg.kind(), date_field);
+			// The pair's date columns, mapped as they are: an index on (column, date) or (column, coalesce(date,
+			// fallback)) reads only the window.
+			auto column_of = [&](const char *field_name) -> AttrNumber {
+				if (!field_name)
+					return 0;
+				const int f = core::field_index(cfg.kind(), field_name);
 				for (const auto &b : cfg.fields)
 					if (b.field == f && !cfg.shape.values.find(f))
-						date_column = b.attnum;
-			}
-			if (!pg::text_equality_index(rel, binding->attnum, date_column, l.index))
+						return b.attnum;
+				return 0;
+			};
+			const auto &pairs = *rule->spec->pairs;
+			if (!pg::text_equality_index(rel, binding->attnum, column_of(pairs.date_field),
+			                             column_of(pairs.date_fallback_field), l.index))
 				continue;
 			l.table = rel;
 		} else { // a row of a link table
@@ -52,7 +57,7 @@ BatchLookups::BatchLookups(const WatchConfig &cfg, Relation rel, const std::vect
 				continue;
 			opened_.push_back(link);
 			const AttrNumber column = pg::column_number(RelationGetDescr(link), spec->column);
-			if (column <= 0 || !pg::may_select(link) || !pg::text_equality_index(link, column, 0, l.index))
+			if (column <= 0 || !pg::may_select(link) || !pg::text_equality_index(link, column, 0, 0, l.index))
 				continue;
 			l.table = link;
 			l.link = true;

@@ -13,6 +13,8 @@ extern "C" {
 #include "catalog/pg_am.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "optimizer/optimizer.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -43,7 +45,50 @@ bool is_text_column(TupleDesc tupdesc, AttrNumber attnum) {
 	return pg_call([&] { return text_column_inner(tupdesc, attnum); });
 }
 
-bool text_equality_index(Relation rel, AttrNumber attnum, AttrNumber date_attnum, EqualityIndex &out) {
+namespace {
+// Inside pg_call only. True when the partial index's predicate holds for every row whose column attnum is not
+// NULL (the rows an equality look-up can find), by the planner's own implication test.
+bool predicate_holds_when_set(Relation rel, Relation index, AttrNumber attnum) {
+	List *predicate = RelationGetIndexPredicate(index);
+	if (predicate == NIL)
+		return true;
+	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), attnum - 1);
+	NullTest *is_set = makeNode(NullTest);
+	is_set->arg = reinterpret_cast<Expr *>(makeVar(1, attnum, att->atttypid, att->atttypmod, att->attcollation, 0));
+	is_set->nulltesttype = IS_NOT_NULL;
+	is_set->argisrow = false;
+	is_set->location = -1;
+	return predicate_implied_by(predicate, list_make1(is_set), false);
+}
+
+// Inside pg_call only. True when the index's second key is the date column date_attnum, or the expression
+// coalesce(date_attnum, fallback_attnum) of two date columns (the pair's date, as its probe reads it).
+bool second_key_is_date(Relation rel, Relation index, AttrNumber date_attnum, AttrNumber fallback_attnum) {
+	Form_pg_index form = index->rd_index;
+	if (date_attnum <= 0 || form->indnkeyatts < 2 || index->rd_opcintype[1] != DATEOID)
+		return false;
+	if (form->indkey.values[1] != 0)
+		return form->indkey.values[1] == date_attnum;
+	if (fallback_attnum <= 0 || getBaseType(TupleDescAttr(RelationGetDescr(rel), fallback_attnum - 1)->atttypid) != DATEOID)
+		return false;
+	List *expressions = RelationGetIndexExpressions(index); // the first is the second key's (the first key is a column)
+	if (expressions == NIL || !IsA(linitial(expressions), CoalesceExpr))
+		return false;
+	auto *coalesce = static_cast<CoalesceExpr *>(linitial(expressions));
+	if (list_length(coalesce->args) != 2)
+		return false;
+	AttrNumber wanted[2] = {date_attnum, fallback_attnum};
+	for (int i = 0; i < 2; ++i) {
+		Node *arg = static_cast<Node *>(list_nth(coalesce->args, i));
+		if (!IsA(arg, Var) || reinterpret_cast<Var *>(arg)->varattno != wanted[i])
+			return false;
+	}
+	return true;
+}
+} // namespace
+
+bool text_equality_index(Relation rel, AttrNumber attnum, AttrNumber date_attnum, AttrNumber fallback_attnum,
+                         EqualityIndex &out) {
 	return pg_call([&]() -> bool {
 		if (rel->rd_rel->relkind != RELKIND_RELATION || !text_column_inner(RelationGetDescr(rel), attnum))
 			return false;
@@ -56,13 +101,14 @@ bool text_equality_index(Relation rel, AttrNumber attnum, AttrNumber date_attnum
 			const Oid index_oid = lfirst_oid(lc);
 			Relation index = index_open(index_oid, AccessShareLock);
 			Form_pg_index form = index->rd_index;
-			// A valid btree index, not partial, whose first key is the column itself (not an expression), compared
-			// as text under a collation that compares bytes (then equal means the same bytes, as C++ compares).
+			// A valid btree index whose first key is the column itself (not an expression), compared as text under
+			// a collation that compares bytes (then equal means the same bytes, as C++ compares), holding every row
+			// with the column set.
 			const bool usable = form->indisvalid && index->rd_rel->relam == BTREE_AM_OID && form->indnkeyatts >= 1 &&
-			                    form->indkey.values[0] == attnum &&
-			                    heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, nullptr) &&
-			                    index->rd_opcintype[0] == TEXTOID && OidIsValid(index->rd_indcollation[0]) &&
-			                    get_collation_isdeterministic(index->rd_indcollation[0]);
+			                    form->indkey.values[0] == attnum && index->rd_opcintype[0] == TEXTOID &&
+			                    OidIsValid(index->rd_indcollation[0]) &&
+			                    get_collation_isdeterministic(index->rd_indcollation[0]) &&
+			                    predicate_holds_when_set(rel, index, attnum);
 			const Oid op =
 			    usable ? get_opfamily_member(index->rd_opfamily[0], TEXTOID, TEXTOID, BTEqualStrategyNumber) : InvalidOid;
 			if (OidIsValid(op)) {
@@ -71,8 +117,7 @@ bool text_equality_index(Relation rel, AttrNumber attnum, AttrNumber date_attnum
 				candidate.equal = get_opcode(op);
 				candidate.collation = index->rd_indcollation[0];
 				// Its second key the date column, compared as a date: the look-up may bound it.
-				if (date_attnum > 0 && form->indnkeyatts >= 2 && form->indkey.values[1] == date_attnum &&
-				    index->rd_opcintype[1] == DATEOID) {
+				if (second_key_is_date(rel, index, date_attnum, fallback_attnum)) {
 					const Oid ge = get_opfamily_member(index->rd_opfamily[1], DATEOID, DATEOID, BTGreaterEqualStrategyNumber);
 					const Oid le = get_opfamily_member(index->rd_opfamily[1], DATEOID, DATEOID, BTLessEqualStrategyNumber);
 					if (OidIsValid(ge) && OidIsValid(le)) {

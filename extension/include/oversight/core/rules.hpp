@@ -137,9 +137,11 @@ struct PairProbe {
 };
 struct PairSpec {
 	std::vector<const char *> fields; // the canonical fields probe reads
-	// The field whose value, when set, is the probe's date (its fallback another field's): a small batch's
-	// look-up then reads only the stored rows with it in the window, or without it (LookupSpec).
+	// The probe's date is date_field's value when set, else date_fallback_field's (then a fixed fallback): a small
+	// batch's look-up reads only the stored rows whose date is in the window or missing, through an index whose
+	// second key is date_field or coalesce(date_field, date_fallback_field) (LookupSpec).
 	const char *date_field = nullptr;
+	const char *date_fallback_field = nullptr;
 	// False when the record can be in no pair; else fills the probe (all but row).
 	bool (*probe)(const CompiledRule &, const Record &, PairProbe &) = nullptr;
 	int32_t (*window_days)(const CompiledRule &) = nullptr;

@@ -115,10 +115,12 @@ struct DateWindow {
 };
 // True when column attnum is text or varchar (through domains) under a collation that compares bytes.
 bool is_text_column(TupleDesc tupdesc, AttrNumber attnum);
-// A valid btree index of the table rel (a plain table), not partial, whose first key is the text column attnum
-// itself, under a collation that compares bytes, as the column's does; false when rel has none. One whose
-// second key is the date column date_attnum (0: none asked for) is preferred.
-bool text_equality_index(Relation rel, AttrNumber attnum, AttrNumber date_attnum, EqualityIndex &out);
+// A valid btree index of the table rel (a plain table) whose first key is the text column attnum itself, under a
+// collation that compares bytes, as the column's does, and, when partial, whose predicate holds for every row
+// with the column set (e.g. WHERE column IS NOT NULL); false when rel has none. One whose second key is the date
+// column date_attnum, or coalesce(date_attnum, fallback_attnum), is preferred (0: none asked for).
+bool text_equality_index(Relation rel, AttrNumber attnum, AttrNumber date_attnum, AttrNumber fallback_attnum,
+                         EqualityIndex &out);
 // A table by its schema-qualified name, opened with AccessShareLock (close_table); nullptr when there is none.
 Relation open_table_by_name(const char *qualified_name);
 void close_table(Relation rel);

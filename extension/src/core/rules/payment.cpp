@@ -81,7 +81,7 @@ RuleKindSpec payment_duplicate() {
 	// a timestamp column's local date may differ from its SQL cast by one).
 	k.pairs = PairSpec{{"invoice_no", "amount", "currency", "payee_account", "payee_name", "paid_on", "requested_on",
 	                    "status", "payment_kind"},
-	                   "paid_on",
+	                   "paid_on", "requested_on",
 	                   [](const CompiledRule &, const Record &r, PairProbe &probe) {
 		                   const PairFields &f = pair_fields();
 		                   const Value &invoice = r[f.invoice_no], &amount = r[f.amount],
@@ -150,7 +150,7 @@ RuleKindSpec payment_near_duplicate() {
 	// Same payee name and currency, both amounts at least min_amount and within the tolerance, dates within the
 	// window (a day wider, as for duplicates; the tolerance a millionth wider: the SQL decides).
 	k.pairs = PairSpec{{"payee_name", "amount", "currency", "paid_on", "requested_on", "status", "payment_kind"},
-	                   "paid_on",
+	                   "paid_on", "requested_on",
 	                   [](const CompiledRule &rule, const Record &r, PairProbe &probe) {
 		                   const PairFields &f = pair_fields();
 		                   const Value &payee = r[f.payee_name], &amount = r[f.amount], &paid = r[f.paid_on],
