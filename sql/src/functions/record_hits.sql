@@ -69,15 +69,19 @@ BEGIN
                                      pg_catalog.cardinality(m_rv));
     END;
   END IF;
-  WITH h AS (
+  WITH versions AS MATERIALIZED (
+    -- The batch's few rule versions, looked up once (not once per finding).
+    SELECT v.rule_version_id, v.rule_code, v.version, v.severity, v.blocking, r.node_code
+      FROM oversight.rule_version v JOIN oversight.rule r ON r.rule_code = v.rule_code
+     WHERE v.rule_version_id = ANY (p_rule_version_ids)),
+  h AS (
     SELECT DISTINCT ON (f.fp) u.rv, u.tb, u.k, COALESCE(u.per, '') AS per, u.unit, u.msg, u.msg_zh, u.det, v.rule_code, v.version, v.severity,
-           v.blocking, r.node_code, f.fp
+           v.blocking, v.node_code, f.fp
       FROM ROWS FROM (pg_catalog.unnest(p_rule_version_ids), pg_catalog.unnest(p_object_tables), pg_catalog.unnest(p_object_keys),
                       pg_catalog.unnest(p_periods), pg_catalog.unnest(p_unit_codes), pg_catalog.unnest(p_messages),
                       pg_catalog.unnest(p_messages_zh), pg_catalog.unnest(p_details))
              WITH ORDINALITY AS u(rv, tb, k, per, unit, msg, msg_zh, det, ord)
-      JOIN oversight.rule_version v ON v.rule_version_id = u.rv
-      JOIN oversight.rule r ON r.rule_code = v.rule_code
+      JOIN versions v ON v.rule_version_id = u.rv
      CROSS JOIN LATERAL (SELECT pg_catalog.md5(v.rule_code || '|' || u.tb || '|' || u.k::text || '|' || COALESCE(u.per, ''))) AS f(fp)
      -- One finding per alert: when a rule finds one record several times in a batch (a payment near-identical to
      -- two others), the least details win, so the alert says the same whatever the order the rows were judged in
@@ -126,11 +130,11 @@ BEGIN
                     THEN v_now ELSE a.last_muted_at END
     RETURNING a.*),
   classified AS (
-    -- (the rule version's number by its id: no join back to h on the fingerprint, which sorted every
-    -- upserted row on bulk loads)
+    -- (the rule version's number from the batch's versions: no join back to h on the fingerprint, which
+    -- sorted every upserted row on bulk loads)
     SELECT up.*, p.alert_id IS NULL AS is_new, (p.status IS NOT NULL AND p.status <> up.status) AS is_reopened,
            COALESCE(p.snoozed OR p.waived, false) AS is_muted, v.version
-      FROM up JOIN oversight.rule_version v ON v.rule_version_id = up.rule_version_id
+      FROM up JOIN versions v ON v.rule_version_id = up.rule_version_id
       LEFT JOIN prev p ON p.fingerprint = up.fingerprint),
   ev AS (
     INSERT INTO oversight.alert_event (alert_id, event_at, actor, event, from_status, to_status, reason, rule_version_id)
