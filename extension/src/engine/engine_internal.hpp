@@ -241,7 +241,6 @@ private:
 		std::vector<Written> written;
 	};
 	const WatchConfig &cfg_;
-	Relation rel_;
 	std::vector<int> of_rule_; // per rule of the batch: its look-up, or -1
 	std::vector<RuleLookup> lookups_;
 	std::vector<Relation> opened_; // link tables

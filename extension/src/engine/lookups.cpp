@@ -11,23 +11,32 @@ namespace oversight::engine {
 namespace {
 // A stored partner is looked for among at most this many rows sharing the written row's value; more keep the SQL.
 constexpr int64_t rows_per_lookup = 4096;
+
+// The column of a field mapped as it is (a value mapping would make equal columns unequal fields); nullptr: none.
+const FieldBinding *plain_binding(const WatchConfig &cfg, const char *field_name) {
+	if (!field_name)
+		return nullptr;
+	const int field = core::field_index(cfg.kind(), field_name);
+	if (cfg.shape.values.find(field))
+		return nullptr;
+	for (const auto &b : cfg.fields)
+		if (b.field == field)
+			return &b;
+	return nullptr;
+}
 } // namespace
 
 BatchLookups::BatchLookups(const WatchConfig &cfg, Relation rel, const std::vector<const core::CompiledRule *> &rules)
-    : cfg_(cfg), rel_(rel), of_rule_(rules.size(), -1) {
+    : cfg_(cfg), of_rule_(rules.size(), -1) {
 	for (size_t i = 0; i < rules.size(); ++i) {
 		const core::CompiledRule *rule = rules[i];
 		const auto &spec = rule->spec->lookup;
 		if (!spec)
 			continue;
-		// The written row's field: a column mapped as it is (a value mapping would make equal columns unequal fields).
-		const int field = core::field_index(cfg.kind(), spec->field);
-		const FieldBinding *binding = nullptr;
-		for (const auto &b : cfg.fields)
-			if (b.field == field)
-				binding = &b;
-		if (!binding || cfg.shape.values.find(field) || !pg::is_text_column(RelationGetDescr(rel), binding->attnum))
+		const FieldBinding *binding = plain_binding(cfg, spec->field);
+		if (!binding || !pg::is_text_column(RelationGetDescr(rel), binding->attnum))
 			continue;
+		const int field = binding->field;
 		RuleLookup l;
 		l.rule = rule;
 		l.field = field;
@@ -38,13 +47,8 @@ BatchLookups::BatchLookups(const WatchConfig &cfg, Relation rel, const std::vect
 			// The pair's date columns, mapped as they are: an index on (column, date) or (column, coalesce(date,
 			// fallback)) reads only the window.
 			auto column_of = [&](const char *field_name) -> AttrNumber {
-				if (!field_name)
-					return 0;
-				const int f = core::field_index(cfg.kind(), field_name);
-				for (const auto &b : cfg.fields)
-					if (b.field == f && !cfg.shape.values.find(f))
-						return b.attnum;
-				return 0;
+				const FieldBinding *b = plain_binding(cfg, field_name);
+				return b ? b->attnum : 0;
 			};
 			const auto &pairs = *rule->spec->pairs;
 			if (!pg::text_equality_index(rel, binding->attnum, column_of(pairs.date_field),
