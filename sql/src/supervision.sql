@@ -121,7 +121,7 @@ COMMENT ON COLUMN oversight.ladder_binding.ladder_code IS 'Ladder used.';
 -------------------------------------------------------------------------------------------------------
 CREATE TABLE oversight.matter (
   matter_id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  fingerprint      text NOT NULL CONSTRAINT matter_fingerprint_unique UNIQUE,
+  fingerprint      text COLLATE "C" NOT NULL CONSTRAINT matter_fingerprint_unique UNIQUE,
   node_code        text NOT NULL REFERENCES oversight.key_node ON UPDATE CASCADE,
   matter_rule_code text,
   rule_version_id  bigint,
@@ -144,7 +144,7 @@ CREATE TABLE oversight.matter (
 COMMENT ON TABLE oversight.matter IS
   'Matters: one exercise of power at a key node (a non-open method chosen, a contract signed, a large payment approved, a special-fund allocation, an enforcement decision, a cadre decision…), formed by a matter rule from a record, or registered by hand. One per node and record (fingerprint); a correction of the record shows in details and updated_at. Each creates the obligations its node''s supervision layers require.';
 COMMENT ON COLUMN oversight.matter.matter_id IS 'Matter number.';
-COMMENT ON COLUMN oversight.matter.fingerprint IS 'md5(node | table | key) for a matter formed from a record, so loading the record again never makes a second matter; a generated one for a matter registered by hand.';
+COMMENT ON COLUMN oversight.matter.fingerprint IS 'md5(node | table | key) for a matter formed from a record, so loading the record again never makes a second matter; a generated one for a matter registered by hand. Compared byte by byte (collation "C"), whatever the database''s collation.';
 COMMENT ON COLUMN oversight.matter.node_code IS 'Key node where the power was exercised.';
 COMMENT ON COLUMN oversight.matter.matter_rule_code IS 'Matter rule that formed it (NULL: registered by hand).';
 COMMENT ON COLUMN oversight.matter.rule_version_id IS 'Version of that rule.';

@@ -4,7 +4,7 @@
 -- the documented NOTIFY payload, and the analyst views.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(35);
+SELECT plan(37);
 SELECT oversight.set_clock('2025-06-30 10:00+08', true);
 SELECT oversight.install_default_catalog();
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('U1', '单位一', 'budget_unit');
@@ -13,6 +13,18 @@ INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount
 CREATE TEMP TABLE a1 AS SELECT alert_id FROM oversight.alert WHERE object_key = '{"payment_code": "P1"}';
 
 SELECT is((SELECT count(*)::int FROM a1), 1, 'one alert');
+-- "Alerts of one object" is an index lookup on the key (the hash index alert_object), whatever the table's size.
+CREATE FUNCTION pg_temp.plan_lines(p_query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || p_query; END $$;
+SET LOCAL enable_seqscan = off;
+SELECT ok((SELECT string_agg(line, ' ') FROM pg_temp.plan_lines($$SELECT alert_id FROM oversight.alert WHERE object_key = '{"payment_code": "P1"}'$$) AS line)
+          ~ 'Index Scan using alert_object|Bitmap Index Scan on alert_object', 'alerts of one object are found through the index alert_object');
+RESET enable_seqscan;
+-- Fingerprints (md5 in hex) compare byte by byte, not through a zh-CN collation, on every probe.
+SELECT set_eq($$SELECT c.relname::text || '.' || a.attname || ' ' || coll.collname::text FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+                 JOIN pg_collation coll ON coll.oid = a.attcollation
+                WHERE c.relnamespace = 'oversight'::regnamespace AND c.relkind = 'r' AND a.attname = 'fingerprint'$$,
+              ARRAY['alert.fingerprint C', 'matter.fingerprint C'], 'fingerprint columns have collation "C"');
 SELECT is((SELECT status FROM oversight.alert WHERE alert_id = (SELECT alert_id FROM a1)), 'open', 'it is open');
 SELECT is((SELECT fingerprint FROM oversight.alert WHERE alert_id = (SELECT alert_id FROM a1)),
           md5('T.CASH|oversight.payment|{"payment_code": "P1"}|'), 'fingerprint = md5(rule | object table | object key | period)');

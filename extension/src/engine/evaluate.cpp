@@ -147,9 +147,11 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 		    // Pair probes of the rules with pairs, one list per rule (parallel to set_rules; empty for the others).
 		    std::vector<std::vector<core::PairProbe>> probes(probe_pairs ? set_rules.size() : 0);
 		    for (size_t i = 0; i < probes.size(); ++i)
-			    if (set_rules[i]->spec->pairs)
+			    if (set_rules[i]->spec->pairs) {
 				    for (const char *name : set_rules[i]->spec->pairs->fields)
 					    fields.push_back(core::field_index(cfg.kind(), name));
+				    probes[i].reserve(static_cast<size_t>(nrows)); // most rows probe: no regrowth copies
+			    }
 		    std::vector<int> group_fields;
 		    for (const auto *r : commit_rules) {
 			    for (const auto &name : core::prefilter_fields(*r))
