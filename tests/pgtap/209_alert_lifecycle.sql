@@ -4,7 +4,7 @@
 -- the documented NOTIFY payload, and the analyst views.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(37);
+SELECT plan(40);
 SELECT oversight.set_clock('2025-06-30 10:00+08', true);
 SELECT oversight.install_default_catalog();
 INSERT INTO oversight.org_unit (unit_code, name_zh, unit_kind) VALUES ('U1', '单位一', 'budget_unit');
@@ -46,9 +46,9 @@ SELECT oversight.set_clock('2025-07-01 09:00+08', true);
 UPDATE oversight.payment SET purpose = 'y' WHERE payment_code = 'P1';
 SELECT is((SELECT status || '/' || repeat_count || '/' || status_changed_by FROM oversight.alert WHERE alert_id = (SELECT alert_id FROM a1)), 'open/3/system',
           'a recurrence reopens the closed alert');
-SELECT is((SELECT array_agg(event || ':' || coalesce(to_status, '') ORDER BY event_id) FROM oversight.alert_event WHERE alert_id = (SELECT alert_id FROM a1)),
-          ARRAY['opened:open', 'transition:acknowledged', 'transition:corrected', 'transition:closed', 'reopened:open'],
-          'every step is an alert_event');
+SELECT is((SELECT array_agg(event || ':' || coalesce(from_status, '-') || '>' || coalesce(to_status, '') ORDER BY event_id) FROM oversight.alert_event WHERE alert_id = (SELECT alert_id FROM a1)),
+          ARRAY['opened:->open', 'transition:open>acknowledged', 'transition:acknowledged>corrected', 'transition:corrected>closed', 'reopened:closed>open'],
+          'every step is an alert_event, with the status it left');
 SELECT is((SELECT count(*)::int FROM oversight.audit_log WHERE table_name = 'oversight.alert' AND action = 'transition'
             AND object_key = jsonb_build_object('alert_id', (SELECT alert_id FROM a1))), 4, 'transitions and the reopening are in the audit chain');
 SELECT is((SELECT checked > 0 AND first_broken_id IS NULL FROM oversight.verify_audit_chain()), true, 'the audit chain verifies');
@@ -126,6 +126,25 @@ SELECT oversight.mark_false_positive((SELECT alert_id FROM a2), 'petty cash floa
 SELECT is((SELECT alerts || '/' || false_positives || '/' || justified || '/' || false_positive_rate FROM oversight.rule_noise WHERE rule_code = 'T.CASH'),
           '2/1/1/0.500', 'rule_noise counts alerts by status and the false-positive rate');
 SELECT is((SELECT count(*)::int FROM oversight.open_alerts), 0, 'nothing left open');
+
+-- What the recorder counts: a recurrence of a corrected alert reopens it (not a new alert), and one of an
+-- open alert is only a hit; a new finding is opened.
+SELECT rule_version_id AS cash_rv FROM oversight.rule_version WHERE rule_code = 'T.CASH' ORDER BY version DESC LIMIT 1 \gset
+INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, amount, payment_method, paid_on) VALUES ('P7', 'U1', 'C', 5000, 'cash', '2025-06-03');
+SELECT oversight.acknowledge_alert((SELECT alert_id FROM oversight.alert WHERE object_key = '{"payment_code": "P7"}'));
+SELECT oversight.correct_alert((SELECT alert_id FROM oversight.alert WHERE object_key = '{"payment_code": "P7"}'), 'the cash is being returned');
+SELECT is((SELECT hits || '/' || opened || '/' || reopened || '/' || notified
+             FROM oversight.record_hits(ARRAY[:cash_rv], ARRAY['oversight.payment'], ARRAY['{"payment_code": "P7"}'::jsonb], ARRAY[''], ARRAY['U1'],
+                                        ARRAY['m'], ARRAY['m'], ARRAY[NULL::jsonb], 'row')),
+          '1/0/1/1', 'a recurrence of a corrected alert: one hit, reopened, notified');
+SELECT is((SELECT event || ':' || from_status || '>' || to_status FROM oversight.alert_event
+            WHERE alert_id = (SELECT alert_id FROM oversight.alert WHERE object_key = '{"payment_code": "P7"}') ORDER BY event_id DESC LIMIT 1),
+          'reopened:corrected>open', '... with the status it left');
+SELECT is((SELECT hits || '/' || opened || '/' || reopened || '/' || notified
+             FROM oversight.record_hits(ARRAY[:cash_rv, :cash_rv], ARRAY['oversight.payment', 'oversight.payment'],
+                                        ARRAY['{"payment_code": "P7"}'::jsonb, '{"payment_code": "P9"}'::jsonb], ARRAY['', ''], ARRAY['U1', 'U1'],
+                                        ARRAY['m', 'm'], ARRAY['m', 'm'], ARRAY[NULL::jsonb, NULL], 'row')),
+          '2/1/0/2', 'an open alert recurring and a new finding: two hits, one opened');
 
 SELECT * FROM finish();
 ROLLBACK;

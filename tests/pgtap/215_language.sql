@@ -3,7 +3,7 @@
 -- listeners read and the blocking message; both languages stay queryable; a bad value is refused.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(29);
+SELECT plan(30);
 \ir include/rules_u1.psql
 INSERT INTO oversight.payment (payment_code, payer_unit_code, payee_name, payee_account, amount, currency, payment_method, invoice_no, paid_on, approved_at)
 VALUES ('L-1', 'U1', '某公司', 'ACC-1', 26680.25, 'CNY', 'transfer', 'INV-9', '2025-06-03', '2025-06-03 10:00+08'),
@@ -92,6 +92,14 @@ SELECT throws_ok($$ SET oversight.language = 'fr' $$, '22023', 'invalid value fo
                  'SET oversight.language to anything but zh or en is refused');
 SELECT throws_ok($$ UPDATE oversight.setting SET setting_value = 'fr' WHERE setting_key = 'language' $$,
                  '23514', NULL, 'so is a database setting language other than zh or en');
+
+-- The settings' descriptions (SHOW ALL, pg_settings) are read before any language applies: both, Chinese first.
+SELECT oversight.language();
+SELECT is((SELECT count(*)::int FROM pg_settings WHERE name LIKE 'oversight.%'
+            AND short_desc ~ '^[^A-Za-z]*[一-龥]' AND short_desc ~ '[A-Za-z]{4,}'
+            AND extra_desc ~ '^[^A-Za-z]*[一-龥]' AND extra_desc ~ '[A-Za-z]{4,}'),
+          (SELECT count(*)::int FROM pg_settings WHERE name LIKE 'oversight.%'),
+          'every oversight.* setting is described in Chinese, then English');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -87,13 +87,6 @@ BEGIN
      -- two others), the least details win, so the alert says the same whatever the order the rows were judged in
      -- (the plan, the batch's split: issue 8).
      ORDER BY f.fp, u.det, u.ord),
-  prev AS (
-    SELECT a.alert_id, a.fingerprint, a.status,
-           (a.snoozed_until IS NOT NULL AND a.snoozed_until > v_now) AS snoozed,
-           EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = a.alert_id AND w.status = 'approved' AND w.expires_at > v_now) AS waived
-      -- one probe of the fingerprint index per finding (LIMIT keeps the lookup a parameterised index
-      -- scan: a join could hash the whole alert table, per written row at row level)
-      FROM h CROSS JOIN LATERAL (SELECT * FROM oversight.alert x WHERE x.fingerprint = h.fp LIMIT 1) a),
   up AS (
     INSERT INTO oversight.alert AS a (fingerprint, rule_code, rule_version_id, first_rule_version_id, node_code, severity, blocking,
                                       object_table, object_key, period, unit_code, message, message_zh, details, status, repeat_count,
@@ -132,14 +125,21 @@ BEGIN
   classified AS (
     -- (the rule version's number from the batch's versions: no join back to h on the fingerprint, which
     -- sorted every upserted row on bulk loads)
-    SELECT up.*, p.alert_id IS NULL AS is_new, (p.status IS NOT NULL AND p.status <> up.status) AS is_reopened,
+    SELECT up.*, up.repeat_count = 1 AS is_new, p.status AS prev_status, (p.status IS NOT NULL AND p.status <> up.status) AS is_reopened,
            COALESCE(p.snoozed OR p.waived, false) AS is_muted, v.version
       FROM up JOIN versions v ON v.rule_version_id = up.rule_version_id
-      LEFT JOIN prev p ON p.fingerprint = up.fingerprint),
+      -- The alert as it was before this statement (every part of a statement reads one snapshot, so this does
+      -- not see what up wrote), looked up for recurrences only: an alert with repeat_count 1 is new, since a
+      -- recurrence always adds one. One probe of the fingerprint index per recurrence (LIMIT keeps it a
+      -- parameterised index scan: a join could hash the whole alert table, per written row at row level).
+      LEFT JOIN LATERAL (
+        SELECT x.status, (x.snoozed_until IS NOT NULL AND x.snoozed_until > v_now) AS snoozed,
+               EXISTS (SELECT FROM oversight.waiver w WHERE w.alert_id = x.alert_id AND w.status = 'approved' AND w.expires_at > v_now) AS waived
+          FROM oversight.alert x WHERE up.repeat_count > 1 AND x.fingerprint = up.fingerprint LIMIT 1) p ON true),
   ev AS (
     INSERT INTO oversight.alert_event (alert_id, event_at, actor, event, from_status, to_status, reason, rule_version_id)
     SELECT c.alert_id, v_now, session_user, CASE WHEN c.is_new THEN 'opened' ELSE 'reopened' END,
-           CASE WHEN c.is_new THEN NULL ELSE (SELECT p.status FROM prev p WHERE p.alert_id = c.alert_id) END, c.status,
+           CASE WHEN c.is_new THEN NULL ELSE c.prev_status END, c.status,
            CASE WHEN c.is_new THEN 'rule fired' ELSE 'the matter recurred' END, c.rule_version_id
       FROM classified c WHERE c.is_new OR c.is_reopened
     RETURNING 1),
