@@ -82,7 +82,12 @@ TEST(BatchSqlTest, RecordingQueryTakesRowHitsAndRules) {
 	TableShape shape = treasury();
 	auto dup = CompiledRule::compile(7, "PAY.DUPLICATE", "payment_duplicate", "payment", "{}", false);
 	std::string only_rows = recording_query({}, shape, "row", true);
-	EXPECT_NE(only_rows.find("pg_catalog.unnest($8::pg_catalog.text[])"), std::string::npos);
+	// The row pass's hits are appended as arrays, ahead of the rules' aggregated findings (none here).
+	EXPECT_NE(only_rows.find("pg_catalog.array_cat($1::pg_catalog.int8[], pg_catalog.array_agg(q.rv) FILTER (WHERE NOT q.ce))"),
+	          std::string::npos);
+	EXPECT_NE(only_rows.find("pg_catalog.array_cat($8::pg_catalog.jsonb[], pg_catalog.array_agg(q.d) FILTER (WHERE NOT q.ce))"),
+	          std::string::npos);
+	EXPECT_EQ(only_rows.find("unnest"), std::string::npos);
 	EXPECT_EQ(only_rows.find("UNION ALL"), std::string::npos);
 	EXPECT_NE(only_rows.find("oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.mz, a.d, 'row', NULL::pg_catalog.int8)"),
 	          std::string::npos);
@@ -90,7 +95,7 @@ TEST(BatchSqlTest, RecordingQueryTakesRowHitsAndRules) {
 	versioned.mapping_version_id = 42;
 	EXPECT_NE(recording_query({}, versioned, "row", true).find("a.d, 'row', 42::pg_catalog.int8)"), std::string::npos);
 	std::string both = recording_query({&dup}, shape, "statement", true);
-	EXPECT_NE(both.find("UNION ALL\nSELECT 7::pg_catalog.int8, q.object_table, q.object_key, q.period, q.unit_code, "
+	EXPECT_NE(both.find("FROM (SELECT 7::pg_catalog.int8, q.object_table, q.object_key, q.period, q.unit_code, "
 	                    "CASE WHEN q.object_key IS NULL AND q.details ? 'cannot_evaluate' THEN NULL ELSE (m.texts)[1] "
 	                    "END, CASE WHEN q.object_key IS NULL AND q.details ? 'cannot_evaluate' THEN NULL ELSE "
 	                    "(m.texts)[2] END, q.details FROM ("),

@@ -324,13 +324,6 @@ std::string instantiate(const CompiledRule &rule, const TableShape &shape, const
 std::string recording_query(const std::vector<const CompiledRule *> &rules, const TableShape &shape, const char *path,
                             bool with_row_hits, const std::vector<RuleScope> &scopes) {
 	std::string parts;
-	if (with_row_hits) // $1..$8: the row pass's hits as parallel arrays (NULL when none), messages rendered
-		parts = "SELECT x.rv, x.tb, x.k::pg_catalog.jsonb, x.p, x.u, x.m, x.mz, x.d::pg_catalog.jsonb FROM ROWS FROM "
-		        "(pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.text[]), "
-		        "pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[]), "
-		        "pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[]), "
-		        "pg_catalog.unnest($7::pg_catalog.text[]), pg_catalog.unnest($8::pg_catalog.text[])) "
-		        "AS x(rv, tb, k, p, u, m, mz, d)";
 	for (size_t i = 0; i < rules.size(); ++i) {
 		if (!parts.empty())
 			parts += "\n UNION ALL\n";
@@ -347,9 +340,17 @@ std::string recording_query(const std::vector<const CompiledRule *> &rules, cons
 		         "oversight.finding_messages(" +
 		         sql_literal(rules[i]->kind) + ", q.details, false) AS m(texts)";
 	}
+	if (parts.empty())
+		parts = "SELECT NULL::pg_catalog.int8, NULL, NULL::pg_catalog.jsonb, NULL, NULL, NULL, NULL, NULL::pg_catalog.jsonb WHERE false";
 	// Findings go to record_hits; the rows a rule reports it could not judge (NULL message, details
-	// {"cannot_evaluate": …}) to record_coverage, aggregated in the same pass.
+	// {"cannot_evaluate": …}) to record_coverage, aggregated in the same pass. The row pass's hits ($1..$8:
+	// parallel arrays, NULL when none, messages rendered) go first, appended to the rules' aggregated
+	// findings as arrays: unnesting them only to aggregate them again cost 20 ms per 7,000 hits.
 	const std::string table = sql_literal(shape.table_name), hit = "FILTER (WHERE NOT q.ce)";
+	const auto arg = [&](int n, const char *type, const std::string &aggregated) {
+		return with_row_hits ? "pg_catalog.array_cat($" + std::to_string(n) + "::" + type + ", " + aggregated + ")"
+		                     : aggregated;
+	};
 	const std::string mapping_version = shape.mapping_version_id > 0 ? std::to_string(shape.mapping_version_id) + "::pg_catalog.int8"
 	                                                                  : std::string("NULL::pg_catalog.int8");
 	return "SELECT (SELECT r.blocking_message FROM oversight.record_hits(a.rv, a.tb, a.k, a.p, a.u, a.m, a.mz, a.d, " +
@@ -358,11 +359,15 @@ std::string recording_query(const std::vector<const CompiledRule *> &rules, cons
 	       "(SELECT oversight.record_coverage(a.g, " +
 	       sql_literal(path) +
 	       ") WHERE a.g IS NOT NULL) AS gaps "
-	       "FROM (SELECT pg_catalog.array_agg(q.rv) " +
-	       hit + ", pg_catalog.array_agg(coalesce(q.tb, " + table + ")) " + hit + ", pg_catalog.array_agg(q.k) " + hit +
-	       ", pg_catalog.array_agg(coalesce(q.p, '')) " + hit + ", pg_catalog.array_agg(q.u) " + hit +
-	       ", pg_catalog.array_agg(q.m) " + hit + ", pg_catalog.array_agg(q.mz) " + hit +
-	       ", pg_catalog.array_agg(q.d) " + hit +
+	       "FROM (SELECT " +
+	       arg(1, "pg_catalog.int8[]", "pg_catalog.array_agg(q.rv) " + hit) + ", " +
+	       arg(2, "pg_catalog.text[]", "pg_catalog.array_agg(coalesce(q.tb, " + table + ")) " + hit) + ", " +
+	       arg(3, "pg_catalog.jsonb[]", "pg_catalog.array_agg(q.k) " + hit) + ", " +
+	       arg(4, "pg_catalog.text[]", "pg_catalog.array_agg(coalesce(q.p, '')) " + hit) + ", " +
+	       arg(5, "pg_catalog.text[]", "pg_catalog.array_agg(q.u) " + hit) + ", " +
+	       arg(6, "pg_catalog.text[]", "pg_catalog.array_agg(q.m) " + hit) + ", " +
+	       arg(7, "pg_catalog.text[]", "pg_catalog.array_agg(q.mz) " + hit) + ", " +
+	       arg(8, "pg_catalog.jsonb[]", "pg_catalog.array_agg(q.d) " + hit) +
 	       ", pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('rv', q.rv, 'tb', coalesce(q.tb, " + table +
 	       ")) || q.d) FILTER (WHERE q.ce) "
 	       "FROM (SELECT q.*, coalesce(q.m IS NULL AND q.d ? 'cannot_evaluate', false) AS ce FROM (" +
