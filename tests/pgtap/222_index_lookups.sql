@@ -6,10 +6,11 @@
 -- condition only: the same statements give the same alerts and the same cannot-evaluate counts with the
 -- look-ups (table t.look) and without them (oversight.index_lookups = off, table t.plain), including partners
 -- without a payment date, partners within a two-row statement, updates, an empty staff-account table, and
--- tables where no look-up can be made exactly (no index, a value mapping).
+-- tables where no look-up can be made exactly (no index, a value mapping). Larger statements read the staff-account
+-- table once instead (link sets), when it has no more rows than the statement: same alerts and counts again.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(24);
+SELECT plan(31);
 \ir include/rules_u1.psql
 INSERT INTO oversight.person (person_code, full_name) VALUES ('S1', 'Staff One');
 INSERT INTO oversight.person_account (account_no, person_code, relation, holder_name) VALUES ('ACC7', 'S1', 'self', 'Staff One');
@@ -79,7 +80,8 @@ $$;
 CREATE FUNCTION pg_temp.stat(p_name text) RETURNS bigint LANGUAGE sql AS $$
   SELECT (oversight.engine_session_stats() ->> p_name)::bigint
 $$;
-SELECT pg_temp.make_table(n, 'columns') FROM unnest(ARRAY['look', 'plain', 'empty_link_look', 'empty_link_plain']) n;
+SELECT pg_temp.make_table(n, 'columns') FROM unnest(ARRAY['look', 'plain', 'empty_link_look', 'empty_link_plain', 'batch_look', 'batch_plain',
+                                                           'wide_look', 'wide_plain', 'empty_batch_look', 'empty_batch_plain']) n;
 SELECT pg_temp.make_table(n, 'canonical') FROM unnest(ARRAY['canonical_look', 'canonical_plain']) n;
 SELECT pg_temp.make_table('no_index', 'none');
 
@@ -151,6 +153,34 @@ SELECT ok(EXISTS (SELECT FROM oversight.alert WHERE object_table = 'oversight.pa
                      AND object_key ->> 'payment_code' = 'OP2'),
           'and is judged a near-duplicate of it');
 
+-- Larger batches read a link table once (LinkSets): PAY.STAFF_PAYEE's candidates are then only the written rows
+-- whose payee account is in oversight.person_account, and the same statement gives the same alerts and counts
+-- with it and without (index_lookups = off).
+SELECT pg_temp.stat('link_rows_read') AS links_before \gset
+INSERT INTO t.batch_look SELECT * FROM pg_temp.rows(1, 2000);
+SELECT is(pg_temp.stat('link_rows_read') - :links_before, 1::bigint, 'a 2,050-row statement reads the one staff account once');
+SET oversight.index_lookups = off;
+INSERT INTO t.batch_plain SELECT * FROM pg_temp.rows(1, 2000);
+SELECT is(pg_temp.stat('link_rows_read') - :links_before, 1::bigint, 'oversight.index_lookups = off: no link table is read');
+RESET oversight.index_lookups;
+SELECT is((SELECT count(*) FROM pg_temp.alerts('t.batch_look') WHERE rule_code = 'PAY.STAFF_PAYEE'),
+          (SELECT count(*) FROM t.batch_look WHERE payee_account = 'ACC7' AND coalesce(payment_kind, 'payment') = 'payment'),
+          'every payment of the large batch to the staff account is found (48)');
+SELECT set_eq($$ SELECT * FROM pg_temp.alerts('t.batch_look') $$, $$ SELECT * FROM pg_temp.alerts('t.batch_plain') $$,
+              'with or without the link set: the same alerts');
+SELECT set_eq($$ SELECT * FROM pg_temp.gaps('t.batch_look') $$, $$ SELECT * FROM pg_temp.gaps('t.batch_plain') $$,
+              'and the same cannot-evaluate counts');
+-- A link table with more rows than the batch is not kept (reading it would cost more than it spares).
+INSERT INTO oversight.person_account (account_no, person_code, relation, holder_name)
+SELECT 'ACC0X' || g, 'S1', 'spouse', 'Relative ' || g FROM generate_series(1, 40) g; -- read first, in the index's order
+INSERT INTO oversight.person_account (account_no, person_code, relation, holder_name) VALUES ('ACC9', 'S1', 'child', 'Child');
+INSERT INTO t.wide_look SELECT * FROM pg_temp.rows(1, 30);
+SET oversight.index_lookups = off;
+INSERT INTO t.wide_plain SELECT * FROM pg_temp.rows(1, 30);
+RESET oversight.index_lookups;
+SELECT set_eq($$ SELECT * FROM pg_temp.alerts('t.wide_look') $$, $$ SELECT * FROM pg_temp.alerts('t.wide_plain') $$,
+              'a 30-row statement and 42 staff accounts: the same alerts, ACC7 and ACC9 among them');
+
 -- An empty staff-account table: the rule cannot judge, and says so the same way.
 DELETE FROM oversight.person_account;
 SELECT pg_temp.write_singly('empty_link_look', 301, 330);
@@ -161,6 +191,12 @@ SELECT set_eq($$ SELECT * FROM pg_temp.gaps('t.empty_link_look') $$, $$ SELECT *
               'no staff account at all: the same cannot-evaluate counts (no_link_rows) with or without look-ups');
 SELECT ok(EXISTS (SELECT FROM pg_temp.gaps('t.empty_link_look') WHERE rule_code = 'PAY.STAFF_PAYEE' AND reason = 'no_link_rows'),
           'counted as no_link_rows');
+INSERT INTO t.empty_batch_look SELECT * FROM pg_temp.rows(1, 100);
+SET oversight.index_lookups = off;
+INSERT INTO t.empty_batch_plain SELECT * FROM pg_temp.rows(1, 100);
+RESET oversight.index_lookups;
+SELECT set_eq($$ SELECT * FROM pg_temp.gaps('t.empty_batch_look') $$, $$ SELECT * FROM pg_temp.gaps('t.empty_batch_plain') $$,
+              'and so does a 100-row statement: an empty link table is no link set');
 
 -- Where no look-up can be made exactly, none is: a table without the indexes, a watch mapping payee names. (The
 -- staff accounts are empty now: that rule is looked up but never skipped.)

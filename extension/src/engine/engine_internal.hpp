@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <string>
 #include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include "oversight/core/batch_sql.hpp"
@@ -247,6 +248,32 @@ private:
 	int64_t lookups_made_ = 0;
 };
 
+// A larger batch's link sets (lookups.cpp): for each rule that looks its written rows up in a link table
+// (core::LookupSpec with a table, e.g. PAY.STAFF_PAYEE in oversight.person_account), that table's values read
+// once, when it holds no more rows than the batch: a written row whose value is in no row of it is not a
+// candidate of the rule, since the rule's SQL could not join it. Exact where the look-ups are (a text column
+// mapped as it is, byte-comparing collations, SELECT on the link table); an empty link table is not a set
+// (the SQL counts what it cannot judge), and a larger one reads nothing.
+class LinkSets {
+public:
+	LinkSets(const WatchConfig &cfg, Relation rel, const std::vector<const core::CompiledRule *> &rules, int64_t batch_rows);
+	bool active() const { return !sets_.empty(); }
+	bool has(size_t rule) const { return of_rule_[rule] >= 0; }
+	void add_fields(std::vector<int> &fields) const;
+	// False when the written row (converted in record) has no value of rule i's field in its link table.
+	bool may_meet(size_t rule, const core::Record &record) const;
+	int64_t rows_read() const { return rows_read_; }
+
+private:
+	struct Set {
+		int field = -1;
+		std::unordered_set<std::string> values;
+	};
+	std::vector<int> of_rule_; // per rule of the batch: its set, or -1
+	std::vector<Set> sets_;
+	int64_t rows_read_ = 0;
+};
+
 // --- recording (recorder.cpp) -------------------------------------------------------------------
 struct RowHit {
 	int64_t version_id;
@@ -288,8 +315,9 @@ std::string evaluate_batch(const WatchConfig &cfg, Relation rel, Tuplestorestate
 // pairable, and how many rule evaluations read only their candidate rows (RuleScope::batch_relation).
 struct BatchStats {
 	int64_t batches = 0, split_batches = 0, paired_rows = 0, candidate_reads = 0;
-	// Small batches: index look-ups made (BatchLookups), and rule evaluations they made unnecessary.
-	int64_t lookups = 0, rules_looked_past = 0;
+	// Small batches: index look-ups made (BatchLookups), and rule evaluations they made unnecessary. Larger
+	// ones: link-table rows read into link sets (LinkSets).
+	int64_t lookups = 0, rules_looked_past = 0, link_rows_read = 0;
 };
 const BatchStats &batch_stats();
 

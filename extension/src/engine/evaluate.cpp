@@ -104,7 +104,7 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
                  const std::vector<const core::CompiledRule *> &row_rules,
                  const std::vector<const core::CompiledRule *> &set_rules,
                  const std::vector<const core::CompiledRule *> &commit_rules, bool large, bool probe_pairs,
-                 bool look_up) {
+                 bool look_up, bool link_sets) {
 	RowPass pass;
 	pass.candidate.assign(set_rules.size(), false);
 	pass.scopes.assign(set_rules.size(), core::RuleScope{});
@@ -166,6 +166,16 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 		    const bool looking = lookups && lookups->active();
 		    if (looking)
 			    lookups->add_fields(fields);
+		    // A larger batch: the link sets of the rules that look rows up in a link table, read once.
+		    std::optional<LinkSets> links;
+		    if (link_sets) {
+			    links.emplace(cfg, rel, set_rules, nrows);
+			    session_stats.link_rows_read += links->rows_read();
+		    }
+		    if (links && links->active())
+			    links->add_fields(fields);
+		    else
+			    links.reset();
 		    Coverage coverage(cfg, judged);
 		    if (coverage.needs_currency())
 			    fields.push_back(core::field_index(cfg.kind(), "currency"));
@@ -202,7 +212,8 @@ RowPass row_pass(const WatchConfig &cfg, Relation rel, Tuplestorestate *store, c
 					                              coverage.blind(row_rules.size() + i, gaps, &pass.scopes[i])))
 						    continue;
 					    const bool look = looking && lookups->has(i);
-					    if ((kept[i] || !pass.candidate[i] || look) && core::may_fire(*set_rules[i], record)) {
+					    if ((kept[i] || !pass.candidate[i] || look) && core::may_fire(*set_rules[i], record) &&
+					        (!links || !links->has(i) || links->may_meet(i, record))) {
 						    if (!pass.candidate[i]) {
 							    pass.candidate[i] = true;
 							    --undecided;
@@ -371,7 +382,7 @@ std::string evaluate_batch_elevated(const WatchConfig &cfg, Relation rel, Tuples
 	// partners up through indexes (oversight.index_lookups).
 	const bool small_batch = nrows <= 16;
 	RowPass pass = row_pass(cfg, rel, store, path, nrows, row_rules, set_rules, commit_rules, large, probe_pairs,
-	                        small_batch && pg::index_lookups());
+	                        small_batch && pg::index_lookups(), !small_batch && pg::index_lookups());
 
 	// Rules that judge complete facts are evaluated when the transaction commits (at_commit.cpp): the
 	// groups of the written rows are queued for them. A failure to queue is a fault, never lost data.

@@ -149,6 +149,7 @@ OVERSIGHT_FUNCTION(oversight_engine_session_stats) {
 	                       ", \"candidate_reads\": " + std::to_string(s.candidate_reads) +
 	                       ", \"lookups\": " + std::to_string(s.lookups) +
 	                       ", \"rules_looked_past\": " + std::to_string(s.rules_looked_past) +
+	                       ", \"link_rows_read\": " + std::to_string(s.link_rows_read) +
 	                       ", \"config_loads\": " + std::to_string(engine::config_load_count()) + "}");
 }
 

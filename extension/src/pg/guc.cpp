@@ -52,11 +52,13 @@ void define_settings() {
 	                        "Same findings either way; below it, the batch is joined with the table in SQL.",
 	                        &batch_split_rows_setting, 1000, 0, INT_MAX, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 	// oversight.index_lookups: whether a small batch (a clerk's single-row write) first looks its rules' possible
-	// partners up through the table's indexes, so a rule with none skips its SQL (engine/lookups.cpp). Same
+	// partners up through the table's indexes, so a rule with none skips its SQL, and a larger one reads a rule's
+	// small link table once, so that only its rows' values are candidates (engine/lookups.cpp). Same
 	// findings either way: a DBA may turn it off to compare, the tests and the benchmark do.
 	DefineCustomBoolVariable("oversight.index_lookups",
-	                         "小批写入是否先经索引查找规则可能的配对行。 "
-	                         "Whether small batches look their rules' possible partners up through indexes first.",
+	                         "小批写入是否先经索引查找规则可能的配对行，较大批次是否一次读入规则的关联表。 "
+	                         "Whether small batches look their rules' possible partners up through indexes first, "
+	                         "and larger ones read their rules' link tables once.",
 	                         "两种方式结果相同；关闭时每条候选规则的 SQL 都运行。 "
 	                         "Same findings either way; off: every candidate rule's SQL runs.",
 	                         &index_lookups_setting,

@@ -168,6 +168,20 @@ bool copy_column(TupleTableSlot *slot, AttrNumber attnum, Datum &out) {
 	});
 }
 
+bool column_text(TupleTableSlot *slot, AttrNumber attnum, std::string &out) {
+	return pg_call([&] {
+		bool isnull;
+		Datum d = slot_getattr(slot, attnum, &isnull);
+		if (isnull)
+			return false;
+		text *t = pg_detoast_datum_packed(reinterpret_cast<text *>(DatumGetPointer(d)));
+		out.assign(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		if (reinterpret_cast<Pointer>(t) != DatumGetPointer(d))
+			pfree(t);
+		return true;
+	});
+}
+
 LookupEnd index_lookup(Relation rel, const EqualityIndex &index, const Datum *value, const DateWindow *window,
                        TupleTableSlot *slot, int64_t limit, const std::function<bool(TupleTableSlot *)> &visit) {
 	// The snapshot the SQL the look-up stands for would read with, as SPI takes it: the transaction's (a new one

@@ -130,6 +130,8 @@ bool may_select(Relation rel);
 TupleTableSlot *make_table_slot(Relation rel);
 // A detoasted copy, in the current memory context, of attribute attnum of the row in slot; false when NULL.
 bool copy_column(TupleTableSlot *slot, AttrNumber attnum, Datum &out);
+// The text (or varchar) attribute attnum of the row in slot, as bytes; false when NULL.
+bool column_text(TupleTableSlot *slot, AttrNumber attnum, std::string &out);
 // The rows of rel whose indexed text column equals *value (value nullptr: every row), as SPI's next statement would see them,
 // each put in slot and handed to visit until it returns true (Found), at most limit of them (Limit). With a
 // window and an index bounding its date key: only the rows whose date is in it or NULL.
