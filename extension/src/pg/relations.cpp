@@ -2,7 +2,10 @@
 #include "oversight/pg/pg.hpp"
 
 extern "C" {
+#include "access/heapam.h"
+#include "access/htup_details.h"
 #include "access/relation.h"
+#include "access/tableam.h"
 #include "access/tupdesc.h"
 #include "catalog/pg_type.h"
 #include "access/xact.h"
@@ -13,6 +16,7 @@ extern "C" {
 #include "utils/datetime.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 }
 
@@ -203,6 +207,32 @@ Tuplestorestate *tuplestore_with_pairs(Tuplestorestate *store, TupleDesc tupdesc
 
 double relation_row_estimate(Relation rel) {
 	return rel->rd_rel->reltuples;
+}
+
+bool count_stamped_rows(Relation rel, uint32_t xmin, uint32_t cmin, int64_t &stamped, int64_t &all) {
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_tableam != GetHeapamTableAmRoutine())
+		return false;
+	// The snapshot SPI would give the SQL count this replaces (as in index_lookup); a sequential scan under
+	// SERIALIZABLE takes the same relation predicate lock. On an error the subtransaction's abort releases the
+	// scan and the snapshot.
+	pg_call([&] {
+		PushActiveSnapshot(GetTransactionSnapshot());
+		UpdateActiveSnapshotCommandId();
+		TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, nullptr);
+		int64 rows = 0, carrying = 0;
+		HeapTuple tuple;
+		while ((tuple = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
+			if ((++rows & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (HeapTupleHeaderGetRawXmin(tuple->t_data) == xmin && HeapTupleHeaderGetRawCommandId(tuple->t_data) == cmin)
+				++carrying;
+		}
+		table_endscan(scan);
+		PopActiveSnapshot();
+		stamped = carrying;
+		all = rows;
+	});
+	return true;
 }
 
 bool relation_has_heap_rows(Relation rel) {

@@ -147,7 +147,8 @@ BEGIN
     -- The notification carries the alert's number only: LISTEN needs no privilege, so anything more
     -- would reach every role of the database. A listener reads the alert through row-level security
     -- (oversight.alert_notices(), in its own language).
-    SELECT pg_catalog.pg_notify('oversight_alerts', pg_catalog.jsonb_build_object('alert_id', c.alert_id)::text) AS sent
+    -- (written as text: the same JSON as jsonb_build_object('alert_id', n)::text, without building a jsonb per alert)
+    SELECT pg_catalog.pg_notify('oversight_alerts', '{"alert_id": ' || c.alert_id || '}') AS sent
       FROM classified c WHERE NOT c.is_muted)
   SELECT (SELECT count(*) FROM h)::integer,
          (SELECT count(*) FROM classified WHERE is_new)::integer,

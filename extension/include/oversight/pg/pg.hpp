@@ -92,6 +92,10 @@ Tuplestorestate *tuplestore_with_pairs(Tuplestorestate *store, TupleDesc tupdesc
 // rows in heap tables (a table or a partitioned table: rows with xmin and cmin).
 double relation_row_estimate(Relation rel);
 bool relation_has_heap_rows(Relation rel);
+// The rows of a plain heap table as SPI's next statement would see them: how many in all, and how many carry
+// the stamp (raw xmin and cmin, as the system columns show them). One sequential scan in C, without a planned
+// statement; false (nothing counted) for a table of another kind or access method.
+bool count_stamped_rows(Relation rel, uint32_t xmin, uint32_t cmin, int64_t &stamped, int64_t &all);
 // Queues an invalidation of rel's relcache entry (delivered to every backend: at this one's next command,
 // to the others when the transaction commits).
 void invalidate_relation_cache(Oid relid);
