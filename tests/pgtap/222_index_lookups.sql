@@ -10,7 +10,7 @@
 -- table once instead (link sets), when it has no more rows than the statement: same alerts and counts again.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(31);
+SELECT plan(30);
 \ir include/rules_u1.psql
 INSERT INTO oversight.person (person_code, full_name) VALUES ('S1', 'Staff One');
 INSERT INTO oversight.person_account (account_no, person_code, relation, holder_name) VALUES ('ACC7', 'S1', 'self', 'Staff One');
@@ -156,13 +156,21 @@ SELECT ok(EXISTS (SELECT FROM oversight.alert WHERE object_table = 'oversight.pa
 -- Larger batches read a link table once (LinkSets): PAY.STAFF_PAYEE's candidates are then only the written rows
 -- whose payee account is in oversight.person_account, and the same statement gives the same alerts and counts
 -- with it and without (index_lookups = off).
+-- pg_temp.insert_both(name, from, to): rows from..to in one statement into t.<name>_look, then, with
+-- oversight.index_lookups = off, into t.<name>_plain.
+CREATE FUNCTION pg_temp.insert_both(p_name text, p_from int, p_to int) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  was text := current_setting('oversight.index_lookups');
+BEGIN
+  EXECUTE format('INSERT INTO t.%I SELECT * FROM pg_temp.rows($1, $2)', p_name || '_look') USING p_from, p_to;
+  PERFORM set_config('oversight.index_lookups', 'off', false);
+  EXECUTE format('INSERT INTO t.%I SELECT * FROM pg_temp.rows($1, $2)', p_name || '_plain') USING p_from, p_to;
+  PERFORM set_config('oversight.index_lookups', was, false);
+END $$;
 SELECT pg_temp.stat('link_rows_read') AS links_before \gset
-INSERT INTO t.batch_look SELECT * FROM pg_temp.rows(1, 2000);
-SELECT is(pg_temp.stat('link_rows_read') - :links_before, 1::bigint, 'a 2,050-row statement reads the one staff account once');
-SET oversight.index_lookups = off;
-INSERT INTO t.batch_plain SELECT * FROM pg_temp.rows(1, 2000);
-SELECT is(pg_temp.stat('link_rows_read') - :links_before, 1::bigint, 'oversight.index_lookups = off: no link table is read');
-RESET oversight.index_lookups;
+SELECT pg_temp.insert_both('batch', 1, 2000);
+SELECT is(pg_temp.stat('link_rows_read') - :links_before, 1::bigint,
+          'a 2,050-row statement reads the one staff account once (and not at all with oversight.index_lookups = off)');
 SELECT is((SELECT count(*) FROM pg_temp.alerts('t.batch_look') WHERE rule_code = 'PAY.STAFF_PAYEE'),
           (SELECT count(*) FROM t.batch_look WHERE payee_account = 'ACC7' AND coalesce(payment_kind, 'payment') = 'payment'),
           'every payment of the large batch to the staff account is found (48)');
@@ -174,10 +182,7 @@ SELECT set_eq($$ SELECT * FROM pg_temp.gaps('t.batch_look') $$, $$ SELECT * FROM
 INSERT INTO oversight.person_account (account_no, person_code, relation, holder_name)
 SELECT 'ACC0X' || g, 'S1', 'spouse', 'Relative ' || g FROM generate_series(1, 40) g; -- read first, in the index's order
 INSERT INTO oversight.person_account (account_no, person_code, relation, holder_name) VALUES ('ACC9', 'S1', 'child', 'Child');
-INSERT INTO t.wide_look SELECT * FROM pg_temp.rows(1, 30);
-SET oversight.index_lookups = off;
-INSERT INTO t.wide_plain SELECT * FROM pg_temp.rows(1, 30);
-RESET oversight.index_lookups;
+SELECT pg_temp.insert_both('wide', 1, 30);
 SELECT set_eq($$ SELECT * FROM pg_temp.alerts('t.wide_look') $$, $$ SELECT * FROM pg_temp.alerts('t.wide_plain') $$,
               'a 30-row statement and 42 staff accounts: the same alerts, ACC7 and ACC9 among them');
 
@@ -191,10 +196,7 @@ SELECT set_eq($$ SELECT * FROM pg_temp.gaps('t.empty_link_look') $$, $$ SELECT *
               'no staff account at all: the same cannot-evaluate counts (no_link_rows) with or without look-ups');
 SELECT ok(EXISTS (SELECT FROM pg_temp.gaps('t.empty_link_look') WHERE rule_code = 'PAY.STAFF_PAYEE' AND reason = 'no_link_rows'),
           'counted as no_link_rows');
-INSERT INTO t.empty_batch_look SELECT * FROM pg_temp.rows(1, 100);
-SET oversight.index_lookups = off;
-INSERT INTO t.empty_batch_plain SELECT * FROM pg_temp.rows(1, 100);
-RESET oversight.index_lookups;
+SELECT pg_temp.insert_both('empty_batch', 1, 100);
 SELECT set_eq($$ SELECT * FROM pg_temp.gaps('t.empty_batch_look') $$, $$ SELECT * FROM pg_temp.gaps('t.empty_batch_plain') $$,
               'and so does a 100-row statement: an empty link table is no link set');
 
