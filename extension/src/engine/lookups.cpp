@@ -28,6 +28,20 @@ const FieldBinding *plain_binding(const WatchConfig &cfg, const char *field_name
 			return &b;
 	return nullptr;
 }
+
+// The written row's side of an exact look-up of a field: its column mapped as it is, of a text type under a
+// byte-comparing collation; nullptr: none.
+const FieldBinding *written_text_binding(const WatchConfig &cfg, Relation rel, const char *field_name) {
+	const FieldBinding *binding = plain_binding(cfg, field_name);
+	return binding && pg::is_text_column(RelationGetDescr(rel), binding->attnum) ? binding : nullptr;
+}
+
+// The link table's side: its column by name, readable by the engine's role, with an index that compares it
+// byte by byte (both kinds of look-up are exact only then). False: no exact look-up in that table.
+bool link_equality_index(Relation link, const char *column_name, AttrNumber &column, pg::EqualityIndex &index) {
+	column = pg::column_number(RelationGetDescr(link), column_name);
+	return column > 0 && pg::may_select(link) && pg::text_equality_index(link, column, 0, 0, index);
+}
 } // namespace
 
 BatchLookups::BatchLookups(const WatchConfig &cfg, Relation rel, const std::vector<const core::CompiledRule *> &rules)
@@ -37,8 +51,8 @@ BatchLookups::BatchLookups(const WatchConfig &cfg, Relation rel, const std::vect
 		const auto &spec = rule->spec->lookup;
 		if (!spec)
 			continue;
-		const FieldBinding *binding = plain_binding(cfg, spec->field);
-		if (!binding || !pg::is_text_column(RelationGetDescr(rel), binding->attnum))
+		const FieldBinding *binding = written_text_binding(cfg, rel, spec->field);
+		if (!binding)
 			continue;
 		const int field = binding->field;
 		RuleLookup l;
@@ -64,8 +78,8 @@ BatchLookups::BatchLookups(const WatchConfig &cfg, Relation rel, const std::vect
 			if (!link)
 				continue;
 			opened_.push_back(link);
-			const AttrNumber column = pg::column_number(RelationGetDescr(link), spec->column);
-			if (column <= 0 || !pg::may_select(link) || !pg::text_equality_index(link, column, 0, 0, l.index))
+			AttrNumber column;
+			if (!link_equality_index(link, spec->column, column, l.index))
 				continue;
 			l.table = link;
 			l.link = true;
@@ -156,19 +170,18 @@ LinkSets::LinkSets(const WatchConfig &cfg, Relation rel, const std::vector<const
 		const auto &spec = rules[i]->spec->lookup;
 		if (!spec || !spec->table)
 			continue;
-		const FieldBinding *binding = plain_binding(cfg, spec->field);
-		if (!binding || !pg::is_text_column(RelationGetDescr(rel), binding->attnum))
+		const FieldBinding *binding = written_text_binding(cfg, rel, spec->field);
+		if (!binding)
 			continue;
 		Relation link = pg::open_table_by_name(spec->table);
 		if (!link)
 			continue;
 		Set set;
 		set.field = binding->field;
-		const AttrNumber column = pg::column_number(RelationGetDescr(link), spec->column);
+		AttrNumber column;
 		pg::EqualityIndex index;
-		// The index only vouches for the column's equality (byte-comparing collations, as the look-ups need);
-		// its scan also reads the rows as the SQL would see them.
-		bool usable = column > 0 && pg::may_select(link) && pg::text_equality_index(link, column, 0, 0, index) &&
+		// The index vouches for the column's equality; its scan also reads the rows as the SQL would see them.
+		bool usable = link_equality_index(link, spec->column, column, index) &&
 		              pg::relation_row_estimate(link) <= static_cast<double>(batch_rows);
 		if (usable) {
 			TupleTableSlot *slot = pg::make_table_slot(link);
