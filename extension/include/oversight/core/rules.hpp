@@ -130,11 +130,12 @@ struct KindState {
 // both must share: hash collisions only add rows), dates at most window_days apart and, when amounts_close is
 // set, amounts it accepts.
 struct PairProbe {
+	Decimal amount; // first: with the 16-byte decimal aligned, the probe is 32 bytes, not 48 (sorted per batch)
 	uint64_t group = 0;
 	int32_t date = 0; // days since 2000-01-01
-	Decimal amount;
 	uint32_t row = 0; // the row's position in the batch
 };
+static_assert(sizeof(PairProbe) == 32, "a pair probe packs into 32 bytes");
 struct PairSpec {
 	std::vector<const char *> fields; // the canonical fields probe reads
 	// The probe's date is date_field's value when set, else date_fallback_field's (then a fixed fallback): a small
