@@ -2,6 +2,7 @@
 // batch's duplicate rules must put both rows of every pair their SQL would find between two written rows in one
 // cluster. Checked against a brute-force reading of the SQL's conditions on random batches, and on the boundaries.
 #include <random>
+#include <set>
 
 #include "rule_fixtures.hpp"
 
@@ -196,6 +197,23 @@ TEST(BatchPairs, GroupHashSeparatesValues) {
 	EXPECT_NE(PairGroup().add(a).add(b).hash(), PairGroup().add(c).add(d).hash());
 	EXPECT_NE(PairGroup().add(null_value).hash(), PairGroup().add(empty).hash());
 	EXPECT_EQ(PairGroup().add(a).add(Decimal::parse("10.00")).hash(), PairGroup().add(a).add(Decimal::parse("10")).hash());
+	// Whole words and their tail: a difference in the last byte of a word or of the tail, a trailing NUL.
+	auto text = [](std::string t) {
+		Value v;
+		v.null = false;
+		v.text = std::move(t);
+		return v;
+	};
+	EXPECT_NE(PairGroup().add(text("abcdefgh1")).hash(), PairGroup().add(text("abcdefgh2")).hash());
+	EXPECT_NE(PairGroup().add(text("abcdefgX12345678")).hash(), PairGroup().add(text("abcdefgY12345678")).hash());
+	EXPECT_NE(PairGroup().add(text("a")).hash(), PairGroup().add(text(std::string("a\0", 2))).hash());
+	// A batch's payees (100,000 distinct names, Chinese and Latin): no two share a group.
+	std::set<uint64_t> groups;
+	for (int i = 0; i < 50000; ++i) {
+		groups.insert(PairGroup().add(text("payee " + std::to_string(i))).add(text("CNY")).hash());
+		groups.insert(PairGroup().add(text("收款单位" + std::to_string(i) + "有限公司")).add(text("CNY")).hash());
+	}
+	EXPECT_EQ(groups.size(), 100000u);
 }
 
 // A small batch's look-up of a stored partner (LookupSpec, engine/lookups.cpp) reads only the stored rows with the

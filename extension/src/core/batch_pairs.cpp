@@ -3,14 +3,28 @@
 #include "oversight/core/rules.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace oversight::core {
 
+void PairGroup::word(uint64_t w) {
+	h_ ^= w;
+	h_ *= 0xbf58476d1ce4e5b9ULL; // splitmix64's multiplier and shift
+	h_ ^= h_ >> 31;
+}
+
+// Whole words, then the tail zero-padded: unambiguous, since every text is preceded by its length.
 void PairGroup::bytes(const void *p, size_t n) {
 	const auto *b = static_cast<const unsigned char *>(p);
-	for (size_t i = 0; i < n; ++i) {
-		h_ ^= b[i];
-		h_ *= 1099511628211ULL;
+	for (; n >= 8; b += 8, n -= 8) {
+		uint64_t w;
+		std::memcpy(&w, b, 8);
+		word(w);
+	}
+	if (n > 0) {
+		uint64_t w = 0;
+		std::memcpy(&w, b, n);
+		word(w);
 	}
 }
 

@@ -176,7 +176,9 @@ struct LookupSpec {
 // The SQL then pairs rows of one cluster only, so a group's rows are never all paired with one another.
 std::vector<int64_t> pair_clusters(const CompiledRule &rule, std::vector<PairProbe> &probes, size_t rows);
 
-// A group hash of a pair probe: FNV-1a over the values (a NULL is distinct from every text).
+// A group hash of a pair probe over the values (a NULL is distinct from every text), mixed eight bytes at a
+// time (every row of a large batch is hashed once per pair rule; byte-wise FNV-1a was 1 % of a 200k-row load).
+// Only ever compared within one batch: a collision only adds candidate rows, which the SQL then judges.
 class PairGroup {
 public:
 	PairGroup &add(const Value &text_value);
@@ -184,6 +186,7 @@ public:
 	uint64_t hash() const { return h_; }
 
 private:
+	void word(uint64_t w);
 	void bytes(const void *p, size_t n);
 	uint64_t h_ = 1469598103934665603ULL;
 };
