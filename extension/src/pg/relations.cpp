@@ -182,9 +182,16 @@ Tuplestorestate *tuplestore_with_pairs(Tuplestorestate *store, TupleDesc tupdesc
 		Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * (natts + 1)));
 		bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * (natts + 1)));
 		rewound_reader(store);
-		for (size_t i = 0; i < cluster.size() && tuplestore_gettupleslot(store, true, false, slot); ++i) {
-			if (cluster[i] < 0)
-				continue;
+		for (size_t i = 0; i < cluster.size(); ++i) {
+			// Rows in no cluster (most of a batch) are stepped over without being read (in memory: one step).
+			size_t unpaired = 0;
+			while (i + unpaired < cluster.size() && cluster[i + unpaired] < 0)
+				++unpaired;
+			if (unpaired > 0 && !tuplestore_skiptuples(store, static_cast<int64>(unpaired), true))
+				break;
+			i += unpaired;
+			if (i >= cluster.size() || !tuplestore_gettupleslot(store, true, false, slot))
+				break;
 			slot_getallattrs(slot);
 			for (int a = 0; a < natts; ++a) {
 				values[a] = slot->tts_values[a];
