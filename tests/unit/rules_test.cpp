@@ -2,6 +2,8 @@
 // the SQL of set-based rules (placeholders all substituted, parameters quoted).
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <algorithm>
 
 #include "oversight/core/error.hpp"
@@ -113,6 +115,36 @@ TEST(CalendarTest, HolidaysAndMovedWorkdays) {
 	EXPECT_TRUE(c.is_working_day(days_from_civil(2025, 6, 3), known));
 	EXPECT_FALSE(c.is_working_day(days_from_civil(2031, 6, 7), known)); // Saturday, year not loaded
 	EXPECT_FALSE(known);
+}
+
+// The engine's indexed calendar (one status per day) answers as the sets do, day by day, across years loaded
+// with a gap between them and the unloaded years around them, and again once the sets change.
+TEST(CalendarTest, IndexAnswersAsTheSets) {
+	Calendar sets;
+	for (int y : {2024, 2026})
+		sets.loaded_years.insert(y);
+	for (auto [y, m, d] : {std::tuple{2024, 1, 1}, {2024, 10, 7}, {2025, 5, 1}, {2026, 2, 17}, {2026, 12, 31}})
+		sets.holidays.insert(days_from_civil(y, m, d));
+	for (auto [y, m, d] : {std::tuple{2024, 2, 4}, {2026, 1, 4}, {2026, 12, 27}})
+		sets.adjusted_workdays.insert(days_from_civil(y, m, d));
+	Calendar indexed = sets;
+	indexed.index();
+	for (int32_t day = days_from_civil(2023, 12, 1); day < days_from_civil(2027, 2, 1); ++day) {
+		bool known_sets, known_indexed;
+		const bool working_sets = sets.is_working_day(day, known_sets);
+		ASSERT_EQ(indexed.is_working_day(day, known_indexed), working_sets) << date_text(day);
+		ASSERT_EQ(known_indexed, known_sets) << date_text(day);
+	}
+	bool known;
+	EXPECT_FALSE(indexed.is_working_day(days_from_civil(2026, 2, 17), known));
+	EXPECT_TRUE(known);
+	EXPECT_TRUE(indexed.is_working_day(days_from_civil(2025, 5, 1), known)); // 2025 not loaded: only the weekday
+	EXPECT_FALSE(known);
+	indexed.holidays.erase(days_from_civil(2026, 2, 17)); // a holiday moved, indexed again
+	indexed.holidays.insert(days_from_civil(2026, 2, 18));
+	indexed.index();
+	EXPECT_TRUE(indexed.is_working_day(days_from_civil(2026, 2, 17), known));
+	EXPECT_FALSE(indexed.is_working_day(days_from_civil(2026, 2, 18), known));
 }
 
 TEST(ValidateTest, FillsDefaultsAndNormalisesNumbers) {

@@ -2,6 +2,8 @@
 // the working-day calendar the row rules read.
 #include "oversight/core/rules.hpp"
 
+#include <algorithm>
+
 #include <cstdio>
 #include <cstring>
 
@@ -277,7 +279,7 @@ std::string date_text(int32_t days) {
 	return buf;
 }
 
-bool Calendar::is_working_day(int32_t day, bool &known) const {
+bool Calendar::status_unindexed(int32_t day, bool &known) const {
 	int y, m, d;
 	civil_from_days(day, y, m, d);
 	known = loaded_years.count(y) > 0;
@@ -288,6 +290,33 @@ bool Calendar::is_working_day(int32_t day, bool &known) const {
 			return true;
 	}
 	return iso_dow(day) < 6;
+}
+
+bool Calendar::is_working_day(int32_t day, bool &known) const {
+	const int64_t at = static_cast<int64_t>(day) - first_day_;
+	if (at >= 0 && at < static_cast<int64_t>(status_.size()) && status_[static_cast<size_t>(at)] != not_loaded) {
+		known = true;
+		return status_[static_cast<size_t>(at)] == working;
+	}
+	return status_unindexed(day, known);
+}
+
+void Calendar::index() {
+	status_.clear();
+	if (loaded_years.empty())
+		return;
+	const auto [lowest, highest] = std::minmax_element(loaded_years.begin(), loaded_years.end());
+	if (*highest - *lowest >= 200) // a calendar spanning centuries (not a bureau's) is asked through the sets
+		return;
+	first_day_ = days_from_civil(*lowest, 1, 1);
+	const int32_t end = days_from_civil(*highest + 1, 1, 1);
+	std::vector<uint8_t> status(static_cast<size_t>(end - first_day_), not_loaded);
+	for (int32_t day = first_day_; day < end; ++day) {
+		bool known;
+		const bool working_day = status_unindexed(day, known);
+		status[static_cast<size_t>(day - first_day_)] = !known ? not_loaded : working_day ? working : not_working;
+	}
+	status_ = std::move(status);
 }
 
 } // namespace oversight::core

@@ -62,6 +62,7 @@ core::Calendar load_calendar_uncached() {
 	                                   nullptr, nullptr, true);
 	for (const auto &r : years.rows)
 		cal.loaded_years.insert(std::stoi(r[0]));
+	cal.index();
 	return cal;
 }
 

@@ -91,6 +91,16 @@ struct Calendar {
 	// Weekend/holiday status of a day; known is false when the day's year has no loaded calendar
 	// (then only the weekend is known and holidays cannot be).
 	bool is_working_day(int32_t day, bool &known) const;
+	// Once the sets are filled (and again after they change): one status per day from the first to the last
+	// loaded year, so that a row rule's question is one array read instead of a date conversion and three
+	// hash look-ups (the engine asks for every written row).
+	void index();
+
+private:
+	enum DayStatus : uint8_t { not_loaded, working, not_working };
+	std::vector<uint8_t> status_; // indexed by day - first_day_
+	int32_t first_day_ = 0;
+	bool status_unindexed(int32_t day, bool &known) const;
 };
 
 enum class ParamType { Decimal, Integer, Text, TextList, Bool, Choice, Object };
