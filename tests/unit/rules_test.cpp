@@ -2,9 +2,8 @@
 // the SQL of set-based rules (placeholders all substituted, parameters quoted).
 #include <gtest/gtest.h>
 
-#include <tuple>
-
 #include <algorithm>
+#include <tuple>
 
 #include "oversight/core/error.hpp"
 #include "oversight/core/rules.hpp"

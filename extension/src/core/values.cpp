@@ -3,7 +3,6 @@
 #include "oversight/core/rules.hpp"
 
 #include <algorithm>
-
 #include <cstdio>
 #include <cstring>
 

@@ -60,7 +60,7 @@ struct Fields {
 		return r[slot.index];
 	}
 
-  private:
+private:
 	int looked_up(const char *name) const {
 		static std::unordered_map<const char *, int> known[record_kind_count];
 		auto &of_kind = known[static_cast<size_t>(kind)];
