@@ -1,6 +1,7 @@
 // Index look-ups by equality on a text column, without a planned statement (oversight/pg/pg.hpp): what lets a
 // small batch learn, in a few index probes, that a rule's SQL has nothing to find (engine/lookups.cpp).
 #include "oversight/pg/pg.hpp"
+#include "statement_snapshot.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -21,7 +22,6 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
 #include "utils/relcache.h"
-#include "utils/snapmgr.h"
 #include "utils/varlena.h"
 }
 
@@ -184,10 +184,9 @@ bool column_text(TupleTableSlot *slot, AttrNumber attnum, std::string &out) {
 
 LookupEnd index_lookup(Relation rel, const EqualityIndex &index, const Datum *value, const DateWindow *window,
                        TupleTableSlot *slot, int64_t limit, const std::function<bool(TupleTableSlot *)> &visit) {
-	// The snapshot the SQL the look-up stands for would read with, as SPI takes it: the transaction's (a new one
-	// per statement under READ COMMITTED), at the current command. Under SERIALIZABLE the scan takes the same
-	// predicate locks as the SQL's would, so concurrent duplicates are still caught. On an error the
-	// subtransaction's abort releases the scan, the index and the snapshot, as for any aborted scan.
+	// The snapshot the SQL the look-up stands for would read with (push_statement_snapshot): under SERIALIZABLE
+	// concurrent duplicates are still caught. On an error the subtransaction's abort releases the scan, the index
+	// and the snapshot, as for any aborted scan.
 	struct Scan {
 		Snapshot snapshot;
 		Relation index;
@@ -211,9 +210,7 @@ LookupEnd index_lookup(Relation rel, const EqualityIndex &index, const Datum *va
 	};
 	Scan scan = pg_call([&] {
 		Scan s;
-		PushActiveSnapshot(GetTransactionSnapshot());
-		UpdateActiveSnapshotCommandId();
-		s.snapshot = GetActiveSnapshot();
+		s.snapshot = push_statement_snapshot();
 		s.index = index_open(index.index, AccessShareLock);
 		s.desc = index_beginscan(rel, s.index, s.snapshot, nkeys, 0);
 		if (value)

@@ -1,5 +1,6 @@
 // Relations, types, tuples and tuplestores (oversight/pg/pg.hpp).
 #include "oversight/pg/pg.hpp"
+#include "statement_snapshot.hpp"
 
 extern "C" {
 #include "access/heapam.h"
@@ -16,7 +17,6 @@ extern "C" {
 #include "utils/datetime.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
-#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 }
 
@@ -219,13 +219,11 @@ double relation_row_estimate(Relation rel) {
 bool count_stamped_rows(Relation rel, uint32_t xmin, uint32_t cmin, int64_t &stamped, int64_t &all) {
 	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_tableam != GetHeapamTableAmRoutine())
 		return false;
-	// The snapshot SPI would give the SQL count this replaces (as in index_lookup); a sequential scan under
-	// SERIALIZABLE takes the same relation predicate lock. On an error the subtransaction's abort releases the
-	// scan and the snapshot.
+	// The snapshot of the SQL count this replaces (push_statement_snapshot); a sequential scan under SERIALIZABLE
+	// takes the same relation predicate lock. On an error the subtransaction's abort releases the scan and the
+	// snapshot.
 	pg_call([&] {
-		PushActiveSnapshot(GetTransactionSnapshot());
-		UpdateActiveSnapshotCommandId();
-		TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, nullptr);
+		TableScanDesc scan = table_beginscan(rel, push_statement_snapshot(), 0, nullptr);
 		int64 rows = 0, carrying = 0;
 		HeapTuple tuple;
 		while ((tuple = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
